@@ -1,0 +1,27 @@
+"""Codes of the booking services' refusals, with the HTTP status each answers with."""
+
+from scheduler import error_codes as rules
+
+INVALID_TRANSITION = "invalid_transition"
+IN_PAST = "in_past"
+WRONG_CLINIC = "wrong_clinic"
+SESSION_COUNT_MISMATCH = "session_count_mismatch"
+PROTOCOL_UNAVAILABLE = "protocol_unavailable"
+CLINIC_INACTIVE = "clinic_inactive"
+NOT_TODAY = "not_today"
+TOO_EARLY_FOR_NO_SHOW = "too_early_for_no_show"
+SESSION_IN_PROGRESS = "session_in_progress"
+REASON_REQUIRED = "reason_required"
+INVALID_SCOPE = "invalid_scope"
+
+_CONFLICT = {
+    *rules.CONFLICT_CODES,
+    INVALID_TRANSITION,
+    NOT_TODAY,
+    TOO_EARLY_FOR_NO_SHOW,
+    SESSION_IN_PROGRESS,
+}
+
+
+def http_status(code: str) -> int:
+    return 409 if code in _CONFLICT else 400

@@ -1,0 +1,251 @@
+"""Patients, their treatment cycles (courses) and the infusion sessions that hold chairs.
+
+Status changes happen in bookings.services only, one function per transition; nothing here holds rules.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+
+from scheduler.models import Chair, Clinic, Protocol, StaffMember, validate_timezone
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL; nothing on SQLite, where immediate transactions serialise writers."""
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using="default"):
+        from django.db import connections
+
+        if connections[using].vendor == "postgresql":
+            super().validate(model, instance, exclude=exclude, using=using)
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients", help_text="Home clinic.")
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    timezone = models.CharField(max_length=64, default="America/New_York", validators=[validate_timezone])
+    email_consent = models.BooleanField(default=False)
+    email_consent_at = models.DateTimeField(null=True, blank=True)
+    email_consent_source = models.CharField(
+        max_length=80, blank=True, help_text="Where consent was given: intake form, phone call, web…"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["clinic", "last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_consent=False) | Q(email_consent_at__isnull=False),
+                name="patient_consent_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class CycleStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class ReviewReason(models.TextChoices):
+    AFTER_SESSION = "after_session", "Review after session 3"
+    EARLY_DROPOUT = "early_dropout", "Missed or cancelled early in the course"
+
+
+class TreatmentCycle(models.Model):
+    """One course of a protocol for one patient: n sessions booked together."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cycles")
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="cycles")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="cycles")
+    status = models.CharField(max_length=20, choices=CycleStatus.choices, default=CycleStatus.PLANNED)
+    session_count = models.PositiveSmallIntegerField(help_text="n, copied from the protocol when booked.")
+    version = models.PositiveIntegerField(default=1)
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=30, choices=ReviewReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "status"]), models.Index(fields=["patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.pk} ({self.get_status_display()})"
+
+
+class SessionStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    IN_CHAIR = "in_chair", "In chair"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    LATE_CANCELLED = "late_cancelled", "Late-cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+#: States in which a session holds its chair, its nurse's attention and its patient's time.
+OCCUPYING_STATUSES = (
+    SessionStatus.BOOKED,
+    SessionStatus.CONFIRMED,
+    SessionStatus.CHECKED_IN,
+    SessionStatus.IN_CHAIR,
+    SessionStatus.COMPLETED,
+)
+#: States from which a session may still be moved or cancelled.
+UPCOMING_STATUSES = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
+TERMINAL_STATUSES = (
+    SessionStatus.COMPLETED,
+    SessionStatus.CANCELLED,
+    SessionStatus.LATE_CANCELLED,
+    SessionStatus.NO_SHOW,
+)
+
+
+class CancelledBy(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINIC = "clinic", "Clinic"
+
+
+def _user_fk():
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class InfusionSession(models.Model):
+    cycle = models.ForeignKey(TreatmentCycle, on_delete=models.PROTECT, related_name="sessions")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="sessions")
+    chair = models.ForeignKey(Chair, on_delete=models.PROTECT, related_name="sessions")
+    nurse = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    sequence = models.PositiveSmallIntegerField(help_text="k in 'session k of n'.")
+    status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.BOOKED)
+    version = models.PositiveIntegerField(default=1, help_text="Grows on every change; patient links bind to it.")
+    extra_monitoring = models.BooleanField(default=False)
+
+    booked_at = models.DateTimeField(auto_now_add=True)
+    booked_by = _user_fk()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = _user_fk()
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = _user_fk()
+    chair_started_at = models.DateTimeField(null=True, blank=True, help_text="When the patient sat in the chair.")
+    chair_started_by = _user_fk()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = _user_fk()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = _user_fk()
+    cancelled_by_party = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    no_show_at = models.DateTimeField(null=True, blank=True)
+    no_show_by = _user_fk()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["clinic", "starts_at"]),
+            models.Index(fields=["chair", "starts_at"]),
+            models.Index(fields=["nurse", "starts_at"]),
+            models.Index(fields=["patient", "starts_at"]),
+            models.Index(fields=["cycle", "sequence"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["cycle", "sequence"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="session_one_active_per_sequence",
+            ),
+            PostgresExclusionConstraint(
+                name="session_no_chair_overlap",
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("chair", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+            ),
+            PostgresExclusionConstraint(
+                name="session_no_patient_overlap",
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("patient", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.sequence}/{self.cycle.session_count} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class SessionEvent(models.Model):
+    """Append-only history of a session: every transition and move, with who and when."""
+
+    session = models.ForeignKey(InfusionSession, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    by = _user_fk()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["session", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"

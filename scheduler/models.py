@@ -1,0 +1,268 @@
+"""Clinic configuration: locations, chairs, staff and their shifts, opening hours, closures, protocols.
+
+Every clinic rule is data here (shared/DOMAIN.md): the planning engine reads these rows, never constants.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. America/New_York).")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="America/New_York", validators=[validate_timezone])
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    nurse_max_concurrent = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many patients one nurse watches at once.",
+    )
+    start_stagger_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text="A nurse does not start two infusions closer together than this.",
+    )
+    late_cancel_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="A cancellation closer than this to the start is a late cancellation."
+    )
+    no_show_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="A patient not arrived this long after the start may be marked a no-show."
+    )
+
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="clinics",
+        help_text="Staff accounts that may see and change this clinic's data.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(nurse_max_concurrent__gte=1), name="clinic_nurse_cap_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday, in the clinic's local time; a weekday may have several."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["clinic", "weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="opening_hours_closes_after_opens")]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """A span when the clinic takes no sessions (a holiday, training, a broken pump)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["clinic", "starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.starts_at:%Y-%m-%d})"
+
+
+class Chair(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="chairs")
+    name = models.CharField(max_length=60)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["clinic", "name"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "name"], name="chair_unique_name_per_clinic")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffRole(models.TextChoices):
+    NURSE = "nurse", "Nurse"
+    PROVIDER = "provider", "Provider"
+
+
+class StaffMember(models.Model):
+    """A person who works in the clinic; nurses are scheduled, providers supervise."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_members"
+    )
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    role = models.CharField(max_length=20, choices=StaffRole.choices, default=StaffRole.NURSE)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["clinic", "last_name", "first_name"]
+        verbose_name = "staff member"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.get_role_display()})"
+
+
+class Shift(models.Model):
+    """A weekly working pattern: this person works this weekday from start to end (clinic local time)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="shifts")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    valid_from = models.DateField(null=True, blank=True, help_text="First day this pattern applies (empty: always).")
+    valid_until = models.DateField(null=True, blank=True, help_text="Last day this pattern applies (empty: open).")
+
+    class Meta:
+        ordering = ["staff", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="shift_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class TimeOff(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="time_off")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["staff", "starts_at"]
+        verbose_name_plural = "time off"
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="timeoff_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
+
+class Route(models.TextChoices):
+    IV = "iv", "Intravenous"
+    SC = "sc", "Subcutaneous"
+    IM = "im", "Intramuscular"
+    NASAL = "nasal", "Nasal"
+    ORAL = "oral", "Oral"
+
+
+class Protocol(models.Model):
+    """What one treatment course is: how many sessions, how spaced, how long each holds a chair.
+
+    A protocol with no clinic is a shared template every clinic of the deployment may book.
+    """
+
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="protocols",
+        help_text="Empty: a template shared by every clinic.",
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60)
+    indication = models.CharField(max_length=60, blank=True)
+    route = models.CharField(max_length=10, choices=Route.choices, default=Route.IV)
+    is_active = models.BooleanField(default=True)
+
+    session_count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    chair_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(15), MaxValueValidator(720)],
+        help_text="How long one visit holds a chair: pre-checks, infusion, recovery and turnover.",
+    )
+    first_visit_extra_minutes = models.PositiveSmallIntegerField(default=0)
+    min_gap_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Least time from one session's start to the next one's."
+    )
+    max_gap_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_gap_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Least number of calendar days between sessions (clinic dates)."
+    )
+    max_gap_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    consecutive_weekdays = models.BooleanField(
+        default=False, help_text="Each session on the weekday (Mon–Fri) right after the previous one."
+    )
+    window_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="All sessions fall within this many calendar days, the first day counting as 1."
+    )
+    warn_window_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Warn (but allow) when the course stretches past this many days."
+    )
+    extra_monitoring_sessions = models.PositiveSmallIntegerField(
+        default=3, help_text="Sessions 1 to this number carry the extra-monitoring flag."
+    )
+    review_after_session = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=3, help_text="Flag the course for a clinician's review after this session."
+    )
+    recall_min_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Booster protocols: earliest recall after the last session."
+    )
+    recall_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "slug"], name="protocol_unique_slug_per_clinic"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(clinic__isnull=True), name="protocol_unique_slug_shared"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_gap_hours__isnull=True) | Q(min_gap_hours__isnull=True) | Q(max_gap_hours__gte=F("min_gap_hours")),
+                name="protocol_gap_hours_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_gap_days__isnull=True) | Q(min_gap_days__isnull=True) | Q(max_gap_days__gte=F("min_gap_days")),
+                name="protocol_gap_days_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def chair_minutes_for(self, sequence: int) -> int:
+        return self.chair_minutes + (self.first_visit_extra_minutes if sequence == 1 else 0)
