@@ -13,6 +13,7 @@ TOO_EARLY_FOR_NO_SHOW = "too_early_for_no_show"
 SESSION_IN_PROGRESS = "session_in_progress"
 REASON_REQUIRED = "reason_required"
 INVALID_SCOPE = "invalid_scope"
+BUSY = "busy"
 
 _CONFLICT = {
     *rules.CONFLICT_CODES,
@@ -20,6 +21,7 @@ _CONFLICT = {
     NOT_TODAY,
     TOO_EARLY_FOR_NO_SHOW,
     SESSION_IN_PROGRESS,
+    BUSY,
 }
 
 

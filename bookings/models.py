@@ -12,6 +12,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 
 from scheduler.models import Chair, Clinic, Protocol, StaffMember, validate_timezone
 
@@ -229,7 +230,8 @@ class InfusionSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.sequence}/{self.cycle.session_count} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        # In the active time zone (the staff member's clinic); reads no related row.
+        return f"Session {self.sequence} at {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M %Z}"
 
 
 class SessionEvent(models.Model):

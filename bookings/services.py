@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -70,8 +70,9 @@ def _violation_error(violation: planning.Violation, sequence: int | None = None)
 
 
 def _localize(value: datetime, clinic: Clinic) -> datetime:
+    """An instant in UTC, so that adding a session's minutes is elapsed time even across a DST change."""
     try:
-        return planning.localize(value, clinic.tz)
+        return planning.localize(value, clinic.tz).astimezone(UTC)
     except planning.LocalTimeError as exc:
         raise _violation_error(exc.violation) from None
 
@@ -93,6 +94,10 @@ def _lock_days(clinic: Clinic, instants: Iterable[datetime]) -> None:
 def _check_resource_clinic(clinic: Clinic, chair: Chair | None, nurse: StaffMember | None) -> None:
     if chair is not None and chair.clinic_id != clinic.pk:
         raise BookingError(codes.WRONG_CLINIC, "That chair belongs to another clinic.", details={"chair": chair.pk})
+    if chair is not None and not chair.is_active:
+        raise BookingError(
+            rule_codes.CHAIR_CONFLICT, "That chair is out of service.", details={"chair": chair.pk, "reason": "inactive"}
+        )
     if nurse is not None and nurse.clinic_id != clinic.pk:
         raise BookingError(codes.WRONG_CLINIC, "That nurse works at another clinic.", details={"nurse": nurse.pk})
 
@@ -143,6 +148,14 @@ def _race_error(exc: IntegrityError, attempted: Sequence[planning.Booking]) -> B
                 details = {field_name.removesuffix("_id"): key, "session": clash}
                 break
     return BookingError(code, message, details=details)
+
+
+def _busy_error(exc: OperationalError) -> BookingError:
+    """Two writers that waited on each other (a PostgreSQL deadlock, a SQLite lock timeout): ask to retry."""
+    sqlstate = getattr(getattr(exc.__cause__, "diag", None), "sqlstate", None)
+    if sqlstate in ("40P01", "40001", "55P03") or "database is locked" in str(exc):
+        return BookingError(codes.BUSY, "Another booking was being saved at the same moment; please try again.")
+    raise exc
 
 
 def _window(instants: Iterable[datetime]) -> tuple[datetime, datetime]:
@@ -245,6 +258,8 @@ def cycle_book(
             )
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
+    except OperationalError as exc:
+        raise _busy_error(exc) from None
     return CycleBooked(cycle=cycle, sessions=created, warnings=list(check.warnings))
 
 
@@ -255,7 +270,7 @@ SCOPE_FOLLOWING = "following"
 
 
 def _lock_cycle(cycle_id: int) -> TreatmentCycle:
-    return TreatmentCycle.objects.select_for_update().select_related("protocol", "clinic").get(pk=cycle_id)
+    return TreatmentCycle.objects.select_for_update(of=("self",)).select_related("protocol", "clinic").get(pk=cycle_id)
 
 
 def session_reschedule(
@@ -365,12 +380,14 @@ def session_reschedule(
             _touch_cycle(cycle)
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
+    except OperationalError as exc:
+        raise _busy_error(exc) from None
     return [s for s, _, _ in plans]
 
 
 def _shifted(instant: datetime, delta: timedelta, clinic: Clinic, sequence: int) -> datetime:
     try:
-        return planning.shift_wall_clock(instant, delta, clinic.tz)
+        return planning.shift_wall_clock(instant, delta, clinic.tz).astimezone(UTC)
     except planning.LocalTimeError as exc:
         raise _violation_error(exc.violation, sequence) from None
 
@@ -427,7 +444,7 @@ def _transition(
 
 def _locked(session: InfusionSession) -> tuple[TreatmentCycle, InfusionSession]:
     cycle = _lock_cycle(session.cycle_id)
-    return cycle, InfusionSession.objects.select_for_update().select_related("clinic").get(pk=session.pk)
+    return cycle, InfusionSession.objects.select_for_update(of=("self",)).select_related("clinic").get(pk=session.pk)
 
 
 def _local_today(clinic: Clinic, now: datetime) -> date:
@@ -475,16 +492,35 @@ def session_complete(*, session: InfusionSession, by=None) -> InfusionSession:
     cycle, current = _locked(session)
     current = _transition(current, "complete", sources=[SessionStatus.IN_CHAIR], target=SessionStatus.COMPLETED,
                           by=by, now=now, fields={"completed_at": now, "completed_by": by})
-    done = InfusionSession.objects.filter(cycle=cycle, status=SessionStatus.COMPLETED).count()
-    changes: dict = {}
-    if done >= cycle.session_count:
-        changes.update(status=CycleStatus.COMPLETED, ended_at=now, ended_by=by)
-    elif cycle.status == CycleStatus.PLANNED:
-        changes["status"] = CycleStatus.ACTIVE
-    if cycle.protocol.review_after_session and current.sequence == cycle.protocol.review_after_session and not cycle.needs_review:
-        changes.update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
-    TreatmentCycle.objects.filter(pk=cycle.pk).update(version=F("version") + 1, **changes)
+    review = cycle.protocol.review_after_session
+    if review and current.sequence == review and not cycle.needs_review:
+        TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
+    _settle_cycle(cycle, by=by, now=now)
     return current
+
+
+_RUNNING_STATUSES = (SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
+
+
+def _settle_cycle(cycle: TreatmentCycle, *, by, now: datetime) -> None:
+    """Derive the course's status from its sessions, and bump its version.
+
+    planned → active once a session is done; completed when n sessions are done. A course left with
+    nothing upcoming or running and fewer than n done has ended: `abandoned` if any session was done,
+    else `cancelled`.
+    """
+    statuses = list(InfusionSession.objects.filter(cycle=cycle).values_list("status", flat=True))
+    done = statuses.count(SessionStatus.COMPLETED)
+    pending = sum(1 for s in statuses if s in UPCOMING_STATUSES or s in _RUNNING_STATUSES)
+    changes: dict = {}
+    if cycle.status in (CycleStatus.PLANNED, CycleStatus.ACTIVE):
+        if done >= cycle.session_count:
+            changes.update(status=CycleStatus.COMPLETED, ended_at=now, ended_by=by)
+        elif not pending:
+            changes.update(status=CycleStatus.ABANDONED if done else CycleStatus.CANCELLED, ended_at=now, ended_by=by)
+        elif done and cycle.status == CycleStatus.PLANNED:
+            changes["status"] = CycleStatus.ACTIVE
+    TreatmentCycle.objects.filter(pk=cycle.pk).update(version=F("version") + 1, **changes)
 
 
 def _flag_early_dropout(cycle: TreatmentCycle, session: InfusionSession) -> None:
@@ -508,7 +544,7 @@ def session_no_show(*, session: InfusionSession, by=None) -> InfusionSession:
     current = _transition(current, "no_show", sources=UPCOMING_STATUSES, target=SessionStatus.NO_SHOW,
                           by=by, now=now, fields={"no_show_at": now, "no_show_by": by})
     _flag_early_dropout(cycle, current)
-    _touch_cycle(cycle)
+    _settle_cycle(cycle, by=by, now=now)
     return current
 
 
@@ -541,7 +577,7 @@ def session_cancel(*, session: InfusionSession, by_party: str, reason: str, by=N
     now = timezone.now()
     cycle, current = _locked(session)
     current = _cancel_locked(cycle, current, by_party=by_party, reason=reason, by=by, now=now)
-    _touch_cycle(cycle)
+    _settle_cycle(cycle, by=by, now=now)
     return current
 
 
@@ -556,8 +592,10 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
             codes.INVALID_TRANSITION, f"A {locked.get_status_display().lower()} course cannot be cancelled.",
             details={"cycle": locked.pk, "status": locked.status, "action": "cancel"},
         )
-    sessions = list(InfusionSession.objects.select_for_update().select_related("clinic").filter(cycle=locked).order_by("sequence"))
-    running = [s.pk for s in sessions if s.status in (SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)]
+    sessions = list(
+        InfusionSession.objects.select_for_update(of=("self",)).select_related("clinic").filter(cycle=locked).order_by("sequence")
+    )
+    running = [s.pk for s in sessions if s.status in _RUNNING_STATUSES]
     if running:
         raise BookingError(
             codes.SESSION_IN_PROGRESS, "A session of this course is under way; finish it first.",

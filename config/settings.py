@@ -30,10 +30,8 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-if PRODUCTION:
-    SECRET_KEY = env("DJANGO_SECRET_KEY")
-else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or _local_secret_key()
+# Production must be given its key (a missing one is an error); elsewhere a per-checkout key will do.
+SECRET_KEY = env("DJANGO_SECRET_KEY") if PRODUCTION else (env("DJANGO_SECRET_KEY", default=None) or _local_secret_key())
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -106,13 +104,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    for sub in ("out", "processed"):
+    for sub in ("out", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
+    # Every folder kombu uses, or it creates a relative ./control in whatever directory a process starts in.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
-        "data_folder_processed": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -6,22 +6,17 @@ from django.utils import timezone
 
 
 class ClinicTimezoneMiddleware:
+    """One query a request: the zone of the user's first clinic (by id), else UTC."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tzname = None
         user = getattr(request, "user", None)
+        tzname = None
         if user is not None and user.is_authenticated:
-            tzname = request.session.get("clinic_tz")
-            if tzname is None:
-                clinic = user.clinics.order_by("pk").only("timezone").first()
-                tzname = clinic.timezone if clinic else "UTC"
-                request.session["clinic_tz"] = tzname
-        if tzname:
-            timezone.activate(zoneinfo.ZoneInfo(tzname))
-        else:
-            timezone.deactivate()
+            tzname = user.clinics.order_by("pk").values_list("timezone", flat=True).first()
+        timezone.activate(zoneinfo.ZoneInfo(tzname or "UTC"))
         try:
             return self.get_response(request)
         finally:

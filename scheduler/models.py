@@ -227,7 +227,11 @@ class Protocol(models.Model):
         default=False, help_text="Each session on the weekday (Mon–Fri) right after the previous one."
     )
     window_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="All sessions fall within this many calendar days, the first day counting as 1."
+        null=True, blank=True,
+        help_text="Hard limit: all sessions fall within this many calendar days, the first day counting as 1.",
+    )
+    target_window_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The planner aims to fit the course within this many days."
     )
     warn_window_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Warn (but allow) when the course stretches past this many days."

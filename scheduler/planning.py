@@ -10,12 +10,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from scheduler import error_codes as codes
 
-UTC = timezone.utc
+
+def _utc(instant: datetime) -> datetime:
+    """The instant in UTC. Python compares and subtracts two datetimes sharing a tzinfo by their wall
+    clocks (fold ignored), so across a DST change only UTC values give elapsed time and a true order."""
+    return instant.astimezone(UTC)
 
 
 # --- Values ------------------------------------------------------------------------------------
@@ -27,7 +32,7 @@ class Interval:
     end: datetime
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
-        return self.start < end and start < self.end
+        return _utc(self.start) < _utc(end) and _utc(start) < _utc(self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,8 @@ class Occupancy:
     """The busy intervals of chairs, nurses and patients, indexed for overlap look-ups.
 
     Lists are kept sorted by start; an overlap search bisects to the query's end and walks back no
-    further than the longest booking in that list, so a look-up touches only nearby bookings.
+    further than the longest booking in that list, so a look-up touches only nearby bookings. Starts and
+    lengths are kept in UTC: bookings arrive both from the database (UTC) and from the desk (clinic zone).
     """
 
     def __init__(self, bookings: Iterable[Booking] = ()):
@@ -123,12 +129,12 @@ class Occupancy:
         for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
             items = self._by[kind].setdefault(key, [])
             starts = self._starts[kind].setdefault(key, [])
-            at = bisect_left(starts, booking.start)
+            start = _utc(booking.start)
+            at = bisect_left(starts, start)
             items.insert(at, booking)
-            starts.insert(at, booking.start)
-            length = booking.end - booking.start
-            if length > self._longest[kind].get(key, timedelta(0)):
-                self._longest[kind][key] = length
+            starts.insert(at, start)
+            length = _utc(booking.end) - start
+            self._longest[kind][key] = max(length, self._longest[kind].get(key, timedelta(0)))
 
     def overlapping(
         self, kind: str, key: int, start: datetime, end: datetime, exclude: frozenset[int] = frozenset()
@@ -136,14 +142,16 @@ class Occupancy:
         items = self._by[kind].get(key)
         if not items:
             return []
+        start, end = _utc(start), _utc(end)
         longest = self._longest[kind][key]
-        hi = bisect_left(self._starts[kind][key], end)
+        starts = self._starts[kind][key]
+        hi = bisect_left(starts, end)
         found = []
         for i in range(hi - 1, -1, -1):
             booking = items[i]
-            if booking.start + longest <= start:
+            if starts[i] + longest <= start:
                 break
-            if booking.end > start and booking.session_id not in exclude:
+            if _utc(booking.end) > start and booking.session_id not in exclude:
                 found.append(booking)
         found.reverse()
         return found
@@ -154,7 +162,8 @@ class Occupancy:
         """Bookings of `key` that start in [start, end)."""
         items = self._by[kind].get(key) or []
         starts = self._starts[kind].get(key) or []
-        return [b for b in items[bisect_left(starts, start) : bisect_left(starts, end)] if b.session_id not in exclude]
+        lo, hi = bisect_left(starts, _utc(start)), bisect_left(starts, _utc(end))
+        return [b for b in items[lo:hi] if b.session_id not in exclude]
 
 
 # --- Local time --------------------------------------------------------------------------------
@@ -220,9 +229,16 @@ def _inside_weekly(start: datetime, end: datetime, intervals: Iterable[WeeklyInt
     if local_end.date() != day and not (local_end.date() == day + timedelta(days=1) and local_end.time() == time(0)):
         return False
     end_wall = local_end.time() if local_end.date() == day else time.max
-    return any(
-        iv.applies_on(day) and iv.start <= local_start.time() and end_wall <= iv.end for iv in intervals
-    )
+    # Intervals that touch or overlap are one stretch: 08–12 and 12–18 are open 08–18 without a break.
+    reach = local_start.time()
+    for iv in sorted((iv for iv in intervals if iv.applies_on(day)), key=lambda iv: iv.start):
+        if iv.start > reach:
+            break
+        if iv.end >= reach:
+            reach = iv.end
+            if end_wall <= reach:
+                return True
+    return False
 
 
 def check_opening_hours(start: datetime, end: datetime, rules: ClinicRules) -> Violation | None:
@@ -293,9 +309,9 @@ def peak_load(bookings: Sequence[Booking], start: datetime, end: datetime) -> tu
     """The most of `bookings` running at one instant inside [start, end), and when that is."""
     events = []
     for b in bookings:
-        events.append((max(b.start, start), 1))
-        events.append((min(b.end, end), -1))
-    events.sort(key=lambda e: (e[0], e[1]))  # an end and a start at the same instant do not overlap
+        events.append((max(b.start, start, key=_utc), 1))
+        events.append((min(b.end, end, key=_utc), -1))
+    events.sort(key=lambda e: (_utc(e[0]), e[1]))  # an end and a start at the same instant do not overlap
     load = peak = 0
     peak_at = start
     for at, step in events:
@@ -329,6 +345,7 @@ def check_stagger(
 ) -> Violation | None:
     if stagger <= timedelta(0):
         return None
+    start = _utc(start)
     close = occupancy.near("nurse", nurse_id, start - stagger + timedelta(microseconds=1), start + stagger, exclude)
     if not close:
         return None
@@ -436,6 +453,12 @@ def place_session(
         chair_id = choose_chair(start, end, chair_ids, occupancy, exclude)
         if chair_id is None:
             found.append(Violation(codes.CHAIR_CONFLICT, "No chair is free at this time.", {"chair": None}))
+    elif chair_id not in chair_ids:
+        found.append(
+            Violation(
+                codes.CHAIR_CONFLICT, "That chair is not in service at this clinic.", {"chair": chair_id, "reason": "inactive"}
+            )
+        )
     else:
         clash = check_chair(start, end, chair_id, occupancy, exclude)
         if clash:
@@ -457,17 +480,28 @@ def place_session(
 
 
 def _no_nurse_violation(start, end, nurses, rules, occupancy, exclude) -> Violation:
-    """Why no nurse fits: capacity or stagger if some nurse is on shift, else nobody is on shift."""
+    """Why no nurse fits. Stagger wins when some nurse is blocked by it alone (a few minutes' move would do);
+    capacity when every nurse on shift is full; nurse_unavailable when nobody is on shift."""
     on_shift = [n for n in nurses if check_nurse_on_shift(start, end, n, rules.tz) is None]
     if not on_shift:
         return Violation(codes.NURSE_UNAVAILABLE, "No nurse is on shift for the whole session.", {"nurse": None})
+    capacity_at = None
     for nurse in on_shift:
-        for violation in nurse_violations(start, end, nurse, rules, occupancy, exclude):
-            if violation.code == codes.NURSE_CAPACITY:
-                return Violation(codes.NURSE_CAPACITY, "Every nurse on shift is watching as many patients as allowed.",
-                                 {"nurse": None, "at": violation.details["at"]})
-    return Violation(codes.STAGGER, "Every nurse on shift is starting another infusion within minutes of this one.",
-                     {"nurse": None, "stagger_minutes": int(rules.stagger.total_seconds() // 60)})
+        found = nurse_violations(start, end, nurse, rules, occupancy, exclude)
+        full = next((v for v in found if v.code == codes.NURSE_CAPACITY), None)
+        if full is None:
+            minutes = int(rules.stagger.total_seconds() // 60)
+            return Violation(
+                codes.STAGGER,
+                f"The nurses on shift start other infusions within {minutes} minutes of this one; try a little earlier or later.",
+                {"nurse": None, "stagger_minutes": minutes},
+            )
+        capacity_at = capacity_at or full.details["at"]
+    return Violation(
+        codes.NURSE_CAPACITY,
+        "Every nurse on shift is watching as many patients as allowed.",
+        {"nurse": None, "at": capacity_at},
+    )
 
 
 # --- Series rules ------------------------------------------------------------------------------
@@ -478,11 +512,11 @@ def check_spacing(slots: Sequence[Slot], spacing: Spacing, tz: ZoneInfo) -> tupl
     ordered = sorted(slots, key=lambda s: s.sequence)
     violations: list[Violation] = []
     warnings: list[Violation] = []
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         pair = {"sequences": [a.sequence, b.sequence]}
-        gap = b.start - a.start
+        gap = _utc(b.start) - _utc(a.start)  # elapsed hours, not wall-clock ones
         days = (local_date(b.start, tz) - local_date(a.start, tz)).days
-        if b.start < a.end:
+        if _utc(b.start) < _utc(a.end):
             violations.append(Violation(
                 codes.SPACING_TOO_CLOSE,
                 f"Session {b.sequence} must come after session {a.sequence} has ended.",

@@ -104,5 +104,5 @@ class PatientFactory(factory.django.DjangoModelFactory):
 
 
 def shared_protocol(slug: str) -> Protocol:
-    """One of the six protocols the data migration loads."""
+    """One of the six protocols the data migration loads (conftest puts them back after a flush)."""
     return Protocol.objects.get(clinic=None, slug=slug)

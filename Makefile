@@ -1,0 +1,98 @@
+# The two commands: `make run` (the whole app on this machine) and `make test` (everything, against
+# PostgreSQL and Redis on 127.0.0.1). The rest are the steps they are made of. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(CURDIR)/$(VENV)/bin
+# Written after a successful `pip install -r requirements.txt`; older than requirements.txt means reinstall.
+STAMP := $(VENV)/.requirements.stamp
+VAR_DIR := $(or $(CLINIC_VAR_DIR),var)
+
+# make run
+# WEB_HOST, not HOST: some shells (tcsh) export HOST as the machine name.
+WEB_HOST ?= 127.0.0.1
+PORT ?= 8000
+export WEB_HOST PORT DEMO_PASSWORD
+
+# make test
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+export TEST_DATABASE_URL TEST_REDIS_URL
+
+# Files that change what collectstatic copies: the installed packages and the project's own static files.
+STATIC_SOURCES := $(STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VAR_DIR) -o -path ./.git -o -path ./node_modules \) -prune -o -type f -path '*/static/*' -print 2>/dev/null)
+# Per DJANGO_ENV: production collects with the manifest storage, development without.
+STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
+
+.PHONY: help run test install venv lint migrate seed collectstatic services check-services clean
+
+help:
+	@echo "make run    migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/admin/), a Celery worker and beat"
+	@echo "make test   check PostgreSQL and Redis, then ruff, import-linter, makemigrations --check and pytest"
+	@echo "Steps: install, lint, migrate, seed, collectstatic, check-services, clean"
+
+# --- Virtualenv ------------------------------------------------------------------------------
+$(PY):
+	@set -e; \
+	if command -v python3.11 >/dev/null 2>&1; then base=python3.11; \
+	elif command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then base=python3; \
+	else echo "Python 3.11 or newer is needed: install python3.11 (with its venv module) and run make again." >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$base ($$($$base --version))"; \
+	$$base -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv (or python3.11-venv)." >&2; exit 1; }
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv install: $(STAMP)
+
+# --- make run --------------------------------------------------------------------------------
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+# Idempotent, so it runs every time; --password only when DEMO_PASSWORD is set (else seed_demo
+# generates one for new users and prints it, and leaves existing users' passwords alone).
+seed: migrate
+	$(PY) manage.py seed_demo $${DEMO_PASSWORD:+--password "$$DEMO_PASSWORD"}
+
+$(STATIC_STAMP): $(STATIC_SOURCES)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+collectstatic: $(STATIC_STAMP)
+
+# honcho starts the Procfile's web, worker and beat and stops them all on Ctrl-C. It is told to read
+# no .env file: the settings come from the environment, the same for every step above.
+run: seed $(STATIC_STAMP)
+	@echo "Starting web on http://$(WEB_HOST):$(PORT)/admin/ with a Celery worker and beat (Ctrl-C stops all)."
+	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile --env /dev/null start --port $(PORT)
+
+# --- make test -------------------------------------------------------------------------------
+check-services services: $(STAMP)
+	$(PY) scripts/check_services.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
+
+# makemigrations --check compares the models with the migration files; an in-memory SQLite
+# database keeps it from needing (or touching) any real one.
+test: check-services lint
+	env -u DJANGO_ENV DATABASE_URL="sqlite://:memory:" REDIS_URL="" $(PY) manage.py makemigrations --check --dry-run
+	env -u DJANGO_ENV -u EMAIL_URL -u DJANGO_SETTINGS_MODULE \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
+		PATH="$(BIN):$$PATH" \
+		$(BIN)/pytest -p xdist -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# --- Housekeeping ----------------------------------------------------------------------------
+# Removes what `make run` and the tools leave behind (the SQLite database, broker files, mail,
+# collected static files, caches). Keeps .venv; `rm -rf .venv` for a fully fresh start.
+clean:
+	rm -rf $(VAR_DIR) .pytest_cache .ruff_cache .import_linter_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

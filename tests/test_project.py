@@ -1,0 +1,428 @@
+"""The project around the code: compose file, deploy checks, import contracts, lint, embedded defaults.
+
+None of these needs a Docker engine or the test database: they read files and run manage.py,
+lint-imports and ruff in subprocesses with an environment they build themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+APP_SERVICES = ("web", "worker", "beat")
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+
+
+def bare_env(**extra: str) -> dict[str, str]:
+    """Only PATH and HOME from the outside world, plus what the test says."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", str(Path.home()))}
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], *, env: dict[str, str], cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def tool(name: str) -> str:
+    """A console script of the interpreter running the tests (the project's virtualenv)."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed: run `make install`")
+    return found
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run([sys.executable, "manage.py", *args], env=env)
+
+
+def output(result: subprocess.CompletedProcess) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+# --- docker-compose.yml ----------------------------------------------------------------------
+
+INTERPOLATION = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}")
+
+
+def interpolate(value: str) -> str:
+    """Compose's variable interpolation, as if no variable were set: the values a fresh `up` gets."""
+
+    def substitute(match: re.Match) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        op = match.group("op") or ""
+        return match.group("arg") if op.endswith("-") else ""
+
+    return INTERPOLATION.sub(substitute, value)
+
+
+def load_compose(path: Path = COMPOSE_FILE) -> dict:
+    return YAML(typ="safe").load(path.read_text())  # resolves the anchors and << merges
+
+
+def environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: interpolate(str(value)) for key, value in env.items()}
+
+
+def command_text(service: dict) -> str:
+    command = service.get("command") or ""
+    return interpolate(" ".join(command) if isinstance(command, list) else str(command))
+
+
+def depends_on(service: dict) -> dict[str, dict]:
+    deps = service.get("depends_on") or {}
+    return {name: {} for name in deps} if isinstance(deps, list) else dict(deps)
+
+
+def service_by_image(services: dict, prefix: str) -> str | None:
+    return next((name for name, svc in services.items() if str(svc.get("image", "")).startswith(prefix)), None)
+
+
+def wsgi_problems(command: str, root: Path, where: str) -> list[str]:
+    """gunicorn must name a module:attribute that exists in the project."""
+    match = re.search(r"gunicorn\s+(?:\S+\s+)*?([A-Za-z_][\w.]*):([A-Za-z_]\w*)", command)
+    if "gunicorn" not in command or not match:
+        return [f"{where}: runs no `gunicorn module:application` ({command!r})"]
+    module, attribute = match.groups()
+    path = root / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        return [f"{where}: gunicorn's module {module} does not exist ({path.relative_to(root)})"]
+    if not re.search(rf"^{attribute}\s*=", path.read_text(), re.MULTILINE):
+        return [f"{where}: {module} defines no {attribute}"]
+    return []
+
+
+def celery_problems(command: str, role: str, root: Path, where: str) -> list[str]:
+    """`celery -A <app> worker|beat` with an app that exists."""
+    match = re.search(rf"celery\s+(?:-A|--app)[ =](\S+)\s+(?:\S+\s+)*?{role}\b", command)
+    if not match:
+        return [f"{where}: does not run `celery -A <app> {role}` ({command!r})"]
+    app = match.group(1).split(":")[0]
+    package = root / app.replace(".", "/")
+    if not ((package / "celery.py").exists() or package.with_suffix(".py").exists()):
+        return [f"{where}: celery app {app} not found in the project"]
+    return []
+
+
+def compose_problems(doc: dict, root: Path = ROOT) -> list[str]:
+    """What a Docker engine would only tell us at `up` time, or would not tell us at all."""
+    problems: list[str] = []
+    services: dict = doc.get("services") or {}
+    for required in (*APP_SERVICES, "postgres", "redis", "mailpit"):
+        if required not in services:
+            problems.append(f"no service {required!r}")
+
+    for name, svc in services.items():
+        if "image" not in svc and "build" not in svc:
+            problems.append(f"{name}: has neither image nor build")
+        build = svc.get("build")
+        if build is not None:
+            context = root / (build if isinstance(build, str) else build.get("context", "."))
+            dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+            if not (context / dockerfile).is_file():
+                problems.append(f"{name}: build file {dockerfile} not found in {context}")
+        for dep in depends_on(svc):
+            if dep not in services:
+                problems.append(f"{name}: depends_on names an undefined service {dep!r}")
+            elif dep == name:
+                problems.append(f"{name}: depends on itself")
+
+    pg_name = service_by_image(services, "postgres")
+    redis_name = service_by_image(services, "redis")
+    mail_name = service_by_image(services, "axllent/mailpit")
+    if not pg_name:
+        problems.append("no service runs a postgres image")
+    elif "healthcheck" not in services[pg_name]:
+        problems.append(f"{pg_name}: has no healthcheck")
+    if not redis_name:
+        problems.append("no service runs a redis image")
+    if mail_name:
+        published = " ".join(str(p) for p in services[mail_name].get("ports", []))
+        for port in ("1025", "8025"):
+            if f":{port}" not in published:
+                problems.append(f"{mail_name}: does not publish {port}")
+    else:
+        problems.append("no service runs a mailpit image")
+
+    pg_env = environment(services[pg_name]) if pg_name else {}
+    for name in APP_SERVICES:
+        svc = services.get(name)
+        if svc is None:
+            continue
+        env = environment(svc)
+        db = urlsplit(env.get("DATABASE_URL", ""))
+        if db.scheme not in ("postgres", "postgresql", "pgsql") or db.hostname != pg_name:
+            problems.append(f"{name}: DATABASE_URL {env.get('DATABASE_URL')!r} does not point at the {pg_name} service")
+        elif pg_env:
+            expected = (pg_env.get("POSTGRES_USER", "postgres"), pg_env.get("POSTGRES_PASSWORD"),
+                        pg_env.get("POSTGRES_DB", pg_env.get("POSTGRES_USER", "postgres")))
+            if (db.username, db.password, db.path.lstrip("/")) != expected:
+                problems.append(f"{name}: DATABASE_URL credentials or database differ from the {pg_name} service's")
+        redis = urlsplit(env.get("REDIS_URL", ""))
+        if redis.scheme != "redis" or redis.hostname != redis_name:
+            problems.append(f"{name}: REDIS_URL {env.get('REDIS_URL')!r} does not point at the {redis_name} service")
+        mail = urlsplit(env.get("EMAIL_URL", ""))
+        if not mail.scheme.startswith("smtp") or mail.hostname != mail_name or mail.port != 1025:
+            problems.append(f"{name}: EMAIL_URL {env.get('EMAIL_URL')!r} does not point at {mail_name}:1025")
+        deps = depends_on(svc)
+        for backing in (pg_name, redis_name):
+            if backing and backing not in deps:
+                problems.append(f"{name}: does not depend on {backing}")
+        if pg_name in deps and deps[pg_name].get("condition") != "service_healthy":
+            problems.append(f"{name}: starts before {pg_name} is healthy")
+
+    if "web" in services:
+        problems += wsgi_problems(command_text(services["web"]), root, "web")
+    for role in ("worker", "beat"):
+        if role in services:
+            problems += celery_problems(command_text(services[role]), role, root, role)
+
+    # Migrations and the demo data: a one-shot service the others wait for, or web itself.
+    migrators = [n for n, s in services.items() if "manage.py migrate" in command_text(s)]
+    if not migrators:
+        problems.append("no service runs `manage.py migrate`")
+    for migrator in migrators:
+        if "seed_demo" not in command_text(services[migrator]):
+            problems.append(f"{migrator}: runs migrate but not seed_demo")
+        if migrator != "web":
+            for name in APP_SERVICES:
+                condition = depends_on(services.get(name, {})).get(migrator, {}).get("condition")
+                if condition != "service_completed_successfully":
+                    problems.append(f"{name}: does not wait for {migrator} to complete")
+    return problems
+
+
+def test_compose_file_matches_the_compose_spec_schema():
+    result = run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(COMPOSE_FILE)],
+        env=bare_env(),
+    )
+    assert result.returncode == 0, output(result)
+
+
+def test_compose_schema_check_catches_a_typo(tmp_path):
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text("services:\n  web:\n    image: clinic\n    comand: gunicorn config.wsgi\n")
+    result = run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(broken)],
+        env=bare_env(),
+    )
+    assert result.returncode == 1, output(result)
+    assert "comand" in result.stdout + result.stderr
+
+
+def test_compose_file_is_coherent():
+    assert compose_problems(load_compose()) == []
+
+
+def _drop_image(doc):
+    doc["services"]["redis"].pop("image")
+
+
+def _depend_on_ghost(doc):
+    doc["services"]["worker"]["depends_on"]["db"] = {"condition": "service_started"}
+
+
+def _wrong_database_host(doc):
+    doc["services"]["beat"]["environment"] = {
+        **doc["services"]["beat"]["environment"], "DATABASE_URL": "postgres://clinic:clinic@localhost:5432/clinic"
+    }
+
+
+def _wrong_wsgi_module(doc):
+    doc["services"]["web"]["command"] = "gunicorn clinic.wsgi:application --bind 0.0.0.0:8000"
+
+
+def _wrong_celery_app(doc):
+    doc["services"]["worker"]["command"] = "celery -A nowhere worker --loglevel INFO"
+
+
+def _no_healthcheck(doc):
+    doc["services"]["postgres"].pop("healthcheck")
+
+
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        (_drop_image, "redis: has neither image nor build"),
+        (_depend_on_ghost, "worker: depends_on names an undefined service 'db'"),
+        (_wrong_database_host, "beat: DATABASE_URL"),
+        (_wrong_wsgi_module, "web: gunicorn's module clinic.wsgi does not exist"),
+        (_wrong_celery_app, "worker: celery app nowhere not found"),
+        (_no_healthcheck, "postgres: has no healthcheck"),
+    ],
+)
+def test_compose_checks_catch_mistakes(break_it, expected):
+    doc = load_compose()
+    break_it(doc)
+    problems = compose_problems(doc)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_dockerfile_builds_a_slim_non_root_image_with_static_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
+    assert "pip install -r requirements.txt" in dockerfile
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
+    assert re.search(r"^RUN .*manage\.py collectstatic", dockerfile, re.MULTILINE | re.DOTALL)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", "var", ".git"} <= set(ignored)
+
+
+def test_procfile_runs_web_worker_and_beat():
+    entries = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line and not line.startswith("#")
+    )
+    assert set(entries) == {"web", "worker", "beat"}
+    assert wsgi_problems(entries["web"], ROOT, "Procfile web") == []
+    assert "${PORT" in entries["web"], "web must listen on the port honcho hands it"
+    assert celery_problems(entries["worker"], "worker", ROOT, "Procfile worker") == []
+    assert celery_problems(entries["beat"], "beat", ROOT, "Procfile beat") == []
+
+
+# --- Deployment settings ---------------------------------------------------------------------
+
+
+def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return bare_env(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="clinic.example.com",
+        CLINIC_VAR_DIR=str(tmp_path / "var"),
+        **extra,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    assert result.returncode == 0, output(result)
+    assert "no issues" in result.stdout, output(result)
+    assert "WARNING" not in result.stdout + result.stderr, output(result)
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- Embedded mode: nothing but Python -------------------------------------------------------
+
+
+SHOW_EMBEDDED_SETTINGS = """
+import json
+from django.conf import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"],
+    "transaction_mode": db.get("OPTIONS", {}).get("transaction_mode"),
+    "broker": s.CELERY_BROKER_URL,
+    "broker_folders": {k: v for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items() if k.endswith("folder") or "folder_" in k},
+    "email": s.EMAIL_BACKEND,
+    "email_dir": str(s.EMAIL_FILE_PATH),
+}))
+"""
+
+
+def test_embedded_defaults_migrate_and_check_on_sqlite(tmp_path):
+    var = tmp_path / "var"
+    env = bare_env(CLINIC_VAR_DIR=str(var))
+
+    migrated = manage("migrate", "--noinput", env=env)
+    assert migrated.returncode == 0, output(migrated)
+    checked = manage("check", env=env)
+    assert checked.returncode == 0, output(checked)
+
+    shown = manage("shell", "--no-imports", "-c", SHOW_EMBEDDED_SETTINGS, env=env)
+    assert shown.returncode == 0, output(shown)
+    settings = json.loads(shown.stdout)
+    assert settings["engine"] == "django.db.backends.sqlite3"
+    assert settings["transaction_mode"] == "IMMEDIATE"
+    assert settings["broker"] == "filesystem://"
+    assert settings["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert Path(settings["email_dir"]).is_relative_to(var)
+    assert (var / "clinic.sqlite3").is_file()
+    # kombu falls back to folders relative to the working directory (./control, ./data_in) for any
+    # it is not given: all of them must be set, and inside CLINIC_VAR_DIR.
+    folders = settings["broker_folders"]
+    assert {"data_folder_in", "data_folder_out", "control_folder"} <= set(folders)
+    for name, folder in folders.items():
+        assert Path(folder).is_relative_to(var), f"{name} {folder} is outside CLINIC_VAR_DIR"
+
+
+# --- Import contracts and lint ---------------------------------------------------------------
+
+
+def test_import_contracts_are_kept():
+    result = run([tool("lint-imports"), "--no-cache", "--no-logo"], env=bare_env())
+    assert result.returncode == 0, output(result)
+    kept = re.search(r"Contracts: (\d+) kept, 0 broken", result.stdout)
+    assert kept and int(kept.group(1)) >= 5, output(result)
+
+
+@pytest.mark.parametrize(
+    ("module", "bad_import", "contract"),
+    [
+        ("scheduler/selectors.py", "from bookings import models", "scheduler imports none of the other apps"),
+        ("notifications/__init__.py", "import bookings.services", "notifications never imports bookings"),
+        ("scheduler/planning.py", "from django.db import models", "planning is pure: no Django ORM"),
+    ],
+)
+def test_import_contracts_catch_a_wrong_import(tmp_path, module, bad_import, contract):
+    """The contracts really bite: the same code plus one forbidden import, in a scratch copy."""
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with (tmp_path / module).open("a") as fh:
+        fh.write(f"\n{bad_import}  # noqa\n")
+
+    result = run([tool("lint-imports"), "--no-cache", "--no-logo"], env=bare_env(), cwd=tmp_path)
+    assert result.returncode == 1, output(result)
+    assert f"{contract} BROKEN" in result.stdout, output(result)
+
+
+def test_ruff_is_clean():
+    result = run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], env=bare_env())
+    assert result.returncode == 0, output(result)
+
+
+# --- make test's service check ---------------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_service_check_says_plainly_what_is_missing():
+    env = bare_env(
+        TEST_DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/clinic",
+        TEST_REDIS_URL=f"redis://127.0.0.1:{closed_port()}/15",
+    )
+    result = run([sys.executable, "scripts/check_services.py"], env=env, timeout=60)
+    assert result.returncode == 1, output(result)
+    assert "PostgreSQL and Redis are not available" in result.stderr
+    assert "Start PostgreSQL" in result.stderr and "Start Redis" in result.stderr
