@@ -16,6 +16,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit import records as audit
 from bookings import error_codes as codes
 from bookings.models import (
     OCCUPYING_STATUSES,
@@ -59,6 +60,25 @@ class CycleBooked:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
+
+# What the audit trail records of a new cycle or session, and of a moved session.
+_CYCLE_AUDIT_FIELDS = ("patient", "protocol", "clinic", "status", "session_count")
+_SESSION_AUDIT_FIELDS = (
+    "cycle", "patient", "clinic", "sequence", "status", "starts_at", "ends_at", "chair", "nurse", "extra_monitoring",
+)
+_MOVE_AUDIT_FIELDS = ("starts_at", "ends_at", "chair", "nurse", "status", "confirmed_at", "confirmed_by", "version")
+
+
+def _audit_entry(row: TreatmentCycle | InfusionSession, action, changes: dict, by):
+    """An audit entry for a cycle or session, filed under its patient and clinic."""
+    return audit.entry(row, action, changes=changes, patient_id=row.patient_id, clinic_id=row.clinic_id, actor=by)
+
+
+def _audit_cycle_update(cycle: TreatmentCycle, fields: dict, by) -> None:
+    """Record a queryset.update() of `fields` on a cycle whose in-memory values are the old ones."""
+    changes = audit.diff(audit.snapshot(cycle, fields), fields)
+    if changes:
+        audit.record_many([_audit_entry(cycle, audit.UPDATE, changes, by)])
 
 
 def _violation_error(violation: planning.Violation, sequence: int | None = None) -> BookingError:
@@ -256,6 +276,10 @@ def cycle_book(
                        data={"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id})
                 for s in created
             )
+            audit.record_many(
+                [_audit_entry(cycle, audit.CREATE, audit.created(cycle, _CYCLE_AUDIT_FIELDS), by)]
+                + [_audit_entry(s, audit.CREATE, audit.created(s, _SESSION_AUDIT_FIELDS), by) for s in created]
+            )
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
     except OperationalError as exc:
@@ -358,11 +382,13 @@ def session_reschedule(
 
             assigned = dict(check.assignments)
             events = []
+            audit_entries = []
             for s, start, end in plans:
                 a = assigned[s.sequence]
                 attempted.append(planning.Booking(start, end, a.chair_id, a.nurse_id, cycle.patient_id))
                 before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
                 old_status = s.status
+                audit_before = audit.snapshot(s, _MOVE_AUDIT_FIELDS)
                 updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
                     starts_at=start, ends_at=end, chair_id=a.chair_id, nurse_id=a.nurse_id,
                     status=SessionStatus.BOOKED, confirmed_at=None, confirmed_by=None,
@@ -376,7 +402,11 @@ def session_reschedule(
                            data={"before": before, "after": {"starts_at": start.isoformat(), "chair": a.chair_id, "nurse": a.nurse_id},
                                  "scope": scope})
                 )
+                audit_entries.append(
+                    _audit_entry(s, audit.UPDATE, audit.diff(audit_before, audit.snapshot(s, _MOVE_AUDIT_FIELDS)), by)
+                )
             SessionEvent.objects.bulk_create(events)
+            audit.record_many(audit_entries)
             _touch_cycle(cycle)
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
@@ -432,6 +462,8 @@ def _transition(
 ) -> InfusionSession:
     """Compare-and-swap one session from one of `sources` to `target`; refuse if it is in another state."""
     before = session.status
+    audited = ("status", "version", *(fields or {}))
+    audit_before = audit.snapshot(session, audited)
     updated = InfusionSession.objects.filter(pk=session.pk, status__in=sources).update(
         status=target, version=F("version") + 1, updated_at=now, **(fields or {})
     )
@@ -439,6 +471,9 @@ def _transition(
         raise _transition_error(session, action)
     session.refresh_from_db()
     _event(session, action, by=by, at=now, from_status=before, to_status=target, data=data).save()
+    audit.record_many(
+        [_audit_entry(session, audit.UPDATE, audit.diff(audit_before, audit.snapshot(session, audited)), by)]
+    )
     return session
 
 
@@ -495,6 +530,7 @@ def session_complete(*, session: InfusionSession, by=None) -> InfusionSession:
     review = cycle.protocol.review_after_session
     if review and current.sequence == review and not cycle.needs_review:
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
+        _audit_cycle_update(cycle, {"needs_review": True, "review_reason": ReviewReason.AFTER_SESSION}, by)
     _settle_cycle(cycle, by=by, now=now)
     return current
 
@@ -521,12 +557,14 @@ def _settle_cycle(cycle: TreatmentCycle, *, by, now: datetime) -> None:
         elif done and cycle.status == CycleStatus.PLANNED:
             changes["status"] = CycleStatus.ACTIVE
     TreatmentCycle.objects.filter(pk=cycle.pk).update(version=F("version") + 1, **changes)
+    _audit_cycle_update(cycle, changes, by)
 
 
 def _flag_early_dropout(cycle: TreatmentCycle, session: InfusionSession) -> None:
     """Half of patients do not finish an induction; a miss right after session 1 or 2 is the sign."""
     if session.sequence in (2, 3) and not cycle.needs_review:
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.EARLY_DROPOUT)
+        _audit_cycle_update(cycle, {"needs_review": True, "review_reason": ReviewReason.EARLY_DROPOUT}, by=None)
 
 
 @transaction.atomic
@@ -608,6 +646,12 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
     TreatmentCycle.objects.filter(pk=locked.pk).update(
         status=CycleStatus.ABANDONED if any_done else CycleStatus.CANCELLED,
         ended_at=now, ended_by=by, cancel_reason=reason, version=F("version") + 1,
+    )
+    _audit_cycle_update(
+        locked,
+        {"status": CycleStatus.ABANDONED if any_done else CycleStatus.CANCELLED, "ended_at": now, "ended_by": by,
+         "cancel_reason": reason},
+        by,
     )
     locked.refresh_from_db()
     return locked

@@ -6,6 +6,7 @@ Redis and SMTP. DJANGO_ENV=production turns on the deployment hardening that `ch
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,10 +46,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "auditlog",
     "django_celery_beat",
     "scheduler",
     "bookings",
     "notifications",
+    "accounts",
+    "audit",  # after auditlog: its admin replaces auditlog's with a read-only one
 ]
 
 MIDDLEWARE = [
@@ -58,9 +67,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scheduler.middleware.ClinicTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A dead database must fail fast (and /healthz say so), not hang a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,6 +154,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth, i18n, static ----------------------------------------------------------------------
+# The login guard first: a locked-out (username, address) pair is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,15 +183,79 @@ STORAGES = {
     },
 }
 
+# --- Brute-force protection (django-axes) on every login path: admin, API token, staff pages ---
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Lock the pair, never the username alone: an attacker elsewhere cannot lock staff out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+# The client address, for the lockout and the audit trail alike: REMOTE_ADDR, unless the environment's
+# TRUSTED_PROXY_COUNT says how many reverse proxies (each appending to X-Forwarded-For) stand in front
+# of the app. Then it is the address the outermost proxy saw; a longer chain (a client-sent header) is
+# not trusted. ipware counts the proxies listed in the header: one fewer, the last being REMOTE_ADDR.
+_trusted_proxies = env.int("TRUSTED_PROXY_COUNT", default=0)
+if _trusted_proxies > 0:
+    AXES_IPWARE_PROXY_COUNT = _trusted_proxies - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# --- Audit trail (django-auditlog; see audit/__init__.py) ---------------------------------------
+# Patients are logged on every save and delete; cycles and sessions by bookings.services explicitly.
+# The serialized data keeps only the clinic, which scopes each entry to a clinic.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "bookings.Patient",
+        "exclude_fields": ["updated_at"],
+        "serialize_data": True,
+        "serialize_kwargs": {"fields": ["clinic"]},
+    },
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+# auditlog's own header (X-Correlation-ID) is client-sent: not stored.
+AUDITLOG_CID_HEADER = None
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Infusion clinic scheduler API",
+    "DESCRIPTION": (
+        "Book and run courses of infusion sessions. Every request is authenticated "
+        "(`Authorization: Token …` from `POST /api/v1/auth/token/`, or a signed-in session), scoped to the "
+        "clinics the user belongs to, and checked against the user's role (admin, front_desk, clinician). "
+        "Errors have one shape: `{\"code\", \"message\", \"details\"}`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 # --- Deployment hardening --------------------------------------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer probes speak plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -186,6 +186,8 @@ def test_random_operations_keep_the_invariants():
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
             database=None,
+            # The same 200 examples on every run: CI must not depend on the draw.
+            derandomize=True,
         ),
     )
     print(dict(OUTCOMES))

@@ -1,0 +1,41 @@
+"""Signing in for API clients: credentials in, a token out, through the same guard as every login path."""
+
+from __future__ import annotations
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from rest_framework.authtoken.models import Token
+
+from accounts import error_codes as codes
+from common.errors import ApplicationError
+
+
+class SignInRefused(ApplicationError):
+    """Wrong credentials, an inactive account or an unknown user: one answer for all three."""
+
+
+class SignInLockedOut(ApplicationError):
+    """Too many failures for this username from this address (django-axes)."""
+
+
+def token_obtain(*, request, username: str, password: str) -> Token:
+    """The user's API token for a correct username and password (created on first sign-in).
+
+    `request` is the DRF request: django-axes reads the client address from it and flags it when the
+    (username, address) pair is locked out. A success clears that pair's failures, as a session login does
+    (AXES_RESET_ON_SUCCESS), without creating a session.
+    """
+    user = authenticate(request=request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise SignInLockedOut(codes.LOCKED_OUT, codes.LOCKED_OUT_MESSAGE, status=429)
+    if user is None:
+        raise SignInRefused(codes.INVALID_CREDENTIALS, codes.INVALID_CREDENTIALS_MESSAGE, status=400)
+    address = getattr(request, "axes_ip_address", None)
+    if settings.AXES_RESET_ON_SUCCESS and address:
+        # This pair only: a lockout of the same name from another address stays.
+        axes_reset(ip=address, username=user.get_username())
+    update_last_login(None, user)
+    token, _ = Token.objects.get_or_create(user=user)
+    return token

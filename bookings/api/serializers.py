@@ -1,0 +1,400 @@
+"""What the booking API reads and answers: patients, courses (cycles) and sessions.
+
+Input serializers only parse and validate; the views hand what they parse to bookings.services. Related
+ids in a body resolve only within the requesting user's clinics, so another clinic's id reads exactly like
+an id that does not exist (400, never a hint that the object is there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason, SessionStatus, TreatmentCycle
+from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
+from common.api import user_clinic_ids
+from scheduler.models import Chair, Clinic, Protocol, StaffMember, StaffRole
+
+#: Where consent was given when a client does not say.
+DEFAULT_CONSENT_SOURCE = "api"
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]+(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+# Requested session times beyond these are refused as input: far outside anything bookable, and near the
+# ends of what a datetime can hold, where converting between zones overflows.
+_EARLIEST_START = dt.datetime(1900, 1, 1)
+_LATEST_START = dt.datetime(9000, 1, 1)
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA names this system knows (reading them walks the zone files, so once a process)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+# --- Fields --------------------------------------------------------------------------------------
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id resolved among the requesting user's clinics only (a superuser sees every clinic).
+
+    `scope` builds the filter from the user's clinic ids; by default the model's `clinic` must be one.
+    """
+
+    default_error_messages = {
+        "does_not_exist": "There is no such {name} in your clinics (id {pk_value}).",
+        "incorrect_type": "Expected an id (a whole number), received {data_type}.",
+    }
+
+    def __init__(self, *, name: str, scope=None, **kwargs):
+        self.name = name
+        self.scope = scope or (lambda ids: Q(clinic_id__in=ids))
+        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=2**63 - 1))
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(self.scope(user_clinic_ids(user)))
+
+    def fail(self, key, **kwargs):
+        if key == "does_not_exist":
+            kwargs.setdefault("name", self.name)
+        super().fail(key, **kwargs)
+
+
+def clinic_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(
+        name="clinic", queryset=Clinic.objects.all(), scope=lambda ids: Q(pk__in=ids), **kwargs
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "example": "2027-03-02T09:00",
+        "description": (
+            "ISO 8601. With an offset (`2027-03-02T14:00:00Z`, `2027-03-02T09:00-05:00`) it is that instant; "
+            "without one (`2027-03-02T09:00`) it is a wall-clock time in the clinic's time zone. A wall-clock "
+            "time the clocks skip (spring forward) is refused with `nonexistent_local_time`; one that occurs "
+            "twice (fall back) is taken at its first occurrence."
+        ),
+    }
+)
+class StartField(serializers.Field):
+    """A session start: an aware instant (kept, in UTC) or a naive wall-clock time (kept naive).
+
+    DRF's DateTimeField would make a naive value aware in the request's current zone; the services read a
+    naive value in the clinic's zone, so this field leaves it naive.
+    """
+
+    default_error_messages = {
+        "invalid": (
+            "Enter a date and time in ISO 8601: 2027-03-02T09:00 (clinic time) or 2027-03-02T14:00:00Z (an instant)."
+        ),
+        "date_only": "Give a time as well as the date, e.g. 2027-03-02T09:00.",
+        "out_of_range": "That is too far in the past or the future to book.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        text = data.strip()
+        if not text.isprintable():
+            self.fail("invalid")
+        if "T" not in text.upper() and " " not in text:
+            # Python would read a bare date as midnight; a session needs its time said.
+            self.fail("date_only" if re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", text) else "invalid")
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid")
+        wall = parsed.replace(tzinfo=None)
+        if not (_EARLIEST_START <= wall < _LATEST_START):
+            self.fail("out_of_range")
+        return parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else parsed
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+# --- Patients ------------------------------------------------------------------------------------
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """A patient. Consent to email is recorded with its time and source; withdrawing it clears both."""
+
+    clinic = clinic_field(help_text="Home clinic (id); one of your clinics.")
+    timezone = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="IANA time zone the patient's emails are written in, e.g. America/New_York. "
+        "Defaults to the home clinic's zone.",
+    )
+    phone = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Digits with optional +, spaces, dashes, dots, slashes, brackets and an extension (x123).",
+    )
+    email_consent_source = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        help_text=f"Where consent was given (intake form, phone call…). Recorded when `email_consent` turns true "
+        f"(default \"{DEFAULT_CONSENT_SOURCE}\"); cleared when it turns false.",
+    )
+
+    class Meta:
+        model = Patient
+        fields = (
+            "id", "clinic", "first_name", "last_name", "date_of_birth", "email", "phone", "timezone",
+            "email_consent", "email_consent_at", "email_consent_source",
+        )
+        read_only_fields = ("id", "email_consent_at")
+        extra_kwargs = {
+            "email_consent_at": {"help_text": "When consent to email was recorded; null without consent."},
+            "date_of_birth": {"help_text": "YYYY-MM-DD; not in the future."},
+            "email": {"help_text": "Needed for email consent."},
+            "email_consent": {"help_text": "The patient agreed to receive reminders and notices by email."},
+        }
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in _time_zones():
+            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name (e.g. America/New_York).")
+        return value
+
+    def validate_phone(self, value: str) -> str:
+        value = value.strip()
+        if value and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 3):
+            raise serializers.ValidationError(
+                "Enter a phone number: digits, optionally with +, spaces, dashes, dots, slashes, brackets and an "
+                "extension (x123)."
+            )
+        return value
+
+    def validate_date_of_birth(self, value: dt.date) -> dt.date:
+        # The latest calendar date anywhere on Earth (UTC+14): no patient is refused for being born today.
+        latest = (timezone.now() + dt.timedelta(hours=14)).date()
+        if value > latest:
+            raise serializers.ValidationError("A date of birth cannot be in the future.")
+        if value < _EARLIEST_BIRTH_DATE:
+            raise serializers.ValidationError("A date of birth before 1900 is surely a typing error.")
+        return value
+
+    def validate(self, attrs):
+        instance = self.instance
+        was_consenting = bool(instance and instance.email_consent)
+        consent = attrs.get("email_consent", was_consenting)
+        source = attrs.pop("email_consent_source", None)
+        email = attrs.get("email", instance.email if instance else "")
+        if consent and not email:
+            field = "email" if "email" in attrs else "email_consent"
+            raise serializers.ValidationError({field: "Consent to email needs an email address."})
+        if consent and not was_consenting:
+            attrs["email_consent_at"] = timezone.now()
+            attrs["email_consent_source"] = (source or "").strip() or DEFAULT_CONSENT_SOURCE
+        elif not consent:
+            attrs["email_consent_at"] = None
+            attrs["email_consent_source"] = ""
+        if instance is None and "timezone" not in attrs:
+            attrs["timezone"] = attrs["clinic"].timezone
+        return attrs
+
+
+# --- Sessions ------------------------------------------------------------------------------------
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """One infusion session: where, when, with whom, its state and when each step happened."""
+
+    session_count = serializers.IntegerField(source="cycle.session_count", read_only=True, help_text="n in 'session k of n'.")
+    timezone = serializers.CharField(source="clinic.timezone", read_only=True, help_text="The clinic's IANA time zone.")
+    starts_local = serializers.SerializerMethodField(help_text="The start in the clinic's time zone, with its offset.")
+    ends_local = serializers.SerializerMethodField(help_text="The end in the clinic's time zone, with its offset.")
+    # Plain text, not an enum: the request's `by` is the enum of the same two values.
+    cancelled_by_party = serializers.CharField(
+        read_only=True, help_text="Who cancelled: `patient` or `clinic`; empty unless cancelled."
+    )
+
+    class Meta:
+        model = InfusionSession
+        fields = (
+            "id", "cycle", "patient", "clinic", "chair", "nurse", "sequence", "session_count",
+            "starts_at", "ends_at", "starts_local", "ends_local", "timezone", "status", "version", "extra_monitoring",
+            "booked_at", "confirmed_at", "checked_in_at", "chair_started_at", "completed_at",
+            "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "version": {"help_text": "Grows with every change; patient links bind to it."},
+            "extra_monitoring": {"help_text": "Sessions 1–3 of a course: watch blood pressure closely."},
+            "chair_started_at": {"help_text": "When the patient sat in the chair (the infusion started)."},
+        }
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_starts_local(self, obj: InfusionSession) -> str:
+        return obj.starts_at.astimezone(obj.clinic.tz).isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_ends_local(self, obj: InfusionSession) -> str:
+        return obj.ends_at.astimezone(obj.clinic.tz).isoformat()
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = StartField(help_text="The new start (see the field's format).")
+    chair = ScopedPrimaryKeyRelatedField(
+        name="chair", queryset=Chair.objects.all(), required=False, allow_null=True,
+        help_text="A chair of the session's clinic; left out, the session keeps its chair if free, else the "
+        "system chooses.",
+    )
+    nurse = ScopedPrimaryKeyRelatedField(
+        name="nurse", queryset=StaffMember.objects.filter(role=StaffRole.NURSE), required=False, allow_null=True,
+        help_text="A nurse of the session's clinic; left out, the session keeps its nurse if free, else the "
+        "system chooses.",
+    )
+    scope = serializers.ChoiceField(
+        choices=[(SCOPE_THIS, "This session only"), (SCOPE_FOLLOWING, "This and every later upcoming session")],
+        default=SCOPE_THIS,
+        help_text="`this`: move only this session. `following`: move it and every later upcoming session of the "
+        "course by the same wall-clock offset.",
+    )
+
+
+class RescheduledSerializer(serializers.Serializer):
+    session = SessionSerializer(help_text="The session asked to move, as it is now.")
+    moved = SessionSerializer(many=True, help_text="Every session moved (this one first, then later ones).")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why; kept with the session.")
+    by = serializers.ChoiceField(choices=CancelledBy.choices, help_text="Who asked: the patient or the clinic.")
+
+
+# --- Cycles --------------------------------------------------------------------------------------
+
+
+class ProgressSerializer(serializers.Serializer):
+    completed = serializers.IntegerField(help_text="k: sessions completed.")
+    total = serializers.IntegerField(help_text="n: sessions in the course.")
+    next_sequence = serializers.IntegerField(
+        allow_null=True, help_text="The sequence number of the next session not yet done (booked, confirmed, "
+        "checked in or in the chair); null when none is left."
+    )
+    label = serializers.CharField(
+        help_text='"session k of n", k the session the patient is at (the next not yet done); '
+        '"k of n done" once nothing is left.'
+    )
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. window_warning: the course stretches past the protocol's "
+                                 "recommended span.")
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    """A course with its sessions in order and its progress."""
+
+    timezone = serializers.CharField(source="clinic.timezone", read_only=True, help_text="The clinic's IANA time zone.")
+    progress = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(
+        help_text="What the rules allowed but the desk should know, e.g. window_warning. Given when the course "
+        "is booked; empty elsewhere."
+    )
+    sessions = SessionSerializer(many=True, read_only=True, help_text="Every session of the course, by sequence.")
+    # Declared, not generated: DRF drops allow_blank on read-only choice fields, and "" is the usual value.
+    review_reason = serializers.ChoiceField(
+        choices=ReviewReason.choices, allow_blank=True, read_only=True,
+        help_text="Why the course is flagged: after_session, early_dropout; empty when it is not.",
+    )
+
+    class Meta:
+        model = TreatmentCycle
+        fields = (
+            "id", "patient", "protocol", "clinic", "timezone", "status", "session_count", "version",
+            "needs_review", "review_reason", "created_at", "ended_at", "cancel_reason", "progress", "warnings",
+            "sessions",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "needs_review": {"help_text": "Flagged for a clinician's review (after session 3, or an early miss)."},
+            "session_count": {"help_text": "n: sessions in the course."},
+        }
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, obj: TreatmentCycle) -> dict:
+        sessions = list(obj.sessions.all())
+        completed = sum(1 for s in sessions if s.status == SessionStatus.COMPLETED)
+        pending = (
+            SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR,
+        )
+        upcoming = [s.sequence for s in sessions if s.status in pending]
+        next_sequence = min(upcoming) if upcoming else None
+        return {
+            "completed": completed,
+            "total": obj.session_count,
+            "next_sequence": next_sequence,
+            "label": (
+                f"session {next_sequence} of {obj.session_count}"
+                if next_sequence
+                else f"{completed} of {obj.session_count} done"
+            ),
+        }
+
+    @extend_schema_field(WarningSerializer(many=True))
+    def get_warnings(self, obj: TreatmentCycle) -> list:
+        return [
+            {"code": w.code, "message": w.message, "details": dict(w.details)}
+            for w in self.context.get("warnings", ())
+        ]
+
+
+class BookSessionSerializer(serializers.Serializer):
+    starts_at = StartField(help_text="When the session starts (see the field's format).")
+    chair = ScopedPrimaryKeyRelatedField(
+        name="chair", queryset=Chair.objects.all(), required=False, allow_null=True,
+        help_text="A chair of the clinic; left out or null, the system chooses a free one.",
+    )
+    nurse = ScopedPrimaryKeyRelatedField(
+        name="nurse", queryset=StaffMember.objects.filter(role=StaffRole.NURSE), required=False, allow_null=True,
+        help_text="A nurse of the clinic; left out or null, the system chooses one on shift with capacity.",
+    )
+
+
+class CycleBookSerializer(serializers.Serializer):
+    patient = ScopedPrimaryKeyRelatedField(name="patient", queryset=Patient.objects.all(), help_text="The patient (id).")
+    protocol = ScopedPrimaryKeyRelatedField(
+        name="protocol",
+        queryset=Protocol.objects.all(),
+        scope=lambda ids: Q(clinic_id__in=ids) | Q(clinic__isnull=True),
+        help_text="The protocol (id): the clinic's own or a shared template.",
+    )
+    clinic = clinic_field(help_text="Where the sessions take place (id).")
+    sessions = BookSessionSerializer(
+        many=True, min_length=1, max_length=52,
+        help_text="One entry per session of the protocol, in any order: they are numbered by time.",
+    )
+
+
+class CycleCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the course ends; kept with it and its sessions.")
+    by = serializers.ChoiceField(
+        choices=CancelledBy.choices, default=CancelledBy.CLINIC, help_text="Who asked (default: the clinic)."
+    )

@@ -1,0 +1,178 @@
+"""What every API view shares: the error shape, roles, clinic scoping, pagination.
+
+Views stay thin (shared/STYLE.md): parse → call one service or selector → serialize. Domain errors are
+`common.errors.ApplicationError`; this module's exception handler turns them, and DRF's own errors,
+into one shape: {"code": "…", "message": "…", "details": {…}}.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from common.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+# --- Roles -------------------------------------------------------------------------------------
+
+ADMIN = "admin"
+FRONT_DESK = "front_desk"
+CLINICIAN = "clinician"
+ALL_ROLES = frozenset({ADMIN, FRONT_DESK, CLINICIAN})
+#: Who may change patients, courses and sessions (book, move, cancel, check in…).
+BOOKING_ROLES = frozenset({ADMIN, FRONT_DESK})
+
+
+def user_roles(user) -> frozenset[str]:
+    """The staff roles (group names) of a user, read once per request. A superuser holds every role."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_clinic_roles", None)
+    if cached is None:
+        if user.is_superuser:
+            cached = ALL_ROLES
+        else:
+            cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._clinic_roles = cached
+    return cached
+
+
+def user_clinic_ids(user) -> frozenset[int]:
+    """The clinics a staff user belongs to, read once per request."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_clinic_ids", None)
+    if cached is None:
+        cached = frozenset(user.clinics.values_list("pk", flat=True))
+        user._clinic_ids = cached
+    return cached
+
+
+class RolePermission(BasePermission):
+    """Allow an action to the roles the view lists for it in `roles`, a mapping of action → roles.
+
+    A view sets `roles = {"list": ALL_ROLES, "create": {ADMIN}, …}`; "*" is the default for actions
+    not listed. A signed-in user with none of the roles gets 403, naming the roles that may.
+    """
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        allowed = roles_for(view)
+        held = user_roles(user)
+        if held & allowed:
+            return True
+        self.message = f"This needs one of the roles: {', '.join(sorted(allowed))}."
+        return False
+
+
+def roles_for(view) -> frozenset[str]:
+    mapping = getattr(view, "roles", None) or {}
+    action = getattr(view, "action", None) or request_method_action(view)
+    return frozenset(mapping.get(action, mapping.get("*", ())))
+
+
+def request_method_action(view) -> str:
+    return {"GET": "list", "HEAD": "list", "OPTIONS": "list"}.get(view.request.method, view.request.method.lower())
+
+
+class ClinicScopedQuerysetMixin:
+    """A view's rows are those of the requesting user's clinics: `clinic_field` is the lookup path.
+
+    Another clinic's object is then simply not found (404), and lists never show it.
+    """
+
+    clinic_field = "clinic"
+
+    def scope(self, queryset):
+        user = self.request.user
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.clinic_field}__in": user_clinic_ids(user)})
+
+
+# --- Pagination --------------------------------------------------------------------------------
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer: a machine-readable code, a sentence for people, and details."""
+
+    code = serializers.CharField(help_text="Machine-readable, e.g. chair_conflict, validation_error.")
+    message = serializers.CharField(help_text="A human-readable sentence.")
+    details = serializers.DictField(help_text="Field errors for validation_error; the conflicting resource for 409s.")
+
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "parse_error",
+    exceptions.ValidationError: "validation_error",
+}
+
+
+def error_response(code: str, message: str, http_status: int, details: dict | None = None, headers=None) -> Response:
+    return Response({"code": code, "message": message, "details": details or {}}, status=http_status, headers=headers)
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            text = _first_message(value)
+            return text if key == "non_field_errors" else f"{key}: {text}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """DRF's hook: one error shape for domain errors, DRF's errors and the ORM's refusals."""
+    if isinstance(exc, ApplicationError):
+        return error_response(exc.code, exc.message, exc.status, exc.details)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return error_response(
+            "in_use", "This record is still referred to by other records and cannot be deleted.", status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        message = "The request is not valid: " + _first_message(detail)
+        details = detail
+    else:
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else _first_message(exc.detail)
+        details = {}
+    response.data = {"code": code, "message": message, "details": details}
+    return response

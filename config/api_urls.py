@@ -1,0 +1,10 @@
+"""Everything under /api/v1/: each app contributes its routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("auth/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("bookings.api.urls")),
+    path("", include("scheduler.api.urls")),
+]

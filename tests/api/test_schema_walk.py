@@ -1,0 +1,730 @@
+"""Walks the OpenAPI schema: every operation is tested for success, bad input, no credentials, a wrong role
+and another clinic's object (issue 3, Acceptance).
+
+The schema is generated in-process. TABLE says, for each operationId, how to call it (its object, a valid
+body, a broken one), which roles may, what success answers and how "another clinic" applies. The tests are
+parametrized over the schema's operations, not over the table, and the guards fail when the schema or the
+URL configuration holds an operation the table does not: a new endpoint cannot slip past.
+
+Every request goes through real token authentication (`Authorization: Token …`). Every answer's status
+must be one the schema documents for the operation; every error has the shape {"code", "message",
+"details"} with the expected code; a refused request must leave the database as it was. The roles are
+written out here from the issue, not imported from the app, so the app cannot agree with itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import transaction
+from django.db.models import BigIntegerField, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.urls import URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from bookings.models import InfusionSession, Patient, TreatmentCycle
+from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
+from tests.api.world import ROLES, Site, World
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
+from tests.factories import shared_protocol as shared
+
+SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
+#: operationId → (method, path template), for every operation in the schema.
+SCHEMA_OPS: dict[str, tuple[str, str]] = {
+    op["operationId"]: (method, path) for path, item in SCHEMA["paths"].items() for method, op in item.items()
+}
+ASPECTS = ("success", "bad_input", "unauthenticated", "wrong_role", "other_clinic")
+
+# Who may do what (issue 3, docs/API_CONVENTIONS.md).
+EVERY_ROLE = frozenset({"admin", "front_desk", "clinician"})
+DESK = frozenset({"admin", "front_desk"})  # patients, courses, sessions: book, move, cancel, check in…
+CLINICAL = frozenset({"admin", "clinician"})  # start and complete a session
+ADMINS = frozenset({"admin"})  # clinic configuration, the audit trail
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+NOT_A_NUMBER = "not-a-number"
+
+Body = Callable[[Site, Any], dict]  # (the clinic the request is for, the object in the path or None) → body
+
+
+# --- The table's vocabulary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bad:
+    """How to break the request, and the refusal that must come back."""
+
+    field: str | None = None  # the key `details` must name
+    body: Body | None = None
+    query: dict | None = None
+    path_id: str | None = None  # replaces the object's id in the path
+    status: int = 400
+    code: str = "validation_error"
+
+
+#: For an operation whose only input is the id in its path.
+BAD_ID = Bad(path_id=NOT_A_NUMBER, status=404, code="not_found")
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """Detail route: the other clinic's object, asked for as its own staff would ask, is a 404 and unchanged."""
+
+
+@dataclass(frozen=True)
+class ForeignId:
+    """Create or update: a body naming the other clinic's row in `field` is a 400 naming that field."""
+
+    field: str
+    body: Callable[[World, Any], dict]  # (world, our object or None) → body
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """List: every row of ours is listed, none of theirs, not even when asking for them by a filter."""
+
+    rows: Callable[[Site], set[int]]
+    by: str | None = "clinic"  # the filter naming their clinic ("patient": their patient), if the list has one
+
+
+@dataclass(frozen=True)
+class NoObject:
+    """No clinic's object is involved: why, and the check standing in for the 404 / 400."""
+
+    why: str
+    check: Callable[[World], None]
+
+
+@dataclass(frozen=True)
+class Public:
+    """Answers without credentials, to anyone: why, and the checks standing in for the 401 and 403."""
+
+    why: str
+    unauthenticated: Callable[[World], None]
+    wrong_role: Callable[[World], None]
+
+
+@dataclass(frozen=True)
+class Op:
+    ok: int  # the success status
+    roles: frozenset[str] | Public  # who may call it
+    bad: Bad
+    other: tuple[NotFound | ForeignId | Unlisted, ...] | NoObject
+    target: Callable[[Site], Any] | None = None  # the object in the path (may create it: it runs in the test)
+    body: Body | None = None
+    query: dict | None = None
+    model: type | None = None  # whose row count a refused request must leave alone
+    check: Callable[[Site, Any, Any], None] | None = None  # (site, object, response) after a success
+    method: str = ""  # only for routes outside the schema
+    path: str = ""
+
+
+# --- Requests -----------------------------------------------------------------------------------
+
+
+def route(key: str) -> tuple[str, str]:
+    op = TABLE[key]
+    return SCHEMA_OPS.get(key, (op.method, op.path))
+
+
+def send(key: str, *, token: str | None = None, obj=None, path_id=None, body=None, query=None, headers=None):
+    """One request of operation `key`, with `Authorization: Token <token>` (no token: no credentials)."""
+    method, path = route(key)
+    url = path.replace("{id}", str(path_id if path_id is not None else getattr(obj, "pk", None)))
+    client = APIClient()
+    if token is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    if method == "get":
+        response = client.get(url, query or {}, **(headers or {}))
+    else:
+        if query:
+            url = f"{url}?{urlencode(query)}"
+        response = getattr(client, method)(url, body, format="json", **(headers or {}))
+    if key in SCHEMA_OPS:
+        documented = SCHEMA["paths"][path][method]["responses"]
+        assert str(response.status_code) in documented, (
+            f"{key} answered {response.status_code}, which its schema does not document: {response.content[:300]!r}"
+        )
+    return response
+
+
+def parts(op: Op, site: Site, obj) -> dict:
+    """The valid request for the site: its object, body and query."""
+    return {"obj": obj, "body": op.body(site, obj) if op.body else None, "query": op.query}
+
+
+def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == {"code", "message", "details"}, body
+    assert body["code"] == code, body
+    assert isinstance(body["message"], str) and body["message"], body
+    assert isinstance(body["details"], dict), body
+    if field:
+        assert field in body["details"], body
+    return body
+
+
+def state(op: Op, obj) -> dict:
+    """What a refused request must leave as it was: the object's row and the number of `op.model` rows."""
+    result = {}
+    if obj is not None:
+        result["row"] = type(obj).objects.filter(pk=obj.pk).values().first()
+    if op.model is not None:
+        result["count"] = op.model.objects.count()
+    return result
+
+
+def listed(response) -> set[int]:
+    assert response.status_code == 200, response.content[:500]
+    page = response.json()
+    assert set(page) == {"count", "next", "previous", "results"}, set(page)
+    return {row["id"] for row in page["results"]}
+
+
+def ids(*rows) -> set[int]:
+    return {row.pk for row in rows}
+
+
+# --- Bodies, objects and checks -----------------------------------------------------------------
+
+
+def same(value: dict) -> Body:
+    return lambda site, obj: dict(value)
+
+
+def broken(body: Body, **changes) -> Body:
+    return lambda site, obj: {**body(site, obj), **changes}
+
+
+def fresh_clinic(site: Site) -> Clinic:
+    """A clinic with nothing booked (so it can be deleted), of which the site's staff are members."""
+    clinic = ClinicFactory()
+    clinic.staff.add(*site.users.values())
+    return clinic
+
+
+def clinic_body(site: Site, obj) -> dict:
+    return {"name": "Lakeside", "slug": obj.slug if obj else "lakeside", "timezone": "America/Chicago",
+            "no_show_minutes": 20}
+
+
+def chair_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "name": "Window chair", "is_active": True}
+
+
+def staff_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "first_name": "Maria", "last_name": "Lopez", "role": "nurse",
+            "shifts": [{"weekday": 0, "starts": "08:00", "ends": "16:00"}]}
+
+
+def protocol_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "name": "Pain (IV), 3", "slug": obj.slug if obj else "pain-3",
+            "session_count": 3, "chair_minutes": 300, "min_gap_hours": 20}
+
+
+def closure_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "starts_at": "2027-11-25T00:00:00", "ends_at": "2027-11-26T00:00:00",
+            "reason": "Thanksgiving"}
+
+
+def time_off_body(site: Site, obj) -> dict:
+    return {"staff": obj.staff_id if obj else site.nurses[0].pk, "starts_at": "2027-08-01T00:00:00Z",
+            "ends_at": "2027-08-03T00:00:00Z", "reason": "Course"}
+
+
+def patient_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "first_name": "Jane", "last_name": "Roe", "date_of_birth": "1985-05-17",
+            "email": "jane.roe@example.org", "phone": "+1 (555) 010-0100", "timezone": "America/Chicago",
+            "email_consent": True, "email_consent_source": "intake form"}
+
+
+def book_body(site: Site, obj) -> dict:
+    """A one-session booster for the site's patient with no course, Thursday 10:00 clinic time."""
+    return {"patient": site.patient.pk, "protocol": shared("booster-iv").pk, "clinic": site.clinic.pk,
+            "sessions": [{"starts_at": "2027-03-04T10:00"}]}
+
+
+def reschedule_body(site: Site, obj) -> dict:
+    return {"starts_at": "2027-03-05T10:00", "scope": "this"}
+
+
+def away_clinic(world: World, obj=None) -> dict:
+    return {"clinic": world.away.clinic.pk}
+
+
+def session(state_: str) -> Callable[[Site], InfusionSession]:
+    return lambda site: site.sessions[state_]
+
+
+def created(model: type, **lookups: Callable[[Site], Any]) -> Callable[[Site, Any, Any], None]:
+    """The row answered was stored, in the site's clinic."""
+
+    def check(site, obj, response):
+        assert model.objects.filter(pk=response.json()["id"], **{k: f(site) for k, f in lookups.items()}).exists()
+
+    return check
+
+
+def changed(**fields) -> Callable[[Site, Any, Any], None]:
+    def check(site, obj, response):
+        obj.refresh_from_db()
+        for name, value in fields.items():
+            assert response.json()[name] == value and getattr(obj, name) == value, (name, response.json())
+
+    return check
+
+
+def deleted(site, obj, response) -> None:
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def now_status(expected: str) -> Callable[[Site, Any, Any], None]:
+    return changed(status=expected)
+
+
+def moved_to(wall: str) -> Callable[[Site, Any, Any], None]:
+    def check(site, obj, response):
+        assert response.json()["session"]["starts_local"].startswith(wall), response.json()
+        assert [s["id"] for s in response.json()["moved"]] == [obj.pk]
+
+    return check
+
+
+def audit_rows(site: Site) -> set[int]:
+    """The audit entries about the site's clinic or its patients (the world's bookings wrote them)."""
+    entries = LogEntry.objects.annotate(
+        clinic_ref=Cast(KeyTextTransform("clinic", "additional_data"), BigIntegerField()),
+        patient_ref=Cast(KeyTextTransform("patient", "additional_data"), BigIntegerField()),
+    ).filter(Q(clinic_ref=site.clinic.pk) | Q(patient_ref__in=[p.pk for p in site.patients]))
+    found = set(entries.values_list("pk", flat=True))
+    assert found, "the world's bookings should have left audit entries"
+    return found
+
+
+# --- What stands in for the checks that do not apply ---------------------------------------------
+
+
+def sign_in_body(site: Site, obj) -> dict:
+    """Credentials of a new front-desk user of the site, created in the test with a known password."""
+    user = UserFactory()
+    site.clinic.staff.add(user)
+    return {"username": user.username, "password": PASSWORD}
+
+
+def assert_token_of(response, username: str) -> None:
+    assert response.status_code == 200, response.content
+    assert response.json() == {"token": Token.objects.get(user__username=username).key}
+
+
+def token_without_credentials(world: World) -> None:
+    """The way in takes no credentials; a bad token sent along is not even read."""
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Token not-a-real-token"}):
+        body = sign_in_body(world.home, None)
+        assert_token_of(send("auth_token_obtain", body=body, headers=headers), body["username"])
+
+
+def token_for_any_role(world: World) -> None:
+    """Roles decide what a token may do, not who may sign in: a user of no role and no clinic gets one."""
+    user = UserFactory()
+    assert_token_of(send("auth_token_obtain", body={"username": user.username, "password": PASSWORD}), user.username)
+
+
+def token_is_the_callers_own(world: World) -> None:
+    """Each user gets their own token, whatever their clinic; another clinic's user gets none of ours."""
+    theirs = UserFactory()
+    world.away.clinic.staff.add(theirs)
+    response = send("auth_token_obtain", body={"username": theirs.username, "password": PASSWORD})
+    assert_token_of(response, theirs.username)
+    assert response.json()["token"] not in world.home.tokens.values()
+
+
+def healthz_without_credentials(world: World) -> None:
+    """Load balancers call it with no credentials; a bad token sent along changes nothing."""
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Token not-a-real-token"}):
+        response = send("healthz", headers=headers)
+        assert response.status_code == 200 and response.json()["status"] == "ok", response.content
+
+
+def healthz_for_any_role(world: World) -> None:
+    """Every role, and none, gets the same answer."""
+    for role in ROLES:
+        assert send("healthz", token=world.home.tokens[role]).status_code == 200, role
+
+
+def healthz_holds_no_clinic_data(world: World) -> None:
+    """It names no row of any clinic: staff of either clinic get the same answer."""
+    answers = {send("healthz", token=site.tokens["admin"]).json()["status"] for site in (world.home, world.away)}
+    assert answers == {"ok"}
+
+
+def new_clinic_is_only_its_creators(world: World) -> None:
+    """A new clinic belongs to the admin who creates it: the other clinic's admin neither lists nor reaches it."""
+    response = send("clinics_create", token=world.home.tokens["admin"], body=clinic_body(world.home, None))
+    assert response.status_code == 201, response.content
+    new = Clinic.objects.get(pk=response.json()["id"])
+    assert_error(send("clinics_retrieve", token=world.away.tokens["admin"], obj=new), 404, "not_found")
+    assert new.pk not in listed(send("clinics_list", token=world.away.tokens["admin"]))
+
+
+# --- The table ----------------------------------------------------------------------------------
+
+
+def config_resource(
+    name: str,
+    model: type,
+    *,
+    row: Callable[[Site], Any],
+    spare: Callable[[Site], Any],
+    body: Body,
+    bad: tuple[str, dict],
+    change: dict,
+    rows: Callable[[Site], set[int]],
+    foreign: Callable[[World, Any], dict] | None,
+    foreign_field: str = "clinic",
+    list_bad: Bad | None = None,
+    list_by: str | None = "clinic",
+) -> dict[str, Op]:
+    """The six operations of a clinic-configuration resource: every role reads, admins write.
+
+    `row` is a stored row to read and change, `spare` one that can be deleted; `bad` a field and the value
+    that breaks it; `foreign` a body naming the other clinic's row in `foreign_field` (None: the resource
+    names none).
+    """
+    field_, value = bad
+    foreign_ids = (ForeignId(foreign_field, foreign),) if foreign else ()
+    return {
+        f"{name}_list": Op(200, EVERY_ROLE, bad=list_bad or Bad("clinic", query={"clinic": NOT_A_NUMBER}),
+                           other=(Unlisted(rows, by=list_by),)),
+        f"{name}_create": Op(
+            201, ADMINS, body=body, model=model, bad=Bad(field_, body=broken(body, **value)),
+            other=foreign_ids or NoObject(
+                "A new clinic names no other clinic's row; it belongs to the admin who creates it.",
+                new_clinic_is_only_its_creators,
+            ),
+            check=created(model),
+        ),
+        f"{name}_retrieve": Op(200, EVERY_ROLE, target=row, bad=BAD_ID, other=(NotFound(),)),
+        f"{name}_update": Op(
+            200, ADMINS, target=row, body=body, model=model, bad=Bad(field_, body=broken(body, **value)),
+            other=(NotFound(), *foreign_ids),
+        ),
+        f"{name}_partial_update": Op(
+            200, ADMINS, target=row, body=same(change), model=model, bad=Bad(field_, body=same(value)),
+            other=(NotFound(), *foreign_ids), check=changed(**change),
+        ),
+        f"{name}_destroy": Op(204, ADMINS, target=spare, model=model, bad=BAD_ID, other=(NotFound(),), check=deleted),
+    }
+
+
+TABLE: dict[str, Op] = {
+    # --- Clinic configuration.
+    **config_resource(
+        "clinics", Clinic, row=lambda s: s.clinic, spare=fresh_clinic, body=clinic_body,
+        bad=("timezone", {"timezone": "Mars/Olympus"}), change={"no_show_minutes": 25}, rows=lambda s: {s.clinic.pk},
+        foreign=None,
+        # No filter to get wrong: the list's one refusable input is a page past the end.
+        list_bad=Bad(query={"page": "999"}, status=404, code="not_found"), list_by=None,
+    ),
+    **config_resource(
+        "chairs", Chair, row=lambda s: s.chairs[0], spare=lambda s: ChairFactory(clinic=s.clinic), body=chair_body,
+        bad=("name", {"name": ""}), change={"is_active": False}, rows=lambda s: ids(*s.chairs), foreign=away_clinic,
+    ),
+    **config_resource(
+        "staff", StaffMember, row=lambda s: s.nurses[0], spare=lambda s: NurseFactory(clinic=s.clinic),
+        body=staff_body, bad=("role", {"role": "surgeon"}), change={"last_name": "Moreno"},
+        rows=lambda s: ids(*s.nurses), foreign=away_clinic,
+    ),
+    **config_resource(
+        "protocols", Protocol, row=lambda s: s.protocol, spare=lambda s: ProtocolFactory(clinic=s.clinic),
+        body=protocol_body, bad=("chair_minutes", {"chair_minutes": 5}), change={"chair_minutes": 150},
+        rows=lambda s: {s.protocol.pk}, foreign=away_clinic,
+    ),
+    **config_resource(
+        "closures", Closure, row=lambda s: s.closure, spare=lambda s: s.closure, body=closure_body,
+        bad=("ends_at", {"starts_at": "2027-11-26T00:00:00Z", "ends_at": "2027-11-25T00:00:00Z"}),
+        change={"reason": "Staff training"}, rows=lambda s: {s.closure.pk}, foreign=away_clinic,
+    ),
+    **config_resource(
+        "time_off", TimeOff, row=lambda s: s.time_off, spare=lambda s: s.time_off, body=time_off_body,
+        bad=("starts_at", {"starts_at": "not a time"}), change={"reason": "Conference"},
+        rows=lambda s: {s.time_off.pk}, foreign=lambda world, obj: {"staff": world.away.nurses[0].pk},
+        foreign_field="staff",
+    ),
+    # --- Patients: every role reads, the desk and admins write.
+    "patients_list": Op(200, EVERY_ROLE, bad=Bad("clinic", query={"clinic": NOT_A_NUMBER}),
+                        other=(Unlisted(lambda s: ids(*s.patients)),)),
+    "patients_retrieve": Op(200, EVERY_ROLE, target=lambda s: s.patient, bad=BAD_ID, other=(NotFound(),)),
+    "patients_create": Op(
+        201, DESK, body=patient_body, model=Patient, bad=Bad("timezone", body=broken(patient_body, timezone="Mars/X")),
+        other=(ForeignId("clinic", lambda world, obj: {**patient_body(world.home, obj), **away_clinic(world)}),),
+        check=created(Patient, clinic=lambda s: s.clinic),
+    ),
+    "patients_update": Op(
+        200, DESK, target=lambda s: s.patient, body=patient_body, model=Patient,
+        bad=Bad("timezone", body=broken(patient_body, timezone="Mars/X")),
+        other=(NotFound(), ForeignId("clinic", lambda world, obj: {**patient_body(world.home, obj), **away_clinic(world)})),
+        check=changed(last_name="Roe", timezone="America/Chicago"),
+    ),
+    "patients_partial_update": Op(
+        200, DESK, target=lambda s: s.patient, body=same({"phone": "+1 555 0199"}), model=Patient,
+        bad=Bad("phone", body=same({"phone": "call me"})), other=(NotFound(), ForeignId("clinic", away_clinic)),
+        check=changed(phone="+1 555 0199"),
+    ),
+    "patients_destroy": Op(204, DESK, target=lambda s: PatientFactory(clinic=s.clinic), model=Patient, bad=BAD_ID,
+                           other=(NotFound(),), check=deleted),
+    # --- Courses: every role reads, the desk and admins book and cancel.
+    "cycles_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "done"}),
+                      other=(Unlisted(lambda s: {x.cycle_id for x in s.sessions.values()}),)),
+    "cycles_retrieve": Op(200, EVERY_ROLE, target=lambda s: s.cycle, bad=BAD_ID, other=(NotFound(),)),
+    "cycles_create": Op(
+        201, DESK, body=book_body, model=TreatmentCycle,
+        bad=Bad("sessions", body=broken(book_body, sessions=[{"starts_at": "next Thursday"}])),
+        other=(
+            ForeignId("patient", lambda world, obj: {**book_body(world.home, obj), "patient": world.away.patient.pk}),
+            ForeignId("protocol", lambda world, obj: {**book_body(world.home, obj), "protocol": world.away.protocol.pk}),
+            ForeignId("sessions", lambda world, obj: {
+                **book_body(world.home, obj), "sessions": [{"starts_at": "2027-03-04T10:00", "chair": world.away.chairs[0].pk}],
+            }),
+        ),
+        check=created(TreatmentCycle, patient=lambda s: s.patient, sessions__chair__clinic=lambda s: s.clinic),
+    ),
+    "cycles_cancel": Op(
+        200, DESK, target=lambda s: s.cycle, body=same({"reason": "Moved away", "by": "patient"}), model=TreatmentCycle,
+        bad=Bad("by", body=same({"reason": "Moved away", "by": "robot"})), other=(NotFound(),),
+        check=now_status("cancelled"),
+    ),
+    # --- Sessions: every role reads; the desk moves, cancels, confirms, checks in and records no-shows;
+    # clinicians start and complete.
+    "sessions_list": Op(200, EVERY_ROLE, bad=Bad("date", query={"date": "soon"}),
+                        other=(Unlisted(lambda s: ids(*s.sessions.values())),)),
+    "sessions_retrieve": Op(200, EVERY_ROLE, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),)),
+    "sessions_reschedule": Op(
+        200, DESK, target=session("upcoming"), body=reschedule_body, model=InfusionSession,
+        bad=Bad("starts_at", body=same({"starts_at": "soon", "scope": "this"})),
+        other=(NotFound(), ForeignId("chair", lambda world, obj: {
+            **reschedule_body(world.home, obj), "chair": world.away.chairs[0].pk})),
+        check=moved_to("2027-03-05T10:00"),
+    ),
+    "sessions_cancel": Op(
+        200, DESK, target=session("upcoming"), body=same({"reason": "Unwell", "by": "patient"}), model=InfusionSession,
+        bad=Bad("by", body=same({"reason": "Unwell", "by": "robot"})), other=(NotFound(),),
+        check=now_status("cancelled"),
+    ),
+    "sessions_confirm": Op(200, DESK, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),),
+                           check=now_status("confirmed")),
+    "sessions_check_in": Op(200, DESK, target=session("today"), bad=BAD_ID, other=(NotFound(),),
+                            check=now_status("checked_in")),
+    "sessions_no_show": Op(200, DESK, target=session("past"), bad=BAD_ID, other=(NotFound(),),
+                           check=now_status("no_show")),
+    "sessions_start": Op(200, CLINICAL, target=session("checked_in"), bad=BAD_ID, other=(NotFound(),),
+                         check=now_status("in_chair")),
+    "sessions_complete": Op(200, CLINICAL, target=session("in_chair"), bad=BAD_ID, other=(NotFound(),),
+                            check=now_status("completed")),
+    # --- Signing in, and the audit trail.
+    "auth_token_obtain": Op(
+        200,
+        Public(
+            "The way in: it exchanges a username and password for a token, so it cannot ask for one.",
+            unauthenticated=token_without_credentials,
+            wrong_role=token_for_any_role,
+        ),
+        body=sign_in_body,
+        bad=Bad("password", body=same({"username": "frontdesk"})),
+        other=NoObject("It reads no clinic's data: it answers the caller's own token.", token_is_the_callers_own),
+        check=lambda site, obj, response: Token.objects.get(key=response.json()["token"]),
+    ),
+    "audit_list": Op(200, ADMINS, bad=Bad("patient", query={"patient": NOT_A_NUMBER}),
+                     other=(Unlisted(audit_rows, by="patient"),)),
+    # --- Outside the schema (see NOT_IN_SCHEMA), walked all the same.
+    "healthz": Op(
+        200,
+        Public(
+            "Load balancers and monitors call it with no credentials; it says only ok/error per dependency.",
+            unauthenticated=healthz_without_credentials,
+            wrong_role=healthz_for_any_role,
+        ),
+        # Its only input is the method: anything but GET or HEAD is a 405 (a plain Django view, not an API path).
+        bad=Bad(status=405),
+        other=NoObject("It reads no clinic's data.", healthz_holds_no_clinic_data),
+        method="get",
+        path="/healthz",
+    ),
+}
+
+#: TABLE keys that are not operationIds of the schema.
+OUTSIDE_SCHEMA = {"healthz"}
+#: Routes the schema does not describe, each with the reason.
+NOT_IN_SCHEMA = {
+    "admin/": "Django's admin: HTML pages behind a staff session, not part of the API.",
+    "api/schema/": "The schema itself (SERVE_INCLUDE_SCHEMA is off); readable by anyone.",
+    "api/docs/": "Swagger UI over the schema; readable by anyone.",
+    "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
+}
+KEYS = sorted(set(SCHEMA_OPS) | set(TABLE))
+
+
+# --- Guards: nothing escapes the table ----------------------------------------------------------
+
+
+def test_every_operation_in_the_schema_is_in_the_table():
+    missing = sorted(set(SCHEMA_OPS) - set(TABLE))
+    stale = sorted(set(TABLE) - OUTSIDE_SCHEMA - set(SCHEMA_OPS))
+    assert not missing and not stale, f"missing from TABLE: {missing}; in TABLE but not in the schema: {stale}"
+    assert not OUTSIDE_SCHEMA & set(SCHEMA_OPS), "now in the schema: drop it from OUTSIDE_SCHEMA and NOT_IN_SCHEMA"
+
+
+def _routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def _normalized(route_: str) -> str:
+    route_ = re.sub(r"\(\?P<\w+>[^)]*\)|<(?:\w+:)?\w+>|\{\w+\}", "{}", route_)
+    return route_.replace("^", "").replace("$", "").lstrip("/")
+
+
+def test_every_route_is_in_the_schema_or_explained():
+    """A view mounted outside DRF (like /healthz) does not reach the schema: it must be listed, with why."""
+    in_schema = {_normalized(path) for path in SCHEMA["paths"]}
+    routes = {_normalized(r) for r in _routes()}
+    unexplained = {r for r in routes - in_schema if not any(r.startswith(prefix) for prefix in NOT_IN_SCHEMA)}
+    assert not unexplained, f"routes neither in the schema nor in NOT_IN_SCHEMA: {sorted(unexplained)}"
+    stale = {prefix for prefix in NOT_IN_SCHEMA if not any(r.startswith(prefix) for r in routes)}
+    assert not stale, f"NOT_IN_SCHEMA names routes that are gone: {sorted(stale)}"
+    assert not set(NOT_IN_SCHEMA) & in_schema, "a route of NOT_IN_SCHEMA is in the schema now: walk it through TABLE"
+
+
+def test_the_schema_documents_what_the_walk_expects():
+    """The success status everywhere; 401 and 403 wherever credentials are needed; 404 for every {id}."""
+    for key, (method, path) in SCHEMA_OPS.items():
+        op, operation = TABLE[key], SCHEMA["paths"][path][method]
+        codes = set(operation["responses"])
+        assert str(op.ok) in codes, key
+        if isinstance(op.roles, Public):
+            assert operation.get("security") in (None, [], [{}]), f"{key} is public but its schema asks for auth"
+        else:
+            assert {"401", "403"} <= codes and operation.get("security"), key
+        if "{id}" in path:
+            assert "404" in codes, key
+
+
+# --- The walk -----------------------------------------------------------------------------------
+
+
+def check_success(key: str, op: Op, world: World) -> None:
+    """Every role that may call it succeeds, each in a savepoint of its own; a public one, with no credentials."""
+    home = world.home
+    callers = [None] if isinstance(op.roles, Public) else sorted(op.roles)
+    for role in callers:
+        with transaction.atomic():
+            obj = op.target(home) if op.target else None
+            response = send(key, token=home.tokens[role] if role else None, **parts(op, home, obj))
+            assert response.status_code == op.ok, (key, role, response.status_code, response.content[:500])
+            if op.check:
+                op.check(home, obj, response)
+            transaction.set_rollback(True)
+
+
+def check_bad_input(key: str, op: Op, world: World) -> None:
+    home = world.home
+    if key in OUTSIDE_SCHEMA:  # a plain Django view: its one refusable input is the method
+        response = APIClient().post(route(key)[1])
+        assert response.status_code == op.bad.status and response["Allow"] == "GET, HEAD", response
+        return
+    obj = op.target(home) if op.target else None
+    request = parts(op, home, obj)
+    if op.bad.body:
+        request["body"] = op.bad.body(home, obj)
+    if op.bad.query:
+        request["query"] = op.bad.query
+    token = None if isinstance(op.roles, Public) else home.tokens[sorted(op.roles)[0]]
+    before = state(op, obj)
+    assert_error(send(key, token=token, path_id=op.bad.path_id, **request), op.bad.status, op.bad.code, op.bad.field)
+    assert state(op, obj) == before, "a refused request changed something"
+
+
+def check_unauthenticated(key: str, op: Op, world: World) -> None:
+    if isinstance(op.roles, Public):
+        op.roles.unauthenticated(world)
+        return
+    home = world.home
+    obj = op.target(home) if op.target else None
+    before = state(op, obj)
+    response = send(key, **parts(op, home, obj))
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Token"
+    assert_error(send(key, token="0" * 40, **parts(op, home, obj)), 401, "authentication_failed")
+    assert state(op, obj) == before, "a request without credentials changed something"
+
+
+def check_wrong_role(key: str, op: Op, world: World) -> None:
+    """Every role that may not call it, and a member holding no role at all, gets a 403 naming who may."""
+    if isinstance(op.roles, Public):
+        op.roles.wrong_role(world)
+        return
+    home = world.home
+    obj = op.target(home) if op.target else None
+    before = state(op, obj)
+    for role in (r for r in ROLES if r not in op.roles):
+        error = assert_error(send(key, token=home.tokens[role], **parts(op, home, obj)), 403, "permission_denied")
+        assert error["message"] == f"This needs one of the roles: {', '.join(sorted(op.roles))}.", (role, error)
+    assert state(op, obj) == before, "a refused request changed something"
+
+
+def check_other_clinic(key: str, op: Op, world: World) -> None:
+    if isinstance(op.other, NoObject):
+        assert op.other.why
+        op.other.check(world)
+        return
+    home, away = world.home, world.away
+    token = home.tokens[sorted(op.roles)[0]]
+    for rule in op.other:
+        if isinstance(rule, NotFound):
+            theirs = op.target(away)
+            before = state(op, theirs)
+            assert_error(send(key, token=token, **parts(op, away, theirs)), 404, "not_found")
+            assert state(op, theirs) == before, "another clinic's object changed"
+        elif isinstance(rule, ForeignId):
+            ours = op.target(home) if op.target else None
+            before = state(op, ours)
+            response = send(key, token=token, obj=ours, body=rule.body(world, ours), query=op.query)
+            assert_error(response, 400, "validation_error", rule.field)
+            assert state(op, ours) == before, "a refused write changed something"
+        elif isinstance(rule, Unlisted):
+            query = {"page_size": 200, **(op.query or {})}
+            shown = listed(send(key, token=token, query=query))
+            assert rule.rows(home) <= shown, f"{key} does not list all of the clinic's own rows"
+            assert not shown & rule.rows(away), f"{key} lists another clinic's rows"
+            if rule.by:
+                query[rule.by] = away.patient.pk if rule.by == "patient" else away.clinic.pk
+                assert not listed(send(key, token=token, query=query)) & rule.rows(away), f"{key}?{rule.by}=theirs"
+
+
+CHECKS = {
+    "success": check_success,
+    "bad_input": check_bad_input,
+    "unauthenticated": check_unauthenticated,
+    "wrong_role": check_wrong_role,
+    "other_clinic": check_other_clinic,
+}
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+@pytest.mark.parametrize("key", KEYS)
+def test_operation(key, aspect, world, db):
+    if key not in TABLE:
+        pytest.fail(f"{key} is in the schema but not in TABLE: say how to call it, who may, and what it answers")
+    CHECKS[aspect](key, TABLE[key], world)
