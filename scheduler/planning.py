@@ -8,8 +8,9 @@ in scheduler.error_codes. The series planner is built on these same functions.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -633,3 +634,458 @@ def check_series(
     violations, warnings = check_spacing(slots, spacing, rules.tz)
     assignments.sort(key=lambda a: a[0])
     return SeriesCheck(tuple(assignments), tuple(violations), tuple(warnings))
+
+
+# --- Series planner ----------------------------------------------------------------------------
+#
+# Sessions start on a grid (every `step`, from each opening interval's start) and each candidate is
+# judged by place_session's own rules, so whatever the planner proposes the booking service accepts.
+# A day's candidates are computed once per call and shared by every branch of the search.
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    """What to plan: n sessions of `minutes` each (the first `first_extra_minutes` longer), so spaced."""
+
+    count: int
+    minutes: int
+    spacing: Spacing
+    first_extra_minutes: int = 0
+    #: Fit the course within this many days first (the protocol's target); None: only the hard limit.
+    target_window_days: int | None = None
+
+    def minutes_for(self, sequence: int) -> int:
+        return self.minutes + (self.first_extra_minutes if sequence == 1 else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """The patient's and desk's wishes. A session starts at or after `time_from` and ends by `time_to`."""
+
+    earliest: date
+    not_before: datetime
+    weekdays: frozenset[int] | None = None
+    time_from: time | None = None
+    time_to: time | None = None
+    chair_id: int | None = None
+    nurse_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    sequence: int
+    start: datetime
+    end: datetime
+    chair_id: int
+    nurse_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    sessions: tuple[PlannedSession, ...]
+    warnings: tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Infeasible:
+    """Why no series fits: the binding rule, the dates where it bound, and from when one would fit."""
+
+    reason: str
+    message: str
+    dates: tuple[date, ...]
+    earliest_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AvailableSlot:
+    start: datetime
+    end: datetime
+    chair_ids: tuple[int, ...]
+    nurse_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A start at which some chair and some nurse are free; which ones is settled for the chosen few."""
+
+    start: datetime  # UTC
+    end: datetime
+    day: date  # clinic-local date
+    local_start: time
+    local_end: time
+
+
+_REASON_TEXT = {
+    codes.CHAIR_CONFLICT: "every chair is taken at the times that would fit",
+    codes.NURSE_CAPACITY: "the nurses on shift are already watching as many patients as allowed",
+    codes.STAGGER: "the nurses are starting other infusions at those times",
+    codes.NURSE_UNAVAILABLE: "no nurse is on shift then",
+    codes.PATIENT_CONFLICT: "the patient already has sessions then",
+    codes.CLINIC_CLOSED: "the clinic is closed",
+    codes.OUTSIDE_HOURS: "the clinic is not open at the times asked for",
+    codes.SPACING_TOO_FAR: "the sessions cannot be kept close enough together",
+    codes.SPACING_TOO_CLOSE: "the sessions cannot be spaced far enough apart",
+    codes.WINDOW_EXCEEDED: "the course cannot fit in the protocol's window",
+}
+
+
+class SeriesPlanner:
+    """Plans courses for one patient in one clinic against a fixed picture of what is booked.
+
+    Build one per request; it caches each day's feasible starts, so proposals, alternatives and
+    explanations share the work.
+    """
+
+    #: How far past `earliest` the first session may be.
+    FIRST_HORIZON_DAYS = 28
+    #: Search nodes per first-session candidate before giving it up (a guard against pathological rules).
+    NODE_BUDGET = 4000
+
+    def __init__(
+        self,
+        *,
+        rules: ClinicRules,
+        chair_ids: Sequence[int],
+        nurses: Sequence[Nurse],
+        occupancy: Occupancy,
+        patient_id: int | None,
+        step: timedelta = timedelta(minutes=15),
+        exclude: frozenset[int] = frozenset(),
+        last_day: date | None = None,
+    ):
+        self.rules = rules
+        self.tz = rules.tz
+        self.chair_ids = tuple(chair_ids)
+        self.nurses = tuple(nurses)
+        self.occupancy = occupancy
+        self.patient_id = patient_id
+        self.step = step
+        self.exclude = exclude
+        self.last_day = last_day
+        self._days: dict[tuple[date, int], list[_Candidate]] = {}
+        self._rejections: dict[tuple[date, int], Counter] = {}
+        self.spacing_failures: Counter = Counter()
+
+    # --- One day ---------------------------------------------------------------------------------
+
+    def grid(self, day: date, minutes: int) -> list[tuple[datetime, datetime]]:
+        """Every start on the step grid of the day's opening hours at which `minutes` fit before closing."""
+        spans = sorted(
+            (iv.start, iv.end) for iv in self.rules.opening_hours if iv.applies_on(day)
+        )
+        merged: list[list[time]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        length = timedelta(minutes=minutes)
+        out = []
+        for opens, closes in merged:
+            wall = datetime.combine(day, opens)
+            last = datetime.combine(day, closes)
+            while wall + length <= last:
+                try:
+                    start = localize(wall, self.tz).astimezone(UTC)
+                except LocalTimeError:
+                    wall += self.step
+                    continue
+                out.append((start, start + length))
+                wall += self.step
+        return out
+
+    def day_candidates(self, day: date, minutes: int, prefs: Preferences | None = None) -> list[_Candidate]:
+        """The feasible starts of a day, each with the chair and nurse it would take (cached per day)."""
+        key = (day, minutes)
+        found = self._days.get(key)
+        if found is None:
+            found, rejected = [], Counter()
+            for start, end in self.grid(day, minutes):
+                code = self.refusal(start, end)
+                if code:
+                    rejected[code] += 1
+                    continue
+                found.append(
+                    _Candidate(start, end, day, start.astimezone(self.tz).time(), end.astimezone(self.tz).time())
+                )
+            self._days[key] = found
+            self._rejections[key] = rejected
+        if prefs is None:
+            return found
+        return [c for c in found if self._wanted(c, prefs)]
+
+    def _wanted(self, c: _Candidate, prefs: Preferences) -> bool:
+        if c.start < prefs.not_before:
+            return False
+        if prefs.time_from is not None and c.local_start < prefs.time_from:
+            return False
+        # An end past midnight (local_end < local_start) is never inside a time-of-day window.
+        return not (prefs.time_to is not None and (c.local_end > prefs.time_to or c.local_end < c.local_start))
+
+    def refusal(self, start: datetime, end: datetime) -> str | None:
+        """The code of the first rule that refuses a session at this time whatever chair and nurse, or None."""
+        for violation in site_violations(start, end, self.rules):
+            return violation.code
+        if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+            return codes.PATIENT_CONFLICT
+        if not any(not self.occupancy.overlapping("chair", c, start, end, self.exclude) for c in self.chair_ids):
+            return codes.CHAIR_CONFLICT
+        seen = []
+        for nurse in self.nurses:
+            problems = nurse_violations(start, end, nurse, self.rules, self.occupancy, self.exclude)
+            if not problems:
+                return None
+            seen.append(problems[0].code)
+        return next((c for c in (codes.STAGGER, codes.NURSE_CAPACITY) if c in seen), codes.NURSE_UNAVAILABLE)
+
+    def assign(self, start: datetime, end: datetime, prefs: Preferences | None = None) -> tuple[int | None, int | None, str | None]:
+        """The chair and nurse a session at this time would take, or the code of the rule that refuses it.
+
+        Among free chairs the one whose neighbouring sessions leave the smallest idle gap wins (a compact
+        day); among free nurses the least loaded, then the one whose other starts are furthest away.
+        A preferred chair or nurse is taken when free.
+        """
+        for violation in site_violations(start, end, self.rules):
+            return None, None, violation.code
+        if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+            return None, None, codes.PATIENT_CONFLICT
+        chairs = self.free_chairs(start, end)
+        if not chairs:
+            return None, None, codes.CHAIR_CONFLICT
+        nurses, code = self.free_nurses(start, end)
+        if not nurses:
+            return None, None, code
+        chair = prefs.chair_id if prefs and prefs.chair_id in chairs else min(chairs, key=lambda c: (self._idle(c, start, end), chairs.index(c)))
+        nurse = prefs.nurse_id if prefs and prefs.nurse_id in nurses else nurses[0]
+        return chair, nurse, None
+
+    def free_chairs(self, start: datetime, end: datetime) -> list[int]:
+        return [c for c in self.chair_ids if not self.occupancy.overlapping("chair", c, start, end, self.exclude)]
+
+    def free_nurses(self, start: datetime, end: datetime) -> tuple[list[int], str]:
+        """Nurses who may take the session, best first, or none and the code of what stopped them."""
+        ranked, codes_seen = [], []
+        for order, nurse in enumerate(self.nurses):
+            problems = nurse_violations(start, end, nurse, self.rules, self.occupancy, self.exclude)
+            if problems:
+                codes_seen.append(problems[0].code)
+                continue
+            load, _ = peak_load(self.occupancy.overlapping("nurse", nurse.id, start, end, self.exclude), start, end)
+            ranked.append(((load, -self._start_distance(nurse.id, start), order), nurse.id))
+        if ranked:
+            return [nurse_id for _, nurse_id in sorted(ranked)], ""
+        for code in (codes.STAGGER, codes.NURSE_CAPACITY):
+            if code in codes_seen:
+                return [], code
+        return [], codes.NURSE_UNAVAILABLE
+
+    def _idle(self, chair_id: int, start: datetime, end: datetime) -> float:
+        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
+        day = start.astimezone(self.tz).date()
+        window_start = datetime.combine(day, time.min, self.tz)
+        window_end = window_start + timedelta(days=1)
+        best = float("inf")
+        for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude):
+            gap = (_utc(start) - _utc(b.end)) if _utc(b.end) <= _utc(start) else (_utc(b.start) - _utc(end))
+            best = min(best, gap.total_seconds())
+        return best
+
+    def _start_distance(self, nurse_id: int, start: datetime) -> float:
+        near = self.occupancy.near("nurse", nurse_id, start - timedelta(hours=2), start + timedelta(hours=2), self.exclude)
+        if not near:
+            return float("inf")
+        return min(abs((_utc(b.start) - _utc(start)).total_seconds()) for b in near)
+
+    def availability(self, day: date, minutes: int, not_before: datetime | None = None) -> list[AvailableSlot]:
+        """Every start of the day at which a session of `minutes` could begin, with all its free chairs and nurses."""
+        slots = []
+        for start, end in self.grid(day, minutes):
+            if not_before is not None and start < not_before:
+                continue
+            if site_violations(start, end, self.rules):
+                continue
+            if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+                continue
+            chairs = self.free_chairs(start, end)
+            if not chairs:
+                continue
+            nurses, _ = self.free_nurses(start, end)
+            if nurses:
+                slots.append(AvailableSlot(start, end, tuple(chairs), tuple(sorted(nurses))))
+        return slots
+
+    # --- A series --------------------------------------------------------------------------------
+
+    def propose(self, spec: SeriesSpec, prefs: Preferences) -> Proposal | None:
+        """The series whose first session is earliest, fitted in the target window if any fits there."""
+        windows = []
+        for window in (spec.target_window_days, spec.spacing.window_days):
+            if window not in windows:
+                windows.append(window)
+        if spec.spacing.window_days is None and None not in windows:
+            windows.append(None)
+        for window in windows:
+            found = self._search(spec, prefs, window)
+            if found:
+                _, warnings = check_spacing(
+                    [Slot(s.sequence, s.start, s.end) for s in found.sessions], spec.spacing, self.tz
+                )
+                return Proposal(found.sessions, tuple(warnings))
+        return None
+
+    def _days_from(self, first: date, last: date, prefs: Preferences) -> Iterable[date]:
+        day = first
+        while day <= last and (self.last_day is None or day <= self.last_day):
+            if prefs.weekdays is None or day.weekday() in prefs.weekdays:
+                yield day
+            day += timedelta(days=1)
+
+    def _search(self, spec: SeriesSpec, prefs: Preferences, window: int | None) -> Proposal | None:
+        last_first = prefs.earliest + timedelta(days=self.FIRST_HORIZON_DAYS)
+        failed: set = set()
+        for day in self._days_from(prefs.earliest, last_first, prefs):
+            for first in self.day_candidates(day, spec.minutes_for(1), prefs):
+                self._budget = self.NODE_BUDGET
+                chosen = self._extend(spec, prefs, window, [first], failed)
+                if chosen:
+                    return Proposal(tuple(self._planned(k, c, prefs) for k, c in enumerate(chosen, start=1)))
+        return None
+
+    def _planned(self, sequence: int, c: _Candidate, prefs: Preferences) -> PlannedSession:
+        chair_id, nurse_id, code = self.assign(c.start, c.end, prefs)
+        assert code is None, code  # the candidate passed refusal() against the same occupancy
+        return PlannedSession(sequence, c.start, c.end, chair_id, nurse_id)
+
+    def _extend(self, spec, prefs, window, chosen: list[_Candidate], failed: set) -> list[_Candidate] | None:
+        k = len(chosen) + 1
+        if k > spec.count:
+            return chosen
+        prev, first = chosen[-1], chosen[0]
+        key = (k, prev.start, first.day, window)
+        if key in failed:
+            return None
+        sp = spec.spacing
+        last = prev.day + timedelta(days=self.FIRST_HORIZON_DAYS + 31)
+        if sp.max_gap_days is not None:
+            last = min(last, prev.day + timedelta(days=sp.max_gap_days))
+        if sp.max_gap is not None:
+            last = min(last, (prev.start + sp.max_gap).astimezone(self.tz).date())
+        if window is not None:
+            last = min(last, first.day + timedelta(days=window - 1))
+        start_day = prev.day + timedelta(days=sp.min_gap_days or 0)
+        if sp.consecutive_weekdays:
+            start_day = last_day = next_weekday(prev.day)
+            last = min(last, last_day)
+        for day in self._days_from(start_day, last, prefs):
+            options = self.day_candidates(day, spec.minutes_for(k), prefs)
+            usable = [c for c in options if self._pair_ok(prev, c, sp)]
+            if options and not usable:
+                self.spacing_failures[codes.SPACING_TOO_CLOSE] += 1
+            for candidate in usable:
+                self._budget -= 1
+                if self._budget <= 0:
+                    return None
+                found = self._extend(spec, prefs, window, [*chosen, candidate], failed)
+                if found:
+                    return found
+        failed.add(key)
+        return None
+
+    def _pair_ok(self, a: _Candidate, b: _Candidate, sp: Spacing) -> bool:
+        """The spacing rules of check_spacing for one consecutive pair, without building messages."""
+        if b.start < a.end:
+            return False
+        gap = b.start - a.start
+        days = (b.day - a.day).days
+        if sp.min_gap is not None and gap < sp.min_gap:
+            return False
+        if sp.min_gap_days is not None and days < sp.min_gap_days:
+            return False
+        if sp.max_gap is not None and gap > sp.max_gap:
+            return False
+        if sp.max_gap_days is not None and days > sp.max_gap_days:
+            return False
+        return not (sp.consecutive_weekdays and b.day != next_weekday(a.day))
+
+    # --- Alternatives, explanations, single sessions -------------------------------------------
+
+    def alternatives(self, spec: SeriesSpec, prefs: Preferences, primary: Proposal, count: int = 3) -> list[Proposal]:
+        """Up to `count` further distinct series: another time of day, other weekdays, a later start."""
+        first = primary.sessions[0]
+        noon = time(12, 0)
+        variants = []
+        if first.start.astimezone(self.tz).time() < noon:
+            variants.append(replace(prefs, time_from=max(noon, prefs.time_from or noon)))
+        else:
+            variants.append(replace(prefs, time_to=noon, time_from=prefs.time_from))
+        used = {s.start.astimezone(self.tz).weekday() for s in primary.sessions}
+        allowed = set(prefs.weekdays if prefs.weekdays is not None else range(7))
+        if allowed - used:
+            variants.append(replace(prefs, weekdays=frozenset(allowed - used)))
+        variants.append(replace(prefs, earliest=first.start.astimezone(self.tz).date() + timedelta(days=1)))
+        variants.append(replace(prefs, earliest=first.start.astimezone(self.tz).date() + timedelta(days=7)))
+        seen = {tuple(s.start for s in primary.sessions)}
+        found: list[Proposal] = []
+        for variant in variants:
+            if len(found) >= count:
+                break
+            proposal = self.propose(spec, variant)
+            if proposal is None:
+                continue
+            signature = tuple(s.start for s in proposal.sessions)
+            if signature not in seen:
+                seen.add(signature)
+                found.append(proposal)
+        return found
+
+    def explain(self, spec: SeriesSpec, prefs: Preferences) -> Infeasible:
+        """Why nothing fits: the rule that refused the most candidate starts in the searched days."""
+        total: Counter = Counter()
+        dates: dict[str, set[date]] = {}
+        for (day, _minutes), rejected in self._rejections.items():
+            for code, n in rejected.items():
+                if code == codes.OUTSIDE_HOURS:
+                    continue
+                total[code] += n
+                dates.setdefault(code, set()).add(day)
+        if total:
+            reason = total.most_common(1)[0][0]
+        elif self.spacing_failures:
+            reason = self.spacing_failures.most_common(1)[0][0]
+        else:
+            reason = codes.OUTSIDE_HOURS
+        return Infeasible(
+            reason=reason,
+            message=f"No series of {spec.count} sessions fits: {_REASON_TEXT.get(reason, reason)}.",
+            dates=tuple(sorted(dates.get(reason, ()))[:31]),
+        )
+
+    def session_options(
+        self,
+        sequence: int,
+        minutes: int,
+        course: Sequence[Slot],
+        spacing: Spacing,
+        *,
+        earliest: date,
+        not_before: datetime,
+        count: int = 5,
+        days: int = 28,
+    ) -> list[PlannedSession]:
+        """The next free starts for one session of a course that keep the whole course valid.
+
+        `course` holds the course's other sessions (not this one); the caller excludes this session's own
+        booking from the occupancy so its present time counts as free.
+        """
+        prefs = Preferences(earliest=earliest, not_before=not_before)
+        others = [s for s in course if s.sequence != sequence]
+        found = []
+        for day in self._days_from(earliest, earliest + timedelta(days=days), prefs):
+            for c in self.day_candidates(day, minutes, prefs):
+                violations, _ = check_spacing([*others, Slot(sequence, c.start, c.end)], spacing, self.tz)
+                if violations:
+                    continue
+                found.append(self._planned(sequence, c, prefs))
+                if len(found) >= count:
+                    return found
+        return found

@@ -1,7 +1,9 @@
 """Routes of the booking API under /api/v1/: patients/, cycles/, sessions/ (trailing slashes)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from bookings.api.planning import AvailabilityView, ProposalView, SessionOptionsView
 from bookings.api.views import CycleViewSet, PatientViewSet, SessionViewSet
 
 router = SimpleRouter()
@@ -9,4 +11,10 @@ router.register("patients", PatientViewSet, basename="patient")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("sessions", SessionViewSet, basename="session")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router: "proposals" would otherwise be taken for a cycle's id.
+    path("cycles/proposals/", ProposalView.as_view(), name="cycle-proposals"),
+    path("availability/", AvailabilityView.as_view(), name="availability"),
+    path("sessions/<int:pk>/options/", SessionOptionsView.as_view(), name="session-options"),
+    *router.urls,
+]

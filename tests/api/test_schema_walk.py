@@ -121,7 +121,7 @@ class Op:
     other: tuple[NotFound | ForeignId | Unlisted, ...] | NoObject
     target: Callable[[Site], Any] | None = None  # the object in the path (may create it: it runs in the test)
     body: Body | None = None
-    query: dict | None = None
+    query: dict | Body | None = None  # a dict, or (site, object) → dict
     model: type | None = None  # whose row count a refused request must leave alone
     check: Callable[[Site, Any, Any], None] | None = None  # (site, object, response) after a success
     method: str = ""  # only for routes outside the schema
@@ -159,7 +159,8 @@ def send(key: str, *, token: str | None = None, obj=None, path_id=None, body=Non
 
 def parts(op: Op, site: Site, obj) -> dict:
     """The valid request for the site: its object, body and query."""
-    return {"obj": obj, "body": op.body(site, obj) if op.body else None, "query": op.query}
+    query = op.query(site, obj) if callable(op.query) else op.query
+    return {"obj": obj, "body": op.body(site, obj) if op.body else None, "query": query}
 
 
 def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
@@ -376,6 +377,42 @@ def new_clinic_is_only_its_creators(world: World) -> None:
     assert new.pk not in listed(send("clinics_list", token=world.away.tokens["admin"]))
 
 
+def proposal_body(site: Site, obj) -> dict:
+    """A booster for the site's patient with no course, from Tuesday (the world runs on Monday noon)."""
+    return {"patient": site.patient.pk, "protocol": shared("booster-iv").pk, "clinic": site.clinic.pk,
+            "earliest_date": "2027-03-02"}
+
+
+def proposed(site: Site, obj, response) -> None:
+    """A series in the site's own chairs, and nothing stored."""
+    body = response.json()
+    assert [s["sequence"] for s in body["sessions"]] == [1], body
+    assert {s["chair"] for s in body["sessions"]} <= ids(*site.chairs), body
+    assert not TreatmentCycle.objects.filter(patient=site.patient).exists()
+
+
+def availability_query(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "protocol": shared("booster-iv").pk, "date": "2027-03-02"}
+
+
+def available(site: Site, obj, response) -> None:
+    slots = response.json()["slots"]
+    assert slots, response.json()
+    assert all(set(slot["chairs"]) <= ids(*site.chairs) for slot in slots)
+
+
+def availability_of_other_clinic(world: World) -> None:
+    """Another clinic's availability, asked for by its id, is refused as an unknown clinic."""
+    query = availability_query(world.away, None)
+    assert_error(send("availability_retrieve", token=world.home.tokens["front_desk"], query=query),
+                 400, "validation_error", "clinic")
+
+
+def options_for(site: Site, obj, response) -> None:
+    options = response.json()
+    assert options and {o["sequence"] for o in options} == {obj.sequence}, options
+
+
 # --- The table ----------------------------------------------------------------------------------
 
 
@@ -503,6 +540,23 @@ TABLE: dict[str, Op] = {
         bad=Bad("by", body=same({"reason": "Moved away", "by": "robot"})), other=(NotFound(),),
         check=now_status("cancelled"),
     ),
+    # --- The planner: nothing stored. The desk asks for proposals and options; every role reads availability.
+    "cycles_proposals": Op(
+        200, DESK, body=proposal_body, bad=Bad("earliest_date", body=broken(proposal_body, earliest_date="soon")),
+        other=(
+            ForeignId("patient", lambda world, obj: {**proposal_body(world.home, obj), "patient": world.away.patient.pk}),
+            ForeignId("clinic", lambda world, obj: {**proposal_body(world.home, obj), **away_clinic(world)}),
+        ),
+        model=TreatmentCycle, check=proposed,
+    ),
+    "availability_retrieve": Op(
+        200, EVERY_ROLE, query=availability_query, bad=Bad("date", query={"date": "soon"}),
+        other=NoObject("The clinic is named in the query, not the path: another clinic's id is a 400.",
+                       availability_of_other_clinic),
+        check=available,
+    ),
+    "sessions_options": Op(200, DESK, target=session("upcoming"), bad=Bad("count", query={"count": 0}),
+                           other=(NotFound(),), check=options_for),
     # --- Sessions: every role reads; the desk moves, cancels, confirms, checks in and records no-shows;
     # clinicians start and complete.
     "sessions_list": Op(200, EVERY_ROLE, bad=Bad("date", query={"date": "soon"}),
