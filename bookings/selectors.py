@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import BigIntegerField, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -18,18 +19,40 @@ from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol, StaffMember
 from scheduler.selectors import ClinicCalendar, clinic_calendar_load, protocol_spacing
 
+#: Longer than any session (a chair block is at most 12 hours): the lower bound that lets the query use
+#: the (clinic, starts_at) index instead of reading a clinic's whole history.
+_LONGEST_SESSION = dt.timedelta(days=1)
+
+
+class EpochMicroseconds(Func):
+    """PostgreSQL: an instant as whole microseconds since 1970 (exact, unlike a float of seconds)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
 
 def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.datetime, window_end: dt.datetime) -> planning.Occupancy:
     """One query: every occupying session of the clinic, or of the patient anywhere, in the window."""
     where = Q(clinic_id=clinic_id)
     if patient_id is not None:
         where |= Q(patient_id=patient_id)
-    rows = (
-        InfusionSession.objects.filter(where, status__in=OCCUPYING_STATUSES, starts_at__lt=window_end, ends_at__gt=window_start)
-        .order_by("starts_at")
-        .values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
+    rows = InfusionSession.objects.filter(
+        where, status__in=OCCUPYING_STATUSES,
+        starts_at__gt=window_start - _LONGEST_SESSION, starts_at__lt=window_end, ends_at__gt=window_start,
+    ).order_by("starts_at")
+    if connection.vendor != "postgresql":
+        values = rows.values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
+        return planning.Occupancy(planning.Booking(*row) for row in values)
+    # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here).
+    values = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
+    return planning.Occupancy(
+        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in values
     )
-    return planning.Occupancy(planning.Booking(*row) for row in rows)
+
+
+def _from_us(microseconds: int) -> dt.datetime:
+    seconds, micro = divmod(microseconds, 1_000_000)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(microsecond=micro)
 
 
 # --- Patients ------------------------------------------------------------------------------------
@@ -169,6 +192,8 @@ def sessions_on_local_date(queryset: QuerySet[InfusionSession], *, day: dt.date)
 #: How many days past the first session's horizon a course may run (the longest protocol window, 28 days,
 #: and room for spacing beyond it).
 _SERIES_SPAN_DAYS = 42
+#: The bookings a proposal loads first (see cycle_proposal).
+_FIRST_LOAD_DAYS = 35
 
 
 @dataclass
@@ -248,9 +273,14 @@ def cycle_proposal(
     _, calendar_end = _day_bounds(clinic, later_last, later_last)
     calendar = clinic_calendar_load(clinic=clinic, window_start=calendar_start, window_end=calendar_end)
 
-    planner, _ = _planner(clinic, patient.pk, earliest, earliest + dt.timedelta(days=horizon + _SERIES_SPAN_DAYS),
-                          calendar=calendar)
+    # Most courses start within days: plan on five weeks of bookings first, and load the whole horizon only
+    # when a branch that found nothing was cut short by those five weeks.
+    planner, _ = _planner(clinic, patient.pk, earliest, earliest + dt.timedelta(days=_FIRST_LOAD_DAYS), calendar=calendar)
     primary = planner.propose(spec, prefs)
+    if primary is None or planner.truncated:
+        planner, _ = _planner(clinic, patient.pk, earliest, earliest + dt.timedelta(days=horizon + _SERIES_SPAN_DAYS),
+                              calendar=calendar)
+        primary = planner.propose(spec, prefs)
     if primary is not None:
         return CycleProposal(primary.sessions, primary.warnings, planner.alternatives(spec, prefs, primary, alternatives))
 

@@ -7,7 +7,7 @@ in scheduler.error_codes. The series planner is built on these same functions.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +21,7 @@ from scheduler import error_codes as codes
 def _utc(instant: datetime) -> datetime:
     """The instant in UTC. Python compares and subtracts two datetimes sharing a tzinfo by their wall
     clocks (fold ignored), so across a DST change only UTC values give elapsed time and a true order."""
-    return instant.astimezone(UTC)
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 # --- Values ------------------------------------------------------------------------------------
@@ -115,52 +115,101 @@ class Occupancy:
     """The busy intervals of chairs, nurses and patients, indexed for overlap look-ups.
 
     Lists are kept sorted by start; an overlap search bisects to the query's end and walks back no
-    further than the longest booking in that list, so a look-up touches only nearby bookings. Starts and
-    lengths are kept in UTC: bookings arrive both from the database (UTC) and from the desk (clinic zone).
+    further than the longest booking in that list, so a look-up touches only nearby bookings. Starts,
+    ends and lengths are kept in UTC: bookings arrive both from the database (UTC) and from the desk
+    (clinic zone).
     """
 
+    KINDS = ("chair", "nurse", "patient")
+
     def __init__(self, bookings: Iterable[Booking] = ()):
-        self._by: dict[str, dict[int, list[Booking]]] = {"chair": {}, "nurse": {}, "patient": {}}
-        self._starts: dict[str, dict[int, list[datetime]]] = {"chair": {}, "nurse": {}, "patient": {}}
-        self._longest: dict[str, dict[int, timedelta]] = {"chair": {}, "nurse": {}, "patient": {}}
+        self._by: dict[str, dict[int, list[Booking]]] = {k: {} for k in self.KINDS}
+        self._starts: dict[str, dict[int, list[datetime]]] = {k: {} for k in self.KINDS}
+        self._ends: dict[str, dict[int, list[datetime]]] = {k: {} for k in self.KINDS}
+        self._longest: dict[str, dict[int, timedelta]] = {k: {} for k in self.KINDS}
+        #: (kind, key) whose bookings overlap one another (a nurse's do; a chair's or a patient's only in
+        #: hand-made data): is_free() then walks instead of trusting the last booking alone.
+        self._tangled: set[tuple[str, int]] = set()
+        # Grouped by key in one pass; a key's sorted lists are built when first asked for (most patients
+        # of a clinic's month never are).
+        self._pending: dict[str, dict[int, list[Booking]]] = {k: {} for k in self.KINDS}
         for booking in bookings:
-            self.add(booking)
+            for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
+                group = self._pending[kind].get(key)
+                if group is None:
+                    self._pending[kind][key] = [booking]
+                else:
+                    group.append(booking)
+
+    def _index(self, kind: str, key: int) -> None:
+        pending = self._pending[kind].pop(key, None)
+        if pending:
+            for booking in sorted(pending, key=lambda b: _utc(b.start)):
+                self._place_one(kind, key, booking, append=True)
 
     def add(self, booking: Booking) -> None:
         for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
-            items = self._by[kind].setdefault(key, [])
-            starts = self._starts[kind].setdefault(key, [])
-            start = _utc(booking.start)
-            at = bisect_left(starts, start)
-            items.insert(at, booking)
-            starts.insert(at, start)
-            length = _utc(booking.end) - start
-            self._longest[kind][key] = max(length, self._longest[kind].get(key, timedelta(0)))
+            self._index(kind, key)
+            self._place_one(kind, key, booking, append=False)
+
+    def _place_one(self, kind: str, key: int, booking: Booking, *, append: bool) -> None:
+        start, end = _utc(booking.start), _utc(booking.end)
+        items = self._by[kind].setdefault(key, [])
+        starts = self._starts[kind].setdefault(key, [])
+        ends = self._ends[kind].setdefault(key, [])
+        at = len(starts) if append and (not starts or starts[-1] <= start) else bisect_right(starts, start)
+        if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            self._tangled.add((kind, key))
+        items.insert(at, booking)
+        starts.insert(at, start)
+        ends.insert(at, end)
+        longest = self._longest[kind]
+        longest[key] = max(end - start, longest.get(key, timedelta(0)))
 
     def overlapping(
         self, kind: str, key: int, start: datetime, end: datetime, exclude: frozenset[int] = frozenset()
     ) -> list[Booking]:
+        if key in self._pending[kind]:
+            self._index(kind, key)
         items = self._by[kind].get(key)
         if not items:
             return []
         start, end = _utc(start), _utc(end)
         longest = self._longest[kind][key]
         starts = self._starts[kind][key]
+        ends = self._ends[kind][key]
         hi = bisect_left(starts, end)
         found = []
         for i in range(hi - 1, -1, -1):
-            booking = items[i]
             if starts[i] + longest <= start:
                 break
-            if _utc(booking.end) > start and booking.session_id not in exclude:
-                found.append(booking)
+            if ends[i] > start and items[i].session_id not in exclude:
+                found.append(items[i])
         found.reverse()
         return found
+
+    def is_free(self, kind: str, key: int, start: datetime, end: datetime, exclude: frozenset[int] = frozenset()) -> bool:
+        """No booking of `key` overlaps [start, end), for a kind whose bookings never overlap each other.
+
+        Chairs and patients hold one session at a time (the database's exclusion constraints), so only
+        the last booking starting before `end` can reach into the span: one bisection, no walk.
+        """
+        if key in self._pending[kind]:
+            self._index(kind, key)
+        if exclude or (kind, key) in self._tangled:
+            return not self.overlapping(kind, key, start, end, exclude)
+        starts = self._starts[kind].get(key)
+        if not starts:
+            return True
+        i = bisect_left(starts, _utc(end)) - 1
+        return i < 0 or self._ends[kind][key][i] <= _utc(start)
 
     def near(
         self, kind: str, key: int, start: datetime, end: datetime, exclude: frozenset[int] = frozenset()
     ) -> list[Booking]:
         """Bookings of `key` that start in [start, end)."""
+        if key in self._pending[kind]:
+            self._index(kind, key)
         items = self._by[kind].get(key) or []
         starts = self._starts[kind].get(key) or []
         lo, hi = bisect_left(starts, _utc(start)), bisect_left(starts, _utc(end))
@@ -223,23 +272,32 @@ def _fmt(instant: datetime, tz: ZoneInfo) -> str:
     return instant.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _inside_weekly(start: datetime, end: datetime, intervals: Iterable[WeeklyInterval], tz: ZoneInfo) -> bool:
+def _stretches(intervals: Iterable[WeeklyInterval], day: date) -> list[tuple[time, time]]:
+    """The day's intervals merged: those that touch or overlap are one stretch (08–12 and 12–18 are 08–18)."""
+    merged: list[tuple[time, time]] = []
+    for iv in sorted((iv for iv in intervals if iv.applies_on(day)), key=lambda iv: iv.start):
+        if merged and iv.start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], iv.end))
+        else:
+            merged.append((iv.start, iv.end))
+    return merged
+
+
+def _inside_stretches(start: datetime, end: datetime, tz: ZoneInfo, stretches_of) -> bool:
+    """[start, end) lies, in `tz`'s wall-clock time, inside one of the stretches of its day
+    (`stretches_of(day)`); it may end exactly at midnight, not later."""
     local_start = start.astimezone(tz)
     local_end = end.astimezone(tz)
     day = local_start.date()
     if local_end.date() != day and not (local_end.date() == day + timedelta(days=1) and local_end.time() == time(0)):
         return False
     end_wall = local_end.time() if local_end.date() == day else time.max
-    # Intervals that touch or overlap are one stretch: 08–12 and 12–18 are open 08–18 without a break.
-    reach = local_start.time()
-    for iv in sorted((iv for iv in intervals if iv.applies_on(day)), key=lambda iv: iv.start):
-        if iv.start > reach:
-            break
-        if iv.end >= reach:
-            reach = iv.end
-            if end_wall <= reach:
-                return True
-    return False
+    begin = local_start.time()
+    return any(a <= begin and end_wall <= b for a, b in stretches_of(day))
+
+
+def _inside_weekly(start: datetime, end: datetime, intervals: Iterable[WeeklyInterval], tz: ZoneInfo) -> bool:
+    return _inside_stretches(start, end, tz, lambda day: _stretches(intervals, day))
 
 
 def check_opening_hours(start: datetime, end: datetime, rules: ClinicRules) -> Violation | None:
@@ -660,7 +718,11 @@ class SeriesSpec:
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    """The patient's and desk's wishes. A session starts at or after `time_from` and ends by `time_to`."""
+    """The patient's and desk's wishes. A session starts at or after `time_from` and ends by `time_to`.
+
+    `not_before` is "now": a session starts strictly after it, as the booking service refuses a start at
+    or before the present instant.
+    """
 
     earliest: date
     not_before: datetime
@@ -740,6 +802,8 @@ class SeriesPlanner:
     FIRST_HORIZON_DAYS = 28
     #: Search nodes per first-session candidate before giving it up (a guard against pathological rules).
     NODE_BUDGET = 4000
+    #: How far past its own `earliest` an alternative's first session may be.
+    ALTERNATIVE_HORIZON_DAYS = 7
 
     def __init__(
         self,
@@ -762,9 +826,13 @@ class SeriesPlanner:
         self.step = step
         self.exclude = exclude
         self.last_day = last_day
+        #: Set when a branch that found nothing was cut short by `last_day`: with more days loaded it might
+        #: have succeeded, so an answer from this planner may not be the earliest.
+        self.truncated = False
         self._days: dict[tuple[date, int], list[_Candidate]] = {}
         self._rejections: dict[tuple[date, int], Counter] = {}
         self.spacing_failures: Counter = Counter()
+        self._shift_cache: dict[int, dict[date, list[tuple[time, time]]]] = {}
 
     # --- One day ---------------------------------------------------------------------------------
 
@@ -780,17 +848,25 @@ class SeriesPlanner:
             else:
                 merged.append([start, end])
         length = timedelta(minutes=minutes)
+        # On the day the clocks change, a stretch of wall-clock hours lasts an hour more or less than it
+        # reads: count the wall clock with that much slack, then keep the starts whose real end is in hours.
+        slack = abs(
+            self.tz.utcoffset(datetime.combine(day + timedelta(days=1), time.min))
+            - self.tz.utcoffset(datetime.combine(day, time.min))
+        )
         out = []
         for opens, closes in merged:
             wall = datetime.combine(day, opens)
             last = datetime.combine(day, closes)
-            while wall + length <= last:
+            while wall + length <= last + slack:
                 try:
                     start = localize(wall, self.tz).astimezone(UTC)
                 except LocalTimeError:
                     wall += self.step
                     continue
-                out.append((start, start + length))
+                end = start + length
+                if not slack or _inside_weekly(start, end, self.rules.opening_hours, self.tz):
+                    out.append((start, end))
                 wall += self.step
         return out
 
@@ -815,7 +891,7 @@ class SeriesPlanner:
         return [c for c in found if self._wanted(c, prefs)]
 
     def _wanted(self, c: _Candidate, prefs: Preferences) -> bool:
-        if c.start < prefs.not_before:
+        if c.start <= prefs.not_before:
             return False
         if prefs.time_from is not None and c.local_start < prefs.time_from:
             return False
@@ -823,20 +899,44 @@ class SeriesPlanner:
         return not (prefs.time_to is not None and (c.local_end > prefs.time_to or c.local_end < c.local_start))
 
     def refusal(self, start: datetime, end: datetime) -> str | None:
-        """The code of the first rule that refuses a session at this time whatever chair and nurse, or None."""
-        for violation in site_violations(start, end, self.rules):
-            return violation.code
-        if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+        """The code of the first rule that refuses a session at this time whatever chair and nurse, or None.
+
+        Starts come from grid(), inside the opening hours by construction: only closures are checked here.
+        """
+        closed = check_closures(start, end, self.rules)
+        if closed:
+            return closed.code
+        occupancy, exclude = self.occupancy, self.exclude
+        if self.patient_id is not None and not occupancy.is_free("patient", self.patient_id, start, end, exclude):
             return codes.PATIENT_CONFLICT
-        if not any(not self.occupancy.overlapping("chair", c, start, end, self.exclude) for c in self.chair_ids):
+        if not any(occupancy.is_free("chair", c, start, end, exclude) for c in self.chair_ids):
             return codes.CHAIR_CONFLICT
         seen = []
         for nurse in self.nurses:
-            problems = nurse_violations(start, end, nurse, self.rules, self.occupancy, self.exclude)
-            if not problems:
+            code = self._nurse_refusal(nurse, start, end)
+            if code is None:
                 return None
-            seen.append(problems[0].code)
+            seen.append(code)
         return next((c for c in (codes.STAGGER, codes.NURSE_CAPACITY) if c in seen), codes.NURSE_UNAVAILABLE)
+
+    def _nurse_refusal(self, nurse: Nurse, start: datetime, end: datetime) -> str | None:
+        """nurse_violations' first code, with the nurse's merged shifts of the day computed once per day."""
+        shifts = self._shift_cache.setdefault(nurse.id, {})
+
+        def stretches_of(day):
+            if day not in shifts:
+                shifts[day] = _stretches(nurse.shifts, day)
+            return shifts[day]
+
+        if not _inside_stretches(start, end, self.tz, stretches_of) or any(
+            off.overlaps(start, end) for off in nurse.time_off
+        ):
+            return codes.NURSE_UNAVAILABLE
+        if check_nurse_capacity(start, end, nurse.id, self.occupancy, self.rules.nurse_max_concurrent, self.exclude):
+            return codes.NURSE_CAPACITY
+        if check_stagger(start, nurse.id, self.occupancy, self.rules.stagger, self.exclude):
+            return codes.STAGGER
+        return None
 
     def assign(self, start: datetime, end: datetime, prefs: Preferences | None = None) -> tuple[int | None, int | None, str | None]:
         """The chair and nurse a session at this time would take, or the code of the rule that refuses it.
@@ -860,7 +960,7 @@ class SeriesPlanner:
         return chair, nurse, None
 
     def free_chairs(self, start: datetime, end: datetime) -> list[int]:
-        return [c for c in self.chair_ids if not self.occupancy.overlapping("chair", c, start, end, self.exclude)]
+        return [c for c in self.chair_ids if self.occupancy.is_free("chair", c, start, end, self.exclude)]
 
     def free_nurses(self, start: datetime, end: datetime) -> tuple[list[int], str]:
         """Nurses who may take the session, best first, or none and the code of what stopped them."""
@@ -897,35 +997,37 @@ class SeriesPlanner:
         return min(abs((_utc(b.start) - _utc(start)).total_seconds()) for b in near)
 
     def availability(self, day: date, minutes: int, not_before: datetime | None = None) -> list[AvailableSlot]:
-        """Every start of the day at which a session of `minutes` could begin, with all its free chairs and nurses."""
+        """Every start of the day (after `not_before`) at which a session of `minutes` could begin, with all
+        its free chairs and nurses."""
         slots = []
         for start, end in self.grid(day, minutes):
-            if not_before is not None and start < not_before:
+            if not_before is not None and start <= not_before:
                 continue
-            if site_violations(start, end, self.rules):
+            if check_closures(start, end, self.rules):  # the grid keeps inside the opening hours
                 continue
-            if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+            if self.patient_id is not None and not self.occupancy.is_free("patient", self.patient_id, start, end, self.exclude):
                 continue
             chairs = self.free_chairs(start, end)
             if not chairs:
                 continue
-            nurses, _ = self.free_nurses(start, end)
+            nurses = tuple(sorted(n.id for n in self.nurses if self._nurse_refusal(n, start, end) is None))
             if nurses:
-                slots.append(AvailableSlot(start, end, tuple(chairs), tuple(sorted(nurses))))
+                slots.append(AvailableSlot(start, end, tuple(chairs), nurses))
         return slots
 
     # --- A series --------------------------------------------------------------------------------
 
-    def propose(self, spec: SeriesSpec, prefs: Preferences) -> Proposal | None:
-        """The series whose first session is earliest, fitted in the target window if any fits there."""
-        windows = []
-        for window in (spec.target_window_days, spec.spacing.window_days):
-            if window not in windows:
-                windows.append(window)
-        if spec.spacing.window_days is None and None not in windows:
-            windows.append(None)
+    def propose(self, spec: SeriesSpec, prefs: Preferences, *, horizon_days: int | None = None,
+                budget: int | None = None) -> Proposal | None:
+        """The series whose first session is earliest (within `horizon_days` of `earliest`, default
+        FIRST_HORIZON_DAYS), fitted in the target window if any fits there."""
+        # The target first when it is tighter than the hard limit, then the hard limit (None: no limit). A
+        # target alone never replaces the hard limit: a course past it would be refused when booked.
+        hard, target = spec.spacing.window_days, spec.target_window_days
+        windows = [target] if target is not None and (hard is None or target < hard) else []
+        windows.append(hard)
         for window in windows:
-            found = self._search(spec, prefs, window)
+            found = self._search(spec, prefs, window, horizon_days or self.FIRST_HORIZON_DAYS, budget or self.NODE_BUDGET)
             if found:
                 _, warnings = check_spacing(
                     [Slot(s.sequence, s.start, s.end) for s in found.sessions], spec.spacing, self.tz
@@ -940,15 +1042,18 @@ class SeriesPlanner:
                 yield day
             day += timedelta(days=1)
 
-    def _search(self, spec: SeriesSpec, prefs: Preferences, window: int | None) -> Proposal | None:
-        last_first = prefs.earliest + timedelta(days=self.FIRST_HORIZON_DAYS)
+    def _search(self, spec: SeriesSpec, prefs: Preferences, window: int | None, horizon_days: int,
+                budget: int) -> Proposal | None:
+        last_first = prefs.earliest + timedelta(days=horizon_days)
         failed: set = set()
         for day in self._days_from(prefs.earliest, last_first, prefs):
             for first in self.day_candidates(day, spec.minutes_for(1), prefs):
-                self._budget = self.NODE_BUDGET
+                self._budget = budget
                 chosen = self._extend(spec, prefs, window, [first], failed)
                 if chosen:
                     return Proposal(tuple(self._planned(k, c, prefs) for k, c in enumerate(chosen, start=1)))
+        if self.last_day is not None and last_first > self.last_day:
+            self.truncated = True
         return None
 
     def _planned(self, sequence: int, c: _Candidate, prefs: Preferences) -> PlannedSession:
@@ -976,6 +1081,7 @@ class SeriesPlanner:
         if sp.consecutive_weekdays:
             start_day = last_day = next_weekday(prev.day)
             last = min(last, last_day)
+        cut = self.last_day is not None and last > self.last_day
         for day in self._days_from(start_day, last, prefs):
             options = self.day_candidates(day, spec.minutes_for(k), prefs)
             usable = [c for c in options if self._pair_ok(prev, c, sp)]
@@ -988,12 +1094,18 @@ class SeriesPlanner:
                 found = self._extend(spec, prefs, window, [*chosen, candidate], failed)
                 if found:
                     return found
+        if cut:
+            self.truncated = True
         failed.add(key)
         return None
 
     def _pair_ok(self, a: _Candidate, b: _Candidate, sp: Spacing) -> bool:
         """The spacing rules of check_spacing for one consecutive pair, without building messages."""
         if b.start < a.end:
+            return False
+        # The series' own sessions are not in the occupancy and may share a nurse: keep their starts a
+        # stagger apart, or the booking service would refuse the later one (only very short sessions care).
+        if b.start - a.start < self.rules.stagger:
             return False
         gap = b.start - a.start
         days = (b.day - a.day).days
@@ -1029,7 +1141,8 @@ class SeriesPlanner:
         for variant in variants:
             if len(found) >= count:
                 break
-            proposal = self.propose(spec, variant)
+            # An alternative is an offer, not a guarantee: a shorter look, a smaller search.
+            proposal = self.propose(spec, variant, horizon_days=self.ALTERNATIVE_HORIZON_DAYS, budget=self.NODE_BUDGET // 8)
             if proposal is None:
                 continue
             signature = tuple(s.start for s in proposal.sessions)
@@ -1051,7 +1164,7 @@ class SeriesPlanner:
         if total:
             reason = total.most_common(1)[0][0]
         elif self.spacing_failures:
-            reason = self.spacing_failures.most_common(1)[0][0]
+            reason = self._spacing_reason(spec, prefs)
         else:
             reason = codes.OUTSIDE_HOURS
         return Infeasible(
@@ -1059,6 +1172,19 @@ class SeriesPlanner:
             message=f"No series of {spec.count} sessions fits: {_REASON_TEXT.get(reason, reason)}.",
             dates=tuple(sorted(dates.get(reason, ()))[:31]),
         )
+
+    def _spacing_reason(self, spec: SeriesSpec, prefs: Preferences) -> str:
+        """Which spacing rule binds when every start was free but no series could be strung together.
+
+        The window when a series fits without it (six PTSD sessions on Mondays and Thursdays need 15 days,
+        not 14); else a maximum gap or consecutive days when the protocol has one; else the minimum gaps.
+        """
+        if {spec.target_window_days, spec.spacing.window_days} - {None} and self._search(spec, prefs, None, self.FIRST_HORIZON_DAYS, self.NODE_BUDGET):
+            return codes.WINDOW_EXCEEDED
+        sp = spec.spacing
+        if sp.max_gap is not None or sp.max_gap_days is not None or sp.consecutive_weekdays:
+            return codes.SPACING_TOO_FAR
+        return codes.SPACING_TOO_CLOSE
 
     def session_options(
         self,

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
-
 from scheduler import planning
-from scheduler.models import Chair, Clinic, Protocol, Shift, StaffMember, StaffRole, TimeOff
+from scheduler.models import Chair, Clinic, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class ClinicCalendar:
 def clinic_rules(*, clinic: Clinic, closures: tuple[planning.Interval, ...], hours) -> planning.ClinicRules:
     return planning.ClinicRules(
         tz=clinic.tz,
-        opening_hours=tuple(planning.WeeklyInterval(h.weekday, h.opens, h.closes) for h in hours),
+        opening_hours=tuple(hours),
         closures=closures,
         nurse_max_concurrent=clinic.nurse_max_concurrent,
         stagger=timedelta(minutes=clinic.start_stagger_minutes),
@@ -32,36 +30,40 @@ def clinic_rules(*, clinic: Clinic, closures: tuple[planning.Interval, ...], hou
 
 
 def clinic_calendar_load(*, clinic: Clinic, window_start: datetime, window_end: datetime) -> ClinicCalendar:
-    """Five queries whatever the window: hours, closures, chairs, nurses with their shifts and time off."""
-    hours = list(clinic.opening_hours.all())
+    """Six light queries whatever the window: hours, closures, chairs, nurses, their shifts and time off."""
+    hours = [
+        planning.WeeklyInterval(weekday, opens, closes)
+        for weekday, opens, closes in OpeningHours.objects.filter(clinic=clinic).values_list("weekday", "opens", "closes")
+    ]
     closures = tuple(
-        planning.Interval(c.starts_at, c.ends_at)
-        for c in clinic.closures.filter(starts_at__lt=window_end, ends_at__gt=window_start).order_by("starts_at")
+        planning.Interval(start, end)
+        for start, end in clinic.closures.filter(starts_at__lt=window_end, ends_at__gt=window_start)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
     )
     chair_ids = tuple(
         Chair.objects.filter(clinic=clinic, is_active=True).order_by("name", "pk").values_list("pk", flat=True)
     )
-    nurses = StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE, is_active=True).order_by("pk").prefetch_related(
-        Prefetch("shifts", queryset=Shift.objects.order_by("weekday", "starts")),
-        Prefetch(
-            "time_off",
-            queryset=TimeOff.objects.filter(starts_at__lt=window_end, ends_at__gt=window_start).order_by("starts_at"),
-        ),
+    nurse_ids = list(
+        StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE, is_active=True).order_by("pk").values_list("pk", flat=True)
     )
+    shifts: dict[int, list[planning.WeeklyInterval]] = {pk: [] for pk in nurse_ids}
+    for staff_id, *fields in Shift.objects.filter(staff_id__in=nurse_ids).order_by("weekday", "starts").values_list(
+        "staff_id", "weekday", "starts", "ends", "valid_from", "valid_until"
+    ):
+        shifts[staff_id].append(planning.WeeklyInterval(*fields))
+    time_off: dict[int, list[planning.Interval]] = {pk: [] for pk in nurse_ids}
+    for staff_id, start, end in (
+        TimeOff.objects.filter(staff_id__in=nurse_ids, starts_at__lt=window_end, ends_at__gt=window_start)
+        .order_by("starts_at")
+        .values_list("staff_id", "starts_at", "ends_at")
+    ):
+        time_off[staff_id].append(planning.Interval(start, end))
     return ClinicCalendar(
         clinic_id=clinic.pk,
         rules=clinic_rules(clinic=clinic, closures=closures, hours=hours),
         chair_ids=chair_ids,
-        nurses=tuple(
-            planning.Nurse(
-                id=n.pk,
-                shifts=tuple(
-                    planning.WeeklyInterval(s.weekday, s.starts, s.ends, s.valid_from, s.valid_until) for s in n.shifts.all()
-                ),
-                time_off=tuple(planning.Interval(t.starts_at, t.ends_at) for t in n.time_off.all()),
-            )
-            for n in nurses
-        ),
+        nurses=tuple(planning.Nurse(id=pk, shifts=tuple(shifts[pk]), time_off=tuple(time_off[pk])) for pk in nurse_ids),
     )
 
 
