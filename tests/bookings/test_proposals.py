@@ -25,12 +25,11 @@ from common.errors import ApplicationError
 from scheduler import error_codes as codes
 from scheduler import planning
 from scheduler.models import Chair, StaffMember
-from scheduler.selectors import protocol_spacing
+from scheduler.selectors import clinic_calendar_load, protocol_spacing
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, shared_protocol
 from tests.scheduler.test_planner import EMPTY_CLINIC, wall
 
 NY = ZoneInfo("America/New_York")
-LONDON = ZoneInfo("Europe/London")
 # Midnight starting Monday 1 March 2027 in New York.
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
 MONDAY = dt.date(2027, 3, 1)
@@ -294,6 +293,10 @@ def test_session_options_keep_the_course_valid_and_count_its_own_time_as_free(cl
 # --- Query counts -------------------------------------------------------------------------------
 
 #: Hours, closures, chairs, nurses, their shifts, their time off (6), then the busy intervals of the window (1).
+#: A proposal reads the busy intervals of five weeks first, and those of the whole horizon only when a branch
+#: of the search that found nothing was cut short by the five weeks (one more read), and a proposal that
+#: finds nothing reads those of the three months after for the earliest date (one more): three paths, each
+#: a constant, none growing with the sessions stored.
 PLANNING_QUERIES = 7
 
 
@@ -350,6 +353,25 @@ def test_query_counts_do_not_grow_with_the_sessions_stored(clinic, two_chairs, p
     assert InfusionSession.objects.count() == 1200
     assert small == large == with_past == {"proposal": PLANNING_QUERIES, "availability": PLANNING_QUERIES}
     assert seen == seen_large == seen_past == {"alternatives": 3, "slots": 33}  # on chair 2, with nurse 1
+
+
+def test_the_query_count_of_a_proposal_past_the_first_five_weeks_is_a_constant(clinic, two_chairs, patient):
+    """Closed for the first four weeks: the course starts on the last day a first session may, Monday 29 March,
+    and runs past the five weeks read first, so the whole horizon is read too."""
+    NurseFactory(clinic=clinic)
+    clinic.closures.create(starts_at=local(NY, 2027, 3, 1), ends_at=local(NY, 2027, 3, 29), reason="Renovation")
+    depression = shared_protocol("depression-iv")
+    cycle = TreatmentCycle.objects.create(
+        patient=PatientFactory(clinic=clinic), protocol=depression, clinic=clinic, session_count=6
+    )
+    for stored in (5, 200):
+        InfusionSession.objects.filter(cycle=cycle).delete()
+        _store_sessions(cycle, two_chairs[0], StaffMember.objects.filter(clinic=clinic).first(),
+                        _weekday_starts(stored, dt.date(2027, 3, 29)))
+        with CaptureQueriesContext(connection) as ctx:
+            proposal = selectors.cycle_proposal(patient=patient, protocol=depression, clinic=clinic, earliest_date=MONDAY)
+        assert wall(proposal.sessions)[0] == "Mon 03-29 08:00"
+        assert len(ctx.captured_queries) == PLANNING_QUERIES + 1
 
 
 def test_the_query_count_of_no_feasible_series_is_a_constant(clinic, two_chairs, patient):
@@ -477,21 +499,46 @@ def _build(spec, monday: dt.date):
 MONDAYS = [dt.date(2027, 3, 1), dt.date(2027, 3, 8), dt.date(2027, 3, 22), dt.date(2027, 10, 25), dt.date(2027, 11, 1)]
 
 
+def _reference_proposal(clinic, protocol, patient, prefs: planning.Preferences) -> planning.Proposal | None:
+    """The planner on everything the clinic has stored for 70 days from `earliest`, loaded in one go: what the
+    selector, however it loads its window, must answer."""
+    start = dt.datetime.combine(prefs.earliest - dt.timedelta(days=1), dt.time(), clinic.tz)
+    end = dt.datetime.combine(prefs.earliest + dt.timedelta(days=72), dt.time(), clinic.tz)
+    calendar = clinic_calendar_load(clinic=clinic, window_start=start, window_end=end)
+    planner = planning.SeriesPlanner(
+        rules=calendar.rules, chair_ids=calendar.chair_ids, nurses=calendar.nurses,
+        occupancy=selectors.occupancy_load(clinic_id=clinic.pk, patient_id=patient.pk, window_start=start, window_end=end),
+        patient_id=patient.pk, last_day=prefs.earliest + dt.timedelta(days=70),
+    )
+    spec = planning.SeriesSpec(
+        count=protocol.session_count, minutes=protocol.chair_minutes, spacing=protocol_spacing(protocol),
+        first_extra_minutes=protocol.first_visit_extra_minutes, target_window_days=protocol.target_window_days,
+    )
+    return planner.propose(spec, prefs)
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=db_clinics(), monday=st.sampled_from(MONDAYS))
 def test_every_proposal_is_booked_as_proposed(spec, monday):
+    """Booked as proposed, and the same as the planner's answer on the whole window loaded at once (the
+    planner's own answer is checked against a brute force in tests/scheduler/test_planner_properties.py)."""
     midnight = dt.datetime.combine(monday, dt.time(), ZoneInfo(spec["tz"]))
     now = midnight + dt.timedelta(minutes=15 * spec["now"])
+    earliest = monday + dt.timedelta(days=spec["earliest"])
     with time_machine.travel(now, tick=False), transaction.atomic():
         clinic, protocol, patient = _build(spec, monday)
+        prefs = planning.Preferences(
+            earliest=earliest, not_before=now, weekdays=spec["weekdays"], time_from=spec["time_from"]
+        )
+        reference = _reference_proposal(clinic, protocol, patient, prefs)
         try:
             proposal = selectors.cycle_proposal(
-                patient=patient, protocol=protocol, clinic=clinic,
-                earliest_date=monday + dt.timedelta(days=spec["earliest"]),
+                patient=patient, protocol=protocol, clinic=clinic, earliest_date=earliest,
                 weekdays=spec["weekdays"], time_from=spec["time_from"],
             )
         except ApplicationError as exc:
+            assert reference is None
             event(f"no_feasible_series: {exc.details.get('reason')}")
             assert exc.code == "no_feasible_series"
             assert set(exc.details) == {"reason", "dates", "earliest_date"}
@@ -507,6 +554,7 @@ def test_every_proposal_is_booked_as_proposed(spec, monday):
         event(f"proposed {len(proposal.sessions)} sessions, {len(proposal.alternatives)} alternatives")
         event(f"{InfusionSession.objects.filter(clinic=clinic).count()} sessions stored")
         assert proposal.sessions[0].start > now
+        assert reference is not None and proposal.sessions == reference.sessions
         for candidate in (proposal, *proposal.alternatives):
             with transaction.atomic():
                 booked = book_as_proposed(patient, protocol, clinic, candidate.sessions)

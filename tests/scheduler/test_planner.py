@@ -606,8 +606,12 @@ def test_chair_choice(stored, wish, expected_chair):
             id="equal-load-the-one-whose-last-start-is-furthest",
         ),
         pytest.param(
-            [busy(MON, "06:30", "07:30", nurse=1), busy(MON, "09:30", "09:45", nurse=2)], {}, 1,
+            [busy(MON, "07:00", "07:45", nurse=1), busy(MON, "10:00", "10:30", nurse=2)], {}, 2,
             id="equal-load-the-one-whose-next-start-is-furthest",
+        ),
+        pytest.param(
+            [busy(MON, "05:00", "06:00", nurse=1), busy(MON, "07:00", "07:30", nurse=2)], {}, 1,
+            id="a-start-over-two-hours-away-does-not-count",
         ),
     ],
 )
