@@ -1018,7 +1018,7 @@ class SeriesPlanner:
     # --- A series --------------------------------------------------------------------------------
 
     def propose(self, spec: SeriesSpec, prefs: Preferences, *, horizon_days: int | None = None,
-                budget: int | None = None) -> Proposal | None:
+                budget: int | None = None, first_window_only: bool = False) -> Proposal | None:
         """The series whose first session is earliest (within `horizon_days` of `earliest`, default
         FIRST_HORIZON_DAYS), fitted in the target window if any fits there."""
         # The target first when it is tighter than the hard limit, then the hard limit (None: no limit). A
@@ -1026,7 +1026,7 @@ class SeriesPlanner:
         hard, target = spec.spacing.window_days, spec.target_window_days
         windows = [target] if target is not None and (hard is None or target < hard) else []
         windows.append(hard)
-        for window in windows:
+        for window in windows[:1] if first_window_only else windows:
             found = self._search(spec, prefs, window, horizon_days or self.FIRST_HORIZON_DAYS, budget or self.NODE_BUDGET)
             if found:
                 _, warnings = check_spacing(
@@ -1141,8 +1141,9 @@ class SeriesPlanner:
         for variant in variants:
             if len(found) >= count:
                 break
-            # An alternative is an offer, not a guarantee: a shorter look, a smaller search.
-            proposal = self.propose(spec, variant, horizon_days=self.ALTERNATIVE_HORIZON_DAYS, budget=self.NODE_BUDGET // 8)
+            # An alternative is an offer, not a guarantee: a shorter look, a smaller search, one window.
+            proposal = self.propose(spec, variant, horizon_days=self.ALTERNATIVE_HORIZON_DAYS, budget=self.NODE_BUDGET // 8,
+                                    first_window_only=True)
             if proposal is None:
                 continue
             signature = tuple(s.start for s in proposal.sessions)
