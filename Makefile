@@ -30,7 +30,7 @@ STATIC_SOURCES := $(STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VAR_DI
 # Per DJANGO_ENV: production collects with the manifest storage, development without.
 STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
 
-.PHONY: help run test install venv lint migrate seed collectstatic services check-services clean
+.PHONY: help run test install venv lint migrate seed collectstatic services check-services check-browser clean
 
 help:
 	@echo "make run    migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/admin/), a Celery worker and beat"
@@ -81,9 +81,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
 
+# The browser tests (tests/e2e/) drive Debian's Chromium and inject axe-core, installed from npm as
+# package-lock.json pins it (again whenever package.json or the lock changes).
+AXE := node_modules/axe-core/axe.min.js
+CHROMIUM := /usr/bin/chromium
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make test needs npm (Node.js) to install axe-core for the browser tests: apt-get install -y npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+check-browser: $(AXE)
+	@test -x $(CHROMIUM) || { echo "make test needs Chromium at $(CHROMIUM) for the browser tests (tests/e2e/): apt-get update && apt-get install -y chromium" >&2; exit 1; }
+
 # makemigrations --check compares the models with the migration files; an in-memory SQLite
 # database keeps it from needing (or touching) any real one.
-test: check-services lint
+test: check-services lint check-browser
 	env -u DJANGO_ENV DATABASE_URL="sqlite://:memory:" REDIS_URL="" $(PY) manage.py makemigrations --check --dry-run
 	env -u DJANGO_ENV -u EMAIL_URL -u DJANGO_SETTINGS_MODULE \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \

@@ -60,6 +60,9 @@ class Patient(models.Model):
     email_consent_source = models.CharField(
         max_length=80, blank=True, help_text="Where consent was given: intake form, phone call, web…"
     )
+    email_consent_withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient last unsubscribed (a link in every email)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,6 +196,9 @@ class InfusionSession(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True)
     no_show_at = models.DateTimeField(null=True, blank=True)
     no_show_by = _user_fk()
+    reschedule_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="The patient asked (through an email link) to move this session; cleared when it moves."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -233,7 +233,7 @@ def _planner(clinic: Clinic, patient_id: int | None, first: dt.date, last: dt.da
 
 
 def _protocol_offered(protocol: Protocol, clinic: Clinic) -> None:
-    if not protocol.is_active or (protocol.clinic_id is not None and protocol.clinic_id != clinic.pk):
+    if not protocol.is_offered_at(clinic):
         raise ApplicationError(
             "protocol_unavailable", "That protocol is not offered at this clinic.", details={"protocol": protocol.pk}
         )

@@ -32,6 +32,7 @@ from bookings.models import (
 )
 from bookings.selectors import occupancy_load
 from common.errors import ApplicationError
+from notifications import services as reminders
 from scheduler import error_codes as rule_codes
 from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol, StaffMember
@@ -184,7 +185,7 @@ def _window(instants: Iterable[datetime]) -> tuple[datetime, datetime]:
 
 
 def _protocol_available(protocol: Protocol, clinic: Clinic) -> None:
-    if not protocol.is_active or (protocol.clinic_id is not None and protocol.clinic_id != clinic.pk):
+    if not protocol.is_offered_at(clinic):
         raise BookingError(
             codes.PROTOCOL_UNAVAILABLE, "That protocol is not offered at this clinic.", details={"protocol": protocol.pk}
         )
@@ -280,6 +281,7 @@ def cycle_book(
                 [_audit_entry(cycle, audit.CREATE, audit.created(cycle, _CYCLE_AUDIT_FIELDS), by)]
                 + [_audit_entry(s, audit.CREATE, audit.created(s, _SESSION_AUDIT_FIELDS), by) for s in created]
             )
+            reminders.reminders_cycle_booked(sessions=created, clinic=clinic, patient=patient, now=now)
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
     except OperationalError as exc:
@@ -391,12 +393,13 @@ def session_reschedule(
                 audit_before = audit.snapshot(s, _MOVE_AUDIT_FIELDS)
                 updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
                     starts_at=start, ends_at=end, chair_id=a.chair_id, nurse_id=a.nurse_id,
-                    status=SessionStatus.BOOKED, confirmed_at=None, confirmed_by=None,
+                    status=SessionStatus.BOOKED, confirmed_at=None, confirmed_by=None, reschedule_requested_at=None,
                     version=F("version") + 1, updated_at=now,
                 )
                 if updated != 1:
                     raise _transition_error(s, "move")
                 s.refresh_from_db()
+                reminders.reminders_session_moved(session=s, clinic=clinic, patient=cycle.patient, now=now)
                 events.append(
                     _event(s, "moved", by=by, at=now, from_status=old_status, to_status=s.status,
                            data={"before": before, "after": {"starts_at": start.isoformat(), "chair": a.chair_id, "nurse": a.nurse_id},
@@ -507,8 +510,10 @@ def session_check_in(*, session: InfusionSession, by=None) -> InfusionSession:
             codes.NOT_TODAY, "A patient can be checked in only on the day of the session.",
             details={"session": current.pk, "starts_at": current.starts_at.isoformat()},
         )
-    return _transition(current, "check_in", sources=UPCOMING_STATUSES, target=SessionStatus.CHECKED_IN,
-                       by=by, now=now, fields={"checked_in_at": now, "checked_in_by": by})
+    current = _transition(current, "check_in", sources=UPCOMING_STATUSES, target=SessionStatus.CHECKED_IN,
+                          by=by, now=now, fields={"checked_in_at": now, "checked_in_by": by})
+    reminders.reminders_session_done(session=current)
+    return current
 
 
 @transaction.atomic
@@ -531,14 +536,17 @@ def session_complete(*, session: InfusionSession, by=None) -> InfusionSession:
     if review and current.sequence == review and not cycle.needs_review:
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
         _audit_cycle_update(cycle, {"needs_review": True, "review_reason": ReviewReason.AFTER_SESSION}, by)
-    _settle_cycle(cycle, by=by, now=now)
+    if _settle_cycle(cycle, by=by, now=now) == CycleStatus.COMPLETED:
+        reminders.reminders_cycle_completed(
+            last_session=current, clinic=current.clinic, patient=cycle.patient, completed_at=now
+        )
     return current
 
 
 _RUNNING_STATUSES = (SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
 
 
-def _settle_cycle(cycle: TreatmentCycle, *, by, now: datetime) -> None:
+def _settle_cycle(cycle: TreatmentCycle, *, by, now: datetime) -> str | None:
     """Derive the course's status from its sessions, and bump its version.
 
     planned → active once a session is done; completed when n sessions are done. A course left with
@@ -558,6 +566,7 @@ def _settle_cycle(cycle: TreatmentCycle, *, by, now: datetime) -> None:
             changes["status"] = CycleStatus.ACTIVE
     TreatmentCycle.objects.filter(pk=cycle.pk).update(version=F("version") + 1, **changes)
     _audit_cycle_update(cycle, changes, by)
+    return changes.get("status")
 
 
 def _flag_early_dropout(cycle: TreatmentCycle, session: InfusionSession) -> None:
@@ -581,12 +590,15 @@ def session_no_show(*, session: InfusionSession, by=None) -> InfusionSession:
         )
     current = _transition(current, "no_show", sources=UPCOMING_STATUSES, target=SessionStatus.NO_SHOW,
                           by=by, now=now, fields={"no_show_at": now, "no_show_by": by})
+    reminders.reminders_session_done(session=current)
     _flag_early_dropout(cycle, current)
     _settle_cycle(cycle, by=by, now=now)
     return current
 
 
-def _cancel_locked(cycle: TreatmentCycle, current: InfusionSession, *, by_party: str, reason: str, by, now: datetime):
+def _cancel_locked(
+    cycle: TreatmentCycle, current: InfusionSession, *, by_party: str, reason: str, by, now: datetime, notify: bool = True
+):
     late = current.starts_at - now < timedelta(hours=current.clinic.late_cancel_hours)
     target = SessionStatus.LATE_CANCELLED if late else SessionStatus.CANCELLED
     current = _transition(
@@ -596,6 +608,7 @@ def _cancel_locked(cycle: TreatmentCycle, current: InfusionSession, *, by_party:
     )
     if by_party == CancelledBy.PATIENT:
         _flag_early_dropout(cycle, current)
+    reminders.reminders_session_cancelled(session=current, notify=notify, now=now)
     return current
 
 
@@ -639,9 +652,13 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
             codes.SESSION_IN_PROGRESS, "A session of this course is under way; finish it first.",
             details={"sessions": running},
         )
-    for s in sessions:
-        if s.status in UPCOMING_STATUSES:
-            _cancel_locked(locked, s, by_party=by_party, reason=reason, by=by, now=now)
+    cancelled = [
+        _cancel_locked(locked, s, by_party=by_party, reason=reason, by=by, now=now, notify=False)
+        for s in sessions
+        if s.status in UPCOMING_STATUSES
+    ]
+    # One email for the whole course, not one per session.
+    reminders.reminders_cycle_cancelled(sessions=cancelled, now=now)
     any_done = any(s.status == SessionStatus.COMPLETED for s in sessions)
     TreatmentCycle.objects.filter(pk=locked.pk).update(
         status=CycleStatus.ABANDONED if any_done else CycleStatus.CANCELLED,
@@ -654,4 +671,43 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
         by,
     )
     locked.refresh_from_db()
+    return locked
+
+
+# --- Patients' own requests (from the links in their emails) ----------------------------------------
+
+
+@transaction.atomic
+def session_request_reschedule(*, session: InfusionSession, note: str = "") -> InfusionSession:
+    """The patient asked to move this session; it shows in the staff's worklist until it moves.
+
+    Asking twice keeps the first request's time. Only an upcoming session can be asked about.
+    """
+    now = timezone.now()
+    _, current = _locked(session)
+    if current.status not in UPCOMING_STATUSES:
+        raise _transition_error(current, "move")
+    if current.reschedule_requested_at is None:
+        InfusionSession.objects.filter(pk=current.pk).update(reschedule_requested_at=now, updated_at=now)
+        current.refresh_from_db()
+        _event(current, "reschedule_requested", by=None, at=now, data={"note": note[:300]} if note else None).save()
+        audit.record_many([_audit_entry(current, audit.UPDATE, {"reschedule_requested_at": [None, now]}, None)])
+    return current
+
+
+@transaction.atomic
+def patient_unsubscribe(*, patient: Patient, source: str = "email link") -> Patient:
+    """The patient withdrew consent to email: nothing more is sent to them. Harmless twice."""
+    now = timezone.now()
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.email_consent:
+        Patient.objects.filter(pk=locked.pk).update(
+            email_consent=False, email_consent_withdrawn_at=now, email_consent_source=source[:80], updated_at=now
+        )
+        audit.record(
+            locked, audit.UPDATE, patient_id=locked.pk, clinic_id=locked.clinic_id,
+            changes={"email_consent": [True, False], "email_consent_withdrawn_at": [None, now]},
+        )
+        locked.refresh_from_db()
+    reminders.reminders_patient_unsubscribed(patient_id=locked.pk)
     return locked

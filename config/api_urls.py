@@ -7,4 +7,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("", include("bookings.api.urls")),
     path("", include("scheduler.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "django_celery_beat",
+    "django_htmx",
     "scheduler",
     "bookings",
     "notifications",
     "accounts",
     "audit",  # after auditlog: its admin replaces auditlog's with a read-only one
+    "frontdesk",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "scheduler.middleware.ClinicTimezoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -141,7 +144,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {}
+# The queue tasks go to and workers read by default. Tests give each run its own, so parallel test
+# processes sharing one Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Celery's Django fixup closes the worker's database connection before and after every task unless this
+# is set: a new PostgreSQL connection per reminder email, most of a send's cost (bench/reminders.py). With
+# it, a worker process keeps its connection for this many tasks (a broken one fails at most that many,
+# whose rows the lease sweep takes back).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
+# One entry: the reminder sweep, every minute. The DatabaseScheduler copies it into django-celery-beat's
+# tables on start, where an admin can see it. Two beats running at once are safe (rows are claimed with
+# SKIP LOCKED), just wasteful.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 60.0},
+}
 
 # --- Email -----------------------------------------------------------------------------------
 MAIL_DIR = VAR_DIR / "mail"
@@ -152,6 +168,29 @@ else:
     EMAIL_FILE_PATH = str(MAIL_DIR)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider through django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# and ANYMAIL={"<PROVIDER>_API_KEY": …} from the environment.
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+ANYMAIL = env.json("ANYMAIL", default={})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# --- Patient emails (notifications) ----------------------------------------------------------
+# Where patients' links point: the address of this deployment as patients reach it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The domain in each email's Message-ID (<reminder.<id>.<n>@domain>).
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="clinic.invalid")
+# A patient link works until the session starts, plus this many hours (0: until the start).
+PATIENT_LINK_HOURS_AFTER_START = env.int("PATIENT_LINK_HOURS_AFTER_START", default=0)
+# Sending: tries per email before it is `failed` and shown to staff, and the back-off between tries.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=3600)
+# A row claimed by a sweep but not sent within this time (its task lost with Redis, or its worker
+# killed) is claimed again by a later sweep. Longer than the task's hard time limit.
+REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=300)
+# How many rows one sweep claims at most (in batches of 500).
+REMINDER_SWEEP_LIMIT = env.int("REMINDER_SWEEP_LIMIT", default=5000)
 
 # --- Auth, i18n, static ----------------------------------------------------------------------
 # The login guard first: a locked-out (username, address) pair is refused before any password check.
@@ -159,6 +198,10 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The staff pages (frontdesk/) sign in with Django's LoginView; the admin keeps its own form.
+LOGIN_URL = "frontdesk:login"
+LOGIN_REDIRECT_URL = "frontdesk:day"
+LOGOUT_REDIRECT_URL = "frontdesk:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

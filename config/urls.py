@@ -1,9 +1,10 @@
-"""URL routes: the admin, the versioned API and its schema, the health check."""
+"""URL routes: the admin, the versioned API and its schema, the health check, patients' links, the staff pages."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bookings.patient_links import patient_link
 from config.health import healthz
 
 urlpatterns = [
@@ -12,6 +13,10 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The pages behind the links in patients' emails (no login: the signed token is the authority).
+    path("p/<str:action>/<str:token>/", patient_link, name="patient-link"),
+    # The staff pages, last: they own the site's root.
+    path("", include("frontdesk.urls")),
 ]
 
 handler404 = "config.views.not_found"

@@ -170,6 +170,15 @@ class ClinicAdmin(ClinicModelAdmin):
             "Rules",
             {"fields": ("nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes")},
         ),
+        (
+            "Patient emails",
+            {
+                "fields": (
+                    "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end", "preparation_rules",
+                    "booster_recall_days",
+                )
+            },
+        ),
         ("Staff accounts", {"fields": ("staff",)}),
     )
     inlines = (OpeningHoursInline, ClosureInline, ChairInline)

@@ -6,6 +6,7 @@ Every clinic rule is data here (shared/DOMAIN.md): the planning engine reads the
 from __future__ import annotations
 
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,28 @@ from django.db.models import F, Q
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. America/New_York).")
+
+
+#: The preparation rules of shared/DOMAIN.md, the default for a new clinic; each clinic edits its own.
+DEFAULT_PREPARATION_RULES = (
+    "No solid food for 6 hours before your appointment; clear liquids only until 2 hours before.\n"
+    "An adult must drive you home, and you may not drive until the next day.\n"
+    "Arrive 15 minutes early.\n"
+    "Wear loose, comfortable clothing."
+)
+
+
+def default_reminder_offsets() -> list[int]:
+    return [72, 24]
+
+
+def validate_reminder_offsets(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(h, int) and not isinstance(h, bool) for h in value):
+        raise ValidationError("Give a list of whole hours, e.g. [72, 24] or [72, 24, 2].")
+    if any(h < 1 or h > 24 * 14 for h in value):
+        raise ValidationError("Each reminder offset must be between 1 and 336 hours before the session.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each reminder offset may appear only once.")
 
 
 class Weekday(models.IntegerChoices):
@@ -53,6 +76,23 @@ class Clinic(models.Model):
     )
     no_show_minutes = models.PositiveSmallIntegerField(
         default=15, help_text="A patient not arrived this long after the start may be marked a no-show."
+    )
+
+    # What patients are told (the notifications app reads these; an admin edits them).
+    reminder_offsets_hours = models.JSONField(
+        default=default_reminder_offsets,
+        validators=[validate_reminder_offsets],
+        help_text="Hours before each session at which a reminder is emailed: [72, 24] by default; add 2 for a same-day note.",
+    )
+    quiet_hours_start = models.TimeField(
+        default=time(21, 0), help_text="No reminder is sent after this time (patient's time zone); it goes earlier."
+    )
+    quiet_hours_end = models.TimeField(default=time(8, 0), help_text="… nor before this time.")
+    preparation_rules = models.TextField(
+        default=DEFAULT_PREPARATION_RULES, help_text="Printed in every reminder, one rule per line."
+    )
+    booster_recall_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Days after a completed course when the patient is invited back for a booster; 0: never."
     )
 
     staff = models.ManyToManyField(
@@ -270,3 +310,7 @@ class Protocol(models.Model):
 
     def chair_minutes_for(self, sequence: int) -> int:
         return self.chair_minutes + (self.first_visit_extra_minutes if sequence == 1 else 0)
+
+    def is_offered_at(self, clinic: Clinic) -> bool:
+        """Whether this clinic may book it: active, and a shared template or the clinic's own protocol."""
+        return self.is_active and (self.clinic_id is None or self.clinic_id == clinic.pk)

@@ -7,6 +7,7 @@ answer, 1 otherwise, with what is missing and how to start it. It only reads: it
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
@@ -86,12 +87,26 @@ def check_redis(url: str) -> str | None:
     return None
 
 
+REDIS_SERVER_HINT = """\
+    The notification fault tests restart a private Redis of their own (tests/notifications/test_faults.py),
+    so the redis-server program must be on PATH, whichever Redis TEST_REDIS_URL names:
+      Debian/Ubuntu:  sudo apt-get install redis-server
+      macOS:          brew install redis"""
+
+
+def check_redis_server_binary() -> str | None:
+    if shutil.which("redis-server"):
+        return None
+    return "the redis-server program is not on PATH"
+
+
 def main() -> int:
     database_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("TEST_REDIS_URL") or DEFAULT_REDIS_URL
     problems = [
         ("PostgreSQL", check_postgres(database_url), POSTGRES_HINT),
         ("Redis", check_redis(redis_url), REDIS_HINT),
+        ("redis-server", check_redis_server_binary(), REDIS_SERVER_HINT),
     ]
     missing = [(name, why, hint) for name, why, hint in problems if why]
     if not missing:

@@ -112,6 +112,10 @@ class SessionFilter(filters.FilterSet):
     status = ChoiceInFilter(
         choices=SessionStatus.choices, help_text="Only sessions in this status; several may be separated by commas."
     )
+    reschedule_requested = filters.BooleanFilter(
+        field_name="reschedule_requested_at", lookup_expr="isnull", exclude=True,
+        help_text="true: only sessions the patient asked (by an email link) to move, not moved since; false: the others.",
+    )
 
     class Meta:
         model = InfusionSession

@@ -238,11 +238,15 @@ class SessionSerializer(serializers.ModelSerializer):
             "id", "cycle", "patient", "clinic", "chair", "nurse", "sequence", "session_count",
             "starts_at", "ends_at", "starts_local", "ends_local", "timezone", "status", "version", "extra_monitoring",
             "booked_at", "confirmed_at", "checked_in_at", "chair_started_at", "completed_at",
-            "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at",
+            "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at", "reschedule_requested_at",
         )
         read_only_fields = fields
         extra_kwargs = {
             "version": {"help_text": "Grows with every change; patient links bind to it."},
+            "reschedule_requested_at": {
+                "help_text": "When the patient asked, through the link in an email, to move this session; "
+                "null when not asked, and cleared once it moves."
+            },
             "extra_monitoring": {"help_text": "Sessions 1–3 of a course: watch blood pressure closely."},
             "chair_started_at": {"help_text": "When the patient sat in the chair (the infusion started)."},
         }

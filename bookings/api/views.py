@@ -36,6 +36,8 @@ from common.api import (
     ErrorSerializer,
     RolePermission,
 )
+from notifications.api.serializers import ReminderSerializer
+from notifications.services import reminders_for_sessions
 
 #: Who runs the infusion itself: the front desk books and checks in, it does not start or finish sessions.
 INFUSION_ROLES = frozenset({ADMIN, CLINICIAN})
@@ -491,11 +493,13 @@ class SessionViewSet(AuditReadMixin, mixins.ListModelMixin, mixins.RetrieveModel
     """
 
     audit_patient_attr = "patient_id"
+    # The emails sent about a session are the patient's data as much as the session itself.
+    audit_read_actions = frozenset({"retrieve", "reminders"})
 
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     roles = {
-        "list": ALL_ROLES, "retrieve": ALL_ROLES, "metadata": ALL_ROLES,
+        "list": ALL_ROLES, "retrieve": ALL_ROLES, "metadata": ALL_ROLES, "reminders": ALL_ROLES,
         "reschedule": BOOKING_ROLES, "cancel": BOOKING_ROLES, "confirm": BOOKING_ROLES,
         "check_in": BOOKING_ROLES, "no_show": BOOKING_ROLES,
         "start": INFUSION_ROLES, "complete": INFUSION_ROLES,
@@ -634,3 +638,29 @@ class SessionViewSet(AuditReadMixin, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         return self._transition(services.session_no_show)
+
+    @extend_schema(
+        operation_id="sessions_reminders",
+        summary="List a session's emails",
+        description=(
+            "Every email written for this session, whatever its status (pending, sending, sent, failed, "
+            "cancelled, skipped), by due time: its reminders, change notices, and the course's confirmation when "
+            "this is the course's first session. Not paginated: a session has a handful. A failed one can be "
+            "resent with `POST /api/v1/reminders/{id}/resend/`."
+        ),
+        request=None,
+        responses={200: ReminderSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: NOT_FOUND},
+        # One row: the schema wraps a list's example in the list.
+        examples=[_ok("A session's emails", {
+            "id": 5010, "session": 812, "cycle": 97, "patient": 41, "clinic": 1, "kind": "reminder_72h",
+            "session_version": 1, "due_at": "2027-02-28T14:00:00Z", "send_after": "2027-02-28T14:00:00Z",
+            "status": "sent", "status_reason": "", "attempts": 1, "last_error": "",
+            "sent_at": "2027-02-28T14:00:03Z", "message_id": "<reminder.5010.0@clinic.example>", "resends": 0,
+            "created_at": "2027-02-20T16:31:07Z",
+        })],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def reminders(self, request, pk=None):
+        session = self.get_object()
+        rows = reminders_for_sessions([session.pk])
+        return Response(ReminderSerializer(rows, many=True, context=self.get_serializer_context()).data)

@@ -165,12 +165,26 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
         "left out, the stored set stays. A weekday may have several spans, which must not overlap.",
     )
 
+    reminder_offsets_hours = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=336),
+        required=False,
+        max_length=6,
+        help_text="Hours before each session at which a reminder is emailed; default [72, 24]. Add 2 for a "
+        "same-day note.",
+    )
+
+    quiet_hours_start = WallClockTimeField(
+        required=False, help_text="No reminder is sent from this time (patient's time zone); it is moved earlier."
+    )
+    quiet_hours_end = WallClockTimeField(required=False, help_text="… until this time the next morning.")
+
     class Meta:
         model = Clinic
         fields = [
             "id", "name", "slug", "timezone", "address", "phone", "email", "is_active",
             "nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes",
-            "opening_hours",
+            "opening_hours", "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end",
+            "preparation_rules", "booster_recall_days",
         ]
         extra_kwargs = {
             "timezone": {"help_text": "IANA time zone name, e.g. America/New_York. Opening hours, shifts and "
@@ -178,6 +192,11 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
             "slug": {"help_text": "Short unique name of the clinic in this deployment."},
             "is_active": {"help_text": "An inactive clinic takes no new bookings."},
         }
+
+    def validate_reminder_offsets_hours(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each reminder offset may appear only once.")
+        return sorted(value, reverse=True)
 
     def validate_opening_hours(self, hours):
         ordered = sorted(hours, key=lambda h: (h["weekday"], h["opens"]))

@@ -32,6 +32,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bookings.models import InfusionSession, Patient, TreatmentCycle
+from notifications.models import Reminder
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
@@ -413,6 +414,31 @@ def options_for(site: Site, obj, response) -> None:
     assert options and {o["sequence"] for o in options} == {obj.sequence}, options
 
 
+def reminder_of(site: Site) -> Reminder:
+    """An email written when the site's upcoming session was booked."""
+    return Reminder.objects.filter(session=site.sessions["upcoming"]).order_by("pk").first()
+
+
+def failed_reminder(site: Site) -> Reminder:
+    """One of the upcoming session's emails, failed after its last try."""
+    row = reminder_of(site)
+    Reminder.objects.filter(pk=row.pk).update(status="failed", attempts=6, last_error="SMTPServerDisconnected: gone")
+    row.refresh_from_db()
+    return row
+
+
+def reminder_rows(site: Site) -> set[int]:
+    found = set(Reminder.objects.filter(clinic=site.clinic).values_list("pk", flat=True))
+    assert found, "the world's bookings should have written reminders"
+    return found
+
+
+def session_reminders(site: Site, obj, response) -> None:
+    """Every email of that session, and only those."""
+    assert {r["id"] for r in response.json()} == set(Reminder.objects.filter(session=obj).values_list("pk", flat=True))
+    assert response.json(), "the session's booking wrote reminders"
+
+
 # --- The table ----------------------------------------------------------------------------------
 
 
@@ -584,6 +610,14 @@ TABLE: dict[str, Op] = {
                          check=now_status("in_chair")),
     "sessions_complete": Op(200, CLINICAL, target=session("in_chair"), bad=BAD_ID, other=(NotFound(),),
                             check=now_status("completed")),
+    "sessions_reminders": Op(200, EVERY_ROLE, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),),
+                             check=session_reminders),
+    # --- Patient emails (the outbox): every role reads, the desk and admins resend a failed one.
+    "reminders_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
+                         other=(Unlisted(reminder_rows),)),
+    "reminders_retrieve": Op(200, EVERY_ROLE, target=reminder_of, bad=BAD_ID, other=(NotFound(),)),
+    "reminders_resend": Op(200, DESK, target=failed_reminder, bad=BAD_ID, other=(NotFound(),), model=Reminder,
+                           check=now_status("pending")),
     # --- Signing in, and the audit trail.
     "auth_token_obtain": Op(
         200,
@@ -623,7 +657,23 @@ NOT_IN_SCHEMA = {
     "api/schema/": "The schema itself (SERVE_INCLUDE_SCHEMA is off); readable by anyone.",
     "api/docs/": "Swagger UI over the schema; readable by anyone.",
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
+    "p/": "Patients' email links (bookings.patient_links): HTML pages authorised by a signed token, no login; "
+    "tested in tests/notifications/test_links.py.",
+    # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
+    "": "The front desk's day board (exactly the root; not a prefix).",
+    "login/": "The front desk's sign-in page (django-axes guards it as it guards the API's token endpoint).",
+    "logout/": "The front desk's sign-out.",
+    "patients/": "The front desk's patient search, registration, patient page and course booking.",
+    "sessions/": "The front desk's session panel and its actions.",
+    "courses/": "The front desk's booking confirmation page.",
+    "worklists/": "The front desk's worklists.",
+    "emails/": "The front desk's 'send again' button for a failed patient email.",
+    "outbox/": "The front desk's view of the emails written to var/mail/ in the embedded mode.",
 }
+
+
+def _explained(route_: str, prefix: str) -> bool:
+    return route_ == prefix if prefix == "" else route_.startswith(prefix)
 KEYS = sorted(set(SCHEMA_OPS) | set(TABLE))
 
 
@@ -654,9 +704,9 @@ def test_every_route_is_in_the_schema_or_explained():
     """A view mounted outside DRF (like /healthz) does not reach the schema: it must be listed, with why."""
     in_schema = {_normalized(path) for path in SCHEMA["paths"]}
     routes = {_normalized(r) for r in _routes()}
-    unexplained = {r for r in routes - in_schema if not any(r.startswith(prefix) for prefix in NOT_IN_SCHEMA)}
+    unexplained = {r for r in routes - in_schema if not any(_explained(r, prefix) for prefix in NOT_IN_SCHEMA)}
     assert not unexplained, f"routes neither in the schema nor in NOT_IN_SCHEMA: {sorted(unexplained)}"
-    stale = {prefix for prefix in NOT_IN_SCHEMA if not any(r.startswith(prefix) for r in routes)}
+    stale = {prefix for prefix in NOT_IN_SCHEMA if not any(_explained(r, prefix) for r in routes)}
     assert not stale, f"NOT_IN_SCHEMA names routes that are gone: {sorted(stale)}"
     assert not set(NOT_IN_SCHEMA) & in_schema, "a route of NOT_IN_SCHEMA is in the schema now: walk it through TABLE"
 

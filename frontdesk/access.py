@@ -1,0 +1,55 @@
+"""Who may see and do what on the staff pages: the API's roles and clinic scoping (common.api), for views.
+
+A page names the roles it is open to; a signed-in user holding none gets a 403 page. Every object is
+looked up among the user's clinics only, so another clinic's object is a 404, exactly as in the API.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.shortcuts import render
+
+from common.api import ADMIN, ALL_ROLES, BOOKING_ROLES, CLINICIAN, user_clinic_ids, user_roles
+
+#: Who runs the infusion itself (start, complete), as in the API.
+INFUSION_ROLES = frozenset({ADMIN, CLINICIAN})
+
+__all__ = ["ALL_ROLES", "BOOKING_ROLES", "INFUSION_ROLES", "can", "forbidden", "scoped", "staff_page"]
+
+
+def can(user, roles: Iterable[str]) -> bool:
+    return bool(user_roles(user) & frozenset(roles))
+
+
+def scoped(queryset: QuerySet, user, field: str = "clinic") -> QuerySet:
+    """The rows of `queryset` that belong to the user's clinics (a superuser's: every clinic)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{field}__in": user_clinic_ids(user)})
+
+
+def forbidden(request, roles: Iterable[str]):
+    """The 403 page, naming the roles that may."""
+    names = sorted(r.replace("_", " ") for r in roles)
+    return render(request, "frontdesk/forbidden.html", {"allowed": names}, status=403)
+
+
+def staff_page(roles: Iterable[str] = ALL_ROLES) -> Callable:
+    """A view for signed-in staff holding one of `roles`; others see a 403 page naming the roles that may."""
+    allowed = frozenset(roles)
+
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not user_roles(request.user) & allowed:
+                return forbidden(request, allowed)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,244 @@
+"""The day board's layout: chairs × 5-minute columns, and each nurse's load hour by hour. No queries.
+
+Everything is in the clinic's wall-clock time of the day shown: a session's place is its local start and
+end, in minutes since local midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from bookings.models import OCCUPYING_STATUSES, InfusionSession, SessionStatus
+from frontdesk.selectors import DayBoardData
+
+#: Minutes per grid column: fine enough that sessions booked off the planner's 15-minute grid still line up.
+STEP = 5
+_DEFAULT_HOURS = (8 * 60, 18 * 60)
+
+#: Colour (a CSS class) and a one-word text of each status: colour is never the only cue.
+STATUS_STYLE = {
+    SessionStatus.BOOKED: "booked",
+    SessionStatus.CONFIRMED: "confirmed",
+    SessionStatus.CHECKED_IN: "checked-in",
+    SessionStatus.IN_CHAIR: "in-chair",
+    SessionStatus.COMPLETED: "completed",
+    SessionStatus.CANCELLED: "cancelled",
+    SessionStatus.LATE_CANCELLED: "cancelled",
+    SessionStatus.NO_SHOW: "no-show",
+}
+
+
+@dataclass
+class Cell:
+    kind: str  # "session", "open", "closed"
+    span: int
+    session: InfusionSession | None = None
+    label: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    @property
+    def css(self) -> str:
+        return STATUS_STYLE.get(self.session.status, "") if self.session else ""
+
+
+@dataclass
+class ChairRow:
+    name: str
+    active: bool
+    cells: list[Cell]
+
+
+@dataclass
+class HourLoad:
+    hour: int
+    load: int
+    capacity: int
+    on_shift: bool
+
+    @property
+    def level(self) -> str:
+        if not self.on_shift:
+            return "off"
+        if self.load >= self.capacity:
+            return "full"
+        return "busy" if self.load else "idle"
+
+
+@dataclass
+class NurseRow:
+    name: str
+    hours: list[HourLoad]
+    on_shift_text: str
+
+
+@dataclass
+class Board:
+    first_minute: int
+    last_minute: int
+    columns: int
+    hours: list[tuple[int, int]]  # (hour, columns it spans)
+    rows: list[ChairRow]
+    nurse_rows: list[NurseRow]
+    open_text: str
+    closure_notes: list[str]
+    off_board: list[InfusionSession] = field(default_factory=list)
+    session_count: int = 0
+
+    @property
+    def column_range(self) -> range:
+        return range(self.columns)
+
+    @property
+    def hour_range(self) -> list[int]:
+        return [h for h, _ in self.hours]
+
+
+def _minute(instant: dt.datetime, tz, day: dt.date) -> int:
+    """Minutes from the start of `day` (local wall clock), clamped to the day."""
+    local = instant.astimezone(tz)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return 24 * 60
+    return local.hour * 60 + local.minute
+
+
+def _fmt(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def build(data: DayBoardData) -> Board:
+    tz = data.clinic.tz
+    day = data.day
+    open_spans = [(t.hour * 60 + t.minute, c.hour * 60 + c.minute) for t, c in data.opening_hours]
+    closure_spans = [
+        (_minute(c.starts_at, tz, day), _minute(c.ends_at, tz, day), c.reason) for c in data.closures
+    ]
+    on_board = [s for s in data.sessions if s.status in OCCUPYING_STATUSES]
+    off_board = [s for s in data.sessions if s.status not in OCCUPYING_STATUSES]
+    placed = [(s, _minute(s.starts_at, tz, day), _minute(s.ends_at, tz, day)) for s in on_board]
+
+    first, last = (min(a for a, _ in open_spans), max(b for _, b in open_spans)) if open_spans else _DEFAULT_HOURS
+    if placed:
+        first = min(first, min(a for _, a, _ in placed))
+        last = max(last, max(b for _, _, b in placed))
+    first = first // 60 * 60
+    last = min(24 * 60, math.ceil(last / 60) * 60)
+    columns = (last - first) // STEP
+
+    def is_open(minute: int) -> tuple[bool, str]:
+        for a, b, reason in closure_spans:
+            if a <= minute < b:
+                return False, f"Closed: {reason}"
+        if any(a <= minute < b for a, b in open_spans):
+            return True, ""
+        return False, "Closed"
+
+    by_chair: dict[int, list] = {}
+    for item in placed:
+        by_chair.setdefault(item[0].chair_id, []).append(item)
+
+    rows = []
+    for chair in data.chairs:
+        chair_sessions = sorted(by_chair.get(chair.pk, []), key=lambda item: item[1])
+        if not chair.is_active and not chair_sessions:
+            continue
+        rows.append(ChairRow(chair.name, chair.is_active, _cells(chair_sessions, first, columns, is_open, tz)))
+
+    hours = [(h, 60 // STEP) for h in range(first // 60, last // 60)]
+    open_text = ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in open_spans) if open_spans else ""
+    closure_notes = [
+        f"{c.reason}: {c.starts_at.astimezone(tz):%a %d %b %H:%M} – {c.ends_at.astimezone(tz):%a %d %b %H:%M}"
+        for c in data.closures
+    ]
+    return Board(
+        first_minute=first, last_minute=last, columns=columns, hours=hours, rows=rows,
+        nurse_rows=_nurse_rows(data, placed, first, last), open_text=open_text, closure_notes=closure_notes,
+        off_board=off_board, session_count=len(on_board),
+    )
+
+
+def _cells(chair_sessions, first: int, columns: int, is_open, tz) -> list[Cell]:
+    cells: list[Cell] = []
+    cursor = 0
+    queue = list(chair_sessions)
+    while cursor < columns:
+        if queue:
+            session, a, b = queue[0]
+            start_col = max(cursor, (a - first) // STEP)
+            if start_col == cursor:
+                queue.pop(0)
+                end_col = min(columns, max(start_col + 1, math.ceil((b - first) / STEP)))
+                cells.append(Cell(
+                    "session", end_col - start_col, session=session,
+                    start=session.starts_at.astimezone(tz), end=session.ends_at.astimezone(tz),
+                ))
+                cursor = end_col
+                continue
+            limit = start_col
+        else:
+            limit = columns
+        # A stretch without a session: one cell per run of the same state, cut at each hour line.
+        minute = first + cursor * STEP
+        state = is_open(minute)
+        span = 1
+        while cursor + span < limit:
+            next_minute = minute + span * STEP
+            if next_minute % 60 == 0 or is_open(next_minute) != state:
+                break
+            span += 1
+        cells.append(Cell("open" if state[0] else "closed", span, label=state[1]))
+        cursor += span
+    return cells
+
+
+def _nurse_rows(data: DayBoardData, placed, first: int, last: int) -> list[NurseRow]:
+    tz = data.clinic.tz
+    day = data.day
+    capacity = data.clinic.nurse_max_concurrent
+    shifts: dict[int, list[tuple[int, int]]] = {}
+    for s in data.shifts:
+        shifts.setdefault(s.staff_id, []).append((s.starts.hour * 60 + s.starts.minute, s.ends.hour * 60 + s.ends.minute))
+    away: dict[int, list[tuple[int, int]]] = {}
+    for t in data.time_off:
+        away.setdefault(t.staff_id, []).append((_minute(t.starts_at, tz, day), _minute(t.ends_at, tz, day)))
+    mine: dict[int, list[tuple[int, int]]] = {}
+    for session, a, b in placed:
+        mine.setdefault(session.nurse_id, []).append((a, b))
+
+    rows = []
+    for nurse in data.nurses:
+        spans = shifts.get(nurse.pk, [])
+        if not nurse.is_active and nurse.pk not in mine:
+            continue
+        if not spans and nurse.pk not in mine:
+            continue
+        hours = []
+        for hour in range(first // 60, last // 60):
+            h0, h1 = hour * 60, hour * 60 + 60
+            on_shift = any(a < h1 and h0 < b for a, b in spans) and not any(
+                a <= h0 and h1 <= b for a, b in away.get(nurse.pk, [])
+            )
+            hours.append(HourLoad(hour, _peak(mine.get(nurse.pk, []), h0, h1), capacity, on_shift))
+        shift_text = ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in sorted(spans)) or "no shift"
+        if away.get(nurse.pk):
+            shift_text += " (time off today)"
+        rows.append(NurseRow(f"{nurse.first_name} {nurse.last_name}", hours, shift_text))
+    return rows
+
+
+def _peak(spans: list[tuple[int, int]], h0: int, h1: int) -> int:
+    """The most sessions running at once within [h0, h1)."""
+    edges = []
+    for a, b in spans:
+        a, b = max(a, h0), min(b, h1)
+        if a < b:
+            edges += [(a, 1), (b, -1)]
+    peak = current = 0
+    for _, step in sorted(edges, key=lambda e: (e[0], e[1])):
+        current += step
+        peak = max(peak, current)
+    return peak

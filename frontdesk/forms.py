@@ -1,0 +1,191 @@
+"""The staff pages' forms: they parse and validate input; the views hand the result to services or selectors.
+
+Wall-clock times the desk types are naive and read in the clinic's zone by bookings.services (a time
+skipped by the spring-forward change is refused there with `nonexistent_local_time`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from bookings.models import CancelledBy, Patient
+from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
+
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]+(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+#: Where consent was given when the desk does not say.
+DEFAULT_CONSENT_SOURCE = "front desk"
+CONSENT_SOURCES = ("intake form", "phone call", "in person", "web form")
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+#: What <input type="datetime-local"> sends.
+LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time, kept naive: the clinic's zone is applied by the booking services."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M")
+    input_formats = LOCAL_INPUT_FORMATS
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for fmt in LOCAL_INPUT_FORMATS:
+            try:
+                return dt.datetime.strptime(str(value).strip(), fmt)
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter a date and time, e.g. 2027-03-02 09:00.", code="invalid")
+
+
+class PatientForm(forms.ModelForm):
+    """Register a patient. Consent to email is recorded with the time now and its source."""
+
+    email_consent_source = forms.CharField(
+        label="Consent given by", max_length=80, required=False,
+        help_text="How the patient agreed: intake form, phone call…",
+        widget=forms.TextInput(attrs={"list": "consent-sources"}),
+    )
+    timezone = forms.CharField(
+        label="Time zone", max_length=64,
+        help_text="The patient's IANA time zone for emails, e.g. America/New_York.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Patient
+        fields = (
+            "clinic", "first_name", "last_name", "date_of_birth", "email", "phone", "timezone",
+            "email_consent", "email_consent_source",
+        )
+        labels = {"clinic": "Home clinic", "email_consent": "Agrees to receive emails (reminders, changes)"}
+        widgets = {
+            "date_of_birth": DateInput(),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, clinics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinic"].queryset = clinics
+        self.fields["clinic"].empty_label = None
+        if not self.is_bound and clinics:
+            self.initial.setdefault("timezone", clinics[0].timezone)
+
+    def clean_timezone(self):
+        value = self.cleaned_data["timezone"].strip()
+        if value not in time_zone_names():
+            raise forms.ValidationError(f"“{value}” is not an IANA time zone name (e.g. America/New_York).")
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if value and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 3):
+            raise forms.ValidationError("Enter a phone number: digits, optionally with +, spaces, dashes and brackets.")
+        return value
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value > (timezone.now() + dt.timedelta(hours=14)).date():
+            raise forms.ValidationError("A date of birth cannot be in the future.")
+        if value < _EARLIEST_BIRTH_DATE:
+            raise forms.ValidationError("A date of birth before 1900 is surely a typing error.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email_consent"):
+            if not data.get("email") and "email" not in self.errors:
+                self.add_error("email", "Consent to email needs an email address.")
+            data["email_consent_source"] = (data.get("email_consent_source") or "").strip() or DEFAULT_CONSENT_SOURCE
+        else:
+            data["email_consent_source"] = ""
+        return data
+
+    def save(self, commit=True):
+        patient = super().save(commit=False)
+        patient.email_consent_source = self.cleaned_data["email_consent_source"]
+        patient.email_consent_at = timezone.now() if patient.email_consent else None
+        if commit:
+            patient.save()
+        return patient
+
+
+class ProposalForm(forms.Form):
+    """What the desk asks the planner for: the protocol, where, from when, and the patient's wishes."""
+
+    clinic = forms.TypedChoiceField(label="Clinic", coerce=int)
+    protocol = forms.TypedChoiceField(label="Protocol", coerce=int)
+    earliest_date = forms.DateField(label="Earliest date", widget=DateInput())
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days the patient can come", choices=WEEKDAYS, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="None ticked: any day the clinic is open.",
+    )
+    time_from = forms.TimeField(label="Start at or after", required=False, widget=TimeInput())
+    time_to = forms.TimeField(label="End by", required=False, widget=TimeInput())
+
+    def __init__(self, *args, clinics, protocols, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinic"].choices = [(c.pk, c.name) for c in clinics]
+        self.fields["protocol"].choices = [
+            (p.pk, f"{p.name} ({p.session_count} session{'s' if p.session_count != 1 else ''})") for p in protocols
+        ]
+
+    def clean_earliest_date(self):
+        value = self.cleaned_data["earliest_date"]
+        if value > timezone.now().date() + dt.timedelta(days=366):
+            raise forms.ValidationError("Plans reach at most a year ahead.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("time_from") and data.get("time_to") and data["time_to"] <= data["time_from"]:
+            self.add_error("time_to", "Must be after the start time.")
+        return data
+
+
+class CancelForm(forms.Form):
+    by = forms.ChoiceField(
+        label="Who cancels", choices=CancelledBy.choices, initial=CancelledBy.PATIENT, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label="Reason", max_length=300, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError("Say why the session is cancelled.")
+        return value
+
+
+class RescheduleForm(forms.Form):
+    starts_at = LocalDateTimeField(label="New start (clinic time)")
+    scope = forms.ChoiceField(
+        label="Move",
+        choices=[(SCOPE_THIS, "This session only"), (SCOPE_FOLLOWING, "This and the later sessions, by the same offset")],
+        initial=SCOPE_THIS, widget=forms.RadioSelect,
+    )

@@ -1,0 +1,293 @@
+"""Every SQL read of the staff pages: plain functions, each a fixed number of queries whatever the data.
+
+Views pass in the user (for clinic scoping, frontdesk.access) and get back rows or small dataclasses;
+planning reads (proposals, a session's next free times) stay in bookings.selectors and are called from
+the views directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from bookings import selectors as booking_selectors
+from bookings.models import (
+    UPCOMING_STATUSES,
+    CycleStatus,
+    InfusionSession,
+    Patient,
+    SessionEvent,
+    SessionStatus,
+    TreatmentCycle,
+)
+from frontdesk.access import scoped
+from notifications.models import Reminder, ReminderStatus
+from scheduler import planning
+from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
+from scheduler.selectors import clinic_calendar_load, protocol_spacing, protocols_for_clinic
+
+#: Longer than any session: the lower bound on starts that lets a day's query use the (clinic, starts_at) index.
+_LONGEST_SESSION = dt.timedelta(days=1)
+
+
+# --- Clinics ---------------------------------------------------------------------------------------
+
+
+def clinic_list_for_user(*, user) -> list[Clinic]:
+    """The active clinics a user works at (a superuser: every active clinic), by name. One query."""
+    return list(scoped(Clinic.objects.filter(is_active=True), user, field="pk").order_by("name", "pk"))
+
+
+def clinic_choose(*, clinics: list[Clinic], clinic_id: str | int | None) -> Clinic | None:
+    """The clinic asked for among `clinics`, else the first; None if the user has none. No query."""
+    for clinic in clinics:
+        if str(clinic.pk) == str(clinic_id):
+            return clinic
+    return clinics[0] if clinics else None
+
+
+def local_day_bounds(clinic: Clinic, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants at which the clinic-local `day` begins and ends."""
+    start = dt.datetime.combine(day, dt.time.min, clinic.tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, clinic.tz).astimezone(dt.UTC)
+    return start, end
+
+
+# --- The day board ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DayBoardData:
+    clinic: Clinic
+    day: dt.date
+    opening_hours: list[tuple[dt.time, dt.time]]
+    closures: list[Closure]
+    chairs: list[Chair]
+    sessions: list[InfusionSession]
+    nurses: list[StaffMember]
+    shifts: list[Shift]
+    time_off: list[TimeOff]
+
+
+def day_board_load(*, clinic: Clinic, day: dt.date) -> DayBoardData:
+    """What the day board shows for one clinic-local day, in seven queries whatever the day holds.
+
+    Sessions come with their patient and course (for "k of n"); chairs and nurses are loaded once and
+    matched by id, so nothing is read per session.
+    """
+    start, end = local_day_bounds(clinic, day)
+    hours = list(
+        OpeningHours.objects.filter(clinic=clinic, weekday=day.weekday()).order_by("opens").values_list("opens", "closes")
+    )
+    closures = list(Closure.objects.filter(clinic=clinic, starts_at__lt=end, ends_at__gt=start).order_by("starts_at"))
+    chairs = list(Chair.objects.filter(clinic=clinic).order_by("name", "pk"))
+    sessions = list(
+        InfusionSession.objects.filter(
+            clinic=clinic, starts_at__gt=start - _LONGEST_SESSION, starts_at__lt=end, ends_at__gt=start
+        )
+        .select_related("patient", "cycle")
+        .order_by("starts_at", "pk")
+    )
+    nurses = list(StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE).order_by("last_name", "first_name", "pk"))
+    shifts = [
+        s
+        for s in Shift.objects.filter(staff__clinic=clinic, staff__role=StaffRole.NURSE, weekday=day.weekday()).order_by("starts")
+        if (s.valid_from is None or s.valid_from <= day) and (s.valid_until is None or day <= s.valid_until)
+    ]
+    time_off = list(TimeOff.objects.filter(staff__clinic=clinic, starts_at__lt=end, ends_at__gt=start))
+    return DayBoardData(clinic, day, hours, closures, chairs, sessions, nurses, shifts, time_off)
+
+
+# --- One session -------------------------------------------------------------------------------------
+
+
+def session_get(*, user, session_id: int) -> InfusionSession:
+    """One session of the user's clinics with what its panel shows: its history and its emails (three queries).
+
+    Raises InfusionSession.DoesNotExist for another clinic's session as for a missing one.
+    """
+    events = Prefetch("events", queryset=SessionEvent.objects.select_related("by").order_by("at", "pk"))
+    reminders = Prefetch("reminders", queryset=Reminder.objects.order_by("due_at", "pk"))
+    queryset = scoped(InfusionSession.objects.all(), user).select_related(
+        "patient", "cycle__protocol", "clinic", "chair", "nurse"
+    )
+    return queryset.prefetch_related(events, reminders).get(pk=session_id)
+
+
+def session_for_action(*, user, session_id: int) -> InfusionSession:
+    """A session of the user's clinics, loaded as the booking services and session_options need it."""
+    return scoped(InfusionSession.objects.all(), user).select_related("clinic", "cycle__protocol").get(pk=session_id)
+
+
+def staff_names(*, clinic: Clinic) -> tuple[dict[int, str], dict[int, str]]:
+    """Chair names and nurse names of a clinic by id (two queries), to label planned sessions."""
+    chairs = dict(Chair.objects.filter(clinic=clinic).values_list("pk", "name"))
+    nurses = {
+        pk: f"{first} {last}"
+        for pk, first, last in StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    return chairs, nurses
+
+
+def chairs_and_nurses(
+    *, clinic: Clinic, chair_ids: set[int], nurse_ids: set[int]
+) -> tuple[dict[int, Chair], dict[int, StaffMember]]:
+    """The clinic's chairs and nurses with these ids (two queries); ids of another clinic are left out."""
+    chairs = {c.pk: c for c in Chair.objects.filter(clinic=clinic, pk__in=chair_ids)}
+    nurses = {n.pk: n for n in StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE, pk__in=nurse_ids)}
+    return chairs, nurses
+
+
+# --- Patients --------------------------------------------------------------------------------------
+
+#: At most this many patients in a search answer.
+SEARCH_LIMIT = 25
+
+
+def patient_search(*, user, term: str, limit: int = SEARCH_LIMIT) -> list[Patient]:
+    """Patients of the user's clinics matching every word (name, email, phone, or a YYYY-MM-DD birth date).
+
+    One query; an empty term gives nothing (the desk types first).
+    """
+    term = term.strip()
+    if not term:
+        return []
+    queryset = booking_selectors.patient_search(scoped(booking_selectors.patient_list(), user), term=term)
+    return list(queryset.select_related("clinic")[:limit])
+
+
+def patient_get(*, user, patient_id: int) -> Patient:
+    return scoped(Patient.objects.select_related("clinic"), user).get(pk=patient_id)
+
+
+def patient_cycles(*, patient: Patient) -> list[TreatmentCycle]:
+    """A patient's courses, newest first, each with its protocol, clinic and sessions in order (two queries)."""
+    return list(
+        TreatmentCycle.objects.filter(patient=patient)
+        .select_related("protocol", "clinic")
+        .prefetch_related(
+            Prefetch("sessions", queryset=InfusionSession.objects.select_related("chair").order_by("sequence", "pk"))
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def cycle_get(*, user, cycle_id: int) -> TreatmentCycle:
+    """One course of the user's clinics with its patient, protocol, clinic and sessions (two queries)."""
+    return (
+        scoped(TreatmentCycle.objects.all(), user)
+        .select_related("patient", "protocol", "clinic")
+        .prefetch_related(
+            Prefetch("sessions", queryset=InfusionSession.objects.select_related("chair", "nurse").order_by("sequence", "pk"))
+        )
+        .get(pk=cycle_id)
+    )
+
+
+# --- Booking a course --------------------------------------------------------------------------------
+
+
+def protocols_for_booking(*, clinic: Clinic) -> list[Protocol]:
+    return list(protocols_for_clinic(clinic=clinic).order_by("name", "pk"))
+
+
+def protocol_for_booking(*, clinic: Clinic, protocol_id) -> Protocol | None:
+    return protocols_for_clinic(clinic=clinic).filter(pk=protocol_id).first()
+
+
+def series_check(
+    *, patient: Patient, protocol: Protocol, clinic: Clinic, sessions: list[planning.Placement]
+) -> planning.SeriesCheck:
+    """Would this series be booked as it stands? The booking service's own rules, without its locks.
+
+    `sessions` are in time order (they are numbered so); a chair or nurse left None is chosen by the rules.
+    Seven queries: the clinic's calendar and the busy intervals around the series.
+    """
+    instants = [p.start for p in sessions] + [p.end for p in sessions]
+    window_start, window_end = min(instants) - dt.timedelta(days=1), max(instants) + dt.timedelta(days=1)
+    calendar = clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
+    occupancy = booking_selectors.occupancy_load(
+        clinic_id=clinic.pk, patient_id=patient.pk, window_start=window_start, window_end=window_end
+    )
+    requests = [planning.SeriesRequest(k, p) for k, p in enumerate(sessions, start=1)]
+    return planning.check_series(
+        requests, spacing=protocol_spacing(protocol), rules=calendar.rules,
+        chair_ids=calendar.chair_ids, nurses=calendar.nurses, occupancy=occupancy,
+    )
+
+
+# --- Worklists ---------------------------------------------------------------------------------------
+
+#: Rows a worklist shows at most.
+WORKLIST_LIMIT = 100
+
+
+def cycles_for_review(*, clinic: Clinic, limit: int = WORKLIST_LIMIT) -> list[TreatmentCycle]:
+    """Courses flagged for a clinician's review, newest first, with their patient and progress (one query)."""
+    return list(
+        TreatmentCycle.objects.filter(clinic=clinic, needs_review=True)
+        .select_related("patient", "protocol")
+        .annotate(done=Count("sessions", filter=Q(sessions__status=SessionStatus.COMPLETED)))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def reschedule_requests(*, clinic: Clinic, now: dt.datetime | None = None, limit: int = WORKLIST_LIMIT) -> list[InfusionSession]:
+    """Upcoming sessions whose patient asked (by an email link) to move them, the oldest request first.
+
+    One query: each row comes with its patient and course, and the patient's note as `request_note` (the
+    latest "reschedule_requested" event's), read by a subquery so no query runs per row or only when rows exist.
+    """
+    now = now or timezone.now()
+    note = SessionEvent.objects.filter(session=OuterRef("pk"), kind="reschedule_requested").order_by("-at", "-pk")
+    return list(
+        InfusionSession.objects.filter(
+            clinic=clinic, reschedule_requested_at__isnull=False, status__in=UPCOMING_STATUSES, starts_at__gt=now
+        )
+        .select_related("patient", "cycle")
+        .annotate(request_note=Subquery(note.values("data__note")[:1]))
+        .order_by("reschedule_requested_at", "pk")[:limit]
+    )
+
+
+def failed_reminders(*, clinic: Clinic, limit: int = WORKLIST_LIMIT) -> list[Reminder]:
+    """The clinic's emails that could not be sent after the last attempt, the latest due first, with the
+    patient and the session they are about (one query)."""
+    return list(
+        Reminder.objects.filter(clinic=clinic, status=ReminderStatus.FAILED)
+        .select_related("patient", "session")
+        .order_by("-due_at", "-pk")[:limit]
+    )
+
+
+def reminder_get(*, user, reminder_id: int) -> Reminder:
+    """One email of the user's clinics (another clinic's raises Reminder.DoesNotExist, as a missing one)."""
+    return scoped(Reminder.objects.select_related("clinic"), user).get(pk=reminder_id)
+
+
+def boosters_due(*, clinic: Clinic, now: dt.datetime | None = None, limit: int = WORKLIST_LIMIT) -> list[TreatmentCycle]:
+    """Completed courses whose last session ended at least the clinic's recall days ago, with no later course.
+
+    A later course that was cancelled does not count: the patient still needs the call. One query; the
+    oldest recall first. `last_ended_at` is annotated on each row.
+    """
+    if not clinic.booster_recall_days:
+        return []
+    now = now or timezone.now()
+    later = TreatmentCycle.objects.filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        patient=OuterRef("patient"),
+    ).exclude(status=CycleStatus.CANCELLED)
+    return list(
+        TreatmentCycle.objects.filter(clinic=clinic, status=CycleStatus.COMPLETED)
+        .annotate(last_ended_at=Max("sessions__ends_at", filter=Q(sessions__status=SessionStatus.COMPLETED)))
+        .filter(last_ended_at__lte=now - dt.timedelta(days=clinic.booster_recall_days))
+        .exclude(Exists(later))
+        .select_related("patient", "protocol")
+        .order_by("last_ended_at", "pk")[:limit]
+    )

@@ -1,0 +1,29 @@
+"""Routes of the staff pages, mounted at the site's root."""
+
+from django.urls import path
+
+from frontdesk.views import auth, booking, day, outbox, patients, reminders, sessions, worklists
+
+app_name = "frontdesk"
+
+urlpatterns = [
+    path("", day.day_board, name="day"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/options/", sessions.session_options, name="session-options"),
+    path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
+    path("sessions/<int:pk>/move/", sessions.session_move, name="session-move"),
+    path("sessions/<int:pk>/<slug:action>/", sessions.session_action, name="session-action"),
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/new/", patients.patient_new, name="patient-new"),
+    path("patients/<int:pk>/", patients.patient_detail, name="patient"),
+    path("patients/<int:pk>/book/", booking.book, name="book"),
+    path("patients/<int:pk>/book/check/", booking.book_check, name="book-check"),
+    path("patients/<int:pk>/book/confirm/", booking.book_confirm, name="book-confirm"),
+    path("courses/<int:pk>/booked/", booking.cycle_booked, name="cycle-booked"),
+    path("worklists/", worklists.worklists, name="worklists"),
+    path("emails/<int:pk>/send-again/", reminders.reminder_send_again, name="reminder-resend"),
+    path("outbox/", outbox.mail_list, name="outbox"),
+    path("outbox/<str:name>/<int:index>/", outbox.mail_detail, name="mail"),
+]

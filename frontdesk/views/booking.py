@@ -1,0 +1,341 @@
+"""Book a course: the planner proposes the series, the desk adjusts any session, then books all at once.
+
+1. GET  patients/<id>/book/?protocol=…        the form, and the proposal with its alternatives (nothing stored)
+2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by the booking rules
+3. POST patients/<id>/book/confirm/           bookings.services.cycle_book, all or nothing; a conflict
+                                              (someone took the chair a moment ago) shows a fresh proposal
+4. GET  courses/<id>/booked/                  what was booked and what the patient will receive
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bookings import selectors as booking_selectors
+from bookings import services
+from bookings.models import Patient, TreatmentCycle
+from common.errors import ApplicationError
+from frontdesk import selectors
+from frontdesk.access import BOOKING_ROLES, staff_page
+from frontdesk.forms import LOCAL_INPUT_FORMATS, ProposalForm
+from frontdesk.views.common import local_today, no_clinic, render_in
+from scheduler import planning
+from scheduler.models import Clinic, Protocol
+
+
+@dataclass
+class Row:
+    """One session of the series as the desk sees it, in its input order (ids stay stable across re-checks)."""
+
+    index: int
+    text: str  # the wall-clock start as typed or proposed, YYYY-MM-DDTHH:MM
+    sequence: int | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    chair_id: int | None = None
+    nurse_id: int | None = None
+    chair: str = ""
+    nurse: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Series:
+    rows: list[Row]
+    general: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.general and not any(r.problems for r in self.rows)
+
+
+def _patient(request, pk: int) -> Patient:
+    try:
+        return selectors.patient_get(user=request.user, patient_id=pk)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
+
+
+def _clinic_for(request, patient: Patient, clinics: list[Clinic]) -> Clinic | None:
+    asked = request.GET.get("clinic") or request.POST.get("clinic")
+    return selectors.clinic_choose(clinics=clinics, clinic_id=asked or patient.clinic_id)
+
+
+def _local_text(instant: dt.datetime, tz) -> str:
+    return instant.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
+
+
+def _names(series: Series, clinic: Clinic) -> Series:
+    chairs, nurses = selectors.staff_names(clinic=clinic)
+    for row in series.rows:
+        row.chair = chairs.get(row.chair_id, "") if row.chair_id else ""
+        row.nurse = nurses.get(row.nurse_id, "") if row.nurse_id else ""
+    return series
+
+
+def _from_plan(plan: planning.Proposal, clinic: Clinic) -> Series:
+    tz = clinic.tz
+    rows = [
+        Row(i, _local_text(s.start, tz), s.sequence, s.start.astimezone(tz), s.end.astimezone(tz), s.chair_id, s.nurse_id)
+        for i, s in enumerate(plan.sessions)
+    ]
+    return _names(Series(rows, warnings=[w.message for w in plan.warnings]), clinic)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _rows_from_input(data, *, changed: int | None = None) -> list[Row]:
+    """The series as posted: start[], chair[], nurse[] in row order. A changed row loses its chair and nurse."""
+    starts, chairs, nurses = data.getlist("start"), data.getlist("chair"), data.getlist("nurse")
+    rows = []
+    for i, text in enumerate(starts):
+        keep = i != changed
+        rows.append(Row(
+            i, text.strip(),
+            chair_id=_int_or_none(chairs[i]) if keep and i < len(chairs) else None,
+            nurse_id=_int_or_none(nurses[i]) if keep and i < len(nurses) else None,
+        ))
+    return rows
+
+
+def _parse_start(text: str) -> dt.datetime | None:
+    for fmt in LOCAL_INPUT_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Clinic) -> Series:
+    """Re-check the series with the booking rules: each row gets its number (by time) and its problems."""
+    tz = clinic.tz
+    series = Series(rows)
+    now = timezone.now()
+    if len(rows) != protocol.session_count:
+        series.general.append(f"This protocol has {protocol.session_count} sessions; {len(rows)} were given.")
+    valid = []
+    for row in rows:
+        wall = _parse_start(row.text)
+        if wall is None:
+            row.problems.append("Enter a date and time.")
+            continue
+        try:
+            row.start = planning.localize(wall, tz).astimezone(tz)
+        except planning.LocalTimeError as exc:
+            row.problems.append(exc.violation.message)
+            continue
+        if row.start <= now:
+            row.problems.append("This time has passed.")
+        valid.append(row)
+    valid.sort(key=lambda r: (r.start, r.index))
+    for sequence, row in enumerate(valid, start=1):
+        row.sequence = sequence
+        row.end = row.start + dt.timedelta(minutes=protocol.chair_minutes_for(sequence))
+    if valid and not series.general and len(valid) == len(rows):
+        placements = [
+            planning.Placement(r.start.astimezone(dt.UTC), r.end.astimezone(dt.UTC), patient.pk, r.chair_id, r.nurse_id)
+            for r in valid
+        ]
+        check = selectors.series_check(patient=patient, protocol=protocol, clinic=clinic, sessions=placements)
+        by_sequence = {r.sequence: r for r in valid}
+        for sequence, assignment in check.assignments:
+            row = by_sequence[sequence]
+            row.chair_id, row.nurse_id = assignment.chair_id, assignment.nurse_id
+            row.problems.extend(v.message for v in assignment.violations)
+        for violation in check.spacing_violations:
+            pair = violation.details.get("sequences")
+            if pair:
+                by_sequence[pair[-1]].problems.append(violation.message)
+            else:
+                series.general.append(violation.message)
+        series.warnings = [w.message for w in check.warnings]
+    return _names(series, clinic)
+
+
+def _proposal(form: ProposalForm, *, patient: Patient, protocol: Protocol, clinic: Clinic):
+    """(the proposal, an error message): bookings.selectors.cycle_proposal with the form's wishes."""
+    data = form.cleaned_data
+    try:
+        proposal = booking_selectors.cycle_proposal(
+            patient=patient, protocol=protocol, clinic=clinic, earliest_date=data["earliest_date"],
+            weekdays=frozenset(data["weekdays"]) if data.get("weekdays") else None,
+            time_from=data.get("time_from"), time_to=data.get("time_to"),
+        )
+    except ApplicationError as exc:
+        return None, exc.message
+    return proposal, ""
+
+
+def _form(request, data, *, clinic: Clinic, clinics: list[Clinic]) -> tuple[ProposalForm, list[Protocol]]:
+    protocols = selectors.protocols_for_booking(clinic=clinic)
+    initial = {"clinic": clinic.pk, "earliest_date": local_today(clinic)}
+    form = ProposalForm(data, initial=initial, clinics=clinics, protocols=protocols)
+    return form, protocols
+
+
+def _protocol_of(form: ProposalForm, protocols: list[Protocol]) -> Protocol | None:
+    return next((p for p in protocols if p.pk == form.cleaned_data["protocol"]), None)
+
+
+def _page(request, *, patient, clinic, form, series=None, proposal=None, alt=0, error="", conflict=""):
+    prefs = _prefs(form) if form.is_bound and form.is_valid() else []
+    context = {
+        "patient": patient,
+        "clinic": clinic,
+        "form": form,
+        "series": series,
+        "proposal": proposal,
+        "alternatives": _alternatives(proposal, clinic) if proposal else [],
+        "alt": alt,
+        "error": error,
+        "conflict": conflict,
+        "prefs": prefs,
+        "prefs_query": urlencode(prefs),
+    }
+    return render_in(request, "frontdesk/book.html", context, tz=clinic.tz)
+
+
+def _alternatives(proposal, clinic: Clinic) -> list[dict]:
+    """The primary series and each alternative, described in a line, to switch between them."""
+    tz = clinic.tz
+    options = [proposal, *proposal.alternatives]
+    described = []
+    for i, option in enumerate(options):
+        first, last = option.sessions[0].start.astimezone(tz), option.sessions[-1].start.astimezone(tz)
+        span = (last.date() - first.date()).days + 1
+        described.append({
+            "index": i,
+            "label": "Earliest" if i == 0 else f"Alternative {i}",
+            "summary": f"{first:%a %d %b} – {last:%a %d %b} ({span} days), from {first:%H:%M}",
+        })
+    return described
+
+
+def _prefs(form: ProposalForm) -> list[tuple[str, str]]:
+    """The wishes the series was planned with, as hidden fields: a conflict re-plans with the same ones."""
+    data = form.cleaned_data
+    pairs = [("clinic", str(data["clinic"])), ("protocol", str(data["protocol"])), ("earliest_date", data["earliest_date"].isoformat())]
+    pairs += [("weekdays", str(d)) for d in data.get("weekdays") or []]
+    for name in ("time_from", "time_to"):
+        if data.get(name):
+            pairs.append((name, data[name].strftime("%H:%M")))
+    return pairs
+
+
+@staff_page(BOOKING_ROLES)
+def book(request, pk: int):
+    patient = _patient(request, pk)
+    clinics = selectors.clinic_list_for_user(user=request.user)
+    clinic = _clinic_for(request, patient, clinics)
+    if clinic is None:
+        return no_clinic(request)
+    bound = "protocol" in request.GET
+    form, protocols = _form(request, request.GET if bound else None, clinic=clinic, clinics=clinics)
+    if not bound or not form.is_valid():
+        return _page(request, patient=patient, clinic=clinic, form=form)
+    protocol = _protocol_of(form, protocols)
+    proposal, error = _proposal(form, patient=patient, protocol=protocol, clinic=clinic)
+    if proposal is None:
+        return _page(request, patient=patient, clinic=clinic, form=form, error=error)
+    alt = _int_or_none(request.GET.get("alt")) or 0
+    options = [proposal, *proposal.alternatives]
+    alt = alt if 0 <= alt < len(options) else 0
+    series = _from_plan(options[alt], clinic)
+    return _page(request, patient=patient, clinic=clinic, form=form, series=series, proposal=proposal, alt=alt)
+
+
+def _bound_form(request, data, patient):
+    clinics = selectors.clinic_list_for_user(user=request.user)
+    clinic = _clinic_for(request, patient, clinics)
+    if clinic is None:
+        return None, None, None, None
+    form, protocols = _form(request, data, clinic=clinic, clinics=clinics)
+    protocol = _protocol_of(form, protocols) if form.is_valid() else None
+    return clinics, clinic, form, protocol
+
+
+@staff_page(BOOKING_ROLES)
+def book_check(request, pk: int):
+    """htmx: the series table re-checked after the desk changed a time."""
+    patient = _patient(request, pk)
+    _, clinic, form, protocol = _bound_form(request, request.GET, patient)
+    if protocol is None:
+        return render_in(request, "frontdesk/partials/message.html", {"error": "Choose a protocol first."})
+    rows = _rows_from_input(request.GET, changed=_int_or_none(request.GET.get("changed")))
+    series = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
+    context = {"series": series, "clinic": clinic, "patient": patient}
+    return render_in(request, "frontdesk/partials/series.html", context, tz=clinic.tz)
+
+
+@require_POST
+@staff_page(BOOKING_ROLES)
+def book_confirm(request, pk: int):
+    patient = _patient(request, pk)
+    _, clinic, form, protocol = _bound_form(request, request.POST, patient)
+    if clinic is None:
+        return no_clinic(request)
+    if protocol is None:
+        return _page(request, patient=patient, clinic=clinic, form=form, error="Choose a protocol and plan the course first.")
+    rows = _rows_from_input(request.POST)
+    parsed = [_parse_start(r.text) for r in rows]
+    if any(p is None for p in parsed) or not rows:
+        series = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
+        return _page(request, patient=patient, clinic=clinic, form=form, series=series,
+                     error="Nothing was booked: give every session a date and time.")
+    chairs, nurses = selectors.chairs_and_nurses(
+        clinic=clinic, chair_ids={r.chair_id for r in rows if r.chair_id}, nurse_ids={r.nurse_id for r in rows if r.nurse_id}
+    )
+    requests = [
+        services.SessionRequest(wall, chair=chairs.get(r.chair_id), nurse=nurses.get(r.nurse_id))
+        for r, wall in zip(rows, parsed, strict=True)
+    ]
+    try:
+        booked = services.cycle_book(patient=patient, protocol=protocol, clinic=clinic, sessions=requests, by=request.user)
+    except ApplicationError as exc:
+        if exc.status == 409:
+            # Someone else took a chair, a nurse's capacity or the patient's time a moment ago: plan afresh.
+            proposal, error = _proposal(form, patient=patient, protocol=protocol, clinic=clinic)
+            series = _from_plan(proposal, clinic) if proposal else None
+            return _page(
+                request, patient=patient, clinic=clinic, form=form, series=series, proposal=proposal, error=error,
+                conflict=f"Nothing was booked: {exc.message} Here is a fresh proposal.",
+            )
+        series = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
+        return _page(request, patient=patient, clinic=clinic, form=form, series=series, error=f"Nothing was booked: {exc.message}")
+    for warning in booked.warnings:
+        messages.warning(request, warning.message)
+    return redirect("frontdesk:cycle-booked", pk=booked.cycle.pk)
+
+
+@staff_page(BOOKING_ROLES)
+def cycle_booked(request, pk: int):
+    try:
+        cycle = selectors.cycle_get(user=request.user, cycle_id=pk)
+    except TreatmentCycle.DoesNotExist:
+        raise Http404("No such course.") from None
+    patient = cycle.patient
+    emails = bool(patient.email and patient.email_consent and not getattr(patient, "email_consent_withdrawn_at", None))
+    context = {
+        "cycle": cycle,
+        "patient": patient,
+        "sessions": list(cycle.sessions.all()),
+        "emails": emails,
+        "reminder_hours": sorted(cycle.clinic.reminder_offsets_hours or [], reverse=True),
+        "preparation": [line for line in cycle.clinic.preparation_rules.splitlines() if line.strip()],
+    }
+    return render_in(request, "frontdesk/booked.html", context, tz=cycle.clinic.tz)

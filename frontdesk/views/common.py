@@ -1,0 +1,62 @@
+"""What the staff views share: rendering in a clinic's time zone, course progress, the clinic picker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from bookings.models import SessionStatus, TreatmentCycle
+from frontdesk import selectors
+
+_PENDING = (SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
+
+
+def render_in(request, template: str, context: dict, *, tz=None, status: int = 200, headers=None):
+    """Render with times shown in `tz` (a clinic's zone), else in the signed-in user's clinic zone."""
+    if tz is None:
+        response = render(request, template, context, status=status)
+    else:
+        with timezone.override(tz):
+            response = render(request, template, context, status=status)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed: int
+    total: int
+    next_sequence: int | None
+
+    @property
+    def label(self) -> str:
+        if self.next_sequence:
+            return f"session {self.next_sequence} of {self.total}"
+        return f"{self.completed} of {self.total} done"
+
+
+def cycle_progress(cycle: TreatmentCycle) -> Progress:
+    """Progress as the API reports it; reads the prefetched sessions."""
+    sessions = list(cycle.sessions.all())
+    completed = sum(1 for s in sessions if s.status == SessionStatus.COMPLETED)
+    upcoming = [s.sequence for s in sessions if s.status in _PENDING]
+    return Progress(completed, cycle.session_count, min(upcoming) if upcoming else None)
+
+
+def clinic_choice(request):
+    """(the user's clinics, the one chosen with ?clinic=, else the first)."""
+    clinics = selectors.clinic_list_for_user(user=request.user)
+    chosen = selectors.clinic_choose(clinics=clinics, clinic_id=request.GET.get("clinic") or request.POST.get("clinic"))
+    return clinics, chosen
+
+
+def local_today(clinic) -> dt.date:
+    return timezone.now().astimezone(clinic.tz).date()
+
+
+def no_clinic(request):
+    return render(request, "frontdesk/no_clinic.html", status=403)

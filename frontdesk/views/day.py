@@ -1,0 +1,36 @@
+"""The day board: one clinic's chairs × time for one day, the nurses' load, hours and closures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from frontdesk import board, selectors
+from frontdesk.access import BOOKING_ROLES, can, staff_page
+from frontdesk.views.common import clinic_choice, local_today, no_clinic, render_in
+
+
+@staff_page()
+def day_board(request):
+    clinics, clinic = clinic_choice(request)
+    if clinic is None:
+        return no_clinic(request)
+    today = local_today(clinic)
+    bad_date = False
+    try:
+        day = dt.date.fromisoformat(request.GET["date"]) if request.GET.get("date") else today
+    except ValueError:
+        day, bad_date = today, True
+    data = selectors.day_board_load(clinic=clinic, day=day)
+    context = {
+        "clinics": clinics,
+        "clinic": clinic,
+        "day": day,
+        "today": today,
+        "prev_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "board": board.build(data),
+        "bad_date": bad_date,
+        "can_book": can(request.user, BOOKING_ROLES),
+    }
+    template = "frontdesk/partials/board.html" if request.htmx and request.GET.get("part") == "board" else "frontdesk/day.html"
+    return render_in(request, template, context, tz=clinic.tz)

@@ -1,0 +1,60 @@
+"""Patients: search as you type, register a new one, and a patient's page with courses and progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+
+from audit.records import record_access
+from bookings.models import Patient
+from frontdesk import selectors
+from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
+from frontdesk.forms import CONSENT_SOURCES, PatientForm, time_zone_names
+from frontdesk.views.common import cycle_progress, render_in
+from scheduler.models import Clinic
+
+
+@staff_page(ALL_ROLES)
+def patient_list(request):
+    term = request.GET.get("q", "")
+    context = {
+        "q": term,
+        "patients": selectors.patient_search(user=request.user, term=term),
+        "limit": selectors.SEARCH_LIMIT,
+        "can_book": can(request.user, BOOKING_ROLES),
+    }
+    if request.htmx and request.htmx.target == "patient-results":
+        return render_in(request, "frontdesk/partials/patient_results.html", context)
+    return render_in(request, "frontdesk/patients.html", context)
+
+
+@staff_page(BOOKING_ROLES)
+def patient_new(request):
+    clinics = Clinic.objects.filter(pk__in=[c.pk for c in selectors.clinic_list_for_user(user=request.user)])
+    form = PatientForm(request.POST or None, clinics=clinics)
+    if request.method == "POST" and form.is_valid():
+        # No booking service writes patients (the API saves its serializer the same way); auditlog records it.
+        with transaction.atomic():
+            patient = form.save()
+        messages.success(request, f"{patient.first_name} {patient.last_name} is registered.")
+        return redirect("frontdesk:patient", pk=patient.pk)
+    context = {"form": form, "time_zones": time_zone_names(), "consent_sources": CONSENT_SOURCES}
+    return render_in(request, "frontdesk/patient_new.html", context)
+
+
+@staff_page(ALL_ROLES)
+def patient_detail(request, pk: int):
+    try:
+        patient = selectors.patient_get(user=request.user, patient_id=pk)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
+    record_access([patient], request=request, patient_of=lambda p: p.pk, clinic_of=lambda p: p.clinic_id)
+    cycles = selectors.patient_cycles(patient=patient)
+    context = {
+        "patient": patient,
+        "cycles": [(c, cycle_progress(c)) for c in cycles],
+        "can_book": can(request.user, BOOKING_ROLES),
+    }
+    return render_in(request, "frontdesk/patient.html", context, tz=patient.clinic.tz)

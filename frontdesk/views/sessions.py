@@ -1,0 +1,202 @@
+"""The session panel: a session's details and history, and the actions its state allows.
+
+Opened from the day board with htmx (the panel alone) or as a page of its own. Every action goes through
+bookings.services; a refusal (an ApplicationError with its code and message) is shown in the panel.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.records import record_access
+from bookings import selectors as booking_selectors
+from bookings import services
+from bookings.models import UPCOMING_STATUSES, InfusionSession, SessionStatus
+from common.errors import ApplicationError
+from frontdesk import selectors
+from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
+from frontdesk.forms import CancelForm, RescheduleForm
+from frontdesk.views.common import render_in
+
+#: url name → (service, roles, what the desk is told, the button's words)
+ACTIONS = {
+    "confirm": (services.session_confirm, BOOKING_ROLES, "Session confirmed.", "Confirm"),
+    "check-in": (services.session_check_in, BOOKING_ROLES, "Patient checked in.", "Check in"),
+    "start": (services.session_start, INFUSION_ROLES, "Patient is in the chair.", "Start (in chair)"),
+    "complete": (services.session_complete, INFUSION_ROLES, "Session completed.", "Complete"),
+    "no-show": (services.session_no_show, BOOKING_ROLES, "Recorded as a no-show.", "No-show"),
+}
+#: Options offered for a move.
+OPTION_COUNT = 5
+
+
+def _load(request, pk: int) -> InfusionSession:
+    try:
+        return selectors.session_get(user=request.user, session_id=pk)
+    except InfusionSession.DoesNotExist:
+        raise Http404("No such session.") from None
+
+
+def _available_actions(session: InfusionSession, user) -> dict:
+    """Which buttons the panel shows: what the state allows, the clock permits and the role may do."""
+    now = timezone.now()
+    tz = session.clinic.tz
+    status = session.status
+    names = []
+    hints = []
+    if status == SessionStatus.BOOKED:
+        names.append("confirm")
+    if status in UPCOMING_STATUSES:
+        if session.starts_at.astimezone(tz).date() == now.astimezone(tz).date():
+            names.append("check-in")
+        elif session.starts_at > now:
+            hints.append("Check-in opens on the day of the session.")
+        if now >= session.starts_at + timedelta(minutes=session.clinic.no_show_minutes):
+            names.append("no-show")
+    if status == SessionStatus.CHECKED_IN:
+        names.append("start")
+    if status == SessionStatus.IN_CHAIR:
+        names.append("complete")
+    buttons = [(name, ACTIONS[name][3]) for name in names if can(user, ACTIONS[name][1])]
+    can_change = status in UPCOMING_STATUSES and can(user, BOOKING_ROLES)
+    return {"buttons": buttons, "hints": hints, "can_cancel": can_change, "can_move": can_change}
+
+
+def _reschedule_note(events: list) -> str:
+    """The note of the patient's latest reschedule request, from the history already loaded."""
+    for event in reversed(events):
+        if event.kind == "reschedule_requested":
+            return (event.data or {}).get("note", "")
+    return ""
+
+
+def _panel(request, pk: int, *, notice: str = "", error: str = "", cancel_form=None, move_form=None, changed=False):
+    session = _load(request, pk)
+    record_access([session], request=request, patient_of=lambda s: s.patient_id, clinic_of=lambda s: s.clinic_id)
+    events = list(session.events.all())
+    context = {
+        "session": session,
+        "actions": _available_actions(session, request.user),
+        "cancel_form": cancel_form or CancelForm(),
+        "move_form": move_form or RescheduleForm(initial={"starts_at": session.starts_at.astimezone(session.clinic.tz)}),
+        "notice": notice,
+        "error": error,
+        "events": events,
+        "reschedule_note": _reschedule_note(events) if session.reschedule_requested_at else "",
+        "reminders": list(session.reminders.all()),
+        "can_resend": can(request.user, BOOKING_ROLES),
+    }
+    if request.htmx:
+        # The board listens for this and redraws itself.
+        headers = {"HX-Trigger": "board-changed"} if changed else None
+        return render_in(request, "frontdesk/partials/session_panel.html", context, tz=session.clinic.tz, headers=headers)
+    return render_in(request, "frontdesk/session.html", context, tz=session.clinic.tz)
+
+
+def after_post(request, pk: int, *, notice: str = "", error: str = "", board_changed: bool = True, **kwargs):
+    """htmx: the panel again, with the outcome. A plain form post: back to the session page (post/redirect/get).
+
+    A notice means the session changed, so the board is told to redraw, unless `board_changed` is False
+    (an email resent changes nothing the board shows).
+    """
+    if request.htmx:
+        return _panel(request, pk, notice=notice, error=error, changed=bool(notice) and board_changed, **kwargs)
+    if kwargs:
+        return _panel(request, pk, notice=notice, error=error, **kwargs)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("frontdesk:session", pk=pk)
+
+
+@staff_page(ALL_ROLES)
+def session_detail(request, pk: int):
+    return _panel(request, pk)
+
+
+@require_POST
+@staff_page(ALL_ROLES)
+def session_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    service, roles, done, _ = ACTIONS[action]
+    if not can(request.user, roles):
+        return forbidden(request, roles)
+    session = _session_for_action(request, pk)
+    try:
+        service(session=session, by=request.user)
+    except ApplicationError as exc:
+        return after_post(request, pk, error=exc.message)
+    return after_post(request, pk, notice=done)
+
+
+def _session_for_action(request, pk: int) -> InfusionSession:
+    try:
+        return selectors.session_for_action(user=request.user, session_id=pk)
+    except InfusionSession.DoesNotExist:
+        raise Http404("No such session.") from None
+
+
+@require_POST
+@staff_page(BOOKING_ROLES)
+def session_cancel(request, pk: int):
+    session = _session_for_action(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return after_post(request, pk, error="The session was not cancelled: see the form.", cancel_form=form)
+    try:
+        cancelled = services.session_cancel(
+            session=session, by_party=form.cleaned_data["by"], reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ApplicationError as exc:
+        return after_post(request, pk, error=exc.message)
+    late = cancelled.status == SessionStatus.LATE_CANCELLED
+    return after_post(request, pk, notice="Session cancelled (late: inside the clinic's cut-off)." if late else "Session cancelled.")
+
+
+@require_POST
+@staff_page(BOOKING_ROLES)
+def session_move(request, pk: int):
+    session = _session_for_action(request, pk)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        return after_post(request, pk, error="The session was not moved: see the form.", move_form=form)
+    try:
+        moved = services.session_reschedule(
+            session=session, starts_at=form.cleaned_data["starts_at"], scope=form.cleaned_data["scope"], by=request.user
+        )
+    except ApplicationError as exc:
+        return after_post(request, pk, error=exc.message, move_form=form)
+    tz = session.clinic.tz
+    when = timezone.localtime(moved[0].starts_at, tz)
+    others = f" and {len(moved) - 1} later session{'s' if len(moved) > 2 else ''}" if len(moved) > 1 else ""
+    return after_post(request, pk, notice=f"Moved to {when:%a %d %b %Y %H:%M}{others}.")
+
+
+@staff_page(BOOKING_ROLES)
+def session_options(request, pk: int):
+    """The next free times the planner offers for this session (htmx: a list of buttons)."""
+    session = _session_for_action(request, pk)
+    error = ""
+    options = []
+    if session.status in UPCOMING_STATUSES:
+        try:
+            planned = booking_selectors.session_options(session=session, count=OPTION_COUNT)
+        except ApplicationError as exc:
+            planned, error = [], exc.message
+        chairs, nurses = selectors.staff_names(clinic=session.clinic)
+        options = [
+            {"start": p.start.astimezone(session.clinic.tz), "chair": chairs.get(p.chair_id, "?"), "nurse": nurses.get(p.nurse_id, "?")}
+            for p in planned
+        ]
+    else:
+        error = "Only a booked or confirmed session can be moved."
+    context = {"session": session, "options": options, "error": error}
+    return render_in(request, "frontdesk/partials/session_options.html", context, tz=session.clinic.tz)

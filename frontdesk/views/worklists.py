@@ -1,0 +1,25 @@
+"""Worklists: what needs the desk's attention beyond today's board."""
+
+from __future__ import annotations
+
+from frontdesk import selectors
+from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
+from frontdesk.views.common import clinic_choice, no_clinic, render_in
+
+
+@staff_page(ALL_ROLES)
+def worklists(request):
+    clinics, clinic = clinic_choice(request)
+    if clinic is None:
+        return no_clinic(request)
+    context = {
+        "clinics": clinics,
+        "clinic": clinic,
+        "reschedule_requests": selectors.reschedule_requests(clinic=clinic),
+        "failed": selectors.failed_reminders(clinic=clinic),
+        "can_resend": can(request.user, BOOKING_ROLES),
+        "review": selectors.cycles_for_review(clinic=clinic),
+        "boosters": selectors.boosters_due(clinic=clinic),
+        "limit": selectors.WORKLIST_LIMIT,
+    }
+    return render_in(request, "frontdesk/worklists.html", context, tz=clinic.tz)

@@ -1,0 +1,49 @@
+"""The admin for the outbox: read-only rows, and one action, resending failed emails."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from notifications.models import Reminder, ReminderStatus
+from notifications.services import ReminderNotResendable, reminder_resend
+from scheduler.admin import ClinicModelAdmin, RelatedOnly, local_time
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ClinicModelAdmin):
+    list_display = ("id", "kind", "session", "due_local", "status", "attempts", "sent_local", "clinic")
+    list_filter = ("status", "kind", ("clinic", RelatedOnly))
+    search_fields = ("=id", "=session__id", "=patient__id", "message_id")
+    ordering = ("-due_at", "-pk")
+    date_hierarchy = "due_at"
+    list_select_related = ("clinic", "session")
+    actions = ("resend",)
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="due", ordering="due_at")
+    def due_local(self, obj: Reminder) -> str:
+        return local_time(obj.due_at, obj.clinic.tz)
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent_local(self, obj: Reminder) -> str:
+        return local_time(obj.sent_at, obj.clinic.tz)
+
+    @admin.action(description="Send the selected failed emails again")
+    def resend(self, request, queryset):
+        done = 0
+        for row in queryset.filter(status=ReminderStatus.FAILED):
+            try:
+                reminder_resend(reminder=row, by=request.user)
+                done += 1
+            except ReminderNotResendable:
+                pass  # changed since the page was shown; the list shows its new status
+        self.message_user(request, f"{done} email(s) queued to be sent again.", messages.SUCCESS)

@@ -1,0 +1,57 @@
+"""Query parameters of the reminders list: parsed and validated here (a bad value is a 400 naming it)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+
+from common.fields import InstantFilter
+from notifications.models import Reminder, ReminderStatus
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number (an id of another clinic's row simply matches nothing)."""
+
+    field_class = forms.IntegerField
+
+
+class StatusInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """One status, or several separated by commas: `status=failed,pending`."""
+
+
+class ReminderFilter(filters.FilterSet):
+    status = StatusInFilter(
+        choices=ReminderStatus.choices, help_text="Only emails in this status; several may be separated by commas."
+    )
+    kind = filters.CharFilter(
+        max_length=30,
+        help_text="Only emails of this kind: confirmation, moved, cancelled, cycle_cancelled, booster_recall, "
+        "reminder_<hours>h (e.g. reminder_24h).",
+    )
+    session = IdFilter(field_name="session_id", help_text="Only the emails about this session (id).")
+    cycle = IdFilter(field_name="cycle_id", help_text="Only the emails about this course (id).")
+    patient = IdFilter(field_name="patient_id", help_text="Only the emails to this patient (id).")
+    clinic = IdFilter(field_name="clinic_id", help_text="Only this clinic's emails (id).")
+    due_after = InstantFilter(
+        field_name="due_at", lookup_expr="gte", help_text="Only emails due at or after this instant (ISO 8601)."
+    )
+    due_before = InstantFilter(
+        field_name="due_at", lookup_expr="lt", help_text="Only emails due before this instant (ISO 8601)."
+    )
+
+    class Meta:
+        model = Reminder
+        fields: list[str] = []
+
+
+def documented_parameters() -> list[OpenApiParameter]:
+    """The ids and instants, with their help texts (drf-spectacular types them but drops the description)."""
+    kinds = {IdFilter: OpenApiTypes.INT, InstantFilter: OpenApiTypes.DATETIME}
+    return [
+        OpenApiParameter(name, kinds[type(f)], OpenApiParameter.QUERY, description=f.extra.get("help_text", ""))
+        for name, f in ReminderFilter.base_filters.items()
+        if type(f) in kinds
+    ]

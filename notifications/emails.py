@@ -1,0 +1,340 @@
+"""Rendering of patient emails: subject, plain text, HTML and calendar file for each kind of outbox row.
+
+What an email may say is the minimum necessary (shared/DOMAIN.md): the clinic's name, address and
+contact, the patient's first name, dates and times in the patient's time zone with the zone named, the
+preparation rules and the patient links. Never a treatment, drug, dose, protocol, diagnosis or score: this
+module reads no protocol and no clinical field, and tests/notifications/test_privacy.py checks the output.
+
+The caller (`services.reminder_send`) has locked the row and decided the email should go; this module only
+renders what the rows say now, and sets no Message-ID (the caller owns it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from notifications import ics, links
+from notifications.models import ReminderKind
+from notifications.services import CANCELLED_SESSION_STATUSES, UPCOMING_SESSION_STATUSES
+
+#: Reminders this close to the session are a short same-day note.
+SAME_DAY_HOURS = 6
+#: How long an unsubscribe link works (it is about the patient, not a session's time).
+UNSUBSCRIBE_LINK_DAYS = 90
+
+_TEMPLATE_DIR = "notifications/email"
+
+
+# --- Dates and times -----------------------------------------------------------------------------------
+
+
+def format_day(instant: datetime, tz: tzinfo) -> str:
+    """'Tuesday 10 March 2026' in `tz` (English names whatever the locale)."""
+    local = instant.astimezone(tz)
+    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
+def format_clock(instant: datetime, tz: tzinfo) -> str:
+    """'10:00 (America/New_York, EDT)': the wall-clock time with the zone and its abbreviation then."""
+    local = instant.astimezone(tz)
+    return f"{local:%H:%M} ({_zone_name(tz)}, {local.tzname()})"
+
+
+def format_when(instant: datetime, tz: tzinfo) -> str:
+    """'Tuesday 10 March 2026, 10:00 (America/New_York, EDT)'."""
+    return f"{format_day(instant, tz)}, {format_clock(instant, tz)}"
+
+
+def _zone_name(tz: tzinfo) -> str:
+    return getattr(tz, "key", None) or str(tz)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+# --- What a template receives ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLinks:
+    confirm: str
+    reschedule: str
+    cancel: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One appointment as the patient reads it."""
+
+    when: str  # in the patient's zone, zone named
+    day: str
+    clock: str
+    clinic_when: str  # in the clinic's zone, when the patient's zone differs; else ""
+    links: SessionLinks | None = None
+
+
+@dataclass(frozen=True)
+class ClinicView:
+    name: str
+    address_lines: list[str]
+    phone: str
+    email: str
+
+    @property
+    def contact(self) -> str:
+        """'call +1 555 0100 or email front@clinic.org', with whichever the clinic has."""
+        ways = [f"call {self.phone}" if self.phone else "", f"email {self.email}" if self.email else ""]
+        return " or ".join(w for w in ways if w) or f"contact {self.name}"
+
+
+@dataclass
+class Rendered:
+    subject: str
+    template: str
+    context: dict = field(default_factory=dict)
+    calendar: tuple[str, list] | None = None  # (ics.REQUEST or ics.CANCEL, sessions)
+
+
+def _expires_for(session) -> datetime:
+    return session.starts_at + timedelta(hours=settings.PATIENT_LINK_HOURS_AFTER_START)
+
+
+def session_links(session, *, now: datetime) -> SessionLinks | None:
+    """Confirm / reschedule / cancel links for an upcoming session, bound to its version now; None if moot."""
+    if session.status not in UPCOMING_SESSION_STATUSES:
+        return None
+    expires_at = _expires_for(session)
+    if expires_at <= now:
+        return None
+
+    def url(action: str) -> str:
+        token = links.link_token(action=action, session_id=session.pk, version=session.version, expires_at=expires_at)
+        return links.link_url(action=action, token=token)
+
+    return SessionLinks(confirm=url(links.CONFIRM), reschedule=url(links.RESCHEDULE), cancel=url(links.CANCEL))
+
+
+def unsubscribe_url(session, *, now: datetime) -> str:
+    expires_at = now + timedelta(days=UNSUBSCRIBE_LINK_DAYS)
+    token = links.link_token(
+        action=links.UNSUBSCRIBE, session_id=session.pk, version=session.version, expires_at=expires_at
+    )
+    return links.link_url(action=links.UNSUBSCRIBE, token=token)
+
+
+def _session_view(session, *, patient, clinic, now: datetime, with_links: bool) -> SessionView:
+    tz = patient.tz
+    clinic_when = format_clock(session.starts_at, clinic.tz) if patient.timezone != clinic.timezone else ""
+    return SessionView(
+        when=format_when(session.starts_at, tz),
+        day=format_day(session.starts_at, tz),
+        clock=format_clock(session.starts_at, tz),
+        clinic_when=clinic_when,
+        links=session_links(session, now=now) if with_links else None,
+    )
+
+
+def _clinic_view(clinic) -> ClinicView:
+    lines = [line.strip() for line in (clinic.address or "").splitlines() if line.strip()]
+    return ClinicView(name=clinic.name, address_lines=lines, phone=clinic.phone, email=clinic.email)
+
+
+def preparation_rules(clinic) -> list[str]:
+    return [line.strip().lstrip("-•* ").strip() for line in (clinic.preparation_rules or "").splitlines() if line.strip()]
+
+
+# --- One function per kind ---------------------------------------------------------------------------------
+
+
+def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    upcoming = sorted(
+        (s for s in cycle.sessions.all() if s.status in UPCOMING_SESSION_STATUSES), key=lambda s: (s.starts_at, s.pk)
+    )
+    views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=True) for s in upcoming]
+    return Rendered(
+        subject=f"Your appointments at {clinic.name}",
+        template="confirmation",
+        context={"sessions": views, "rules": preparation_rules(clinic)},
+        calendar=(ics.REQUEST, upcoming) if upcoming else None,
+    )
+
+
+def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
+    # The time it moved from, as the move recorded it (the latest move of this session).
+    last_move = session.events.filter(kind=ics.MOVED_EVENT).order_by("-at", "-pk").first()
+    previous = ""
+    before = (last_move.data or {}).get("before", {}) if last_move else {}
+    if before.get("starts_at"):
+        previous = format_when(datetime.fromisoformat(before["starts_at"]), patient.tz)
+    return Rendered(
+        subject=f"Your appointment at {clinic.name} has moved to {view.day}",
+        template="moved",
+        context={"session": view, "previous": previous, "rules": preparation_rules(clinic)},
+        calendar=(ics.REQUEST, [session]),
+    )
+
+
+def _cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=False)
+    others = any(s.status in UPCOMING_SESSION_STATUSES and s.pk != session.pk for s in cycle.sessions.all())
+    return Rendered(
+        subject=f"Your appointment on {view.day} is cancelled",
+        template="cancelled",
+        context={"session": view, "others_unchanged": others},
+        calendar=(ics.CANCEL, [session]),
+    )
+
+
+def _cycle_cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    # The sessions this cancellation ended: cancelled, and not yet begun when the course was cancelled.
+    cancelled = sorted(
+        (s for s in cycle.sessions.all() if s.status in CANCELLED_SESSION_STATUSES and s.starts_at > row.due_at),
+        key=lambda s: (s.starts_at, s.pk),
+    )
+    views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=False) for s in cancelled]
+    return Rendered(
+        subject=f"Your appointments at {clinic.name} are cancelled",
+        template="cycle_cancelled",
+        context={"sessions": views},
+        calendar=(ics.CANCEL, cancelled) if cancelled else None,
+    )
+
+
+def relative_day(instant: datetime, tz: tzinfo, *, now: datetime) -> str:
+    """'today', 'tomorrow' or 'on Tuesday 10 March 2026', as the patient's calendar reads it when sent."""
+    days = (instant.astimezone(tz).date() - now.astimezone(tz).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, f"on {format_day(instant, tz)}")
+
+
+def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    hours = ReminderKind.reminder_hours(row.kind) or 0
+    view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
+    # A same-day note is short. Quiet hours may have moved it to the evening before, hence "tomorrow".
+    same_day = hours <= SAME_DAY_HOURS
+    day = relative_day(session.starts_at, patient.tz, now=now)
+    local_clock = f"{session.starts_at.astimezone(patient.tz):%H:%M}"
+    subject = (
+        f"{day[0].upper()}{day[1:]} at {local_clock}: your appointment at {clinic.name}"
+        if same_day
+        else f"Reminder: your appointment on {view.day} at {local_clock}"
+    )
+    return Rendered(
+        subject=subject,
+        template="reminder",
+        context={"session": view, "same_day": same_day, "day": day, "rules": preparation_rules(clinic)},
+    )
+
+
+def _booster_recall(row, *, session, cycle, patient, clinic, now) -> Rendered:
+    return Rendered(subject=f"Time to plan your next visit to {clinic.name}", template="booster_recall")
+
+
+_KINDS = {
+    ReminderKind.CONFIRMATION: _confirmation,
+    ReminderKind.MOVED: _moved,
+    ReminderKind.CANCELLED: _cancelled,
+    ReminderKind.CYCLE_CANCELLED: _cycle_cancelled,
+    ReminderKind.BOOSTER_RECALL: _booster_recall,
+}
+
+
+def _renderer(kind: str):
+    if ReminderKind.reminder_hours(kind) is not None:
+        return _reminder
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise ValueError(f"no email for reminder kind {kind!r}") from None
+
+
+# --- The message ---------------------------------------------------------------------------------------------
+
+
+def _tidy_text(text: str) -> str:
+    """Templates leave blank lines where tags stood: at most one blank line in a row, no trailing spaces."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _from_address(clinic) -> str:
+    """The deployment's sender address, shown under the clinic's name."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((clinic.name, address or settings.DEFAULT_FROM_EMAIL))
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str
+    calendar: bytes | None = None
+    calendar_method: str | None = None
+
+
+def render(row, *, session, cycle, patient, clinic, now) -> EmailContent:
+    """Everything one outbox row's email says, rendered now from the rows as they stand."""
+    rendered = _renderer(row.kind)(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
+    unsubscribe = unsubscribe_url(session, now=now)
+    context = {
+        "first_name": patient.first_name,
+        "clinic": _clinic_view(clinic),
+        "patient_zone": patient.timezone,
+        "unsubscribe_url": unsubscribe,
+        "subject": rendered.subject,
+        "has_calendar": rendered.calendar is not None,
+        **rendered.context,
+    }
+    calendar = method = None
+    if rendered.calendar is not None:
+        method, sessions = rendered.calendar
+        calendar = ics.calendar_bytes(
+            sessions, method=method, clinic=clinic, patient=patient, now=now,
+            organizer_email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        )
+    return EmailContent(
+        subject=rendered.subject,
+        text=_tidy_text(render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.txt", context)),
+        html=render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.html", context),
+        unsubscribe_url=unsubscribe,
+        calendar=calendar,
+        calendar_method=method,
+    )
+
+
+def calendar_part(calendar: bytes, method: str) -> MIMEText:
+    """The .ics attachment, with the iTIP method in its content type so mail clients offer to update."""
+    part = MIMEText(calendar.decode(), "calendar", "utf-8")
+    part.replace_header("Content-Type", ics.content_type(method))
+    part.add_header("Content-Disposition", "attachment", filename=ics.FILENAME)
+    return part
+
+
+def build_message(row, *, session, cycle, patient, clinic, now) -> EmailMultiAlternatives:
+    """The email for one outbox row: plain text, an HTML alternative, and a calendar file where one applies."""
+    content = render(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
+    message = EmailMultiAlternatives(
+        subject=content.subject,
+        body=content.text,
+        from_email=_from_address(clinic),
+        to=[patient.email],
+        reply_to=[clinic.email] if clinic.email else None,
+        headers={"List-Unsubscribe": f"<{content.unsubscribe_url}>", "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(content.html, "text/html")
+    if content.calendar is not None:
+        message.attach(calendar_part(content.calendar, content.calendar_method))
+    return message

@@ -1,0 +1,110 @@
+"""Calendar files for patient emails: one VEVENT per session, updated and cancelled by UID and SEQUENCE.
+
+A session keeps one UID for its whole life, so a calendar that imported the confirmation replaces the event
+when a change notice arrives. SEQUENCE must grow with every revision (RFC 5546): it is derived from the
+session's history, not stored, as the number of times it moved (a REQUEST), plus one for its cancellation.
+The event says only where and when: its summary names the clinic, never a treatment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Count
+from icalendar import Calendar, Event, vCalAddress, vText
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+FILENAME = "appointment.ics"
+PRODID = "-//Clinic scheduler//Patient emails//EN"
+MOVED_EVENT = "moved"  # the SessionEvent kind a move records (bookings names it; we only count it)
+
+
+def content_type(method: str) -> str:
+    return f"text/calendar; method={method}; charset=UTF-8"
+
+
+def session_uid(session) -> str:
+    return f"session-{session.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}"
+
+
+def move_counts(sessions: Sequence) -> dict[int, int]:
+    """How many times each session moved, in one query (through the relation: this app imports no bookings)."""
+    if not sessions:
+        return {}
+    events = sessions[0].events.model.objects
+    rows = (
+        events.filter(session_id__in=[s.pk for s in sessions], kind=MOVED_EVENT)
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("session_id", "n")
+    )
+    return {s.pk: 0 for s in sessions} | dict(rows)
+
+
+def session_sequence(session, *, method: str, moves: int | None = None) -> int:
+    """How many revisions the event has had: one per move, and one more for the cancellation."""
+    if moves is None:
+        moves = move_counts([session])[session.pk]
+    return moves + 1 if method == CANCEL else moves
+
+
+def _address(email: str, name: str = "") -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    return address
+
+
+def calendar_for(
+    sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer_email: str = ""
+) -> Calendar:
+    """A calendar holding one event per session, in the clinic's time zone, with that zone's VTIMEZONE."""
+    if method not in (REQUEST, CANCEL):
+        raise ValueError(method)
+    tz = clinic.tz
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    organizer = clinic.email or organizer_email
+    moves = move_counts(list(sessions))
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.pk)):
+        event = Event()
+        event.add("uid", session_uid(session))
+        event.add("sequence", session_sequence(session, method=method, moves=moves[session.pk]))
+        event.add("dtstamp", now)
+        event.add("dtstart", session.starts_at.astimezone(tz))
+        event.add("dtend", session.ends_at.astimezone(tz))
+        event.add("summary", f"Appointment at {clinic.name}")
+        if clinic.address:
+            event.add("location", ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip()))
+        if clinic.phone:
+            event.add("description", f"To change or cancel, call {clinic.name} at {clinic.phone}.")
+        if organizer:
+            event.add("organizer", _address(organizer, clinic.name))
+        if patient.email:
+            attendee = _address(patient.email, patient.first_name)
+            attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+            # Patients answer through the links in the email, not by calendar reply.
+            attendee.params["RSVP"] = vText("FALSE")
+            event.add("attendee", attendee)
+        event.add("status", "CONFIRMED" if method == REQUEST else "CANCELLED")
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    if sessions:
+        # A VTIMEZONE covering the events' years with room on either side (it lists each transition).
+        first = min(s.starts_at for s in sessions).astimezone(tz).year
+        last = max(s.ends_at for s in sessions).astimezone(tz).year
+        cal.add_missing_timezones(first_date=date(first - 1, 1, 1), last_date=date(last + 2, 1, 1))
+    return cal
+
+
+def calendar_bytes(sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer_email: str = "") -> bytes:
+    return calendar_for(
+        sessions, method=method, clinic=clinic, patient=patient, now=now, organizer_email=organizer_email
+    ).to_ical()

@@ -1,0 +1,23 @@
+"""Celery tasks: a few lines each, handing off to notifications.services. Messages carry ids only.
+
+No ETA or countdown anywhere: a retry is a later `send_after` on the row, found by the next sweep
+(Redis redelivers long-ETA tasks after its visibility timeout, which would duplicate emails).
+"""
+
+from celery import shared_task
+
+from notifications import services
+
+
+@shared_task(name="notifications.tasks.reminders_sweep", ignore_result=True)
+def reminders_sweep() -> int:
+    """Every minute (beat): claim what is due and queue one send task per row."""
+    ids = services.reminders_claim_due()
+    for reminder_id in ids:
+        reminder_send.delay(reminder_id)
+    return len(ids)
+
+
+@shared_task(name="notifications.tasks.reminder_send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def reminder_send(reminder_id: int) -> str:
+    return services.reminder_send(reminder_id=reminder_id).status

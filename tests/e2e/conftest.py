@@ -1,0 +1,134 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+Every page a test opens is watched: a JavaScript console error or an uncaught exception fails the test.
+axe-core (the npm package in node_modules/, see package.json) is injected to check accessibility.
+Screenshots go to var/screenshots/; `UPDATE_SCREENSHOTS=1` writes the committed ones in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make beside it are
+# plain synchronous calls all the same.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: Where screenshots go: the committed ones in docs/screenshots/ are rewritten only on request
+#: (UPDATE_SCREENSHOTS=1), so `make test` leaves a clean checkout clean; otherwise var/ (ignored by git).
+SCREENSHOTS = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var/screenshots")
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+#: Real zones, one for (nearly) every whole-hour offset: the clinic is put where it is mid-morning now, so
+#: "today" has free time left whenever the suite runs, and the clock needs no freezing (Chromium runs on
+#: real time).
+ZONES = (
+    "Pacific/Pago_Pago", "Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver",
+    "America/Chicago", "America/New_York", "America/Halifax", "America/Sao_Paulo", "America/Noronha",
+    "Atlantic/Cape_Verde", "Atlantic/Reykjavik", "Africa/Lagos", "Africa/Johannesburg", "Europe/Istanbul",
+    "Asia/Dubai", "Asia/Karachi", "Asia/Dhaka", "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo",
+    "Australia/Brisbane", "Pacific/Noumea", "Pacific/Fiji", "Pacific/Tongatapu",
+)
+
+
+def morning_zone(now: dt.datetime | None = None) -> str:
+    """The zone of ZONES whose local time now is nearest 10:00."""
+    now = now or dt.datetime.now(dt.UTC)
+
+    def distance(name: str) -> float:
+        local = now.astimezone(zoneinfo.ZoneInfo(name))
+        return abs(local.hour + local.minute / 60 - 10)
+
+    return min(ZONES, key=distance)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"The browser tests need Chromium at {CHROMIUM}: apt-get update && apt-get install -y chromium")
+    if not AXE.exists():
+        pytest.fail(f"The browser tests need axe-core at {AXE}: run `npm ci` in {ROOT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """A browser context whose pages record every console error and uncaught exception."""
+
+    context: object
+    errors: list[str] = field(default_factory=list)
+
+    def page(self):
+        page = self.context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda message: message.type == "error" and self.errors.append(f"console: {message.text}"))
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        return page
+
+
+@pytest.fixture
+def contexts(browser):
+    """Make browser contexts (each its own cookies: one signed-in person each); JS errors fail the test."""
+    made: list[Watched] = []
+
+    def make() -> Watched:
+        watched = Watched(browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US"))
+        made.append(watched)
+        return watched
+
+    yield make
+    errors = [e for w in made for e in w.errors]
+    for watched in made:
+        watched.context.close()
+    assert not errors, "JavaScript errors in the pages:\n" + "\n".join(errors)
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    navigate(page, page.get_by_role("button", name="Sign in"))
+    page.wait_for_url(f"{base_url}/")
+
+
+def navigate(page, locator) -> None:
+    """Click a link or a submit button that loads a new page, and return once it has loaded.
+
+    "Loaded" is the load event, after the deferred htmx script has run: acting on the new page earlier
+    (typing into a search box, pressing an htmx button) would race the script and be lost.
+    """
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core on the page as it stands: no violation of serious or critical impact."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"Accessibility violations on the {what}:\n" + "\n".join(bad)
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

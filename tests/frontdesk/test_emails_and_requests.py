@@ -1,0 +1,318 @@
+"""The staff pages and the patients' emails: a session's emails in its panel, "Send again" for a failed one,
+and the worklists of reschedule requests (from the patient links) and failed emails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
+
+from bookings import services
+from bookings.models import CycleStatus, InfusionSession, SessionStatus
+from common.api import ADMIN, CLINICIAN, FRONT_DESK
+from notifications import services as outbox
+from notifications.models import Reminder, ReminderKind, ReminderStatus
+from tests.factories import PatientFactory
+from tests.frontdesk.conftest import NOW
+from tests.frontdesk.factories import CycleFactory, SessionFactory
+from tests.frontdesk.test_pages import HTMX, LATER_COURSE, book
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "SMTPDataError: (554, b'5.7.1 Message rejected')"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses the recipient for good (so one try is the last), quoting the address."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"5.1.1 mailbox unavailable") for m in email_messages})
+
+
+def fail_by_sending(row: Reminder, settings) -> Reminder:
+    """Send `row` through the real outbox to a server that refuses it: the row ends `failed`."""
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    assert row.pk in outbox.reminders_claim_due(now=row.send_after)
+    assert outbox.reminder_send(reminder_id=row.pk, now=row.send_after).status == "failed"
+    row.refresh_from_db()
+    return row
+
+
+def mark_failed(row: Reminder) -> Reminder:
+    """A row as the sweep leaves it after its last try (written straight, for pages that only show it)."""
+    Reminder.objects.filter(pk=row.pk).update(status=ReminderStatus.FAILED, attempts=6, last_error=REFUSED)
+    row.refresh_from_db()
+    return row
+
+
+def panel(client, session):
+    return client.get(reverse("frontdesk:session", args=[session.pk]), **HTMX)
+
+
+def resend(client, reminder, **data):
+    return client.post(reverse("frontdesk:reminder-resend", args=[reminder.pk]), data, **HTMX)
+
+
+# --- The session panel -------------------------------------------------------------------------------------
+
+
+class TestSessionEmails:
+    def test_the_panel_lists_the_sessions_emails_in_words(self, as_user, home):
+        sessions = book(home, LATER_COURSE).sessions
+        html = panel(as_user(home.users[CLINICIAN]), sessions[0]).content.decode()
+        assert "Emails to the patient" in html
+        assert "Confirmation" in html and "Reminder 72 h before" in html and "Reminder 24 h before" in html
+        assert "Skipped" in html and "due before it was booked" in html  # Tuesday 09:00 is less than 24 h away
+        # Session 3 is Monday 8 March 09:00: its reminders are due Friday and Sunday 09:00 clinic time (14:00 UTC).
+        third = panel(as_user(home.users[CLINICIAN]), sessions[2]).content.decode()
+        assert "Due Fri 5 Mar 09:00" in third and "Due Sun 7 Mar 09:00" in third
+        assert third.count('class="status status-email-pending">Pending<') == 2
+        assert "Confirmation" not in third  # the course's confirmation is about its first session
+
+    def test_a_sent_email_shows_when_it_went(self, as_user, home, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        session = book(home, LATER_COURSE).sessions[0]
+        confirmation = Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION)
+        assert confirmation.pk in outbox.reminders_claim_due(now=NOW)
+        assert outbox.reminder_send(reminder_id=confirmation.pk, now=NOW).status == "sent"
+        html = panel(as_user(home.users[FRONT_DESK]), session).content.decode()
+        assert '<span class="status status-email-sent">Sent</span>' in html
+        assert "Due Mon 1 Mar 12:00 · sent Mon 1 Mar 12:00 · 1 try" in html
+
+    def test_a_failed_email_shows_its_error_and_a_send_again_button_for_the_desk(self, as_user, home, settings):
+        session = book(home, LATER_COURSE).sessions[0]
+        failed = fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+        html = panel(as_user(home.users[FRONT_DESK]), session).content.decode()
+        assert '<span class="status status-email-failed">Failed</span>' in html
+        assert "SMTPRecipientsRefused" in html and "mailbox unavailable" in html
+        assert "jane@example.org" not in html  # the server quoted the address; staff see it redacted
+        assert reverse("frontdesk:reminder-resend", args=[failed.pk]) in html and "Send again" in html
+        # A clinician sees the failure, not the button.
+        clinician = panel(as_user(home.users[CLINICIAN]), session).content.decode()
+        assert "mailbox unavailable" in clinician and "Send again" not in clinician
+
+    def test_send_again_puts_it_back_in_the_outbox(self, as_user, home, settings):
+        session = book(home, LATER_COURSE).sessions[0]
+        failed = fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+        response = resend(as_user(home.users[FRONT_DESK]), failed)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Confirmation: back in the outbox, it goes out within a minute." in html
+        assert html.lstrip().startswith("<h2") and "<html" not in html  # the panel again
+        assert "HX-Trigger" not in response  # nothing on the board changed
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts, failed.resends, failed.send_after) == (ReminderStatus.PENDING, 0, 1, NOW)
+        assert "Send again" not in html and ">Pending<" in html
+
+    def test_an_admin_may_send_again_too(self, as_user, home):
+        failed = mark_failed(_one(home))
+        assert resend(as_user(home.users[ADMIN]), failed).status_code == 200
+        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.PENDING
+
+    @pytest.mark.parametrize("status", [ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.CANCELLED])
+    def test_only_a_failed_email_can_be_sent_again(self, as_user, home, status):
+        row = _one(home)
+        Reminder.objects.filter(pk=row.pk).update(status=status, sent_at=NOW if status == ReminderStatus.SENT else None)
+        response = resend(as_user(home.users[FRONT_DESK]), row)
+        assert response.status_code == 200
+        label = ReminderStatus(status).label.lower()
+        assert f"only a failed email can be sent again; this one is {label}." in response.content.decode()
+        assert 'role="alert"' in response.content.decode()
+        assert Reminder.objects.get(pk=row.pk).status == status and Reminder.objects.get(pk=row.pk).resends == 0
+
+    @pytest.mark.parametrize("role", [CLINICIAN, None])
+    def test_the_wrong_role_may_not(self, as_user, home, role):
+        failed = mark_failed(_one(home))
+        assert resend(as_user(home.users[role]), failed).status_code == 403
+        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.FAILED
+
+    def test_another_clinics_email_is_not_found(self, as_user, home, away):
+        theirs = mark_failed(_one(away))
+        for role in (ADMIN, FRONT_DESK):
+            assert resend(as_user(home.users[role]), theirs).status_code == 404
+            assert resend(as_user(home.users[role]), theirs, **{"from": "worklist"}).status_code == 404
+        assert Reminder.objects.get(pk=theirs.pk).status == ReminderStatus.FAILED
+
+    def test_only_a_post_and_only_signed_in(self, as_user, client, home):
+        failed = mark_failed(_one(home))
+        url = reverse("frontdesk:reminder-resend", args=[failed.pk])
+        assert as_user(home.users[FRONT_DESK]).get(url).status_code == 405
+        assert client.post(url).status_code == 302  # to the sign-in page
+        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.FAILED
+
+    def test_without_htmx_back_to_the_session_page_with_the_outcome(self, as_user, home):
+        failed = mark_failed(_one(home))
+        response = as_user(home.users[FRONT_DESK]).post(reverse("frontdesk:reminder-resend", args=[failed.pk]), follow=True)
+        assert response.redirect_chain == [(reverse("frontdesk:session", args=[failed.session_id]), 302)]
+        assert b"back in the outbox" in response.content
+
+
+def _one(site) -> Reminder:
+    """The confirmation of a course booked for the site's patient."""
+    session = book(site, LATER_COURSE).sessions[0]
+    return Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION)
+
+
+class TestRescheduleRequestInThePanel:
+    def test_the_request_shows_with_the_move_at_hand_and_goes_once_moved(self, as_user, home):
+        session = book(home, LATER_COURSE).sessions[1]  # Thursday 4 March 09:00
+        services.session_request_reschedule(session=session, note="Afternoons suit me")
+        client = as_user(home.users[FRONT_DESK])
+        html = panel(client, session).content.decode()
+        assert "Patient asked to reschedule on Mon 1 Mar 2027" in html and "(at 12:00, from an email link)" in html
+        assert "“Afternoons suit me”" in html
+        assert "<details open>\n  <summary>Move this session</summary>" in html  # the move, open, right there
+        moved = client.post(reverse("frontdesk:session-move", args=[session.pk]),
+                            {"starts_at": "2027-03-04T13:00", "scope": "this"}, **HTMX)
+        assert b"Moved to Thu 04 Mar 2027 13:00" in moved.content
+        assert b"Patient asked to reschedule" not in moved.content
+        assert InfusionSession.objects.get(pk=session.pk).reschedule_requested_at is None
+
+    def test_a_clinician_sees_the_request_without_the_move(self, as_user, home):
+        session = book(home, LATER_COURSE).sessions[1]
+        services.session_request_reschedule(session=session)
+        html = panel(as_user(home.users[CLINICIAN]), session).content.decode()
+        assert "Patient asked to reschedule on Mon 1 Mar 2027" in html and "Move this session" not in html
+
+
+# --- Worklists -----------------------------------------------------------------------------------------------
+
+
+def worklists(client, **params):
+    return client.get(reverse("frontdesk:worklists"), params)
+
+
+class TestRescheduleRequests:
+    def test_upcoming_requests_oldest_first_each_linking_to_its_session(self, as_user, home, away, frozen):
+        jane = book(home, LATER_COURSE).sessions
+        ann = PatientFactory(clinic=home.clinic, first_name="Ann", last_name="Lee")
+        anns = book(home, [dt.datetime(2027, 3, 2, 13), dt.datetime(2027, 3, 4, 13), dt.datetime(2027, 3, 8, 13)], patient=ann).sessions
+        frozen.move_to(NOW - dt.timedelta(hours=3))
+        services.session_request_reschedule(session=anns[2], note="Not Mondays")
+        frozen.move_to(NOW - dt.timedelta(hours=1))
+        services.session_request_reschedule(session=jane[1])
+        frozen.move_to(NOW)
+        services.session_request_reschedule(session=jane[2])
+        services.session_cancel(session=jane[2], by_party="patient", reason="Moving away")  # no longer upcoming
+        services.session_request_reschedule(session=book(away, LATER_COURSE).sessions[1])  # another clinic's
+        html = worklists(as_user(home.users[CLINICIAN])).content.decode()
+        assert 'data-slot="reschedule-requests"' not in html
+        rows = [html.index(f'data-request="{s.pk}"') for s in (anns[2], jane[1])]
+        assert rows == sorted(rows)  # the older request first
+        assert html.count("data-request=") == 2
+        assert "Mon 8 Mar 2027, 13:00" in html and "session 3 of 3" in html and "“Not Mondays”" in html
+        assert "Mon 1 Mar, 09:00" in html  # when Ann asked, clinic time
+        assert f'href="{reverse("frontdesk:session", args=[jane[1].pk])}"' in html
+        assert f'?clinic={home.clinic.pk}&amp;date=2027-03-04"' in html
+
+    def test_none(self, as_user, home):
+        book(home, LATER_COURSE)
+        assert b"No patient has asked to reschedule." in worklists(as_user(home.users[FRONT_DESK])).content
+
+    def test_a_moved_session_leaves_the_list(self, as_user, home):
+        session = book(home, LATER_COURSE).sessions[1]
+        services.session_request_reschedule(session=session)
+        client = as_user(home.users[FRONT_DESK])
+        assert f'data-request="{session.pk}"'.encode() in worklists(client).content
+        services.session_reschedule(session=session, starts_at=dt.datetime(2027, 3, 4, 13, tzinfo=home.clinic.tz))
+        assert f'data-request="{session.pk}"'.encode() not in worklists(client).content
+
+
+class TestFailedEmails:
+    def test_the_clinics_failed_emails_with_a_resend_button(self, as_user, home, away):
+        failed = mark_failed(_one(home))
+        other = Reminder.objects.get(session=failed.session.cycle.sessions.get(sequence=3), kind="reminder_24h")
+        theirs = mark_failed(_one(away))
+        html = worklists(as_user(home.users[FRONT_DESK])).content.decode()
+        assert 'data-slot="failed-reminders"' not in html
+        assert f'data-reminder="{failed.pk}"' in html and f'data-reminder="{theirs.pk}"' not in html
+        assert f'data-reminder="{other.pk}"' not in html  # pending, not failed
+        assert "Roe, Jane" in html and "Confirmation" in html and "5.7.1 Message rejected" in html
+        assert reverse("frontdesk:reminder-resend", args=[failed.pk]) in html
+        assert "Send again" not in worklists(as_user(home.users[CLINICIAN])).content.decode()
+
+    def test_none(self, as_user, home):
+        book(home, LATER_COURSE)
+        assert b"No email has failed." in worklists(as_user(home.users[FRONT_DESK])).content
+
+    def test_send_again_from_the_list(self, as_user, home):
+        failed = mark_failed(_one(home))
+        response = resend(as_user(home.users[FRONT_DESK]), failed, **{"from": "worklist"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.lstrip().startswith('<div id="failed-reminders"')  # the list alone, redrawn
+        assert "Confirmation: back in the outbox" in html and f'data-reminder="{failed.pk}"' not in html
+        assert "No email has failed." in html
+        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.PENDING
+        # Again: it is no longer failed, which the list says.
+        again = resend(as_user(home.users[FRONT_DESK]), failed, **{"from": "worklist"})
+        assert "only a failed email can be sent again; this one is pending." in again.content.decode()
+
+    def test_from_the_list_without_htmx(self, as_user, home):
+        failed = mark_failed(_one(home))
+        client = as_user(home.users[FRONT_DESK])
+        response = client.post(reverse("frontdesk:reminder-resend", args=[failed.pk]), {"from": "worklist"})
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('frontdesk:worklists')}?clinic={home.clinic.pk}#wl-failed"
+        assert b"back in the outbox" in client.get(response["Location"]).content
+
+    def test_wrong_role_from_the_list(self, as_user, home):
+        failed = mark_failed(_one(home))
+        assert resend(as_user(home.users[CLINICIAN]), failed, **{"from": "worklist"}).status_code == 403
+
+
+# --- Query counts ------------------------------------------------------------------------------------------
+
+#: session, user, clinic zone, roles, clinic ids, the session with its patient, course, clinic, chair and
+#: nurse, its history, its emails, the audit entry of the read.
+SESSION_PANEL_QUERIES = 9
+#: session, user, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
+#: (with the patient's note), failed emails, flagged courses, boosters due.
+WORKLISTS_QUERIES = 10
+
+
+def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_assert_num_queries, settings):
+    bare = SessionFactory(cycle=CycleFactory(patient=home.patient, protocol=home.protocol),
+                          chair=home.chairs[0], nurse=home.nurses[0])  # no history, no emails
+    client = as_user(home.users[FRONT_DESK])
+    panel(client, bare)  # content types cached for the audit entry
+    with django_assert_num_queries(SESSION_PANEL_QUERIES):
+        assert panel(client, bare).status_code == 200
+
+    session = book(home, LATER_COURSE).sessions[0]
+    fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+    services.session_request_reschedule(session=session, note="Later please")
+    with django_assert_num_queries(SESSION_PANEL_QUERIES):
+        html = panel(client, session).content.decode()
+    assert html.count("data-reminder=") == 3 and "Send again" in html and "Later please" in html
+    services.session_confirm(session=session)
+    services.session_reschedule(session=session, starts_at=dt.datetime(2027, 3, 2, 13, tzinfo=home.clinic.tz))
+    with django_assert_num_queries(SESSION_PANEL_QUERIES):
+        html = panel(client, session).content.decode()  # more history, more emails: the same queries
+    assert html.count("data-reminder=") > 3
+
+
+def test_the_worklists_run_a_fixed_number_of_queries(as_user, home, django_assert_num_queries):
+    client = as_user(home.users[FRONT_DESK])
+    with django_assert_num_queries(WORKLISTS_QUERIES):
+        html = worklists(client).content.decode()
+    assert "No patient has asked to reschedule." in html and "No email has failed." in html
+    for i in range(4):
+        patient = PatientFactory(clinic=home.clinic)
+        sessions = book(home, [dt.datetime(2027, 3, 2, 8 + 2 * i), dt.datetime(2027, 3, 4, 8 + 2 * i),
+                               dt.datetime(2027, 3, 8, 8 + 2 * i)], patient=patient).sessions
+        services.session_request_reschedule(session=sessions[1], note=f"note {i}")
+        services.session_request_reschedule(session=sessions[2])
+        mark_failed(Reminder.objects.get(session=sessions[0], kind=ReminderKind.CONFIRMATION))
+        mark_failed(Reminder.objects.get(session=sessions[2], kind="reminder_24h"))
+        CycleFactory(patient=patient, protocol=home.protocol, needs_review=True, review_reason="after_session")
+        done = CycleFactory(patient=PatientFactory(clinic=home.clinic), protocol=home.protocol, status=CycleStatus.COMPLETED)
+        SessionFactory(cycle=done, chair=home.chairs[0], nurse=home.nurses[0], status=SessionStatus.COMPLETED,
+                       starts_at=NOW - dt.timedelta(days=40 + i))
+    with django_assert_num_queries(WORKLISTS_QUERIES):
+        html = worklists(client).content.decode()
+    assert html.count("data-request=") == 8 and html.count("data-reminder=") == 8
+    assert html.count("Book a booster") == 4 and html.count("Review after") == 4

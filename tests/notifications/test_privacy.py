@@ -1,0 +1,220 @@
+"""No patient email says what the patient is treated for: every kind, for a patient on each shared protocol.
+
+The emails may carry the clinic's name and contact, the first name, dates and times, the address, the
+preparation rules and the links (shared/DOMAIN.md, HIPAA minimum necessary). A deny list of treatment,
+diagnosis and dose words, plus every protocol's name, slug, indication and route from the database, is
+matched with word boundaries against the subject, the text, the HTML and the calendar file.
+
+The rendered text of each kind is also kept as a golden file under snapshots/, so a change of wording is
+reviewed like code. Regenerate with UPDATE_SNAPSHOTS=1 and read the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from bookings import services
+from bookings.models import CancelledBy
+from notifications.models import Reminder, ReminderKind
+from scheduler.models import Protocol, Route
+from tests.notifications.conftest import (
+    DATE_OF_BIRTH,
+    LAST_NAME,
+    book,
+    calendar_part,
+    html_of,
+    links_in,
+    make_clinic,
+    make_patient,
+    render,
+    row_for,
+    without_links,
+)
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+T0 = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+
+DENY = [
+    # drugs and their brands
+    "ketamine", "esketamine", "arketamine", "spravato", "ketalar", "drug", "drugs", "medication", "medicine",
+    # doses
+    "dose", "doses", "dosage", "mg", "mcg", "mg/kg", "ml",
+    # routes
+    "IV", "intravenous", "intramuscular", "IM", "SC", "subcutaneous", "nasal", "intranasal", "spray", "oral",
+    # diagnoses and indications
+    "depression", "depressive", "MDD", "TRD", "PTSD", "trauma", "anxiety", "pain", "chronic", "suicidal",
+    "suicide", "bipolar", "psychiatric", "mental", "diagnosis", "diagnosed", "indication", "condition",
+    # questionnaires and scores
+    "PHQ", "PHQ-9", "GAD-7", "MADRS", "PCL-5", "score", "scores", "questionnaire",
+    # what the course is
+    "protocol", "treatment", "therapy", "infusion", "induction", "booster", "maintenance", "session", "sessions",
+    "dissociation", "sedation",
+]
+
+# The protocols' own courses: dates (clinic wall clock, 10:00) valid for each one's spacing rules.
+COURSES = {
+    "depression-iv": [(4, 13), (4, 15), (4, 17), (4, 20), (4, 22), (4, 24)],
+    "ptsd-iv": [(4, 13), (4, 15), (4, 17), (4, 20), (4, 22), (4, 24)],
+    "chronic-pain-iv": [(4, 13), (4, 14), (4, 15), (4, 16), (4, 17)],
+    "anxiety-sc": [(4, 13), (4, 20), (4, 27), (5, 4)],
+    "booster-iv": [(4, 13)],
+    "esketamine-nasal": [(4, 13), (4, 16), (4, 20), (4, 23), (4, 27), (4, 30), (5, 4), (5, 7)],
+}
+KINDS = [
+    ReminderKind.CONFIRMATION,
+    ReminderKind.reminder(72),
+    ReminderKind.reminder(24),
+    ReminderKind.reminder(2),
+    ReminderKind.MOVED,
+    ReminderKind.CANCELLED,
+    ReminderKind.CYCLE_CANCELLED,
+    ReminderKind.BOOSTER_RECALL,
+]
+
+
+def course(slug: str, weeks_later: int = 0) -> list[dt.datetime]:
+    return [dt.datetime(2026, m, d, 10, 0) + dt.timedelta(weeks=weeks_later) for m, d in COURSES[slug]]
+
+
+def every_kind(slug: str, traveller) -> dict[str, object]:
+    """Book, change, cancel and complete courses of one protocol through the services; render each email kind.
+
+    Each email is rendered when it would go: notices at once, reminders at their due time.
+    """
+    clinic = make_clinic(reminder_offsets_hours=[72, 24, 2])
+    patient = make_patient(clinic)
+    messages = {}
+
+    first = book(patient, clinic, slug, course(slug))
+    sessions = sorted(first.sessions, key=lambda s: s.sequence)
+    messages[ReminderKind.CONFIRMATION] = render(row_for(sessions[0], ReminderKind.CONFIRMATION))
+    for hours in (72, 24, 2):
+        row = row_for(sessions[0], ReminderKind.reminder(hours))
+        messages[row.kind] = render(row, now=row.due_at)
+
+    last = sessions[-1]
+    (moved,) = services.session_reschedule(session=last, starts_at=course(slug)[-1] + dt.timedelta(hours=2))
+    messages[ReminderKind.MOVED] = render(row_for(moved, ReminderKind.MOVED))
+    services.session_cancel(session=moved, by_party=CancelledBy.PATIENT, reason="Cannot make it")
+    messages[ReminderKind.CANCELLED] = render(row_for(moved, ReminderKind.CANCELLED))
+
+    second = book(patient, clinic, slug, course(slug, weeks_later=5))
+    services.cycle_cancel(cycle=second.cycle, reason="Going abroad", by_party=CancelledBy.PATIENT)
+    (row,) = Reminder.objects.filter(cycle=second.cycle, kind=ReminderKind.CYCLE_CANCELLED)
+    messages[ReminderKind.CYCLE_CANCELLED] = render(row)
+
+    third = book(patient, clinic, slug, course(slug, weeks_later=10))
+    for session in sorted(third.sessions, key=lambda s: s.sequence):
+        traveller.move_to(session.starts_at + dt.timedelta(minutes=5))
+        services.session_check_in(session=session)
+        services.session_start(session=session)
+        services.session_complete(session=session)
+    row = row_for(session, ReminderKind.BOOSTER_RECALL)
+    messages[ReminderKind.BOOSTER_RECALL] = render(row, now=row.due_at)
+    assert list(messages) == KINDS or set(messages) == set(KINDS)
+    return messages
+
+
+def surfaces(message) -> dict[str, str]:
+    """Everything the patient (or anyone reading their mail) sees, patient links replaced by placeholders."""
+    part = calendar_part(message)
+    return {
+        "subject": message.subject,
+        "text": without_links(message.body),
+        "html": without_links(html_of(message)),
+        "ics": part.get_payload(decode=True).decode() if part is not None else "",
+        "from": message.from_email,
+    }
+
+
+def deny_patterns() -> list[tuple[str, re.Pattern]]:
+    words = set(DENY)
+    for protocol in Protocol.objects.all():
+        words |= {protocol.name, protocol.slug, protocol.indication, protocol.get_route_display()}
+        words |= set(re.findall(r"[A-Za-z]{2,}", f"{protocol.name} {protocol.slug} {protocol.indication}"))
+    words |= {label for label in Route.labels} | {value for value in Route.values}
+    words.discard("")
+    return [(w, re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])", re.IGNORECASE)) for w in sorted(words)]
+
+
+@pytest.fixture
+def traveller():
+    with time_machine.travel(T0, tick=False) as t:
+        yield t
+
+
+@pytest.mark.parametrize("slug", sorted(COURSES))
+def test_no_email_of_any_kind_names_a_treatment(db, traveller, slug):
+    messages = every_kind(slug, traveller)
+    assert set(messages) == set(KINDS)
+    patterns = deny_patterns()
+    assert len(patterns) > len(DENY)  # the protocols' own words joined the list
+    leaks = [
+        (kind, where, word)
+        for kind, message in messages.items()
+        for where, content in surfaces(message).items()
+        for word, pattern in patterns
+        if pattern.search(content)
+    ]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("slug", ["depression-iv", "esketamine-nasal"])
+def test_no_email_carries_the_last_name_or_date_of_birth(db, traveller, slug):
+    messages = every_kind(slug, traveller)
+    born = DATE_OF_BIRTH
+    forbidden = [
+        LAST_NAME, born.isoformat(), f"{born:%m/%d/%Y}", f"{born:%d/%m/%Y}", f"{born.day} {born:%B %Y}",
+        f"{born:%B} {born.day}, {born.year}", f"{born:%Y%m%d}",
+    ]
+    for kind, message in messages.items():
+        for where, content in surfaces(message).items():
+            for value in forbidden:
+                assert value.lower() not in content.lower(), (kind, where, value)
+        # The links carry only ids, a version and an expiry, signed: no name inside the token either.
+        for _, token in links_in(message.body):
+            assert LAST_NAME.lower() not in token.lower()
+
+
+def test_the_deny_list_catches_what_it_should():
+    """The matcher itself: whole words only, any case, hyphenated names as one."""
+    patterns = dict((w, p) for w, p in [(w, re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])", re.I)) for w in DENY])
+    assert patterns["ketamine"].search("Your Ketamine appointment")
+    assert not patterns["ketamine"].search("Your esketamine appointment")
+    assert patterns["esketamine"].search("Your esketamine appointment")
+    assert patterns["IV"].search("Booster (IV)")
+    assert not patterns["IV"].search("Riverside")
+    assert not patterns["pain"].search("Spain")
+    assert patterns["PHQ-9"].search("PHQ-9 score 14")
+
+
+# --- Golden files ------------------------------------------------------------------------------------
+
+
+def snapshot_text(message) -> str:
+    return f"Subject: {message.subject}\n\n{without_links(message.body)}"
+
+
+def test_wording_matches_the_golden_files(db, traveller):
+    """The text of every kind, for a fixed course and a frozen clock, is exactly what was last reviewed."""
+    messages = every_kind("depression-iv", traveller)
+    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+    missing, changed = [], []
+    for kind, message in messages.items():
+        path = SNAPSHOTS / f"{kind}.txt"
+        text = snapshot_text(message)
+        if update:
+            SNAPSHOTS.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif not path.exists():
+            missing.append(path.name)
+        elif path.read_text(encoding="utf-8") != text:
+            changed.append(path.name)
+    assert not missing, f"no golden file for {missing}: run with UPDATE_SNAPSHOTS=1 and review them"
+    assert not changed, f"wording changed in {changed}: run with UPDATE_SNAPSHOTS=1 and review the diff"
