@@ -33,7 +33,7 @@ STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
 .PHONY: help run test install venv lint migrate seed collectstatic services check-services check-browser clean
 
 help:
-	@echo "make run    migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/admin/), a Celery worker and beat"
+	@echo "make run    migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/), a Celery worker and beat"
 	@echo "make test   check PostgreSQL and Redis, then ruff, import-linter, makemigrations --check and pytest"
 	@echo "Steps: install, lint, migrate, seed, collectstatic, check-services, clean"
 
@@ -70,7 +70,7 @@ collectstatic: $(STATIC_STAMP)
 # honcho starts the Procfile's web, worker and beat and stops them all on Ctrl-C. It is told to read
 # no .env file: the settings come from the environment, the same for every step above.
 run: seed $(STATIC_STAMP)
-	@echo "Starting web on http://$(WEB_HOST):$(PORT)/admin/ with a Celery worker and beat (Ctrl-C stops all)."
+	@echo "Starting web on http://$(WEB_HOST):$(PORT)/ (front desk; setup at /admin/) with a Celery worker and beat (Ctrl-C stops all)."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile --env /dev/null start --port $(PORT)
 
 # --- make test -------------------------------------------------------------------------------
