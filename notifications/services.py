@@ -216,6 +216,9 @@ def _why_not(row: Reminder, session, cycle, patient) -> tuple[str, str] | None:
         return ReminderStatus.SKIPPED, "no email consent" if patient.email else "no email address"
     kind = row.kind
     if kind == ReminderKind.CONFIRMATION:
+        # Claimed before the course was cancelled: a confirmation of nothing is not sent.
+        if not cycle.sessions.filter(status__in=UPCOMING_SESSION_STATUSES).exists():
+            return ReminderStatus.CANCELLED, "nothing left to confirm in the course"
         return None
     if kind == ReminderKind.CYCLE_CANCELLED:
         return None

@@ -303,6 +303,18 @@ class TestSending:
         assert services.reminder_send(reminder_id=row.pk).status == "not_claimed"
         assert len(mailoutbox) == 1 and booked
 
+    def test_a_confirmation_claimed_before_the_course_was_cancelled_is_not_sent(
+        self, clinic, chairs, nurse, patient, mailoutbox
+    ):
+        booked = book(patient, clinic)
+        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        assert services.reminders_claim_due(now=T0) == [row.pk]
+        bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
+        assert services.reminder_send(reminder_id=row.pk).status == ReminderStatus.CANCELLED
+        row.refresh_from_db()
+        assert (row.status, row.status_reason) == (ReminderStatus.CANCELLED, "nothing left to confirm in the course")
+        assert not mailoutbox
+
     def test_an_unclaimed_row_is_not_sent(self, clinic, chairs, nurse, patient, mailoutbox):
         book(patient, clinic)
         row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
