@@ -133,31 +133,38 @@ class Occupancy:
         # Grouped by key in one pass; a key's sorted lists are built when first asked for (most patients
         # of a clinic's month never are).
         self._pending: dict[str, dict[int, list[Booking]]] = {k: {} for k in self.KINDS}
+        chairs, nurses, patients = (self._pending[k] for k in self.KINDS)
         for booking in bookings:
-            for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
-                group = self._pending[kind].get(key)
-                if group is None:
-                    self._pending[kind][key] = [booking]
-                else:
-                    group.append(booking)
+            chairs.setdefault(booking.chair_id, []).append(booking)
+            nurses.setdefault(booking.nurse_id, []).append(booking)
+            patients.setdefault(booking.patient_id, []).append(booking)
 
     def _index(self, kind: str, key: int) -> None:
         pending = self._pending[kind].pop(key, None)
-        if pending:
-            for booking in sorted(pending, key=lambda b: _utc(b.start)):
-                self._place_one(kind, key, booking, append=True)
+        if not pending:
+            return
+        # Built in one go (as _place_one would, appending in start order): a stable sort, then the lists.
+        spans = sorted(((_utc(b.start), _utc(b.end), b) for b in pending), key=lambda t: t[0])
+        starts = [s for s, _, _ in spans]
+        ends = [e for _, e, _ in spans]
+        self._by[kind][key] = [b for _, _, b in spans]
+        self._starts[kind][key] = starts
+        self._ends[kind][key] = ends
+        self._longest[kind][key] = max(timedelta(0), *(e - s for s, e, _ in spans))
+        if any(a > b for a, b in zip(ends, starts[1:], strict=False)):
+            self._tangled.add((kind, key))
 
     def add(self, booking: Booking) -> None:
         for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
             self._index(kind, key)
-            self._place_one(kind, key, booking, append=False)
+            self._place_one(kind, key, booking)
 
-    def _place_one(self, kind: str, key: int, booking: Booking, *, append: bool) -> None:
+    def _place_one(self, kind: str, key: int, booking: Booking) -> None:
         start, end = _utc(booking.start), _utc(booking.end)
         items = self._by[kind].setdefault(key, [])
         starts = self._starts[kind].setdefault(key, [])
         ends = self._ends[kind].setdefault(key, [])
-        at = len(starts) if append and (not starts or starts[-1] <= start) else bisect_right(starts, start)
+        at = bisect_right(starts, start)
         if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
             self._tangled.add((kind, key))
         items.insert(at, booking)
@@ -871,13 +878,26 @@ class SeriesPlanner:
         return out
 
     def day_candidates(self, day: date, minutes: int, prefs: Preferences | None = None) -> list[_Candidate]:
-        """The feasible starts of a day, each with the chair and nurse it would take (cached per day)."""
+        """The feasible starts of a day, each with the chair and nurse it would take (cached per day).
+
+        Whether the patient and some chair are free is swept once for the whole day (_free_until); the
+        nurses are asked only at the starts that pass."""
         key = (day, minutes)
         found = self._days.get(key)
         if found is None:
             found, rejected = [], Counter()
-            for start, end in self.grid(day, minutes):
-                code = self.refusal(start, end)
+            grid = self.grid(day, minutes)
+            starts = [start for start, _ in grid]
+            lo, hi = min(starts, default=None), max((end for _, end in grid), default=None)  # None: no grid
+            chairs_until = self._free_until("chair", self.chair_ids, starts, lo, hi)
+            patient_until = (
+                self._free_until("patient", (self.patient_id,), starts, lo, hi) if self.patient_id is not None else None
+            )
+            for i, (start, end) in enumerate(grid):
+                code = self.refusal(
+                    start, end, patient_free=patient_until is None or patient_until[i] >= end,
+                    chair_free=chairs_until[i] >= end,
+                )
                 if code:
                     rejected[code] += 1
                     continue
@@ -890,6 +910,31 @@ class SeriesPlanner:
             return found
         return [c for c in found if self._wanted(c, prefs)]
 
+    def _free_until(self, kind: str, keys: Iterable[int], starts: list[datetime], lo: datetime | None,
+                    hi: datetime | None) -> list[datetime]:
+        """For each of `starts` (UTC, inside [lo, hi)), how long some key of `keys` stays free from it, up to `hi`.
+
+        A day's sweep instead of a bisection per key and start: [s, e) overlaps none of a key's bookings
+        exactly when e is at most the earliest start among the bookings that end after s.
+        """
+        best = list(starts)  # free for no time at all
+        if not starts:
+            return best
+        occupancy, exclude = self.occupancy, self.exclude
+        for key in keys:
+            spans = sorted((_utc(b.end), _utc(b.start)) for b in occupancy.overlapping(kind, key, lo, hi, exclude))
+            if not spans:
+                return [hi] * len(starts)
+            ends = [end for end, _ in spans]
+            earliest = [hi] * (len(spans) + 1)  # earliest[j]: the earliest start among spans[j:]
+            for j in range(len(spans) - 1, -1, -1):
+                earliest[j] = min(spans[j][1], earliest[j + 1])
+            for i, start in enumerate(starts):
+                until = earliest[bisect_right(ends, start)]
+                if until > best[i]:
+                    best[i] = until
+        return best
+
     def _wanted(self, c: _Candidate, prefs: Preferences) -> bool:
         if c.start <= prefs.not_before:
             return False
@@ -898,18 +943,24 @@ class SeriesPlanner:
         # An end past midnight (local_end < local_start) is never inside a time-of-day window.
         return not (prefs.time_to is not None and (c.local_end > prefs.time_to or c.local_end < c.local_start))
 
-    def refusal(self, start: datetime, end: datetime) -> str | None:
+    def refusal(self, start: datetime, end: datetime, *, patient_free: bool | None = None,
+                chair_free: bool | None = None) -> str | None:
         """The code of the first rule that refuses a session at this time whatever chair and nurse, or None.
 
         Starts come from grid(), inside the opening hours by construction: only closures are checked here.
+        `patient_free` and `chair_free` are the answers of day_candidates' sweep, when it has them.
         """
         closed = check_closures(start, end, self.rules)
         if closed:
             return closed.code
         occupancy, exclude = self.occupancy, self.exclude
-        if self.patient_id is not None and not occupancy.is_free("patient", self.patient_id, start, end, exclude):
+        if patient_free is None:
+            patient_free = self.patient_id is None or occupancy.is_free("patient", self.patient_id, start, end, exclude)
+        if not patient_free:
             return codes.PATIENT_CONFLICT
-        if not any(occupancy.is_free("chair", c, start, end, exclude) for c in self.chair_ids):
+        if chair_free is None:
+            chair_free = any(occupancy.is_free("chair", c, start, end, exclude) for c in self.chair_ids)
+        if not chair_free:
             return codes.CHAIR_CONFLICT
         seen = []
         for nurse in self.nurses:
@@ -932,7 +983,11 @@ class SeriesPlanner:
             off.overlaps(start, end) for off in nurse.time_off
         ):
             return codes.NURSE_UNAVAILABLE
-        if check_nurse_capacity(start, end, nurse.id, self.occupancy, self.rules.nurse_max_concurrent, self.exclude):
+        # check_nurse_capacity's and check_stagger's answers without their messages; fewer bookings than the
+        # capacity cannot reach it, whenever they run.
+        limit = self.rules.nurse_max_concurrent
+        concurrent = self.occupancy.overlapping("nurse", nurse.id, start, end, self.exclude)
+        if len(concurrent) >= limit and peak_load(concurrent, start, end)[0] + 1 > limit:
             return codes.NURSE_CAPACITY
         if check_stagger(start, nurse.id, self.occupancy, self.rules.stagger, self.exclude):
             return codes.STAGGER
@@ -966,9 +1021,9 @@ class SeriesPlanner:
         """Nurses who may take the session, best first, or none and the code of what stopped them."""
         ranked, codes_seen = [], []
         for order, nurse in enumerate(self.nurses):
-            problems = nurse_violations(start, end, nurse, self.rules, self.occupancy, self.exclude)
-            if problems:
-                codes_seen.append(problems[0].code)
+            code = self._nurse_refusal(nurse, start, end)  # nurse_violations' first code
+            if code:
+                codes_seen.append(code)
                 continue
             load, _ = peak_load(self.occupancy.overlapping("nurse", nurse.id, start, end, self.exclude), start, end)
             ranked.append(((load, -self._start_distance(nurse.id, start), order), nurse.id))
