@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.utils import timezone
 
-from bookings.models import SessionStatus, TreatmentCycle
+from audit.records import record_access
+from bookings.models import Patient, SessionStatus, TreatmentCycle
 from frontdesk import selectors
 
 _PENDING = (SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
@@ -24,6 +25,21 @@ def render_in(request, template: str, context: dict, *, tz=None, status: int = 2
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+def audit_shown(request, *row_lists) -> None:
+    """Put the patient records a page shows in the audit trail, as the API does for its lists.
+
+    One ACCESS entry per row (a patient, a course, a session or an email about one), all in one INSERT; a
+    page that shows no patient writes nothing.
+    """
+    rows = [row for rows in row_lists for row in rows]
+    record_access(
+        rows,
+        request=request,
+        patient_of=lambda row: row.pk if isinstance(row, Patient) else row.patient_id,
+        clinic_of=lambda row: row.clinic_id,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from frontdesk import board, selectors
 from frontdesk.access import BOOKING_ROLES, can, staff_page
-from frontdesk.views.common import clinic_choice, local_today, no_clinic, render_in
+from frontdesk.views.common import audit_shown, clinic_choice, local_today, no_clinic, render_in
 
 
 @staff_page()
@@ -21,6 +21,7 @@ def day_board(request):
     except ValueError:
         day, bad_date = today, True
     data = selectors.day_board_load(clinic=clinic, day=day)
+    audit_shown(request, data.sessions)
     context = {
         "clinics": clinics,
         "clinic": clinic,

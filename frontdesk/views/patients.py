@@ -12,16 +12,18 @@ from bookings.models import Patient
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
 from frontdesk.forms import CONSENT_SOURCES, PatientForm, time_zone_names
-from frontdesk.views.common import cycle_progress, render_in
+from frontdesk.views.common import audit_shown, cycle_progress, render_in
 from scheduler.models import Clinic
 
 
 @staff_page(ALL_ROLES)
 def patient_list(request):
     term = request.GET.get("q", "")
+    found = selectors.patient_search(user=request.user, term=term)
+    audit_shown(request, found)
     context = {
         "q": term,
-        "patients": selectors.patient_search(user=request.user, term=term),
+        "patients": found,
         "limit": selectors.SEARCH_LIMIT,
         "can_book": can(request.user, BOOKING_ROLES),
     }

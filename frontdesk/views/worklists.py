@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
-from frontdesk.views.common import clinic_choice, no_clinic, render_in
+from frontdesk.views.common import audit_shown, clinic_choice, no_clinic, render_in
 
 
 @staff_page(ALL_ROLES)
@@ -22,4 +22,5 @@ def worklists(request):
         "boosters": selectors.boosters_due(clinic=clinic),
         "limit": selectors.WORKLIST_LIMIT,
     }
+    audit_shown(request, context["reschedule_requests"], context["failed"], context["review"], context["boosters"])
     return render_in(request, "frontdesk/worklists.html", context, tz=clinic.tz)

@@ -7,6 +7,7 @@ import datetime as dt
 import smtplib
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
@@ -270,7 +271,8 @@ class TestFailedEmails:
 #: nurse, its history, its emails, the audit entry of the read.
 SESSION_PANEL_QUERIES = 9
 #: session, user, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
-#: (with the patient's note), failed emails, flagged courses, boosters due.
+#: (with the patient's note), failed emails, flagged courses, boosters due; and, when any row is shown,
+#: one INSERT of the audit trail's access entries for all of them.
 WORKLISTS_QUERIES = 10
 
 
@@ -312,7 +314,10 @@ def test_the_worklists_run_a_fixed_number_of_queries(as_user, home, django_asser
         done = CycleFactory(patient=PatientFactory(clinic=home.clinic), protocol=home.protocol, status=CycleStatus.COMPLETED)
         SessionFactory(cycle=done, chair=home.chairs[0], nurse=home.nurses[0], status=SessionStatus.COMPLETED,
                        starts_at=NOW - dt.timedelta(days=40 + i))
-    with django_assert_num_queries(WORKLISTS_QUERIES):
+    with django_assert_num_queries(WORKLISTS_QUERIES + 1):
         html = worklists(client).content.decode()
     assert html.count("data-request=") == 8 and html.count("data-reminder=") == 8
+    # Every row shown is in the audit trail as an access, under its patient.
+    shown = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=home.users[FRONT_DESK])
+    assert shown.count() == 8 + 8 + 4 + 4
     assert html.count("Book a booster") == 4 and html.count("Review after") == 4
