@@ -110,9 +110,15 @@ def reminders_cycle_cancelled(*, sessions: Sequence, now: datetime | None = None
     if not sessions:
         return
     ids = [s.pk for s in sessions]
-    _cancel_open(Q(session_id__in=ids), "the course was cancelled")
     first = min(sessions, key=lambda s: s.sequence)
-    _insert([_row(session=first, kind=ReminderKind.CYCLE_CANCELLED, due_at=now, now=now)])
+    # Cancelled before its confirmation went out: the patient was never told of the course, so there is
+    # nothing to take back (a confirmation already being sent still gets the notice).
+    never_told = _cancel_open(
+        Q(cycle_id=first.cycle_id, kind=ReminderKind.CONFIRMATION), "the course was cancelled before it went out"
+    )
+    _cancel_open(Q(session_id__in=ids), "the course was cancelled")
+    if not never_told:
+        _insert([_row(session=first, kind=ReminderKind.CYCLE_CANCELLED, due_at=now, now=now)])
 
 
 def reminders_cycle_completed(*, last_session, clinic, patient, completed_at: datetime) -> None:

@@ -68,6 +68,11 @@ def book(patient, clinic, slug: str, starts: list[dt.datetime]):
     )
 
 
+def confirmation_sent(cycle) -> None:
+    """Record the course's confirmation as sent (a course cancelled before it went out gets no notice)."""
+    Reminder.objects.filter(cycle=cycle, kind="confirmation").update(status="sent", sent_at=timezone.now())
+
+
 def row_for(session, kind: str) -> Reminder:
     """The latest row of this kind written for the session."""
     return Reminder.objects.filter(session_id=session.pk, kind=kind).order_by("-session_version", "-pk").first()

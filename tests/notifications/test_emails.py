@@ -22,6 +22,7 @@ from tests.notifications.conftest import (
     calendar_of,
     calendar_part,
     claims_in,
+    confirmation_sent,
     html_of,
     links_in,
     make_clinic,
@@ -223,6 +224,7 @@ class TestCancelled:
 
     def test_the_whole_course(self, booked, clinic, patient):
         s = sessions_of(booked)
+        confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Patient moved away", by_party=CancelledBy.PATIENT)
         (row,) = Reminder.objects.filter(cycle=booked.cycle, kind=ReminderKind.CYCLE_CANCELLED)
         message = render(row)
@@ -242,6 +244,7 @@ class TestCancelled:
         services.session_check_in(session=s[0])
         services.session_start(session=s[0])
         services.session_complete(session=s[0])
+        confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Stopping")
         (row,) = Reminder.objects.filter(cycle=booked.cycle, kind=ReminderKind.CYCLE_CANCELLED)
         message = render(row)

@@ -195,11 +195,24 @@ class TestPlanning:
 
     def test_a_cancelled_course_gets_one_notice(self, clinic, chairs, nurse, patient):
         booked = book(patient, clinic)
+        Reminder.objects.filter(kind=ReminderKind.CONFIRMATION).update(status=ReminderStatus.SENT, sent_at=T0)
         bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
         notices = rows(cycle=booked.cycle, status=ReminderStatus.PENDING)
         assert [(r.kind, r.session.sequence) for r in notices] == [(ReminderKind.CYCLE_CANCELLED, 1)]
         assert not Reminder.objects.filter(kind=ReminderKind.CANCELLED).exists()  # not one per session
-        assert Reminder.objects.filter(status=ReminderStatus.CANCELLED).count() == 1 + 2 * 6
+        assert Reminder.objects.filter(status=ReminderStatus.CANCELLED).count() == 2 * 6
+
+    def test_a_course_cancelled_before_its_confirmation_went_out_is_never_mentioned(
+        self, clinic, chairs, nurse, patient
+    ):
+        booked = book(patient, clinic)
+        bookings.cycle_cancel(cycle=booked.cycle, reason="booked by mistake")
+        assert not Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
+        confirmation = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        assert (confirmation.status, confirmation.status_reason) == (
+            ReminderStatus.CANCELLED, "the course was cancelled before it went out"
+        )
+        assert not Reminder.objects.filter(kind=ReminderKind.CYCLE_CANCELLED).exists()
 
     @pytest.mark.parametrize("action", ["check_in", "no_show"])
     def test_check_in_or_no_show_cancels_the_remaining_reminders(self, clinic, chairs, nurse, patient, frozen, action):

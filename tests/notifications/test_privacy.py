@@ -28,6 +28,7 @@ from tests.notifications.conftest import (
     LAST_NAME,
     book,
     calendar_part,
+    confirmation_sent,
     html_of,
     links_in,
     make_clinic,
@@ -105,6 +106,7 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
     messages[ReminderKind.CANCELLED] = render(row_for(moved, ReminderKind.CANCELLED))
 
     second = book(patient, clinic, slug, course(slug, weeks_later=5))
+    confirmation_sent(second.cycle)
     services.cycle_cancel(cycle=second.cycle, reason="Going abroad", by_party=CancelledBy.PATIENT)
     (row,) = Reminder.objects.filter(cycle=second.cycle, kind=ReminderKind.CYCLE_CANCELLED)
     messages[ReminderKind.CYCLE_CANCELLED] = render(row)
