@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.planner import Databases, check_target
+from bench.planner import machine as planner_machine
 
 DEFAULT_REMINDERS = 10_000
 DEFAULT_WORKERS = (1, 2, 4)
@@ -109,24 +109,9 @@ def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_
 
 
 def machine() -> dict:
-    from django import get_version
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
-    except OSError:
-        pass
+    """The planner benchmark's description of the machine, with the load average at the start."""
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu": cpu, "python": platform.python_version(), "django": get_version(), "postgresql": pg,
-        "loadavg_at_start": [round(x, 2) for x in load] if load else None,
-    }
+    return {**planner_machine(), "loadavg_at_start": [round(x, 2) for x in load] if load else None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,18 +18,13 @@ from rest_framework.views import APIView
 
 from bookings import selectors
 from bookings.api.serializers import ScopedPrimaryKeyRelatedField, clinic_field
-from bookings.api.views import (
-    FORBIDDEN_BOOKING,
-    FORBIDDEN_READ,
-    NOT_FOUND,
-    UNAUTHENTICATED,
-    _errors,
-    _example,
-    _validation,
-)
+from bookings.api.views import NOT_FOUND, _validation
 from bookings.models import InfusionSession, Patient
 from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, ErrorSerializer, RolePermission
 from common.fields import WallClockTimeField
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import error_example as _example
+from common.openapi import error_response as _errors
 from scheduler.models import Chair, Protocol, StaffMember, StaffRole
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

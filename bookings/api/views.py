@@ -33,9 +33,11 @@ from common.api import (
     BOOKING_ROLES,
     CLINICIAN,
     ClinicScopedQuerysetMixin,
-    ErrorSerializer,
     RolePermission,
 )
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import error_example as _example
+from common.openapi import error_response as _errors
 from notifications.api.serializers import ReminderSerializer
 from notifications.services import reminders_for_sessions
 
@@ -45,37 +47,15 @@ INFUSION_ROLES = frozenset({ADMIN, CLINICIAN})
 # --- OpenAPI: the errors each operation can answer, with examples ----------------------------------
 
 
-def _example(code: str, message: str, details: dict | None = None, *, name: str | None = None) -> OpenApiExample:
-    return OpenApiExample(
-        name or code, value={"code": code, "message": message, "details": details or {}}, response_only=True
-    )
-
-
-def _errors(description: str, *examples: OpenApiExample) -> OpenApiResponse:
-    return OpenApiResponse(response=ErrorSerializer, description=description, examples=list(examples))
-
-
 def _validation(field: str, message: str) -> OpenApiExample:
     return _example(
         "validation_error", f"The request is not valid: {field}: {message}", {field: [message]}, name="validation_error"
     )
 
 
-UNAUTHENTICATED = _errors(
-    "Not signed in: send `Authorization: Token …` or a session cookie.",
-    _example("not_authenticated", "Authentication credentials were not provided."),
-)
-FORBIDDEN_BOOKING = _errors(
-    "Your role may not do this (admin or front_desk may).",
-    _example("permission_denied", "This needs one of the roles: admin, front_desk."),
-)
 FORBIDDEN_INFUSION = _errors(
     "Your role may not do this (admin or clinician may).",
     _example("permission_denied", "This needs one of the roles: admin, clinician."),
-)
-FORBIDDEN_READ = _errors(
-    "Your account holds none of the staff roles.",
-    _example("permission_denied", "This needs one of the roles: admin, clinician, front_desk."),
 )
 NOT_FOUND = _errors(
     "No such object in your clinics (another clinic's objects are not found either).",

@@ -13,5 +13,5 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class LogoutView(auth_views.LogoutView):
-    pass
+#: Django's own (POST only); after it, settings.LOGOUT_REDIRECT_URL.
+LogoutView = auth_views.LogoutView

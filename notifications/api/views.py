@@ -8,14 +8,17 @@ listed page) is recorded in the audit trail as a read. No row carries the patien
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.mixins import AuditReadMixin
-from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, ErrorSerializer, RolePermission
+from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, RolePermission
 from common.errors import ApplicationError
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import error_example as _example
+from common.openapi import error_response as _errors
 from notifications import error_codes as codes
 from notifications import services
 from notifications.api.filters import ReminderFilter, documented_parameters
@@ -25,26 +28,6 @@ from notifications.models import Reminder
 # --- OpenAPI -------------------------------------------------------------------------------------
 
 
-def _example(code: str, message: str, details: dict | None = None) -> OpenApiExample:
-    return OpenApiExample(code, value={"code": code, "message": message, "details": details or {}}, response_only=True)
-
-
-def _errors(description: str, *examples: OpenApiExample) -> OpenApiResponse:
-    return OpenApiResponse(response=ErrorSerializer, description=description, examples=list(examples))
-
-
-UNAUTHENTICATED = _errors(
-    "Not signed in: send `Authorization: Token …` or a session cookie.",
-    _example("not_authenticated", "Authentication credentials were not provided."),
-)
-FORBIDDEN_READ = _errors(
-    "Your account holds none of the staff roles.",
-    _example("permission_denied", "This needs one of the roles: admin, clinician, front_desk."),
-)
-FORBIDDEN_RESEND = _errors(
-    "Your role may not do this (admin or front_desk may).",
-    _example("permission_denied", "This needs one of the roles: admin, front_desk."),
-)
 NOT_FOUND = _errors(
     "No such email in your clinics (another clinic's are not found either).",
     _example("not_found", "No Reminder matches the given query."),
@@ -137,7 +120,7 @@ class ReminderViewSet(
             "resent (409 `reminder_not_resendable` otherwise)."
         ),
         request=None,
-        responses={200: ReminderSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_RESEND, 404: NOT_FOUND,
+        responses={200: ReminderSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_BOOKING, 404: NOT_FOUND,
                    409: NOT_RESENDABLE},
         examples=[_ok("Back in the outbox", {**REMINDER_EXAMPLE, "status": "pending", "attempts": 0, "resends": 1})],
         tags=["reminders"],

@@ -241,7 +241,8 @@ class RedisServer:
     def start(self) -> RedisServer:
         binary = shutil.which("redis-server")
         if not binary:
-            pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+            # Not a skip: `make test` checks for it (scripts/check_services.py) and this test must run.
+            pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)")
         with open(self.workdir / f"redis-{self.port}.log", "ab") as log:
             self.proc = subprocess.Popen(
                 [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -623,7 +624,7 @@ def delivery_rig(transactional_db, smtp_server, tmp_path, request):
         queue = re.sub(r"[^A-Za-z0-9_.-]", "-", queue)
         broker = broker_url or settings.CELERY_BROKER_URL
         if not broker.startswith("redis://"):
-            pytest.skip("the delivery tests need Redis: set REDIS_URL")
+            pytest.fail("the delivery tests need Redis as the broker: set REDIS_URL (make test does)")
         pool = CeleryWorkers(queue=queue, broker_url=broker, email_url=smtp_server.url,
                              database_url=database_url(connection.settings_dict), log_dir=tmp_path, env=env)
         made.append(pool)
