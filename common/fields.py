@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,3 +36,14 @@ class InstantFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 instant, compared in UTC."""
 
     field_class = InstantFormField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number (an id of a clinic the user does not belong to simply matches nothing)."""
+
+    field_class = forms.IntegerField
+
+
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """One value, or several separated by commas: `status=booked,confirmed`."""

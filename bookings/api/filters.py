@@ -13,17 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 
 from bookings import selectors
 from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus, TreatmentCycle
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """An object's id: a whole number (an id of a clinic the user does not belong to simply matches nothing)."""
-
-    field_class = forms.IntegerField
-
-
-class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
-    """One value, or several separated by commas: `status=booked,confirmed`."""
+from common.fields import ChoiceInFilter, IdFilter
 
 
 class DateOrInstantField(forms.Field):

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter
 
-from common.fields import InstantFilter
+from common.fields import ChoiceInFilter, IdFilter, InstantFilter
 from notifications.models import Reminder, ReminderStatus
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """An object's id: a whole number (an id of another clinic's row simply matches nothing)."""
-
-    field_class = forms.IntegerField
-
-
-class StatusInFilter(filters.BaseInFilter, filters.ChoiceFilter):
-    """One status, or several separated by commas: `status=failed,pending`."""
-
-
 class ReminderFilter(filters.FilterSet):
-    status = StatusInFilter(
+    status = ChoiceInFilter(
         choices=ReminderStatus.choices, help_text="Only emails in this status; several may be separated by commas."
     )
     kind = filters.CharFilter(

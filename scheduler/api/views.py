@@ -72,7 +72,10 @@ class ConfigViewSet(ClinicScopedQuerysetMixin, viewsets.ModelViewSet):
 
 
 class IdFilter(filters.NumberFilter):
-    """A whole-number id. An id the user may not see simply finds nothing."""
+    """A whole-number id. An id the user may not see simply finds nothing.
+
+    Not common.fields.IdFilter: without its schema override drf-spectacular keeps these filters' help texts.
+    """
 
     field_class = forms.IntegerField
 
