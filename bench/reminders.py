@@ -47,17 +47,17 @@ def reset_rows() -> None:
     """Every row due again, as if never sent (same ids, so the same Message-IDs)."""
     from django.db.models import F
 
-    from notifications.models import Reminder, ReminderStatus
+    from bookings.models import EmailStatus, PatientEmail
 
-    Reminder.objects.update(
-        status=ReminderStatus.PENDING, attempts=0, claimed_at=None, sent_at=None, message_id="", last_error="",
+    PatientEmail.objects.update(
+        status=EmailStatus.PENDING, attempts=0, claimed_at=None, sent_at=None, message_id="", last_error="",
         send_after=F("due_at"),
     )
 
 
 def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_url: str, log_dir: Path) -> dict:
+    from bookings.models import EmailStatus, PatientEmail
     from notifications import services
-    from notifications.models import Reminder, ReminderStatus
     from tests.notifications.delivery import CeleryWorkers, enqueue, forget_queue, wait_until
 
     reset_rows()
@@ -70,7 +70,7 @@ def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_
         started = time.monotonic()
         claimed = 0
         while True:  # the beat claims at most REMINDER_SWEEP_LIMIT per run; the bench sweeps until done
-            batch = services.reminders_claim_due(limit=n)
+            batch = services.emails_claim_due(limit=n)
             if not batch:
                 break
             claimed += len(batch)
@@ -78,7 +78,7 @@ def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_
         swept = time.monotonic()
         received = sink.wait_for(n, timeout=max(600, n / 5))
         last = max(m.at for m in received)
-        wait_until(lambda: not Reminder.objects.filter(status=ReminderStatus.SENDING).exists(), 60,
+        wait_until(lambda: not PatientEmail.objects.filter(status=EmailStatus.SENDING).exists(), 60,
                    what="every row recorded")
         time.sleep(1)  # a duplicate would arrive now
     finally:
@@ -86,8 +86,8 @@ def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_
         forget_queue(broker_url, queue)
     received = sink.snapshot()
     by_id = Counter(m.message_id for m in received)
-    statuses = Counter(Reminder.objects.values_list("status", flat=True))
-    recorded = dict(Reminder.objects.values_list("pk", "message_id"))
+    statuses = Counter(PatientEmail.objects.values_list("status", flat=True))
+    recorded = dict(PatientEmail.objects.values_list("pk", "message_id"))
     elapsed = last - started
     return {
         "workers": workers,
@@ -101,7 +101,7 @@ def run(workers: int, *, n: int, ids: set[int], sink, broker_url: str, database_
         "duplicate_message_ids": sum(c - 1 for c in by_id.values() if c > 1),
         "statuses": dict(statuses),
         "exactly_once": (
-            len(received) == n and len(by_id) == n and statuses == {ReminderStatus.SENT: n}
+            len(received) == n and len(by_id) == n and statuses == {EmailStatus.SENT: n}
             and {m.reminder_id for m in received} == ids
             and all(recorded[m.reminder_id] == m.message_id for m in received)
         ),

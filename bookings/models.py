@@ -1,4 +1,4 @@
-"""Patients, their treatment cycles (courses) and the infusion sessions that hold chairs.
+"""Patients, their treatment cycles (courses), the infusion sessions that hold chairs, and the outbox of patient emails.
 
 Status changes happen in bookings.services only, one function per transition; nothing here holds rules.
 """
@@ -150,6 +150,8 @@ OCCUPYING_STATUSES = (
 )
 #: States from which a session may still be moved or cancelled.
 UPCOMING_STATUSES = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
+#: A session cancelled, in or outside the late-cancel window.
+CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
 TERMINAL_STATUSES = (
     SessionStatus.COMPLETED,
     SessionStatus.CANCELLED,
@@ -240,6 +242,14 @@ class InfusionSession(models.Model):
         return f"Session {self.sequence} at {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M %Z}"
 
 
+class EventKind:
+    """What a `SessionEvent` records, besides the transitions (whose kind is the transition's action)."""
+
+    BOOKED = "booked"
+    MOVED = "moved"  # starts_at, chair or nurse changed; each move is one calendar revision (SEQUENCE)
+    RESCHEDULE_REQUESTED = "reschedule_requested"  # the patient asked, through an email link
+
+
 class SessionEvent(models.Model):
     """Append-only history of a session: every transition and move, with who and when."""
 
@@ -257,3 +267,96 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version}"
+
+
+# --- The outbox of patient emails ------------------------------------------------------------------
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    SKIPPED = "skipped", "Skipped"
+
+
+#: Rows that may still go out; the others are final (a failed one only by a person's resend).
+OPEN_EMAIL_STATUSES = (EmailStatus.PENDING, EmailStatus.SENDING)
+
+
+class EmailKind:
+    """What a message is. Reminders are `reminder_<hours>h`, one per clinic offset."""
+
+    CONFIRMATION = "confirmation"  # a course was booked: every session, with a calendar file
+    MOVED = "moved"  # one session moved: the updated calendar entry (same UID, SEQUENCE + 1)
+    CANCELLED = "cancelled"  # one session cancelled: METHOD:CANCEL
+    CYCLE_CANCELLED = "cycle_cancelled"  # the whole course cancelled: one email, every session cancelled
+    BOOSTER_RECALL = "booster_recall"  # a course completed some weeks ago: come back for a booster
+    REMINDER_PREFIX = "reminder_"
+
+    NOTICES = (CONFIRMATION, MOVED, CANCELLED, CYCLE_CANCELLED)
+
+    @classmethod
+    def reminder(cls, hours: int) -> str:
+        return f"{cls.REMINDER_PREFIX}{hours}h"
+
+    @classmethod
+    def reminder_hours(cls, kind: str) -> int | None:
+        if kind.startswith(cls.REMINDER_PREFIX) and kind.endswith("h"):
+            return int(kind[len(cls.REMINDER_PREFIX):-1])
+        return None
+
+
+class PatientEmail(models.Model):
+    """One email to one patient about one session (or its course), sent at most once: the outbox.
+
+    The booking services write these rows in their own transaction (bookings.outbox), so a booking and the
+    emails it owes commit or roll back together; the delivery layer (notifications) claims and sends them.
+    The table keeps the name it had when the outbox lived in notifications.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="emails")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="emails")
+    cycle = models.ForeignKey(TreatmentCycle, on_delete=models.PROTECT, related_name="emails")
+    # For course-wide messages (confirmation, course cancelled, booster) the course's first or last session.
+    session = models.ForeignKey(InfusionSession, on_delete=models.PROTECT, related_name="emails")
+    kind = models.CharField(max_length=30)
+    session_version = models.PositiveIntegerField(help_text="The session's version when this row was written.")
+    session_starts_at = models.DateTimeField(help_text="The session's start when this row was written.")
+    previous_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="For a move notice: the session's start before the move."
+    )
+
+    due_at = models.DateTimeField(help_text="When it is meant to go (UTC), quiet hours applied.")
+    send_after = models.DateTimeField(help_text="Not before this: the due time, or the next retry.")
+    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    status_reason = models.CharField(max_length=200, blank=True, help_text="Why it was skipped or cancelled.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    resends = models.PositiveSmallIntegerField(default=0, help_text="How many times staff sent it again.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "notifications_reminder"
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "kind", "session_version"], name="reminder_once_per_version"),
+            models.CheckConstraint(
+                condition=~Q(status=EmailStatus.SENT) | Q(sent_at__isnull=False), name="reminder_sent_has_time"
+            ),
+        ]
+        indexes = [
+            # The sweep: due pending rows, and stale claims.
+            models.Index(fields=["send_after"], condition=Q(status="pending"), name="reminder_due_pending"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="reminder_claimed"),
+            models.Index(fields=["clinic", "status", "due_at"], name="notificatio_clinic__117dfc_idx"),
+            models.Index(fields=["session", "kind"], name="notificatio_session_a5cf79_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for session {self.session_id} v{self.session_version} ({self.status})"

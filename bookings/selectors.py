@@ -9,11 +9,19 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BigIntegerField, Func, Prefetch, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from bookings.models import OCCUPYING_STATUSES, InfusionSession, Patient, TreatmentCycle
+from bookings.models import (
+    OCCUPYING_STATUSES,
+    EventKind,
+    InfusionSession,
+    Patient,
+    PatientEmail,
+    SessionEvent,
+    TreatmentCycle,
+)
 from common.errors import ApplicationError
 from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol, StaffMember
@@ -184,6 +192,25 @@ def sessions_starting_between(
 def sessions_on_local_date(queryset: QuerySet[InfusionSession], *, day: dt.date) -> QuerySet[InfusionSession]:
     """Sessions starting on `day` in their clinic's time zone."""
     return sessions_starting_between(queryset, start=day, end=day)
+
+
+def session_move_counts(*, session_ids: list[int]) -> dict[int, int]:
+    """How many times each session moved, in one query (none when no ids): calendar files count revisions."""
+    if not session_ids:
+        return {}
+    rows = (
+        SessionEvent.objects.filter(session_id__in=session_ids, kind=EventKind.MOVED)
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("session_id", "n")
+    )
+    return dict.fromkeys(session_ids, 0) | dict(rows)
+
+
+def emails_for_sessions(*, session_ids: list[int]) -> QuerySet[PatientEmail]:
+    """The outbox rows about these sessions, in the order they are due."""
+    return PatientEmail.objects.filter(session_id__in=session_ids).order_by("due_at", "pk")
 
 
 # --- Planning reads ----------------------------------------------------------------------------

@@ -30,9 +30,17 @@ from bookings.models import (
     SessionStatus,
     TreatmentCycle,
 )
+from bookings.outbox import (
+    outbox_cycle_booked,
+    outbox_cycle_cancelled,
+    outbox_cycle_completed,
+    outbox_patient_unsubscribed,
+    outbox_session_cancelled,
+    outbox_session_done,
+    outbox_session_moved,
+)
 from bookings.selectors import occupancy_load
 from common.errors import ApplicationError
-from notifications import services as reminders
 from scheduler import error_codes as rule_codes
 from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol, StaffMember
@@ -281,7 +289,7 @@ def cycle_book(
                 [_audit_entry(cycle, audit.CREATE, audit.created(cycle, _CYCLE_AUDIT_FIELDS), by)]
                 + [_audit_entry(s, audit.CREATE, audit.created(s, _SESSION_AUDIT_FIELDS), by) for s in created]
             )
-            reminders.reminders_cycle_booked(sessions=created, clinic=clinic, patient=patient, now=now)
+            outbox_cycle_booked(sessions=created, clinic=clinic, patient=patient, now=now)
     except IntegrityError as exc:
         raise _race_error(exc, attempted) from None
     except OperationalError as exc:
@@ -389,7 +397,7 @@ def session_reschedule(
                 a = assigned[s.sequence]
                 attempted.append(planning.Booking(start, end, a.chair_id, a.nurse_id, cycle.patient_id))
                 before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
-                old_status = s.status
+                old_status, old_start = s.status, s.starts_at
                 audit_before = audit.snapshot(s, _MOVE_AUDIT_FIELDS)
                 updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
                     starts_at=start, ends_at=end, chair_id=a.chair_id, nurse_id=a.nurse_id,
@@ -399,7 +407,7 @@ def session_reschedule(
                 if updated != 1:
                     raise _transition_error(s, "move")
                 s.refresh_from_db()
-                reminders.reminders_session_moved(session=s, clinic=clinic, patient=cycle.patient, now=now)
+                outbox_session_moved(session=s, previous_starts_at=old_start, clinic=clinic, patient=cycle.patient, now=now)
                 events.append(
                     _event(s, "moved", by=by, at=now, from_status=old_status, to_status=s.status,
                            data={"before": before, "after": {"starts_at": start.isoformat(), "chair": a.chair_id, "nurse": a.nurse_id},
@@ -512,7 +520,7 @@ def session_check_in(*, session: InfusionSession, by=None) -> InfusionSession:
         )
     current = _transition(current, "check_in", sources=UPCOMING_STATUSES, target=SessionStatus.CHECKED_IN,
                           by=by, now=now, fields={"checked_in_at": now, "checked_in_by": by})
-    reminders.reminders_session_done(session=current)
+    outbox_session_done(session=current)
     return current
 
 
@@ -537,7 +545,7 @@ def session_complete(*, session: InfusionSession, by=None) -> InfusionSession:
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
         _audit_cycle_update(cycle, {"needs_review": True, "review_reason": ReviewReason.AFTER_SESSION}, by)
     if _settle_cycle(cycle, by=by, now=now) == CycleStatus.COMPLETED:
-        reminders.reminders_cycle_completed(
+        outbox_cycle_completed(
             last_session=current, clinic=current.clinic, patient=cycle.patient, completed_at=now
         )
     return current
@@ -590,7 +598,7 @@ def session_no_show(*, session: InfusionSession, by=None) -> InfusionSession:
         )
     current = _transition(current, "no_show", sources=UPCOMING_STATUSES, target=SessionStatus.NO_SHOW,
                           by=by, now=now, fields={"no_show_at": now, "no_show_by": by})
-    reminders.reminders_session_done(session=current)
+    outbox_session_done(session=current)
     _flag_early_dropout(cycle, current)
     _settle_cycle(cycle, by=by, now=now)
     return current
@@ -608,7 +616,7 @@ def _cancel_locked(
     )
     if by_party == CancelledBy.PATIENT:
         _flag_early_dropout(cycle, current)
-    reminders.reminders_session_cancelled(session=current, notify=notify, now=now)
+    outbox_session_cancelled(session=current, notify=notify, now=now)
     return current
 
 
@@ -658,7 +666,7 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
         if s.status in UPCOMING_STATUSES
     ]
     # One email for the whole course, not one per session.
-    reminders.reminders_cycle_cancelled(sessions=cancelled, now=now)
+    outbox_cycle_cancelled(sessions=cancelled, now=now)
     any_done = any(s.status == SessionStatus.COMPLETED for s in sessions)
     TreatmentCycle.objects.filter(pk=locked.pk).update(
         status=CycleStatus.ABANDONED if any_done else CycleStatus.CANCELLED,
@@ -709,5 +717,5 @@ def patient_unsubscribe(*, patient: Patient, source: str = "email link") -> Pati
             changes={"email_consent": [True, False], "email_consent_withdrawn_at": [None, now]},
         )
         locked.refresh_from_db()
-    reminders.reminders_patient_unsubscribed(patient_id=locked.pk)
+    outbox_patient_unsubscribed(patient_id=locked.pk)
     return locked

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from bookings.patient_links import patient_link
 from config.health import healthz
+from notifications.link_pages import patient_link
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,14 +17,15 @@ from bookings import selectors as booking_selectors
 from bookings.models import (
     UPCOMING_STATUSES,
     CycleStatus,
+    EmailStatus,
     InfusionSession,
     Patient,
+    PatientEmail,
     SessionEvent,
     SessionStatus,
     TreatmentCycle,
 )
 from frontdesk.access import scoped
-from notifications.models import Reminder, ReminderStatus
 from scheduler import planning
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 from scheduler.selectors import clinic_calendar_load, protocol_spacing, protocols_for_clinic
@@ -110,11 +111,11 @@ def session_get(*, user, session_id: int) -> InfusionSession:
     Raises InfusionSession.DoesNotExist for another clinic's session as for a missing one.
     """
     events = Prefetch("events", queryset=SessionEvent.objects.select_related("by").order_by("at", "pk"))
-    reminders = Prefetch("reminders", queryset=Reminder.objects.order_by("due_at", "pk"))
+    emails = Prefetch("emails", queryset=PatientEmail.objects.order_by("due_at", "pk"))
     queryset = scoped(InfusionSession.objects.all(), user).select_related(
         "patient", "cycle__protocol", "clinic", "chair", "nurse"
     )
-    return queryset.prefetch_related(events, reminders).get(pk=session_id)
+    return queryset.prefetch_related(events, emails).get(pk=session_id)
 
 
 def session_for_action(*, user, session_id: int) -> InfusionSession:
@@ -255,19 +256,19 @@ def reschedule_requests(*, clinic: Clinic, now: dt.datetime | None = None, limit
     )
 
 
-def failed_reminders(*, clinic: Clinic, limit: int = WORKLIST_LIMIT) -> list[Reminder]:
+def failed_reminders(*, clinic: Clinic, limit: int = WORKLIST_LIMIT) -> list[PatientEmail]:
     """The clinic's emails that could not be sent after the last attempt, the latest due first, with the
     patient and the session they are about (one query)."""
     return list(
-        Reminder.objects.filter(clinic=clinic, status=ReminderStatus.FAILED)
+        PatientEmail.objects.filter(clinic=clinic, status=EmailStatus.FAILED)
         .select_related("patient", "session")
         .order_by("-due_at", "-pk")[:limit]
     )
 
 
-def reminder_get(*, user, reminder_id: int) -> Reminder:
-    """One email of the user's clinics (another clinic's raises Reminder.DoesNotExist, as a missing one)."""
-    return scoped(Reminder.objects.select_related("clinic"), user).get(pk=reminder_id)
+def reminder_get(*, user, reminder_id: int) -> PatientEmail:
+    """One email of the user's clinics (another clinic's raises PatientEmail.DoesNotExist, as a missing one)."""
+    return scoped(PatientEmail.objects.select_related("clinic"), user).get(pk=reminder_id)
 
 
 def boosters_due(*, clinic: Clinic, now: dt.datetime | None = None, limit: int = WORKLIST_LIMIT) -> list[TreatmentCycle]:

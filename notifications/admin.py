@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from notifications.models import Reminder, ReminderStatus
-from notifications.services import ReminderNotResendable, reminder_resend
+from bookings.models import EmailStatus, PatientEmail
+from notifications.services import EmailNotResendable, email_resend
 from scheduler.admin import ClinicModelAdmin, RelatedOnly, local_time
 
 
-@admin.register(Reminder)
+@admin.register(PatientEmail)
 class ReminderAdmin(ClinicModelAdmin):
     list_display = ("id", "kind", "session", "due_local", "status", "attempts", "sent_local", "clinic")
     list_filter = ("status", "kind", ("clinic", RelatedOnly))
@@ -18,7 +18,7 @@ class ReminderAdmin(ClinicModelAdmin):
     date_hierarchy = "due_at"
     list_select_related = ("clinic", "session")
     actions = ("resend",)
-    readonly_fields = [f.name for f in Reminder._meta.fields]
+    readonly_fields = [f.name for f in PatientEmail._meta.fields]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -30,20 +30,20 @@ class ReminderAdmin(ClinicModelAdmin):
         return False
 
     @admin.display(description="due", ordering="due_at")
-    def due_local(self, obj: Reminder) -> str:
+    def due_local(self, obj: PatientEmail) -> str:
         return local_time(obj.due_at, obj.clinic.tz)
 
     @admin.display(description="sent", ordering="sent_at")
-    def sent_local(self, obj: Reminder) -> str:
+    def sent_local(self, obj: PatientEmail) -> str:
         return local_time(obj.sent_at, obj.clinic.tz)
 
     @admin.action(description="Send the selected failed emails again")
     def resend(self, request, queryset):
         done = 0
-        for row in queryset.filter(status=ReminderStatus.FAILED):
+        for row in queryset.filter(status=EmailStatus.FAILED):
             try:
-                reminder_resend(reminder=row, by=request.user)
+                email_resend(email=row, by=request.user)
                 done += 1
-            except ReminderNotResendable:
+            except EmailNotResendable:
                 pass  # changed since the page was shown; the list shows its new status
         self.message_user(request, f"{done} email(s) queued to be sent again.", messages.SUCCESS)

@@ -5,7 +5,7 @@ contact, the patient's first name, dates and times in the patient's time zone wi
 preparation rules and the patient links. Never a treatment, drug, dose, protocol, diagnosis or score: this
 module reads no protocol and no clinical field, and tests/notifications/test_privacy.py checks the output.
 
-The caller (`services.reminder_send`) has locked the row and decided the email should go; this module only
+The caller (`services.email_send`) has locked the row and decided the email should go; this module only
 renders what the rows say now, and sets no Message-ID (the caller owns it).
 """
 
@@ -21,9 +21,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, EmailKind
 from notifications import ics, links
-from notifications.models import ReminderKind
-from notifications.services import CANCELLED_SESSION_STATUSES, UPCOMING_SESSION_STATUSES
 
 #: Reminders this close to the session are a short same-day note.
 SAME_DAY_HOURS = 6
@@ -113,7 +112,7 @@ def _expires_for(session) -> datetime:
 
 def session_links(session, *, now: datetime) -> SessionLinks | None:
     """Confirm / reschedule / cancel links for an upcoming session, bound to its version now; None if moot."""
-    if session.status not in UPCOMING_SESSION_STATUSES:
+    if session.status not in UPCOMING_STATUSES:
         return None
     expires_at = _expires_for(session)
     if expires_at <= now:
@@ -160,7 +159,7 @@ def preparation_rules(clinic) -> list[str]:
 
 def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
     upcoming = sorted(
-        (s for s in cycle.sessions.all() if s.status in UPCOMING_SESSION_STATUSES), key=lambda s: (s.starts_at, s.pk)
+        (s for s in cycle.sessions.all() if s.status in UPCOMING_STATUSES), key=lambda s: (s.starts_at, s.pk)
     )
     views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=True) for s in upcoming]
     return Rendered(
@@ -173,12 +172,8 @@ def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
 
 def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
-    # The time it moved from, as the move recorded it (the latest move of this session).
-    last_move = session.events.filter(kind=ics.MOVED_EVENT).order_by("-at", "-pk").first()
-    previous = ""
-    before = (last_move.data or {}).get("before", {}) if last_move else {}
-    if before.get("starts_at"):
-        previous = format_when(datetime.fromisoformat(before["starts_at"]), patient.tz)
+    # The time it moved from, as the outbox row recorded it when the move was saved.
+    previous = format_when(row.previous_starts_at, patient.tz) if row.previous_starts_at else ""
     return Rendered(
         subject=f"Your appointment at {clinic.name} has moved to {view.day}",
         template="moved",
@@ -189,7 +184,7 @@ def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
 
 def _cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=False)
-    others = any(s.status in UPCOMING_SESSION_STATUSES and s.pk != session.pk for s in cycle.sessions.all())
+    others = any(s.status in UPCOMING_STATUSES and s.pk != session.pk for s in cycle.sessions.all())
     return Rendered(
         subject=f"Your appointment on {view.day} is cancelled",
         template="cancelled",
@@ -201,7 +196,7 @@ def _cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
 def _cycle_cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
     # The sessions this cancellation ended: cancelled, and not yet begun when the course was cancelled.
     cancelled = sorted(
-        (s for s in cycle.sessions.all() if s.status in CANCELLED_SESSION_STATUSES and s.starts_at > row.due_at),
+        (s for s in cycle.sessions.all() if s.status in CANCELLED_STATUSES and s.starts_at > row.due_at),
         key=lambda s: (s.starts_at, s.pk),
     )
     views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=False) for s in cancelled]
@@ -220,7 +215,7 @@ def relative_day(instant: datetime, tz: tzinfo, *, now: datetime) -> str:
 
 
 def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
-    hours = ReminderKind.reminder_hours(row.kind) or 0
+    hours = EmailKind.reminder_hours(row.kind) or 0
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
     # A same-day note is short. Quiet hours may have moved it to the evening before, hence "tomorrow".
     same_day = hours <= SAME_DAY_HOURS
@@ -243,16 +238,16 @@ def _booster_recall(row, *, session, cycle, patient, clinic, now) -> Rendered:
 
 
 _KINDS = {
-    ReminderKind.CONFIRMATION: _confirmation,
-    ReminderKind.MOVED: _moved,
-    ReminderKind.CANCELLED: _cancelled,
-    ReminderKind.CYCLE_CANCELLED: _cycle_cancelled,
-    ReminderKind.BOOSTER_RECALL: _booster_recall,
+    EmailKind.CONFIRMATION: _confirmation,
+    EmailKind.MOVED: _moved,
+    EmailKind.CANCELLED: _cancelled,
+    EmailKind.CYCLE_CANCELLED: _cycle_cancelled,
+    EmailKind.BOOSTER_RECALL: _booster_recall,
 }
 
 
 def _renderer(kind: str):
-    if ReminderKind.reminder_hours(kind) is not None:
+    if EmailKind.reminder_hours(kind) is not None:
         return _reminder
     try:
         return _KINDS[kind]

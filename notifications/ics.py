@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from bookings.selectors import session_move_counts
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 FILENAME = "appointment.ics"
 PRODID = "-//Clinic scheduler//Patient emails//EN"
-MOVED_EVENT = "moved"  # the SessionEvent kind a move records (bookings names it; we only count it)
 
 
 def content_type(method: str) -> str:
@@ -31,18 +31,8 @@ def session_uid(session) -> str:
 
 
 def move_counts(sessions: Sequence) -> dict[int, int]:
-    """How many times each session moved, in one query (through the relation: this app imports no bookings)."""
-    if not sessions:
-        return {}
-    events = sessions[0].events.model.objects
-    rows = (
-        events.filter(session_id__in=[s.pk for s in sessions], kind=MOVED_EVENT)
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("session_id", "n")
-    )
-    return {s.pk: 0 for s in sessions} | dict(rows)
+    """How many times each session moved (each move is one revision of its calendar entry), in one query."""
+    return session_move_counts(session_ids=[s.pk for s in sessions])
 
 
 def session_sequence(session, *, method: str, moves: int | None = None) -> int:

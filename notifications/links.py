@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from common.errors import ApplicationError
+from notifications import error_codes as codes
+
 CONFIRM = "confirm"
 RESCHEDULE = "reschedule"
 CANCEL = "cancel"
@@ -24,15 +27,22 @@ ACTIONS = (CONFIRM, RESCHEDULE, CANCEL, UNSUBSCRIBE)
 _SALT = "notifications.patient-link."
 
 
-class BadLink(Exception):
+class BadLink(ApplicationError):
     """The token was tampered with, or is not a token for this action."""
 
+    def __init__(self, action: str):
+        super().__init__(codes.BAD_LINK, "This link is not valid.", status=codes.http_status(codes.BAD_LINK))
+        self.action = action
 
-class ExpiredLink(Exception):
+
+class ExpiredLink(ApplicationError):
     """The token is genuine but its time is over."""
 
     def __init__(self, claim: LinkClaim):
-        super().__init__("expired")
+        super().__init__(
+            codes.LINK_EXPIRED, "This link has expired.", details={"session": claim.session_id},
+            status=codes.http_status(codes.LINK_EXPIRED),
+        )
         self.claim = claim
 
 

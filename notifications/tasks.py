@@ -12,7 +12,7 @@ from notifications import services
 @shared_task(name="notifications.tasks.reminders_sweep", ignore_result=True)
 def reminders_sweep() -> int:
     """Every minute (beat): claim what is due and queue one send task per row."""
-    ids = services.reminders_claim_due()
+    ids = services.emails_claim_due()
     for reminder_id in ids:
         reminder_send.delay(reminder_id)
     return len(ids)
@@ -20,4 +20,4 @@ def reminders_sweep() -> int:
 
 @shared_task(name="notifications.tasks.reminder_send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def reminder_send(reminder_id: int) -> str:
-    return services.reminder_send(reminder_id=reminder_id).status
+    return services.email_send(email_id=reminder_id).status

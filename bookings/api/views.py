@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from audit.mixins import AuditReadMixin
 from bookings import selectors, services
+from bookings.api.emails import ReminderSerializer
 from bookings.api.filters import CycleFilter, PatientFilter, SessionFilter, documented_parameters
 from bookings.api.serializers import (
     CancelSerializer,
@@ -27,6 +28,7 @@ from bookings.api.serializers import (
     SessionSerializer,
 )
 from bookings.models import InfusionSession, Patient, TreatmentCycle
+from bookings.selectors import emails_for_sessions
 from common.api import (
     ADMIN,
     ALL_ROLES,
@@ -38,8 +40,6 @@ from common.api import (
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
-from notifications.api.serializers import ReminderSerializer
-from notifications.services import reminders_for_sessions
 
 #: Who runs the infusion itself: the front desk books and checks in, it does not start or finish sessions.
 INFUSION_ROLES = frozenset({ADMIN, CLINICIAN})
@@ -642,5 +642,5 @@ class SessionViewSet(AuditReadMixin, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def reminders(self, request, pk=None):
         session = self.get_object()
-        rows = reminders_for_sessions([session.pk])
+        rows = emails_for_sessions(session_ids=[session.pk])
         return Response(ReminderSerializer(rows, many=True, context=self.get_serializer_context()).data)

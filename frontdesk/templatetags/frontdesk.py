@@ -2,9 +2,8 @@
 
 from django import template
 
-from bookings.models import SessionStatus
+from bookings.models import EmailKind, EmailStatus, SessionStatus
 from frontdesk.board import STATUS_STYLE
-from notifications.models import ReminderKind, ReminderStatus
 
 register = template.Library()
 
@@ -32,11 +31,11 @@ def words(code: str) -> str:
 
 #: The words for each kind of patient email (reminders are "Reminder <n> h before").
 _REMINDER_KINDS = {
-    ReminderKind.CONFIRMATION: "Confirmation",
-    ReminderKind.MOVED: "Moved notice",
-    ReminderKind.CANCELLED: "Cancellation notice",
-    ReminderKind.CYCLE_CANCELLED: "Course cancelled notice",
-    ReminderKind.BOOSTER_RECALL: "Booster recall",
+    EmailKind.CONFIRMATION: "Confirmation",
+    EmailKind.MOVED: "Moved notice",
+    EmailKind.CANCELLED: "Cancellation notice",
+    EmailKind.CYCLE_CANCELLED: "Course cancelled notice",
+    EmailKind.BOOSTER_RECALL: "Booster recall",
 }
 
 
@@ -44,7 +43,7 @@ _REMINDER_KINDS = {
 def reminder_kind(kind: str) -> str:
     """A patient email's kind in words: "reminder_72h" → "Reminder 72 h before"."""
     try:
-        hours = ReminderKind.reminder_hours(kind)
+        hours = EmailKind.reminder_hours(kind)
     except ValueError:  # "reminder_soonh": not a kind this app writes; shown as words
         hours = None
     if hours is not None:
@@ -55,7 +54,7 @@ def reminder_kind(kind: str) -> str:
 @register.filter
 def reminder_status_label(status: str) -> str:
     try:
-        return ReminderStatus(status).label
+        return EmailStatus(status).label
     except ValueError:
         return status
 
@@ -63,4 +62,4 @@ def reminder_status_label(status: str) -> str:
 @register.filter
 def reminder_status_css(status: str) -> str:
     """The CSS class of an email's status (a colour; the status's name is always printed in it)."""
-    return "status-email-" + (status if status in ReminderStatus.values else "pending")
+    return "status-email-" + (status if status in EmailStatus.values else "pending")

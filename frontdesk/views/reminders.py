@@ -1,7 +1,7 @@
 """Sending a failed patient email again, from the session panel or the "Failed emails" worklist.
 
 The desk and admins may (as in the API); the email is looked up among the user's clinics only, so another
-clinic's is a 404. notifications.services.reminder_resend puts it back in the outbox; the next sweep
+clinic's is a 404. notifications.services.email_resend puts it back in the outbox; the next sweep
 sends it, after checking again that it should still go (the session not moved or cancelled meanwhile).
 """
 
@@ -13,13 +13,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bookings.models import PatientEmail
 from frontdesk import selectors
 from frontdesk.access import BOOKING_ROLES, staff_page
 from frontdesk.templatetags.frontdesk import reminder_kind, reminder_status_label
 from frontdesk.views.common import render_in
 from frontdesk.views.sessions import after_post
-from notifications.models import Reminder
-from notifications.services import ReminderNotResendable, reminder_resend
+from notifications.services import EmailNotResendable, email_resend
 
 #: The `from` field of the resend form: where the button was, so where the outcome is shown.
 FROM_WORKLIST = "worklist"
@@ -30,14 +30,14 @@ FROM_WORKLIST = "worklist"
 def reminder_send_again(request, pk: int):
     try:
         reminder = selectors.reminder_get(user=request.user, reminder_id=pk)
-    except Reminder.DoesNotExist:
+    except PatientEmail.DoesNotExist:
         raise Http404("No such email.") from None
     what = reminder_kind(reminder.kind)
     notice = error = ""
     try:
-        reminder_resend(reminder=reminder, by=request.user)
-    except ReminderNotResendable as exc:
-        error = f"{what}: only a failed email can be sent again; this one is {reminder_status_label(exc.status).lower()}."
+        email_resend(email=reminder, by=request.user)
+    except EmailNotResendable as exc:
+        error = f"{what}: only a failed email can be sent again; this one is {reminder_status_label(exc.details['status']).lower()}."
     else:
         notice = f"{what}: back in the outbox, it goes out within a minute."
 
@@ -46,7 +46,7 @@ def reminder_send_again(request, pk: int):
     return after_post(request, reminder.session_id, notice=notice, error=error, board_changed=False)
 
 
-def _failed_list(request, reminder: Reminder, *, notice: str, error: str):
+def _failed_list(request, reminder: PatientEmail, *, notice: str, error: str):
     """htmx: the "Failed emails" list of the email's clinic again, with the outcome; else back to the worklists."""
     if not request.htmx:
         if error:

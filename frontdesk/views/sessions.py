@@ -89,7 +89,7 @@ def _panel(request, pk: int, *, notice: str = "", error: str = "", cancel_form=N
         "error": error,
         "events": events,
         "reschedule_note": _reschedule_note(events) if session.reschedule_requested_at else "",
-        "reminders": list(session.reminders.all()),
+        "reminders": list(session.emails.all()),
         "can_resend": can(request.user, BOOKING_ROLES),
     }
     if request.htmx:

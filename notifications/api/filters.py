@@ -6,13 +6,13 @@ import django_filters as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from bookings.models import EmailStatus, PatientEmail
 from common.fields import ChoiceInFilter, IdFilter, InstantFilter
-from notifications.models import Reminder, ReminderStatus
 
 
 class ReminderFilter(filters.FilterSet):
     status = ChoiceInFilter(
-        choices=ReminderStatus.choices, help_text="Only emails in this status; several may be separated by commas."
+        choices=EmailStatus.choices, help_text="Only emails in this status; several may be separated by commas."
     )
     kind = filters.CharFilter(
         max_length=30,
@@ -31,7 +31,7 @@ class ReminderFilter(filters.FilterSet):
     )
 
     class Meta:
-        model = Reminder
+        model = PatientEmail
         fields: list[str] = []
 
 

@@ -14,23 +14,21 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.mixins import AuditReadMixin
+from bookings.api.emails import ReminderSerializer
+from bookings.models import PatientEmail
 from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, RolePermission
-from common.errors import ApplicationError
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
-from notifications import error_codes as codes
 from notifications import services
 from notifications.api.filters import ReminderFilter, documented_parameters
-from notifications.api.serializers import ReminderSerializer
-from notifications.models import Reminder
 
 # --- OpenAPI -------------------------------------------------------------------------------------
 
 
 NOT_FOUND = _errors(
     "No such email in your clinics (another clinic's are not found either).",
-    _example("not_found", "No Reminder matches the given query."),
+    _example("not_found", "No PatientEmail matches the given query."),
 )
 PAGE_NOT_FOUND = _errors("The page is past the last one.", _example("not_found", "Invalid page."))
 BAD_FILTER = _errors(
@@ -101,8 +99,8 @@ class ReminderViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Reminder.objects.none()
-        return self.scope(Reminder.objects.order_by("-due_at", "-pk"))
+            return PatientEmail.objects.none()
+        return self.scope(PatientEmail.objects.order_by("-due_at", "-pk"))
 
     def filter_queryset(self, queryset):
         # Query parameters filter the list only; an action on one row is never narrowed by them.
@@ -128,13 +126,5 @@ class ReminderViewSet(
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         reminder = self.get_object()
-        try:
-            row = services.reminder_resend(reminder=reminder, by=request.user)
-        except services.ReminderNotResendable as exc:
-            raise ApplicationError(
-                codes.REMINDER_NOT_RESENDABLE,
-                f"Only a failed email can be sent again; this one is {exc.status}.",
-                details={"reminder": reminder.pk, "status": exc.status},
-                status=codes.http_status(codes.REMINDER_NOT_RESENDABLE),
-            ) from None
+        row = services.email_resend(email=reminder, by=request.user)
         return Response(ReminderSerializer(row, context=self.get_serializer_context()).data)

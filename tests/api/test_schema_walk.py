@@ -31,8 +31,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from bookings.models import InfusionSession, Patient, TreatmentCycle
-from notifications.models import Reminder
+from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
@@ -414,28 +413,28 @@ def options_for(site: Site, obj, response) -> None:
     assert options and {o["sequence"] for o in options} == {obj.sequence}, options
 
 
-def reminder_of(site: Site) -> Reminder:
+def reminder_of(site: Site) -> PatientEmail:
     """An email written when the site's upcoming session was booked."""
-    return Reminder.objects.filter(session=site.sessions["upcoming"]).order_by("pk").first()
+    return PatientEmail.objects.filter(session=site.sessions["upcoming"]).order_by("pk").first()
 
 
-def failed_reminder(site: Site) -> Reminder:
+def failed_reminder(site: Site) -> PatientEmail:
     """One of the upcoming session's emails, failed after its last try."""
     row = reminder_of(site)
-    Reminder.objects.filter(pk=row.pk).update(status="failed", attempts=6, last_error="SMTPServerDisconnected: gone")
+    PatientEmail.objects.filter(pk=row.pk).update(status="failed", attempts=6, last_error="SMTPServerDisconnected: gone")
     row.refresh_from_db()
     return row
 
 
 def reminder_rows(site: Site) -> set[int]:
-    found = set(Reminder.objects.filter(clinic=site.clinic).values_list("pk", flat=True))
+    found = set(PatientEmail.objects.filter(clinic=site.clinic).values_list("pk", flat=True))
     assert found, "the world's bookings should have written reminders"
     return found
 
 
 def session_reminders(site: Site, obj, response) -> None:
     """Every email of that session, and only those."""
-    assert {r["id"] for r in response.json()} == set(Reminder.objects.filter(session=obj).values_list("pk", flat=True))
+    assert {r["id"] for r in response.json()} == set(PatientEmail.objects.filter(session=obj).values_list("pk", flat=True))
     assert response.json(), "the session's booking wrote reminders"
 
 
@@ -616,7 +615,7 @@ TABLE: dict[str, Op] = {
     "reminders_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
                          other=(Unlisted(reminder_rows),)),
     "reminders_retrieve": Op(200, EVERY_ROLE, target=reminder_of, bad=BAD_ID, other=(NotFound(),)),
-    "reminders_resend": Op(200, DESK, target=failed_reminder, bad=BAD_ID, other=(NotFound(),), model=Reminder,
+    "reminders_resend": Op(200, DESK, target=failed_reminder, bad=BAD_ID, other=(NotFound(),), model=PatientEmail,
                            check=now_status("pending")),
     # --- Signing in, and the audit trail.
     "auth_token_obtain": Op(
@@ -657,7 +656,7 @@ NOT_IN_SCHEMA = {
     "api/schema/": "The schema itself (SERVE_INCLUDE_SCHEMA is off); readable by anyone.",
     "api/docs/": "Swagger UI over the schema; readable by anyone.",
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
-    "p/": "Patients' email links (bookings.patient_links): HTML pages authorised by a signed token, no login; "
+    "p/": "Patients' email links (notifications.link_pages): HTML pages authorised by a signed token, no login; "
     "tested in tests/notifications/test_links.py.",
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",

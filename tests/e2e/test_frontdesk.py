@@ -10,10 +10,17 @@ import zoneinfo
 import pytest
 from django.contrib.auth.models import Group
 
-from bookings.models import CycleStatus, InfusionSession, SessionStatus, TreatmentCycle
+from bookings.models import (
+    CycleStatus,
+    EmailKind,
+    EmailStatus,
+    InfusionSession,
+    PatientEmail,
+    SessionStatus,
+    TreatmentCycle,
+)
 from common.api import ADMIN, FRONT_DESK
 from notifications import links
-from notifications.models import Reminder, ReminderKind, ReminderStatus
 from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, UserFactory, shared_protocol
 from tests.frontdesk.factories import CycleFactory, SessionFactory
@@ -163,9 +170,9 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     assert InfusionSession.objects.get(pk=fifth.pk).reschedule_requested_at is not None
 
     # Meanwhile the mail server refused her 24 h reminder for session 6 after the last try.
-    failed = Reminder.objects.get(session=sessions[5], kind=ReminderKind.reminder(24))
-    Reminder.objects.filter(pk=failed.pk).update(
-        status=ReminderStatus.FAILED, attempts=6, last_error="SMTPDataError: (554, b'5.7.1 Message rejected')"
+    failed = PatientEmail.objects.get(session=sessions[5], kind=EmailKind.reminder(24))
+    PatientEmail.objects.filter(pk=failed.pk).update(
+        status=EmailStatus.FAILED, attempts=6, last_error="SMTPDataError: (554, b'5.7.1 Message rejected')"
     )
 
     # The desk's worklists show both: send the email again, then open the request and move the session.
@@ -179,7 +186,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     screenshot(page, "worklists")
     failed_emails.get_by_role("button", name=re.compile("^Send again")).click()
     failed_emails.get_by_text("Reminder 24 h before: back in the outbox").wait_for()
-    assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.PENDING
+    assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.PENDING
     failed_emails.get_by_text("No email has failed.").wait_for()
 
     navigate(page, request_row.get_by_role("link", name=re.compile("^Open session")))

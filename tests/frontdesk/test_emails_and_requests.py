@@ -12,10 +12,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from bookings import services
-from bookings.models import CycleStatus, InfusionSession, SessionStatus
+from bookings.models import CycleStatus, EmailKind, EmailStatus, InfusionSession, PatientEmail, SessionStatus
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import services as outbox
-from notifications.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import PatientFactory
 from tests.frontdesk.conftest import NOW
 from tests.frontdesk.factories import CycleFactory, SessionFactory
@@ -33,18 +32,18 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"5.1.1 mailbox unavailable") for m in email_messages})
 
 
-def fail_by_sending(row: Reminder, settings) -> Reminder:
+def fail_by_sending(row: PatientEmail, settings) -> PatientEmail:
     """Send `row` through the real outbox to a server that refuses it: the row ends `failed`."""
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    assert row.pk in outbox.reminders_claim_due(now=row.send_after)
-    assert outbox.reminder_send(reminder_id=row.pk, now=row.send_after).status == "failed"
+    assert row.pk in outbox.emails_claim_due(now=row.send_after)
+    assert outbox.email_send(email_id=row.pk, now=row.send_after).status == "failed"
     row.refresh_from_db()
     return row
 
 
-def mark_failed(row: Reminder) -> Reminder:
+def mark_failed(row: PatientEmail) -> PatientEmail:
     """A row as the sweep leaves it after its last try (written straight, for pages that only show it)."""
-    Reminder.objects.filter(pk=row.pk).update(status=ReminderStatus.FAILED, attempts=6, last_error=REFUSED)
+    PatientEmail.objects.filter(pk=row.pk).update(status=EmailStatus.FAILED, attempts=6, last_error=REFUSED)
     row.refresh_from_db()
     return row
 
@@ -76,16 +75,16 @@ class TestSessionEmails:
     def test_a_sent_email_shows_when_it_went(self, as_user, home, settings):
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         session = book(home, LATER_COURSE).sessions[0]
-        confirmation = Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION)
-        assert confirmation.pk in outbox.reminders_claim_due(now=NOW)
-        assert outbox.reminder_send(reminder_id=confirmation.pk, now=NOW).status == "sent"
+        confirmation = PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION)
+        assert confirmation.pk in outbox.emails_claim_due(now=NOW)
+        assert outbox.email_send(email_id=confirmation.pk, now=NOW).status == "sent"
         html = panel(as_user(home.users[FRONT_DESK]), session).content.decode()
         assert '<span class="status status-email-sent">Sent</span>' in html
         assert "Due Mon 1 Mar 12:00 · sent Mon 1 Mar 12:00 · 1 try" in html
 
     def test_a_failed_email_shows_its_error_and_a_send_again_button_for_the_desk(self, as_user, home, settings):
         session = book(home, LATER_COURSE).sessions[0]
-        failed = fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+        failed = fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
         html = panel(as_user(home.users[FRONT_DESK]), session).content.decode()
         assert '<span class="status status-email-failed">Failed</span>' in html
         assert "SMTPRecipientsRefused" in html and "mailbox unavailable" in html
@@ -97,7 +96,7 @@ class TestSessionEmails:
 
     def test_send_again_puts_it_back_in_the_outbox(self, as_user, home, settings):
         session = book(home, LATER_COURSE).sessions[0]
-        failed = fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+        failed = fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
         response = resend(as_user(home.users[FRONT_DESK]), failed)
         assert response.status_code == 200
         html = response.content.decode()
@@ -105,44 +104,44 @@ class TestSessionEmails:
         assert html.lstrip().startswith("<h2") and "<html" not in html  # the panel again
         assert "HX-Trigger" not in response  # nothing on the board changed
         failed.refresh_from_db()
-        assert (failed.status, failed.attempts, failed.resends, failed.send_after) == (ReminderStatus.PENDING, 0, 1, NOW)
+        assert (failed.status, failed.attempts, failed.resends, failed.send_after) == (EmailStatus.PENDING, 0, 1, NOW)
         assert "Send again" not in html and ">Pending<" in html
 
     def test_an_admin_may_send_again_too(self, as_user, home):
         failed = mark_failed(_one(home))
         assert resend(as_user(home.users[ADMIN]), failed).status_code == 200
-        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.PENDING
+        assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.PENDING
 
-    @pytest.mark.parametrize("status", [ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.CANCELLED])
+    @pytest.mark.parametrize("status", [EmailStatus.PENDING, EmailStatus.SENT, EmailStatus.CANCELLED])
     def test_only_a_failed_email_can_be_sent_again(self, as_user, home, status):
         row = _one(home)
-        Reminder.objects.filter(pk=row.pk).update(status=status, sent_at=NOW if status == ReminderStatus.SENT else None)
+        PatientEmail.objects.filter(pk=row.pk).update(status=status, sent_at=NOW if status == EmailStatus.SENT else None)
         response = resend(as_user(home.users[FRONT_DESK]), row)
         assert response.status_code == 200
-        label = ReminderStatus(status).label.lower()
+        label = EmailStatus(status).label.lower()
         assert f"only a failed email can be sent again; this one is {label}." in response.content.decode()
         assert 'role="alert"' in response.content.decode()
-        assert Reminder.objects.get(pk=row.pk).status == status and Reminder.objects.get(pk=row.pk).resends == 0
+        assert PatientEmail.objects.get(pk=row.pk).status == status and PatientEmail.objects.get(pk=row.pk).resends == 0
 
     @pytest.mark.parametrize("role", [CLINICIAN, None])
     def test_the_wrong_role_may_not(self, as_user, home, role):
         failed = mark_failed(_one(home))
         assert resend(as_user(home.users[role]), failed).status_code == 403
-        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.FAILED
+        assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.FAILED
 
     def test_another_clinics_email_is_not_found(self, as_user, home, away):
         theirs = mark_failed(_one(away))
         for role in (ADMIN, FRONT_DESK):
             assert resend(as_user(home.users[role]), theirs).status_code == 404
             assert resend(as_user(home.users[role]), theirs, **{"from": "worklist"}).status_code == 404
-        assert Reminder.objects.get(pk=theirs.pk).status == ReminderStatus.FAILED
+        assert PatientEmail.objects.get(pk=theirs.pk).status == EmailStatus.FAILED
 
     def test_only_a_post_and_only_signed_in(self, as_user, client, home):
         failed = mark_failed(_one(home))
         url = reverse("frontdesk:reminder-resend", args=[failed.pk])
         assert as_user(home.users[FRONT_DESK]).get(url).status_code == 405
         assert client.post(url).status_code == 302  # to the sign-in page
-        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.FAILED
+        assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.FAILED
 
     def test_without_htmx_back_to_the_session_page_with_the_outcome(self, as_user, home):
         failed = mark_failed(_one(home))
@@ -151,10 +150,10 @@ class TestSessionEmails:
         assert b"back in the outbox" in response.content
 
 
-def _one(site) -> Reminder:
+def _one(site) -> PatientEmail:
     """The confirmation of a course booked for the site's patient."""
     session = book(site, LATER_COURSE).sessions[0]
-    return Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION)
+    return PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION)
 
 
 class TestRescheduleRequestInThePanel:
@@ -225,7 +224,7 @@ class TestRescheduleRequests:
 class TestFailedEmails:
     def test_the_clinics_failed_emails_with_a_resend_button(self, as_user, home, away):
         failed = mark_failed(_one(home))
-        other = Reminder.objects.get(session=failed.session.cycle.sessions.get(sequence=3), kind="reminder_24h")
+        other = PatientEmail.objects.get(session=failed.session.cycle.sessions.get(sequence=3), kind="reminder_24h")
         theirs = mark_failed(_one(away))
         html = worklists(as_user(home.users[FRONT_DESK])).content.decode()
         assert 'data-slot="failed-reminders"' not in html
@@ -247,7 +246,7 @@ class TestFailedEmails:
         assert html.lstrip().startswith('<div id="failed-reminders"')  # the list alone, redrawn
         assert "Confirmation: back in the outbox" in html and f'data-reminder="{failed.pk}"' not in html
         assert "No email has failed." in html
-        assert Reminder.objects.get(pk=failed.pk).status == ReminderStatus.PENDING
+        assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.PENDING
         # Again: it is no longer failed, which the list says.
         again = resend(as_user(home.users[FRONT_DESK]), failed, **{"from": "worklist"})
         assert "only a failed email can be sent again; this one is pending." in again.content.decode()
@@ -285,7 +284,7 @@ def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_
         assert panel(client, bare).status_code == 200
 
     session = book(home, LATER_COURSE).sessions[0]
-    fail_by_sending(Reminder.objects.get(session=session, kind=ReminderKind.CONFIRMATION), settings)
+    fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
     services.session_request_reschedule(session=session, note="Later please")
     with django_assert_num_queries(SESSION_PANEL_QUERIES):
         html = panel(client, session).content.decode()
@@ -308,8 +307,8 @@ def test_the_worklists_run_a_fixed_number_of_queries(as_user, home, django_asser
                                dt.datetime(2027, 3, 8, 8 + 2 * i)], patient=patient).sessions
         services.session_request_reschedule(session=sessions[1], note=f"note {i}")
         services.session_request_reschedule(session=sessions[2])
-        mark_failed(Reminder.objects.get(session=sessions[0], kind=ReminderKind.CONFIRMATION))
-        mark_failed(Reminder.objects.get(session=sessions[2], kind="reminder_24h"))
+        mark_failed(PatientEmail.objects.get(session=sessions[0], kind=EmailKind.CONFIRMATION))
+        mark_failed(PatientEmail.objects.get(session=sessions[2], kind="reminder_24h"))
         CycleFactory(patient=patient, protocol=home.protocol, needs_review=True, review_reason="after_session")
         done = CycleFactory(patient=PatientFactory(clinic=home.clinic), protocol=home.protocol, status=CycleStatus.COMPLETED)
         SessionFactory(cycle=done, chair=home.chairs[0], nurse=home.nurses[0], status=SessionStatus.COMPLETED,

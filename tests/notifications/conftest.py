@@ -16,10 +16,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import services
+from bookings.models import PatientEmail
 from bookings.services import SessionRequest
 from notifications import links
 from notifications.emails import build_message
-from notifications.models import Reminder
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
 
 #: Open every day, early to late, so any date (DST Sundays too) can be booked.
@@ -70,17 +70,17 @@ def book(patient, clinic, slug: str, starts: list[dt.datetime]):
 
 def confirmation_sent(cycle) -> None:
     """Record the course's confirmation as sent (a course cancelled before it went out gets no notice)."""
-    Reminder.objects.filter(cycle=cycle, kind="confirmation").update(status="sent", sent_at=timezone.now())
+    PatientEmail.objects.filter(cycle=cycle, kind="confirmation").update(status="sent", sent_at=timezone.now())
 
 
-def row_for(session, kind: str) -> Reminder:
+def row_for(session, kind: str) -> PatientEmail:
     """The latest row of this kind written for the session."""
-    return Reminder.objects.filter(session_id=session.pk, kind=kind).order_by("-session_version", "-pk").first()
+    return PatientEmail.objects.filter(session_id=session.pk, kind=kind).order_by("-session_version", "-pk").first()
 
 
-def render(row: Reminder, now: dt.datetime | None = None) -> EmailMultiAlternatives:
+def render(row: PatientEmail, now: dt.datetime | None = None) -> EmailMultiAlternatives:
     """The email for a row, from fresh copies of its rows (as the sending task reads them)."""
-    row = Reminder.objects.select_related("session", "cycle", "patient", "clinic").get(pk=row.pk)
+    row = PatientEmail.objects.select_related("session", "cycle", "patient", "clinic").get(pk=row.pk)
     return build_message(
         row, session=row.session, cycle=row.cycle, patient=row.patient, clinic=row.clinic, now=now or timezone.now()
     )

@@ -457,16 +457,16 @@ def sweep(*, queue: str, broker_url: str, now: datetime | None = None, limit: in
     """
     from notifications import services
 
-    ids = services.reminders_claim_due(now=now, limit=limit)
+    ids = services.emails_claim_due(now=now, limit=limit)
     enqueue(ids, queue=queue, broker_url=broker_url)
     return ids
 
 
 def open_rows() -> int:
     """Rows claimed and not yet settled (sent, retried, failed, cancelled or skipped)."""
-    from notifications.models import Reminder, ReminderStatus
+    from bookings.models import EmailStatus, PatientEmail
 
-    return Reminder.objects.filter(status=ReminderStatus.SENDING).count()
+    return PatientEmail.objects.filter(status=EmailStatus.SENDING).count()
 
 
 def forget_queue(broker_url: str, queue: str) -> None:
@@ -498,13 +498,12 @@ def bulk_due_reminders(n: int, *, due_at: datetime | None = None, patients: int 
     """
     from django.utils import timezone
 
-    from bookings.models import InfusionSession, Patient, TreatmentCycle
-    from notifications.models import Reminder, ReminderKind
+    from bookings.models import EmailKind, InfusionSession, Patient, PatientEmail, TreatmentCycle
     from scheduler.models import Chair, Clinic, Protocol, StaffMember, StaffRole
 
     now = timezone.now()
     due_at = due_at or now - timedelta(minutes=1)
-    kind = kind or ReminderKind.reminder(24)
+    kind = kind or EmailKind.reminder(24)
     tag = uuid.uuid4().hex[:8]
     clinic = Clinic.objects.create(name=f"Bulk clinic {tag}", slug=f"bulk-{tag}", timezone="America/New_York",
                                    email="clinic@example.org", phone="+1 555 0100", address="1 Main Street")
@@ -531,22 +530,22 @@ def bulk_due_reminders(n: int, *, due_at: datetime | None = None, patients: int 
             ))
     InfusionSession.objects.bulk_create(sessions, batch_size=2000)
     rows = [
-        Reminder(clinic_id=clinic.pk, patient_id=s.patient_id, cycle_id=s.cycle_id, session=s, kind=kind,
+        PatientEmail(clinic_id=clinic.pk, patient_id=s.patient_id, cycle_id=s.cycle_id, session=s, kind=kind,
                  session_version=s.version, session_starts_at=s.starts_at, due_at=due_at, send_after=due_at)
         for s in sessions
     ]
-    Reminder.objects.bulk_create(rows, batch_size=2000)
+    PatientEmail.objects.bulk_create(rows, batch_size=2000)
     return [r.pk for r in rows]
 
 
 def duplicates_by_key(received: Iterable[Received]) -> dict[tuple, int]:
     """(session, kind, session version) sent more than once, from the Message-IDs' outbox rows."""
-    from notifications.models import Reminder
+    from bookings.models import PatientEmail
 
     ids = Counter(m.reminder_id for m in received)
     keys = dict(
         (pk, (session, kind, version))
-        for pk, session, kind, version in Reminder.objects.filter(pk__in=[i for i in ids if i]).values_list(
+        for pk, session, kind, version in PatientEmail.objects.filter(pk__in=[i for i in ids if i]).values_list(
             "pk", "session_id", "kind", "session_version"
         )
     )

@@ -13,9 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bookings import services
-from bookings.models import CancelledBy
+from bookings.models import CancelledBy, EmailStatus, PatientEmail
 from bookings.services import SessionRequest
-from notifications.models import Reminder, ReminderStatus
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
@@ -62,9 +61,9 @@ def session(clinic, chairs, nurse, patient):
 
 
 @pytest.fixture
-def failed(session) -> Reminder:
-    row = Reminder.objects.get(session=session, kind="reminder_24h")
-    Reminder.objects.filter(pk=row.pk).update(status=ReminderStatus.FAILED, attempts=6, last_error=REFUSED)
+def failed(session) -> PatientEmail:
+    row = PatientEmail.objects.get(session=session, kind="reminder_24h")
+    PatientEmail.objects.filter(pk=row.pk).update(status=EmailStatus.FAILED, attempts=6, last_error=REFUSED)
     row.refresh_from_db()
     return row
 
@@ -76,7 +75,7 @@ def theirs(db):
     ChairFactory(clinic=clinic)
     NurseFactory(clinic=clinic)
     session = book(consenting(clinic), clinic, 10)[0]
-    Reminder.objects.filter(session=session, kind="reminder_24h").update(status=ReminderStatus.FAILED)
+    PatientEmail.objects.filter(session=session, kind="reminder_24h").update(status=EmailStatus.FAILED)
     return session
 
 
@@ -91,7 +90,7 @@ def ids(response) -> list[int]:
 
 
 def rows(**lookups) -> list[int]:
-    return list(Reminder.objects.filter(**lookups).order_by("-due_at", "-pk").values_list("pk", flat=True))
+    return list(PatientEmail.objects.filter(**lookups).order_by("-due_at", "-pk").values_list("pk", flat=True))
 
 
 class TestList:
@@ -180,7 +179,7 @@ class TestRetrieve:
         assert response.json()["id"] == failed.pk and set(response.json()) == FIELDS
 
     def test_another_clinics_row_is_not_found(self, theirs, desk):
-        row = Reminder.objects.filter(session=theirs).first()
+        row = PatientEmail.objects.filter(session=theirs).first()
         assert_error(desk.get(f"{URL}{row.pk}/"), 404, "not_found")
 
     def test_unauthenticated(self, failed):
@@ -195,14 +194,14 @@ class TestResend:
         body = response.json()
         assert (body["status"], body["attempts"], body["resends"]) == ("pending", 0, 1)
         failed.refresh_from_db()
-        assert (failed.status, failed.send_after) == (ReminderStatus.PENDING, T0 + dt.timedelta(hours=3))
+        assert (failed.status, failed.send_after) == (EmailStatus.PENDING, T0 + dt.timedelta(hours=3))
 
     def test_admins_resend_too(self, clinic, failed):
         assert client_for(staff("admin", clinic)).post(f"{URL}{failed.pk}/resend/").status_code == 200
 
     @pytest.mark.parametrize("status", ["pending", "sent", "cancelled", "skipped"])
     def test_only_a_failed_one(self, failed, desk, status):
-        Reminder.objects.filter(pk=failed.pk).update(status=status, sent_at=timezone.now())
+        PatientEmail.objects.filter(pk=failed.pk).update(status=status, sent_at=timezone.now())
         body = assert_error(desk.post(f"{URL}{failed.pk}/resend/"), 409, "reminder_not_resendable")
         assert body["details"] == {"reminder": failed.pk, "status": status}
         failed.refresh_from_db()
@@ -217,13 +216,13 @@ class TestResend:
         body = assert_error(client_for(staff(role, clinic)).post(f"{URL}{failed.pk}/resend/"), 403, "permission_denied")
         assert body["message"] == "This needs one of the roles: admin, front_desk."
         failed.refresh_from_db()
-        assert failed.status == ReminderStatus.FAILED
+        assert failed.status == EmailStatus.FAILED
 
     def test_another_clinics_row_is_not_found(self, theirs, desk):
-        row = Reminder.objects.get(session=theirs, status=ReminderStatus.FAILED)
+        row = PatientEmail.objects.get(session=theirs, status=EmailStatus.FAILED)
         assert_error(desk.post(f"{URL}{row.pk}/resend/"), 404, "not_found")
         row.refresh_from_db()
-        assert row.status == ReminderStatus.FAILED
+        assert row.status == EmailStatus.FAILED
 
     def test_unauthenticated(self, failed):
         assert_error(APIClient().post(f"{URL}{failed.pk}/resend/"), 401, "not_authenticated")
@@ -239,7 +238,7 @@ class TestSessionReminders:
         assert response.status_code == 200
         body = response.json()
         assert [r["id"] for r in body] == list(
-            Reminder.objects.filter(session=session).order_by("due_at", "pk").values_list("pk", flat=True)
+            PatientEmail.objects.filter(session=session).order_by("due_at", "pk").values_list("pk", flat=True)
         )
         assert {(r["kind"], r["status"], r["session_version"]) for r in body} == {
             ("confirmation", "pending", 1), ("reminder_72h", "cancelled", 1), ("reminder_24h", "failed", 1),

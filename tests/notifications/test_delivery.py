@@ -18,9 +18,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import services as bookings
+from bookings.models import EmailKind, EmailStatus, PatientEmail
 from bookings.services import SessionRequest
 from notifications import tasks
-from notifications.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import PatientFactory, shared_protocol
 from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     Received,
@@ -32,7 +32,7 @@ from tests.notifications.delivery import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NY = ZoneInfo("America/New_York")
-H72, H24 = ReminderKind.reminder(72), ReminderKind.reminder(24)
+H72, H24 = EmailKind.reminder(72), EmailKind.reminder(24)
 
 
 def course_days(today: dt.date) -> list[dt.datetime]:
@@ -60,9 +60,9 @@ def uid(session) -> str:
     return f"session-{session.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}"
 
 
-def row_of(message: Received) -> Reminder:
+def row_of(message: Received) -> PatientEmail:
     assert message.reminder_id, message.message_id
-    return Reminder.objects.get(pk=message.reminder_id)
+    return PatientEmail.objects.get(pk=message.reminder_id)
 
 
 def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nurse):  # noqa: F811
@@ -80,7 +80,7 @@ def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nur
     (confirmation,) = smtp.wait_for(1)
     rig.settle()
     row = row_of(confirmation)
-    assert (row.kind, row.status, row.message_id) == (ReminderKind.CONFIRMATION, ReminderStatus.SENT, confirmation.message_id)
+    assert (row.kind, row.status, row.message_id) == (EmailKind.CONFIRMATION, EmailStatus.SENT, confirmation.message_id)
     assert confirmation.rcpt_tos == [patient.email]
     cal = calendar_in(confirmation)
     assert str(cal["METHOD"]) == "REQUEST" and cal.walk("VTIMEZONE")
@@ -89,29 +89,29 @@ def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nur
     assert all(booked_events[uid(s)]["start"] == s.starts_at for s in sessions)
 
     # 72 h before session 1: its first reminder, and nothing else.
-    assert rig.sweep(now=s1.starts_at - dt.timedelta(hours=72)) == [Reminder.objects.get(session=s1, kind=H72).pk]
+    assert rig.sweep(now=s1.starts_at - dt.timedelta(hours=72)) == [PatientEmail.objects.get(session=s1, kind=H72).pk]
     smtp.wait_for(2)
     rig.settle()
     # 24 h before session 1: its second reminder (and session 2's 72 h one, due the same minute).
-    due = {Reminder.objects.get(session=s1, kind=H24).pk, Reminder.objects.get(session=s2, kind=H72).pk}
+    due = {PatientEmail.objects.get(session=s1, kind=H24).pk, PatientEmail.objects.get(session=s2, kind=H72).pk}
     assert set(rig.sweep(now=s1.starts_at - dt.timedelta(hours=24))) == due
     smtp.wait_for(4)
     rig.settle()
     s1_kinds = Counter(row_of(m).kind for m in smtp.snapshot() if row_of(m).session_id == s1.pk)
-    assert s1_kinds == {ReminderKind.CONFIRMATION: 1, H72: 1, H24: 1}
+    assert s1_kinds == {EmailKind.CONFIRMATION: 1, H72: 1, H24: 1}
 
     # Session 2 moves: its reminder still pending is cancelled, new ones are written, and the change notice
     # carries the same calendar UID with a higher SEQUENCE.
     (moved,) = bookings.session_reschedule(session=s2, starts_at=dt.datetime.combine(
         timezone.localtime(s2.starts_at, NY).date(), dt.time(14, 0)))
-    assert Reminder.objects.get(session=s2, kind=H24, session_version=1).status == ReminderStatus.CANCELLED
-    assert set(Reminder.objects.filter(session=s2, session_version=2).values_list("kind", "status")) == {
-        (ReminderKind.MOVED, "pending"), (H72, "pending"), (H24, "pending")
+    assert PatientEmail.objects.get(session=s2, kind=H24, session_version=1).status == EmailStatus.CANCELLED
+    assert set(PatientEmail.objects.filter(session=s2, session_version=2).values_list("kind", "status")) == {
+        (EmailKind.MOVED, "pending"), (H72, "pending"), (H24, "pending")
     }
     tasks.reminders_sweep.apply_async(queue=rig.queue)
     notice = smtp.wait_for(5)[-1]
     rig.settle()
-    assert row_of(notice).kind == ReminderKind.MOVED
+    assert row_of(notice).kind == EmailKind.MOVED
     moved_events = events(calendar_in(notice))
     assert list(moved_events) == [uid(s2)]
     assert moved_events[uid(s2)]["sequence"] == booked_events[uid(s2)]["sequence"] + 1
@@ -122,14 +122,14 @@ def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nur
     tasks.reminders_sweep.apply_async(queue=rig.queue)
     cancel = smtp.wait_for(6)[-1]
     rig.settle()
-    assert row_of(cancel).kind == ReminderKind.CANCELLED
+    assert row_of(cancel).kind == EmailKind.CANCELLED
     cancel_cal = calendar_in(cancel)
     assert str(cancel_cal["METHOD"]) == "CANCEL"
     assert list(events(cancel_cal)) == [uid(s3)]
     assert events(cancel_cal)[uid(s3)]["sequence"] > booked_events[uid(s3)]["sequence"]
 
     # Travel through every later due time (session 3's old ones included), and past the course.
-    times = set(Reminder.objects.filter(session__in=sessions).values_list("due_at", flat=True))
+    times = set(PatientEmail.objects.filter(session__in=sessions).values_list("due_at", flat=True))
     times |= {s.starts_at + dt.timedelta(days=1) for s in sessions}
     for now in sorted(t for t in times if t > s1.starts_at - dt.timedelta(hours=24)):
         rig.sweep(now=now)
@@ -138,17 +138,17 @@ def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nur
     received = smtp.snapshot()
     assert not smtp.duplicates() and not duplicates_by_key(received)
     s3_kinds = [row_of(m).kind for m in received if row_of(m).session_id == s3.pk]
-    assert s3_kinds == [ReminderKind.CANCELLED]
-    sent = Reminder.objects.filter(status=ReminderStatus.SENT)
+    assert s3_kinds == [EmailKind.CANCELLED]
+    sent = PatientEmail.objects.filter(status=EmailStatus.SENT)
     assert sorted(m.reminder_id for m in received) == sorted(sent.values_list("pk", flat=True))
     # Every reminder still meant for an upcoming session went out, once: 2 per session but session 3, with
     # session 2's the one from before the move (72 h) and both after it.
     reminders = Counter(
         (row_of(m).session.sequence, row_of(m).kind, row_of(m).session_version)
-        for m in received if row_of(m).kind.startswith(ReminderKind.REMINDER_PREFIX)
+        for m in received if row_of(m).kind.startswith(EmailKind.REMINDER_PREFIX)
     )
     assert reminders == {
         (1, H72, 1): 1, (1, H24, 1): 1, (2, H72, 1): 1, (2, H72, 2): 1, (2, H24, 2): 1,
         **{(n, kind, 1): 1 for n in (4, 5, 6) for kind in (H72, H24)},
     }
-    assert not Reminder.objects.filter(status__in=["pending", "sending", "failed"]).exists()
+    assert not PatientEmail.objects.filter(status__in=["pending", "sending", "failed"]).exists()

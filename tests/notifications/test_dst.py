@@ -16,8 +16,8 @@ import pytest
 import time_machine
 from django.core import mail
 
+from bookings.models import EmailKind, EmailStatus
 from notifications import services as outbox
-from notifications.models import ReminderKind, ReminderStatus
 from tests.notifications.conftest import book, make_clinic, make_patient, row_for
 
 
@@ -104,11 +104,11 @@ def test_reminders_fire_at_the_right_instant_and_show_the_right_local_time(db, c
         (session,) = booked.sessions
         assert session.starts_at == starts_utc
 
-        due = {hours: row_for(session, ReminderKind.reminder(hours)) for hours in (72, 24)}
+        due = {hours: row_for(session, EmailKind.reminder(hours)) for hours in (72, 24)}
         assert due[72].due_at == case.due_72
         assert due[24].due_at == case.due_24
         for hours, row in due.items():
-            assert row.status == ReminderStatus.PENDING
+            assert row.status == EmailStatus.PENDING
             # Exactly the offset in elapsed time, or earlier because of quiet hours, never later.
             assert row.due_at <= starts_utc - dt.timedelta(hours=hours)
 
@@ -116,10 +116,10 @@ def test_reminders_fire_at_the_right_instant_and_show_the_right_local_time(db, c
         for hours in (72, 24):
             row = due[hours]
             traveller.move_to(row.due_at - dt.timedelta(seconds=1))
-            assert row.pk not in outbox.reminders_claim_due()
+            assert row.pk not in outbox.emails_claim_due()
             traveller.move_to(row.due_at)
-            assert row.pk in outbox.reminders_claim_due()
-            assert outbox.reminder_send(reminder_id=row.pk).status == "sent"
+            assert row.pk in outbox.emails_claim_due()
+            assert outbox.email_send(email_id=row.pk).status == "sent"
 
         reminders = [m for m in mail.outbox if m.subject.startswith("Reminder:")]
         assert len(reminders) == 2

@@ -13,10 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import CancelledBy
+from bookings.models import CancelledBy, EmailKind, EmailStatus, PatientEmail
 from notifications import emails, links
 from notifications import services as outbox
-from notifications.models import Reminder, ReminderKind, ReminderStatus
 from tests.notifications.conftest import (
     book,
     calendar_of,
@@ -91,7 +90,7 @@ def assert_common(message, *, patient, clinic):
 class TestConfirmation:
     def test_lists_every_session_with_its_links(self, booked, clinic, patient):
         first = sessions_of(booked)[0]
-        message = render(row_for(first, ReminderKind.CONFIRMATION))
+        message = render(row_for(first, EmailKind.CONFIRMATION))
         assert message.subject == "Your appointments at Riverside Clinic"
         assert_common(message, patient=patient, clinic=clinic)
         for when in WHENS:
@@ -103,7 +102,7 @@ class TestConfirmation:
         assert links_in(html_of(message)) == links_in(message.body)
 
     def test_calendar_holds_every_session(self, booked):
-        message = render(row_for(sessions_of(booked)[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(sessions_of(booked)[0], EmailKind.CONFIRMATION))
         part = calendar_part(message)
         assert part["Content-Type"] == "text/calendar; method=REQUEST; charset=UTF-8"
         assert part.get_filename() == "appointment.ics"
@@ -116,7 +115,7 @@ class TestConfirmation:
     def test_a_session_cancelled_before_sending_is_left_out(self, booked):
         s = sessions_of(booked)
         services.session_cancel(session=s[2], by_party=CancelledBy.CLINIC, reason="Chair broken")
-        message = render(row_for(s[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(s[0], EmailKind.CONFIRMATION))
         assert WHENS[2] not in message.body
         assert len(calendar_of(message).walk("VEVENT")) == 5
         assert len(links_in(message.body)) == 5 * 3 + 1
@@ -127,7 +126,7 @@ class TestLinks:
     def test_links_are_genuine_bound_to_the_version_and_expire_with_the_session(self, settings, booked, hours_after):
         settings.PATIENT_LINK_HOURS_AFTER_START = hours_after
         s = sessions_of(booked)
-        message = render(row_for(s[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(s[0], EmailKind.CONFIRMATION))
         now = timezone.now()
         claims = claims_in(message.body, now)
         by_session = {x.pk: x for x in s}
@@ -147,12 +146,12 @@ class TestLinks:
         s = sessions_of(booked)
         services.session_confirm(session=s[0])
         s[0].refresh_from_db()
-        message = render(row_for(s[0], ReminderKind.reminder(24)))
+        message = render(row_for(s[0], EmailKind.reminder(24)))
         claims = claims_in(message.body, timezone.now())
         assert {c.version for c in claims} == {s[0].version} and s[0].version == 2
 
     def test_links_open_the_patient_pages(self, client, booked):
-        message = render(row_for(sessions_of(booked)[0], ReminderKind.reminder(72)))
+        message = render(row_for(sessions_of(booked)[0], EmailKind.reminder(72)))
         for action, token in links_in(message.body):
             response = client.get(f"/p/{action}/{token}/")
             assert response.status_code == 200, (action, response.status_code)
@@ -162,7 +161,7 @@ class TestMoved:
     def test_notice_shows_the_new_and_old_time_with_an_updated_calendar_entry(self, booked, clinic, patient):
         s = sessions_of(booked)
         (moved,) = services.session_reschedule(session=s[1], starts_at=dt.datetime(2026, 4, 15, 14, 30))
-        message = render(row_for(moved, ReminderKind.MOVED))
+        message = render(row_for(moved, EmailKind.MOVED))
         assert message.subject == "Your appointment at Riverside Clinic has moved to Wednesday 15 April 2026"
         assert_common(message, patient=patient, clinic=clinic)
         for part in (message.body, html_of(message)):
@@ -185,13 +184,13 @@ class TestMoved:
             (event,) = [e for e in calendar_of(message).walk("VEVENT") if e["UID"] == f"session-{target.pk}@clinic.invalid"]
             return event
 
-        confirmation = event_of(render(row_for(s[0], ReminderKind.CONFIRMATION)))
+        confirmation = event_of(render(row_for(s[0], EmailKind.CONFIRMATION)))
         services.session_reschedule(session=target, starts_at=dt.datetime(2026, 4, 20, 12, 0))
-        first_move = event_of(render(row_for(target, ReminderKind.MOVED)))
+        first_move = event_of(render(row_for(target, EmailKind.MOVED)))
         services.session_reschedule(session=target, starts_at=dt.datetime(2026, 4, 20, 15, 0))
-        second_move = event_of(render(row_for(target, ReminderKind.MOVED)))
+        second_move = event_of(render(row_for(target, EmailKind.MOVED)))
         services.session_cancel(session=target, by_party=CancelledBy.PATIENT, reason="Travelling")
-        cancel_message = render(row_for(target, ReminderKind.CANCELLED))
+        cancel_message = render(row_for(target, EmailKind.CANCELLED))
         cancel = event_of(cancel_message)
 
         assert [e["SEQUENCE"] for e in (confirmation, first_move, second_move, cancel)] == [0, 1, 2, 3]
@@ -201,7 +200,7 @@ class TestMoved:
         assert str(calendar_of(cancel_message)["METHOD"]) == "CANCEL"
         assert calendar_part(cancel_message)["Content-Type"] == "text/calendar; method=CANCEL; charset=UTF-8"
         # The confirmation, were it sent only now, leaves the cancelled session out.
-        late = calendar_of(render(row_for(s[0], ReminderKind.CONFIRMATION))).walk("VEVENT")
+        late = calendar_of(render(row_for(s[0], EmailKind.CONFIRMATION))).walk("VEVENT")
         assert len(late) == 5 and target.pk not in {int(e["UID"].split("-")[1].split("@")[0]) for e in late}
 
 
@@ -209,7 +208,7 @@ class TestCancelled:
     def test_one_session(self, booked, clinic, patient):
         s = sessions_of(booked)
         services.session_cancel(session=s[4], by_party=CancelledBy.CLINIC, reason="Nurse ill")
-        message = render(row_for(s[4], ReminderKind.CANCELLED))
+        message = render(row_for(s[4], EmailKind.CANCELLED))
         assert message.subject == "Your appointment on Wednesday 22 April 2026 is cancelled"
         assert_common(message, patient=patient, clinic=clinic)
         assert f"on {WHENS[4]} is cancelled" in message.body
@@ -226,7 +225,7 @@ class TestCancelled:
         s = sessions_of(booked)
         confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Patient moved away", by_party=CancelledBy.PATIENT)
-        (row,) = Reminder.objects.filter(cycle=booked.cycle, kind=ReminderKind.CYCLE_CANCELLED)
+        (row,) = PatientEmail.objects.filter(cycle=booked.cycle, kind=EmailKind.CYCLE_CANCELLED)
         message = render(row)
         assert message.subject == "Your appointments at Riverside Clinic are cancelled"
         assert_common(message, patient=patient, clinic=clinic)
@@ -246,7 +245,7 @@ class TestCancelled:
         services.session_complete(session=s[0])
         confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Stopping")
-        (row,) = Reminder.objects.filter(cycle=booked.cycle, kind=ReminderKind.CYCLE_CANCELLED)
+        (row,) = PatientEmail.objects.filter(cycle=booked.cycle, kind=EmailKind.CYCLE_CANCELLED)
         message = render(row)
         assert WHENS[0] not in message.body and all(w in message.body for w in WHENS[1:])
         assert len(calendar_of(message).walk("VEVENT")) == 5
@@ -256,7 +255,7 @@ class TestReminders:
     def test_72_and_24_hours_carry_the_time_the_rules_and_the_links(self, booked, clinic, patient):
         first = sessions_of(booked)[0]
         for hours in (72, 24):
-            row = row_for(first, ReminderKind.reminder(hours))
+            row = row_for(first, EmailKind.reminder(hours))
             assert row.due_at == first.starts_at - dt.timedelta(hours=hours)
             message = render(row, now=row.due_at)
             assert message.subject == "Reminder: your appointment on Monday 13 April 2026 at 10:00"
@@ -274,7 +273,7 @@ class TestReminders:
 
     def test_the_same_day_note_is_short(self, booked):
         first = sessions_of(booked)[0]
-        row = row_for(first, ReminderKind.reminder(2))
+        row = row_for(first, EmailKind.reminder(2))
         assert row.due_at == first.starts_at - dt.timedelta(hours=2)
         message = render(row, now=row.due_at)
         assert message.subject == "Today at 10:00: your appointment at Riverside Clinic"
@@ -286,7 +285,7 @@ class TestReminders:
     def test_a_same_day_note_moved_to_the_evening_before_says_tomorrow(self, clinic, patient):
         booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 8, 30)])
         (session,) = booked.sessions
-        row = row_for(session, ReminderKind.reminder(2))
+        row = row_for(session, EmailKind.reminder(2))
         # 06:30 is inside quiet hours (21:00–08:00): it goes at 21:00 the evening before.
         assert row.due_at == dt.datetime(2026, 4, 13, 21, 0, tzinfo=NY)
         message = render(row, now=row.due_at)
@@ -297,7 +296,7 @@ class TestReminders:
         clinic.preparation_rules = "Bring your glasses.\n\n  Park at the back.  "
         clinic.save()
         booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
-        message = render(row_for(booked.sessions[0], ReminderKind.reminder(24)))
+        message = render(row_for(booked.sessions[0], EmailKind.reminder(24)))
         assert "Before your appointment:\n- Bring your glasses.\n- Park at the back.\n" in message.body
         assert "No solid food" not in message.body
 
@@ -310,7 +309,7 @@ class TestBoosterRecall:
         services.session_check_in(session=session)
         services.session_start(session=session)
         services.session_complete(session=session)
-        row = row_for(session, ReminderKind.BOOSTER_RECALL)
+        row = row_for(session, EmailKind.BOOSTER_RECALL)
         assert row.due_at == timezone.now() + dt.timedelta(days=28)
         message = render(row, now=row.due_at)
         assert message.subject == "Time to plan your next visit to Riverside Clinic"
@@ -325,7 +324,7 @@ class TestTimeZones:
         traveller = make_patient(clinic, tz="Europe/London")
         booked = book(traveller, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 10, 0)])
         (session,) = booked.sessions
-        message = render(row_for(session, ReminderKind.CONFIRMATION))
+        message = render(row_for(session, EmailKind.CONFIRMATION))
         for part in (message.body, html_of(message)):
             assert "Tuesday 14 April 2026, 15:00 (Europe/London, BST)" in part
             assert "At the clinic: 10:00 (America/New_York, EDT)" in part
@@ -335,7 +334,7 @@ class TestTimeZones:
         assert event.start == dt.datetime(2026, 4, 14, 10, 0, tzinfo=NY)
 
     def test_a_patient_in_the_clinics_zone_sees_no_second_time(self, booked):
-        message = render(row_for(sessions_of(booked)[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(sessions_of(booked)[0], EmailKind.CONFIRMATION))
         assert "At the clinic" not in message.body
 
 
@@ -344,7 +343,7 @@ class TestRenderingDetails:
         clinic = make_clinic(name="Smith & Jones <Clinic>")
         patient = make_patient(clinic, first_name="Zoë")
         booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
-        message = render(row_for(booked.sessions[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(booked.sessions[0], EmailKind.CONFIRMATION))
         assert "Smith & Jones <Clinic>" in message.body and "Hello Zoë," in message.body
         assert "Smith &amp; Jones &lt;Clinic&gt;" in html_of(message)
         assert "<Clinic>" not in html_of(message)
@@ -354,7 +353,7 @@ class TestRenderingDetails:
         clinic = make_clinic(email="", phone="")
         patient = make_patient(clinic)
         booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
-        message = render(row_for(booked.sessions[0], ReminderKind.CONFIRMATION))
+        message = render(row_for(booked.sessions[0], EmailKind.CONFIRMATION))
         assert message.reply_to == []
         assert "Questions or changes: contact Riverside Clinic." in message.body
         (event,) = calendar_of(message).walk("VEVENT")
@@ -362,7 +361,7 @@ class TestRenderingDetails:
         assert str(event["ORGANIZER"]) == "mailto:clinic@localhost"
 
     def test_text_has_no_runs_of_blank_lines_or_trailing_spaces(self, booked):
-        for row in Reminder.objects.filter(cycle=booked.cycle):
+        for row in PatientEmail.objects.filter(cycle=booked.cycle):
             text = render(row).body
             assert "\n\n\n" not in text and not any(line != line.rstrip() for line in text.splitlines())
 
@@ -372,8 +371,8 @@ class TestRenderingDetails:
         single = book(other, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 16, 0)])
         counts = []
         for session in (sessions_of(booked)[0], single.sessions[0]):
-            row = Reminder.objects.select_related("session", "cycle", "patient", "clinic").get(
-                session_id=session.pk, kind=ReminderKind.CONFIRMATION
+            row = PatientEmail.objects.select_related("session", "cycle", "patient", "clinic").get(
+                session_id=session.pk, kind=EmailKind.CONFIRMATION
             )
             with CaptureQueriesContext(connection) as queries:
                 emails.build_message(
@@ -384,7 +383,7 @@ class TestRenderingDetails:
         assert counts[0] == counts[1] <= 3
 
     def test_an_unknown_kind_is_an_error(self, booked):
-        row = row_for(sessions_of(booked)[0], ReminderKind.CONFIRMATION)
+        row = row_for(sessions_of(booked)[0], EmailKind.CONFIRMATION)
         row.kind = "newsletter"
         with pytest.raises(ValueError, match="newsletter"):
             emails.build_message(
@@ -410,13 +409,13 @@ def test_sending_through_the_outbox_delivers_the_rendered_email(booked, frozen):
     """One row through the real sweep and task code, into Django's test outbox."""
     mail.outbox.clear()
     frozen.move_to(T0 + dt.timedelta(seconds=1))
-    ids = outbox.reminders_claim_due()
-    (row,) = Reminder.objects.filter(pk__in=ids)
-    assert row.kind == ReminderKind.CONFIRMATION
-    assert outbox.reminder_send(reminder_id=row.pk).status == "sent"
+    ids = outbox.emails_claim_due()
+    (row,) = PatientEmail.objects.filter(pk__in=ids)
+    assert row.kind == EmailKind.CONFIRMATION
+    assert outbox.email_send(email_id=row.pk).status == "sent"
     (sent,) = mail.outbox
     assert sent.subject == "Your appointments at Riverside Clinic"
     assert sent.extra_headers["Message-ID"] == outbox.message_id_for(row)
     assert len(calendar_of(sent).walk("VEVENT")) == 6
     row.refresh_from_db()
-    assert row.status == ReminderStatus.SENT
+    assert row.status == EmailStatus.SENT

@@ -13,7 +13,7 @@ import time
 import pytest
 from django.db import connection
 
-from notifications.models import Reminder, ReminderStatus
+from bookings.models import EmailStatus, PatientEmail
 from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     bulk_due_reminders,
     delivery_rig,
@@ -69,9 +69,9 @@ def test_every_reminder_is_sent_exactly_once(delivery_rig):  # noqa: F811
     assert rig.smtp.duplicates() == {}
     assert duplicates_by_key(received) == {}
     assert {m.reminder_id for m in received} == ids
-    assert Reminder.objects.filter(status=ReminderStatus.SENT).count() == REMINDERS
-    assert not Reminder.objects.exclude(status=ReminderStatus.SENT).exists()
+    assert PatientEmail.objects.filter(status=EmailStatus.SENT).count() == REMINDERS
+    assert not PatientEmail.objects.exclude(status=EmailStatus.SENT).exists()
     # The row records the Message-ID that went out, and one attempt.
     by_id = {m.reminder_id: m.message_id for m in received}
-    assert all(by_id[pk] == mid for pk, mid in Reminder.objects.values_list("pk", "message_id"))
-    assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+    assert all(by_id[pk] == mid for pk, mid in PatientEmail.objects.values_list("pk", "message_id"))
+    assert set(PatientEmail.objects.values_list("attempts", flat=True)) == {1}

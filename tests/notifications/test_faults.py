@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.models import Reminder, ReminderStatus
+from bookings.models import EmailStatus, PatientEmail
 from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     bulk_due_reminders,
     delivery_rig,
@@ -35,7 +35,7 @@ LEASE = 5  # seconds: how long a claim stands before a sweep takes the row back
 
 
 def sent_count() -> int:
-    return Reminder.objects.filter(status=ReminderStatus.SENT).count()
+    return PatientEmail.objects.filter(status=EmailStatus.SENT).count()
 
 
 def steady(read, seconds: float = 1.0):
@@ -71,7 +71,7 @@ def report(fault: str, rig, n: int, **extra) -> dict:
 
 
 def assert_all_delivered(rig, ids: set[int]) -> None:
-    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
+    assert set(PatientEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
     assert {m.reminder_id for m in rig.smtp.snapshot()} == ids
 
 
@@ -111,7 +111,7 @@ def test_a_worker_killed_while_sending(delivery_rig, settings, target):  # noqa:
     if target == "worker":
         # The others drain the queue; the killed worker's row stays claimed, its message unacknowledged.
         wait_until(lambda: sent_count() == n - 1 and open_rows() == 1, 90, what="the surviving workers to drain the queue")
-        assert Reminder.objects.get(pk=killed["reminder"]).status == ReminderStatus.SENDING
+        assert PatientEmail.objects.get(pk=killed["reminder"]).status == EmailStatus.SENDING
         rig.workers.start(1)  # a replacement, as a supervisor would start
         assert lease_sweep(rig) == [killed["reminder"]]
     rig.settle(60)
@@ -144,7 +144,7 @@ def test_redis_restarted_mid_batch(delivery_rig, private_redis, settings):  # no
     # whose messages were lost wait in `sending`.
     rig.workers.wait_ready(rig.workers.live(), timeout=60)  # reconnected
     wait_until(steady(sent_count), 30, what="the sends under way at the kill to finish")
-    stuck = set(Reminder.objects.filter(status=ReminderStatus.SENDING).values_list("pk", flat=True))
+    stuck = set(PatientEmail.objects.filter(status=EmailStatus.SENDING).values_list("pk", flat=True))
     assert stuck
     reclaimed = lease_sweep(rig)
     assert set(reclaimed) == stuck
@@ -183,8 +183,8 @@ def test_smtp_unavailable_for_a_while(delivery_rig, outage):  # noqa: F811
         rig.sweep()
         time.sleep(0.5)
     rig.settle(30)
-    rows = list(Reminder.objects.all())
-    assert {r.status for r in rows} == {ReminderStatus.PENDING}
+    rows = list(PatientEmail.objects.all())
+    assert {r.status for r in rows} == {EmailStatus.PENDING}
     assert all(r.attempts >= 1 and r.claimed_at is None for r in rows)
     assert all(("ConnectionRefusedError" if outage == "down" else "451") in r.last_error for r in rows)
     # Backed off: not due again until 1 s (first failure) or 2 s (later ones) after the attempt began.
@@ -209,5 +209,5 @@ def test_smtp_unavailable_for_a_while(delivery_rig, outage):  # noqa: F811
                      refused_with_451=rig.smtp.refused)
     assert figures["duplicates_by_message_id"] == 0 and figures["duplicates_by_key"] == 0
     assert len(rig.smtp.snapshot()) == n
-    assert not Reminder.objects.exclude(last_error="").exists()
-    assert min(Reminder.objects.values_list("attempts", flat=True)) >= 2
+    assert not PatientEmail.objects.exclude(last_error="").exists()
+    assert min(PatientEmail.objects.values_list("attempts", flat=True)) >= 2

@@ -14,11 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import CancelledBy, InfusionSession, Patient, SessionEvent, SessionStatus
-from bookings.patient_links import CANCEL_REASON
+from bookings.models import (
+    CancelledBy,
+    EmailStatus,
+    InfusionSession,
+    Patient,
+    PatientEmail,
+    SessionEvent,
+    SessionStatus,
+)
 from bookings.services import SessionRequest
 from notifications import links
-from notifications.models import Reminder, ReminderStatus
+from notifications.link_pages import CANCEL_REASON
 from tests.factories import PatientFactory, shared_protocol
 from tests.helpers import client_for
 from tests.helpers import staff_user as staff
@@ -86,7 +93,7 @@ def snapshot(session: InfusionSession) -> dict:
         "session": InfusionSession.objects.filter(pk=session.pk).values().get(),
         "patient": Patient.objects.filter(pk=session.patient_id).values().get(),
         "events": list(SessionEvent.objects.filter(session__cycle=session.cycle_id).values_list("pk", flat=True)),
-        "reminders": list(Reminder.objects.filter(patient=session.patient_id).values_list("pk", "status")),
+        "reminders": list(PatientEmail.objects.filter(patient=session.patient_id).values_list("pk", "status")),
     }
 
 
@@ -171,7 +178,7 @@ class TestPost:
         assert (second.cancelled_by_party, second.cancel_reason, second.cancelled_by) == (
             CancelledBy.PATIENT, CANCEL_REASON, None
         )
-        assert not Reminder.objects.filter(session=second, status=ReminderStatus.PENDING, kind__startswith="reminder_")
+        assert not PatientEmail.objects.filter(session=second, status=EmailStatus.PENDING, kind__startswith="reminder_")
 
         again = Client().post(link)
         assert again.status_code == 200 and "Already cancelled" in text(again)
@@ -211,7 +218,7 @@ class TestPost:
         assert SessionEvent.objects.get(session=second, kind="reschedule_requested").data["note"] == "x" * 300
 
     def test_unsubscribe(self, second, patient):
-        pending = Reminder.objects.filter(patient=patient, status=ReminderStatus.PENDING)
+        pending = PatientEmail.objects.filter(patient=patient, status=EmailStatus.PENDING)
         assert pending.exists()
         link = url(second, links.UNSUBSCRIBE)
         response = Client().post(link)

@@ -16,11 +16,10 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
-from bookings import models as booking_models
 from bookings import services as bookings
+from bookings.models import EmailKind, EmailStatus, PatientEmail
 from bookings.services import SessionRequest
 from notifications import services
-from notifications.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import PatientFactory, shared_protocol
 from tests.notifications.delivery import bulk_due_reminders
 
@@ -30,7 +29,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
 # Mon/Wed/Fri from 8 March at 10:00: a valid depression induction, every reminder still ahead at T0.
 COURSE = [(3, 8), (3, 10), (3, 12), (3, 15), (3, 17), (3, 19)]
-H72, H24, H2 = ReminderKind.reminder(72), ReminderKind.reminder(24), ReminderKind.reminder(2)
+H72, H24, H2 = EmailKind.reminder(72), EmailKind.reminder(24), EmailKind.reminder(2)
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +50,8 @@ def book(patient, clinic, days=COURSE, hour=10, slug="depression-iv"):
     )
 
 
-def rows(**filters) -> list[Reminder]:
-    return list(Reminder.objects.filter(**filters).order_by("session__sequence", "kind", "session_version", "pk"))
+def rows(**filters) -> list[PatientEmail]:
+    return list(PatientEmail.objects.filter(**filters).order_by("session__sequence", "kind", "session_version", "pk"))
 
 
 def kinds_by_session(cycle) -> dict[int, list[tuple[str, int, str]]]:
@@ -86,51 +85,41 @@ def failing_mail(settings):
     RaisingBackend.error = smtplib.SMTPDataError(451, b"4.3.0 Try again later")
 
 
-def claim(row: Reminder, now: dt.datetime | None = None) -> list[int]:
+def claim(row: PatientEmail, now: dt.datetime | None = None) -> list[int]:
     """Claim what is due at the row's time; the row must be among it."""
-    ids = services.reminders_claim_due(now=now or row.send_after)
+    ids = services.emails_claim_due(now=now or row.send_after)
     assert row.pk in ids
     return ids
-
-
-def test_status_names_match_bookings():
-    # notifications may not import bookings, so it names the statuses itself; they must not drift.
-    assert set(services.UPCOMING_SESSION_STATUSES) == set(booking_models.UPCOMING_STATUSES)
-    assert set(services.CANCELLED_SESSION_STATUSES) == {
-        booking_models.SessionStatus.CANCELLED, booking_models.SessionStatus.LATE_CANCELLED
-    }
-    assert set(services.CANCELLED_SESSION_STATUSES) <= set(booking_models.SessionStatus.values)
-    assert services.COMPLETED_CYCLE_STATUS == booking_models.CycleStatus.COMPLETED
 
 
 class TestPlanning:
     def test_a_booking_writes_one_confirmation_and_two_reminders_per_session(self, clinic, chairs, nurse, patient):
         booked = book(patient, clinic)
         sessions = sorted(booked.sessions, key=lambda s: s.sequence)
-        (confirmation,) = rows(kind=ReminderKind.CONFIRMATION)
+        (confirmation,) = rows(kind=EmailKind.CONFIRMATION)
         assert confirmation.session_id == sessions[0].pk and confirmation.cycle_id == booked.cycle.pk
-        assert confirmation.due_at == confirmation.send_after == T0 and confirmation.status == ReminderStatus.PENDING
+        assert confirmation.due_at == confirmation.send_after == T0 and confirmation.status == EmailStatus.PENDING
         for s in sessions:
-            mine = rows(session=s, kind__startswith=ReminderKind.REMINDER_PREFIX)
+            mine = rows(session=s, kind__startswith=EmailKind.REMINDER_PREFIX)
             assert [(r.kind, r.session_version, r.status) for r in mine] == [
-                (H24, 1, ReminderStatus.PENDING), (H72, 1, ReminderStatus.PENDING)
+                (H24, 1, EmailStatus.PENDING), (H72, 1, EmailStatus.PENDING)
             ]
             for r in mine:
-                hours = ReminderKind.reminder_hours(r.kind)
+                hours = EmailKind.reminder_hours(r.kind)
                 assert r.due_at == r.send_after == at(hours, s)  # 10:00 less 72 or 24 h: never in quiet hours
                 assert r.session_starts_at == s.starts_at and r.patient_id == patient.pk and r.clinic_id == clinic.pk
-        assert Reminder.objects.count() == 1 + 2 * 6
+        assert PatientEmail.objects.count() == 1 + 2 * 6
 
     def test_a_clinic_with_a_two_hour_reminder(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [72, 24, 2]
         clinic.save()
         booked = book(patient, clinic)
         by_session = kinds_by_session(booked.cycle)
-        assert by_session[1] == [(ReminderKind.CONFIRMATION, 1, "pending"), (H24, 1, "pending"), (H2, 1, "pending"),
+        assert by_session[1] == [(EmailKind.CONFIRMATION, 1, "pending"), (H24, 1, "pending"), (H2, 1, "pending"),
                                  (H72, 1, "pending")]
         assert all(len(v) == 3 for k, v in by_session.items() if k > 1)
         s1 = min(booked.sessions, key=lambda s: s.sequence)
-        assert Reminder.objects.get(session=s1, kind=H2).due_at == at(2, s1)  # 08:00: the end of quiet hours is allowed
+        assert PatientEmail.objects.get(session=s1, kind=H2).due_at == at(2, s1)  # 08:00: the end of quiet hours is allowed
 
     def test_a_same_day_booking_skips_the_reminders_already_past(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [72, 24, 2]
@@ -139,13 +128,13 @@ class TestPlanning:
         (s,) = booked.sessions
         got = {r.kind: r for r in rows(session=s)}
         assert {k: r.status for k, r in got.items()} == {
-            ReminderKind.CONFIRMATION: ReminderStatus.PENDING, H72: ReminderStatus.SKIPPED,
-            H24: ReminderStatus.SKIPPED, H2: ReminderStatus.PENDING,
+            EmailKind.CONFIRMATION: EmailStatus.PENDING, H72: EmailStatus.SKIPPED,
+            H24: EmailStatus.SKIPPED, H2: EmailStatus.PENDING,
         }
         assert got[H72].status_reason == got[H24].status_reason == "due before it was booked"
         assert got[H2].due_at == dt.datetime(2027, 3, 1, 13, 0, tzinfo=NY)
         # Skipped rows are never claimed, however late the sweep.
-        assert set(services.reminders_claim_due(now=s.starts_at)) == {got[ReminderKind.CONFIRMATION].pk, got[H2].pk}
+        assert set(services.emails_claim_due(now=s.starts_at)) == {got[EmailKind.CONFIRMATION].pk, got[H2].pk}
 
     def test_quiet_hours_move_a_reminder_earlier(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [24, 2]
@@ -153,15 +142,15 @@ class TestPlanning:
         booked = book(patient, clinic, days=[(3, 9)], hour=9, slug="booster-iv")  # Tuesday 09:00
         (s,) = booked.sessions
         # 2 h before is 07:00, inside 21:00–08:00: it goes at 21:00 the evening before, never later than due.
-        assert Reminder.objects.get(session=s, kind=H2).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=NY)
-        assert Reminder.objects.get(session=s, kind=H24).due_at == dt.datetime(2027, 3, 8, 9, 0, tzinfo=NY)
+        assert PatientEmail.objects.get(session=s, kind=H2).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=NY)
+        assert PatientEmail.objects.get(session=s, kind=H24).due_at == dt.datetime(2027, 3, 8, 9, 0, tzinfo=NY)
 
     def test_quiet_hours_are_the_patients(self, clinic, chairs, nurse):
         tokyo = PatientFactory(clinic=clinic, timezone="Asia/Tokyo", email_consent=True, email_consent_at=T0)
         booked = book(tokyo, clinic, days=[(3, 9)], hour=9, slug="booster-iv")  # 09:00 New York = 23:00 Tokyo
         (s,) = booked.sessions
         # 24 h before is 23:00 in Tokyo: moved to 21:00 Tokyo (07:00 at the clinic, quiet there, not for her).
-        assert Reminder.objects.get(session=s, kind=H24).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=TOKYO)
+        assert PatientEmail.objects.get(session=s, kind=H24).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=TOKYO)
 
     def test_a_reschedule_cancels_the_old_rows_and_writes_a_notice_and_new_ones(self, clinic, chairs, nurse, patient):
         booked = book(patient, clinic)
@@ -170,17 +159,17 @@ class TestPlanning:
         assert moved.version == 2
         old = rows(session=s2, session_version=1)
         assert [(r.kind, r.status, r.status_reason) for r in old] == [
-            (H24, ReminderStatus.CANCELLED, "the session moved"), (H72, ReminderStatus.CANCELLED, "the session moved")
+            (H24, EmailStatus.CANCELLED, "the session moved"), (H72, EmailStatus.CANCELLED, "the session moved")
         ]
         new = {r.kind: r for r in rows(session=s2, session_version=2)}
-        assert set(new) == {ReminderKind.MOVED, H72, H24}
-        assert all(r.status == ReminderStatus.PENDING and r.session_starts_at == moved.starts_at for r in new.values())
-        assert new[ReminderKind.MOVED].due_at == T0
+        assert set(new) == {EmailKind.MOVED, H72, H24}
+        assert all(r.status == EmailStatus.PENDING and r.session_starts_at == moved.starts_at for r in new.values())
+        assert new[EmailKind.MOVED].due_at == T0
         assert new[H24].due_at == at(24, moved) and new[H72].due_at == at(72, moved)
         # Nobody else's rows changed; the confirmation is left as it was.
-        others = Reminder.objects.exclude(session=s2).exclude(kind=ReminderKind.CONFIRMATION)
-        assert set(others.values_list("status", flat=True)) == {ReminderStatus.PENDING}
-        assert Reminder.objects.get(kind=ReminderKind.CONFIRMATION).status == ReminderStatus.PENDING
+        others = PatientEmail.objects.exclude(session=s2).exclude(kind=EmailKind.CONFIRMATION)
+        assert set(others.values_list("status", flat=True)) == {EmailStatus.PENDING}
+        assert PatientEmail.objects.get(kind=EmailKind.CONFIRMATION).status == EmailStatus.PENDING
 
     def test_a_cancelled_session_gets_one_notice_and_no_reminders(self, clinic, chairs, nurse, patient):
         booked = book(patient, clinic)
@@ -188,31 +177,31 @@ class TestPlanning:
         bookings.session_cancel(session=s3, by_party="clinic", reason="chair broken")
         got = rows(session=s3)
         assert [(r.kind, r.status) for r in got] == [
-            (ReminderKind.CANCELLED, ReminderStatus.PENDING),
-            (H24, ReminderStatus.CANCELLED), (H72, ReminderStatus.CANCELLED),
+            (EmailKind.CANCELLED, EmailStatus.PENDING),
+            (H24, EmailStatus.CANCELLED), (H72, EmailStatus.CANCELLED),
         ]
-        assert Reminder.objects.exclude(session=s3).filter(status=ReminderStatus.CANCELLED).count() == 0
+        assert PatientEmail.objects.exclude(session=s3).filter(status=EmailStatus.CANCELLED).count() == 0
 
     def test_a_cancelled_course_gets_one_notice(self, clinic, chairs, nurse, patient):
         booked = book(patient, clinic)
-        Reminder.objects.filter(kind=ReminderKind.CONFIRMATION).update(status=ReminderStatus.SENT, sent_at=T0)
+        PatientEmail.objects.filter(kind=EmailKind.CONFIRMATION).update(status=EmailStatus.SENT, sent_at=T0)
         bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
-        notices = rows(cycle=booked.cycle, status=ReminderStatus.PENDING)
-        assert [(r.kind, r.session.sequence) for r in notices] == [(ReminderKind.CYCLE_CANCELLED, 1)]
-        assert not Reminder.objects.filter(kind=ReminderKind.CANCELLED).exists()  # not one per session
-        assert Reminder.objects.filter(status=ReminderStatus.CANCELLED).count() == 2 * 6
+        notices = rows(cycle=booked.cycle, status=EmailStatus.PENDING)
+        assert [(r.kind, r.session.sequence) for r in notices] == [(EmailKind.CYCLE_CANCELLED, 1)]
+        assert not PatientEmail.objects.filter(kind=EmailKind.CANCELLED).exists()  # not one per session
+        assert PatientEmail.objects.filter(status=EmailStatus.CANCELLED).count() == 2 * 6
 
     def test_a_course_cancelled_before_its_confirmation_went_out_is_never_mentioned(
         self, clinic, chairs, nurse, patient
     ):
         booked = book(patient, clinic)
         bookings.cycle_cancel(cycle=booked.cycle, reason="booked by mistake")
-        assert not Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
-        confirmation = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        assert not PatientEmail.objects.filter(status=EmailStatus.PENDING).exists()
+        confirmation = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         assert (confirmation.status, confirmation.status_reason) == (
-            ReminderStatus.CANCELLED, "the course was cancelled before it went out"
+            EmailStatus.CANCELLED, "the course was cancelled before it went out"
         )
-        assert not Reminder.objects.filter(kind=ReminderKind.CYCLE_CANCELLED).exists()
+        assert not PatientEmail.objects.filter(kind=EmailKind.CYCLE_CANCELLED).exists()
 
     @pytest.mark.parametrize("action", ["check_in", "no_show"])
     def test_check_in_or_no_show_cancels_the_remaining_reminders(self, clinic, chairs, nurse, patient, frozen, action):
@@ -226,10 +215,10 @@ class TestPlanning:
         else:
             frozen.move_to(dt.datetime(2027, 3, 8, 10, 20, tzinfo=NY))
             bookings.session_no_show(session=s1)
-        mine = rows(session=s1, kind__startswith=ReminderKind.REMINDER_PREFIX)
-        assert {(r.status, r.status_reason) for r in mine} == {(ReminderStatus.CANCELLED, "the session has begun")}
-        assert Reminder.objects.get(kind=ReminderKind.CONFIRMATION).status == ReminderStatus.PENDING
-        assert Reminder.objects.exclude(session=s1).filter(status=ReminderStatus.CANCELLED).count() == 0
+        mine = rows(session=s1, kind__startswith=EmailKind.REMINDER_PREFIX)
+        assert {(r.status, r.status_reason) for r in mine} == {(EmailStatus.CANCELLED, "the session has begun")}
+        assert PatientEmail.objects.get(kind=EmailKind.CONFIRMATION).status == EmailStatus.PENDING
+        assert PatientEmail.objects.exclude(session=s1).filter(status=EmailStatus.CANCELLED).count() == 0
 
     def test_completing_the_course_writes_the_booster_recall(self, clinic, chairs, nurse, patient, frozen):
         booked = book(patient, clinic, days=[(3, 8)], slug="booster-iv")
@@ -239,16 +228,16 @@ class TestPlanning:
         bookings.session_start(session=s)
         frozen.move_to(dt.datetime(2027, 3, 8, 12, 0, tzinfo=NY))
         bookings.session_complete(session=s)
-        (recall,) = rows(kind=ReminderKind.BOOSTER_RECALL)
+        (recall,) = rows(kind=EmailKind.BOOSTER_RECALL)
         # 28 days later at the same wall-clock time, across the change to summer time.
         assert recall.due_at == dt.datetime(2027, 4, 5, 12, 0, tzinfo=NY)
-        assert recall.session_id == s.pk and recall.status == ReminderStatus.PENDING
+        assert recall.session_id == s.pk and recall.status == EmailStatus.PENDING
 
     def test_unsubscribing_cancels_everything_pending(self, clinic, chairs, nurse, patient):
         book(patient, clinic)
         bookings.patient_unsubscribe(patient=patient)
         assert {(r.status, r.status_reason) for r in rows(patient=patient)} == {
-            (ReminderStatus.CANCELLED, "the patient unsubscribed")
+            (EmailStatus.CANCELLED, "the patient unsubscribed")
         }
 
 
@@ -264,7 +253,7 @@ class TestClaiming:
         def claimer(i):
             try:
                 start.wait()
-                claimed[i] = services.reminders_claim_due(limit=10_000)
+                claimed[i] = services.emails_claim_due(limit=10_000)
             except Exception as exc:  # reported below, in the test's thread
                 errors.append(exc)
             finally:
@@ -281,74 +270,74 @@ class TestClaiming:
         assert not set(a) & set(b)
         assert set(a) | set(b) == ids
         assert a and b, "both claimers got work (else they did not run at the same time)"
-        assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENDING}
+        assert set(PatientEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENDING}
 
     def test_stale_claims_are_claimed_again_after_the_lease(self, settings):
         settings.REMINDER_CLAIM_LEASE_SECONDS = 300
         first, later = bulk_due_reminders(2, patients=1)
-        Reminder.objects.filter(pk=later).update(send_after=T0 + dt.timedelta(seconds=200))
-        assert services.reminders_claim_due(now=T0) == [first]
-        assert services.reminders_claim_due(now=T0 + dt.timedelta(seconds=200)) == [later]
+        PatientEmail.objects.filter(pk=later).update(send_after=T0 + dt.timedelta(seconds=200))
+        assert services.emails_claim_due(now=T0) == [first]
+        assert services.emails_claim_due(now=T0 + dt.timedelta(seconds=200)) == [later]
         # Neither is stale yet: a claim younger than the lease is left to its task.
-        assert services.reminders_claim_due(now=T0 + dt.timedelta(seconds=299)) == []
+        assert services.emails_claim_due(now=T0 + dt.timedelta(seconds=299)) == []
         # The first claim's task never reported: claimed again; the second is still within its lease.
-        assert services.reminders_claim_due(now=T0 + dt.timedelta(seconds=301)) == [first]
-        row = Reminder.objects.get(pk=first)
-        assert row.status == ReminderStatus.SENDING and row.claimed_at == T0 + dt.timedelta(seconds=301)
-        assert services.reminders_claim_due(now=T0 + dt.timedelta(seconds=501)) == [later]
+        assert services.emails_claim_due(now=T0 + dt.timedelta(seconds=301)) == [first]
+        row = PatientEmail.objects.get(pk=first)
+        assert row.status == EmailStatus.SENDING and row.claimed_at == T0 + dt.timedelta(seconds=301)
+        assert services.emails_claim_due(now=T0 + dt.timedelta(seconds=501)) == [later]
 
 
 class TestSending:
     def test_sent_once_with_our_message_id(self, clinic, chairs, nurse, patient, mailoutbox, settings):
         booked = book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
-        assert services.reminders_claim_due(now=T0) == [row.pk]
-        assert services.reminder_send(reminder_id=row.pk).status == "sent"
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
+        assert services.emails_claim_due(now=T0) == [row.pk]
+        assert services.email_send(email_id=row.pk).status == "sent"
         row.refresh_from_db()
         expected = f"<reminder.{row.pk}.0@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
         assert (row.status, row.message_id, row.attempts, row.sent_at, row.last_error) == (
-            ReminderStatus.SENT, expected, 1, T0, ""
+            EmailStatus.SENT, expected, 1, T0, ""
         )
         (message,) = mailoutbox
         assert message.to == [patient.email] and message.extra_headers["Message-ID"] == expected
         assert message.message()["Message-ID"] == expected
         # A second task for the same row (a redelivered message) sends nothing.
-        assert services.reminder_send(reminder_id=row.pk).status == "not_claimed"
+        assert services.email_send(email_id=row.pk).status == "not_claimed"
         assert len(mailoutbox) == 1 and booked
 
     def test_a_confirmation_claimed_before_the_course_was_cancelled_is_not_sent(
         self, clinic, chairs, nurse, patient, mailoutbox
     ):
         booked = book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
-        assert services.reminders_claim_due(now=T0) == [row.pk]
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
+        assert services.emails_claim_due(now=T0) == [row.pk]
         bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
-        assert services.reminder_send(reminder_id=row.pk).status == ReminderStatus.CANCELLED
+        assert services.email_send(email_id=row.pk).status == EmailStatus.CANCELLED
         row.refresh_from_db()
-        assert (row.status, row.status_reason) == (ReminderStatus.CANCELLED, "nothing left to confirm in the course")
+        assert (row.status, row.status_reason) == (EmailStatus.CANCELLED, "nothing left to confirm in the course")
         assert not mailoutbox
 
     def test_an_unclaimed_row_is_not_sent(self, clinic, chairs, nurse, patient, mailoutbox):
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
-        assert services.reminder_send(reminder_id=row.pk).status == "not_claimed"
-        assert Reminder.objects.get(pk=row.pk).status == ReminderStatus.PENDING and not mailoutbox
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
+        assert services.email_send(email_id=row.pk).status == "not_claimed"
+        assert PatientEmail.objects.get(pk=row.pk).status == EmailStatus.PENDING and not mailoutbox
 
     def test_no_consent_means_skipped(self, clinic, chairs, nurse, mailoutbox):
         silent = PatientFactory(clinic=clinic, email_consent=False)
         book(silent, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
-        outcome = services.reminder_send(reminder_id=row.pk)
+        outcome = services.email_send(email_id=row.pk)
         row.refresh_from_db()
-        assert (outcome.status, row.status, row.status_reason) == ("skipped", ReminderStatus.SKIPPED, "no email consent")
+        assert (outcome.status, row.status, row.status_reason) == ("skipped", EmailStatus.SKIPPED, "no email consent")
         assert not mailoutbox
 
     @pytest.mark.parametrize("change", ["moved", "cancelled"])
     def test_a_session_changed_after_the_claim_is_never_sent(self, clinic, chairs, nurse, patient, mailoutbox, change):
         booked = book(patient, clinic)
         s2 = next(s for s in booked.sessions if s.sequence == 2)
-        row = Reminder.objects.get(session=s2, kind=H72)
+        row = PatientEmail.objects.get(session=s2, kind=H72)
         claim(row)  # claimed by a sweep: the booking service leaves a row being sent to its task
         if change == "moved":
             bookings.session_reschedule(session=s2, starts_at=dt.datetime(2027, 3, 10, 14, 0))
@@ -356,10 +345,10 @@ class TestSending:
         else:
             bookings.session_cancel(session=s2, by_party="clinic", reason="chair broken")
             reason = "the session is cancelled"
-        assert Reminder.objects.get(pk=row.pk).status == ReminderStatus.SENDING
-        outcome = services.reminder_send(reminder_id=row.pk)
+        assert PatientEmail.objects.get(pk=row.pk).status == EmailStatus.SENDING
+        outcome = services.email_send(email_id=row.pk)
         row.refresh_from_db()
-        assert (outcome.status, row.status, row.status_reason) == ("cancelled", ReminderStatus.CANCELLED, reason)
+        assert (outcome.status, row.status, row.status_reason) == ("cancelled", EmailStatus.CANCELLED, reason)
         assert not [m for m in mailoutbox if m.extra_headers.get("Message-ID", "").startswith(f"<reminder.{row.pk}.")]
 
     def test_a_reminder_is_read_locked_and_recorded_in_few_queries(
@@ -367,11 +356,11 @@ class TestSending:
     ):
         booked = book(patient, clinic)
         s1 = min(booked.sessions, key=lambda s: s.sequence)
-        row = Reminder.objects.get(session=s1, kind=H72)
+        row = PatientEmail.objects.get(session=s1, kind=H72)
         claim(row)
         # BEGIN, the row with its session, course, patient and clinic (one query), the update, COMMIT.
         with django_assert_max_num_queries(6):
-            assert services.reminder_send(reminder_id=row.pk).status == "sent"
+            assert services.email_send(email_id=row.pk).status == "sent"
         assert len(mailoutbox) == 1
 
     def test_an_email_that_cannot_be_built_is_retried_not_stuck(self, clinic, chairs, nurse, patient, mailoutbox,
@@ -383,12 +372,12 @@ class TestSending:
 
         monkeypatch.setattr(emails, "build_message", broken)
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
-        outcome = services.reminder_send(reminder_id=row.pk)
+        outcome = services.email_send(email_id=row.pk)
         row.refresh_from_db()
         # Recorded like a failed send: back to pending with a back-off, the error on the row for staff.
-        assert (outcome.status, row.status, row.attempts) == ("retry", ReminderStatus.PENDING, 1)
+        assert (outcome.status, row.status, row.attempts) == ("retry", EmailStatus.PENDING, 1)
         assert row.last_error == "ValueError: template not found" and row.claimed_at is None
         assert not mailoutbox
 
@@ -406,38 +395,38 @@ class TestSending:
         settings.REMINDER_RETRY_BASE_SECONDS = 60
         failing_mail(error)
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
-        outcome = services.reminder_send(reminder_id=row.pk)
+        outcome = services.email_send(email_id=row.pk)
         row.refresh_from_db()
         assert outcome.status == "retry"
-        assert (row.status, row.attempts, row.claimed_at) == (ReminderStatus.PENDING, 1, None)
+        assert (row.status, row.attempts, row.claimed_at) == (EmailStatus.PENDING, 1, None)
         assert row.send_after == T0 + dt.timedelta(seconds=60)
         assert row.last_error.startswith(type(error).__name__)
         # Not due again until the back-off has passed.
-        assert row.pk not in services.reminders_claim_due(now=T0 + dt.timedelta(seconds=59))
+        assert row.pk not in services.emails_claim_due(now=T0 + dt.timedelta(seconds=59))
 
     def test_failed_after_the_last_attempt(self, clinic, chairs, nurse, patient, failing_mail, settings, frozen):
         settings.REMINDER_MAX_ATTEMPTS = 4
         settings.REMINDER_RETRY_BASE_SECONDS = 60
         settings.REMINDER_RETRY_MAX_SECONDS = 150
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         waits = []
         for attempt in range(1, 5):
             claim(row)
             frozen.move_to(row.send_after)
-            outcome = services.reminder_send(reminder_id=row.pk)
+            outcome = services.email_send(email_id=row.pk)
             sent_at = row.send_after
             row.refresh_from_db()
             assert row.attempts == attempt
             if attempt < 4:
-                assert (outcome.status, row.status) == ("retry", ReminderStatus.PENDING)
+                assert (outcome.status, row.status) == ("retry", EmailStatus.PENDING)
                 waits.append((row.send_after - sent_at).total_seconds())
         assert waits == [60, 120, 150]  # doubling, capped
-        assert (outcome.status, row.status) == ("failed", ReminderStatus.FAILED)
+        assert (outcome.status, row.status) == ("failed", EmailStatus.FAILED)
         assert "451" in row.last_error
-        assert row.pk not in services.reminders_claim_due(now=T0 + dt.timedelta(days=30))
+        assert row.pk not in services.emails_claim_due(now=T0 + dt.timedelta(days=30))
 
     @pytest.mark.parametrize(
         "error",
@@ -451,11 +440,11 @@ class TestSending:
     def test_a_permanent_refusal_fails_at_once(self, clinic, chairs, nurse, patient, failing_mail, error):
         failing_mail(error)
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
-        outcome = services.reminder_send(reminder_id=row.pk)
+        outcome = services.email_send(email_id=row.pk)
         row.refresh_from_db()
-        assert (outcome.status, row.status, row.attempts) == ("failed", ReminderStatus.FAILED, 1)
+        assert (outcome.status, row.status, row.attempts) == ("failed", EmailStatus.FAILED, 1)
         assert row.last_error.startswith(type(error).__name__)
 
     def test_resend_puts_a_failed_row_back_with_a_new_message_id(
@@ -463,22 +452,22 @@ class TestSending:
     ):
         failing_mail(smtplib.SMTPRecipientsRefused({"pat@example.org": (550, b"5.1.1 No such user")}))
         book(patient, clinic)
-        row = Reminder.objects.get(kind=ReminderKind.CONFIRMATION)
+        row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
-        services.reminder_send(reminder_id=row.pk)
-        pending = Reminder.objects.get(kind=H72, session__sequence=1)
-        with pytest.raises(services.ReminderNotResendable) as refused:
-            services.reminder_resend(reminder=pending)
-        assert refused.value.status == ReminderStatus.PENDING
+        services.email_send(email_id=row.pk)
+        pending = PatientEmail.objects.get(kind=H72, session__sequence=1)
+        with pytest.raises(services.EmailNotResendable) as refused:
+            services.email_resend(email=pending)
+        assert (refused.value.code, refused.value.details["status"]) == ("reminder_not_resendable", EmailStatus.PENDING)
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         frozen.move_to(T0 + dt.timedelta(hours=1))
-        again = services.reminder_resend(reminder=row)
+        again = services.email_resend(email=row)
         assert (again.status, again.attempts, again.resends, again.send_after) == (
-            ReminderStatus.PENDING, 0, 1, T0 + dt.timedelta(hours=1)
+            EmailStatus.PENDING, 0, 1, T0 + dt.timedelta(hours=1)
         )
         claim(again)
-        assert services.reminder_send(reminder_id=row.pk).status == "sent"
+        assert services.email_send(email_id=row.pk).status == "sent"
         row.refresh_from_db()
         assert row.message_id == f"<reminder.{row.pk}.1@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
         assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [row.message_id]

@@ -20,8 +20,7 @@ import pytest
 import time_machine
 
 from bookings import services
-from bookings.models import CancelledBy
-from notifications.models import Reminder, ReminderKind
+from bookings.models import CancelledBy, EmailKind, PatientEmail
 from scheduler.models import Protocol, Route
 from tests.notifications.conftest import (
     DATE_OF_BIRTH,
@@ -68,14 +67,14 @@ COURSES = {
     "esketamine-nasal": [(4, 13), (4, 16), (4, 20), (4, 23), (4, 27), (4, 30), (5, 4), (5, 7)],
 }
 KINDS = [
-    ReminderKind.CONFIRMATION,
-    ReminderKind.reminder(72),
-    ReminderKind.reminder(24),
-    ReminderKind.reminder(2),
-    ReminderKind.MOVED,
-    ReminderKind.CANCELLED,
-    ReminderKind.CYCLE_CANCELLED,
-    ReminderKind.BOOSTER_RECALL,
+    EmailKind.CONFIRMATION,
+    EmailKind.reminder(72),
+    EmailKind.reminder(24),
+    EmailKind.reminder(2),
+    EmailKind.MOVED,
+    EmailKind.CANCELLED,
+    EmailKind.CYCLE_CANCELLED,
+    EmailKind.BOOSTER_RECALL,
 ]
 
 
@@ -94,22 +93,22 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
 
     first = book(patient, clinic, slug, course(slug))
     sessions = sorted(first.sessions, key=lambda s: s.sequence)
-    messages[ReminderKind.CONFIRMATION] = render(row_for(sessions[0], ReminderKind.CONFIRMATION))
+    messages[EmailKind.CONFIRMATION] = render(row_for(sessions[0], EmailKind.CONFIRMATION))
     for hours in (72, 24, 2):
-        row = row_for(sessions[0], ReminderKind.reminder(hours))
+        row = row_for(sessions[0], EmailKind.reminder(hours))
         messages[row.kind] = render(row, now=row.due_at)
 
     last = sessions[-1]
     (moved,) = services.session_reschedule(session=last, starts_at=course(slug)[-1] + dt.timedelta(hours=2))
-    messages[ReminderKind.MOVED] = render(row_for(moved, ReminderKind.MOVED))
+    messages[EmailKind.MOVED] = render(row_for(moved, EmailKind.MOVED))
     services.session_cancel(session=moved, by_party=CancelledBy.PATIENT, reason="Cannot make it")
-    messages[ReminderKind.CANCELLED] = render(row_for(moved, ReminderKind.CANCELLED))
+    messages[EmailKind.CANCELLED] = render(row_for(moved, EmailKind.CANCELLED))
 
     second = book(patient, clinic, slug, course(slug, weeks_later=5))
     confirmation_sent(second.cycle)
     services.cycle_cancel(cycle=second.cycle, reason="Going abroad", by_party=CancelledBy.PATIENT)
-    (row,) = Reminder.objects.filter(cycle=second.cycle, kind=ReminderKind.CYCLE_CANCELLED)
-    messages[ReminderKind.CYCLE_CANCELLED] = render(row)
+    (row,) = PatientEmail.objects.filter(cycle=second.cycle, kind=EmailKind.CYCLE_CANCELLED)
+    messages[EmailKind.CYCLE_CANCELLED] = render(row)
 
     third = book(patient, clinic, slug, course(slug, weeks_later=10))
     for session in sorted(third.sessions, key=lambda s: s.sequence):
@@ -117,8 +116,8 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
         services.session_check_in(session=session)
         services.session_start(session=session)
         services.session_complete(session=session)
-    row = row_for(session, ReminderKind.BOOSTER_RECALL)
-    messages[ReminderKind.BOOSTER_RECALL] = render(row, now=row.due_at)
+    row = row_for(session, EmailKind.BOOSTER_RECALL)
+    messages[EmailKind.BOOSTER_RECALL] = render(row, now=row.due_at)
     assert list(messages) == KINDS or set(messages) == set(KINDS)
     return messages
 

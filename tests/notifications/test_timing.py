@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifications import timing
+from bookings.outbox import timing
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

@@ -1,25 +1,15 @@
-"""What the reminders API answers: one outbox row, by ids only (never the patient's name or address)."""
+"""One outbox row as the API shows it (/api/v1/reminders/, a session's emails): ids only, never the patient's name or address."""
 
 from __future__ import annotations
-
-import re
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from notifications.models import Reminder, ReminderStatus
-
-# A mail server's refusal quotes the recipient ("{'jane@example.org': (550, …)}"): staff see the error,
-# not the address.
-_ADDRESS = re.compile(r"[^\s'\"<>(),;:]+@[^\s'\"<>(),;:]+")
-REDACTED_ADDRESS = "[address]"
+from bookings.models import EmailStatus, PatientEmail
+from common.redaction import redact_addresses
 
 
-def redact_addresses(text: str) -> str:
-    return _ADDRESS.sub(REDACTED_ADDRESS, text or "")
-
-
-@extend_schema_field({"type": "string", "enum": list(ReminderStatus.values)})
+@extend_schema_field({"type": "string", "enum": list(EmailStatus.values)})
 class ReminderStatusField(serializers.CharField):
     """Its own enum in the schema (ReminderStatusEnum): a "StatusEnum" would collide with sessions' and courses'."""
 
@@ -36,7 +26,7 @@ class ReminderSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Reminder
+        model = PatientEmail
         fields = (
             "id", "session", "cycle", "patient", "clinic", "kind", "session_version", "due_at", "send_after",
             "status", "status_reason", "attempts", "last_error", "sent_at", "message_id", "resends", "created_at",
@@ -51,5 +41,5 @@ class ReminderSerializer(serializers.ModelSerializer):
             "message_id": {"help_text": "The Message-ID it was sent with (or the provider's id)."},
         }
 
-    def get_last_error(self, obj: Reminder) -> str:
+    def get_last_error(self, obj: PatientEmail) -> str:
         return redact_addresses(obj.last_error)

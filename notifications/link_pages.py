@@ -32,8 +32,10 @@ from django.views.decorators.http import require_http_methods
 
 from bookings import services
 from bookings.models import (
+    CANCELLED_STATUSES,
     UPCOMING_STATUSES,
     CancelledBy,
+    EventKind,
     InfusionSession,
     SessionEvent,
     SessionStatus,
@@ -52,9 +54,6 @@ OPEN = "open"  # the button acts
 DONE = "done"  # this action was done already: a 200 saying so
 GONE = "gone"  # superseded or over: a 410
 
-_CANCELLED = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
-
-
 @dataclass(frozen=True)
 class Verdict:
     state: str
@@ -62,7 +61,7 @@ class Verdict:
 
 
 def _moved_since(session: InfusionSession, version: int) -> bool:
-    return SessionEvent.objects.filter(session_id=session.pk, kind="moved", version__gt=version).exists()
+    return SessionEvent.objects.filter(session_id=session.pk, kind=EventKind.MOVED, version__gt=version).exists()
 
 
 def link_assess(claim: links.LinkClaim, session: InfusionSession, *, now: datetime) -> Verdict:
@@ -73,7 +72,7 @@ def link_assess(claim: links.LinkClaim, session: InfusionSession, *, now: dateti
     if _moved_since(session, claim.version):
         return Verdict(GONE, "moved")
     status = session.status
-    if status in _CANCELLED:
+    if status in CANCELLED_STATUSES:
         if action == links.CANCEL and session.cancelled_by_party == CancelledBy.PATIENT:
             return Verdict(DONE, "cancelled")
         return Verdict(GONE, "cancelled")
