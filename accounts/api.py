@@ -10,8 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import error_codes as codes
-from accounts.lockout import lockout_response
-from accounts.services import SignInLockedOut, token_obtain
+from accounts.services import token_obtain
 from common.api import ErrorSerializer
 
 
@@ -83,9 +82,5 @@ class TokenObtainView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            token = token_obtain(request=request, **data.validated_data)
-        except SignInLockedOut:
-            # The answer axes gives every login path, with Retry-After.
-            return lockout_response(request)
+        token = token_obtain(request=request, **data.validated_data)
         return Response(TokenSerializer({"token": token.key}).data)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import update_last_login
 from rest_framework.authtoken.models import Token
 
 from accounts import error_codes as codes
+from accounts.lockout import retry_after_seconds
 from common.errors import ApplicationError
 
 
@@ -29,7 +30,11 @@ def token_obtain(*, request, username: str, password: str) -> Token:
     """
     user = authenticate(request=request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise SignInLockedOut(codes.LOCKED_OUT, codes.LOCKED_OUT_MESSAGE, status=429)
+        seconds = retry_after_seconds(request)
+        # The answer axes gives every login path (accounts.lockout), with Retry-After.
+        raise SignInLockedOut(
+            codes.LOCKED_OUT, codes.LOCKED_OUT_MESSAGE, status=429, headers={"Retry-After": str(seconds)} if seconds else None
+        )
     if user is None:
         raise SignInRefused(codes.INVALID_CREDENTIALS, codes.INVALID_CREDENTIALS_MESSAGE, status=400)
     address = getattr(request, "axes_ip_address", None)

@@ -18,43 +18,30 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common import error_codes as codes
+from common.access import (
+    ADMIN,
+    ALL_ROLES,
+    BOOKING_ROLES,
+    CLINICIAN,
+    FRONT_DESK,
+    INFUSION_ROLES,
+    scope_to_user_clinics,
+    user_clinic_ids,
+    user_roles,
+)
 from common.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-# --- Roles -------------------------------------------------------------------------------------
+# --- Roles and clinics (common.access) -------------------------------------------------------------
 
-ADMIN = "admin"
-FRONT_DESK = "front_desk"
-CLINICIAN = "clinician"
-ALL_ROLES = frozenset({ADMIN, FRONT_DESK, CLINICIAN})
-#: Who may change patients, courses and sessions (book, move, cancel, check in…).
-BOOKING_ROLES = frozenset({ADMIN, FRONT_DESK})
-
-
-def user_roles(user) -> frozenset[str]:
-    """The staff roles (group names) of a user, read once per request. A superuser holds every role."""
-    if not user or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_clinic_roles", None)
-    if cached is None:
-        if user.is_superuser:
-            cached = ALL_ROLES
-        else:
-            cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-        user._clinic_roles = cached
-    return cached
-
-
-def user_clinic_ids(user) -> frozenset[int]:
-    """The clinics a staff user belongs to, read once per request."""
-    if not user or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_clinic_ids", None)
-    if cached is None:
-        cached = frozenset(user.clinics.values_list("pk", flat=True))
-        user._clinic_ids = cached
-    return cached
+# Re-exported: views and tests name the roles from here.
+__all__ = [
+    "ADMIN", "ALL_ROLES", "BOOKING_ROLES", "CLINICIAN", "FRONT_DESK", "INFUSION_ROLES", "ClinicScopedQuerysetMixin",
+    "ErrorSerializer", "Pagination", "RolePermission", "error_response", "exception_handler", "roles_for",
+    "user_clinic_ids", "user_roles",
+]
 
 
 class RolePermission(BasePermission):
@@ -97,10 +84,7 @@ class ClinicScopedQuerysetMixin:
     clinic_field = "clinic"
 
     def scope(self, queryset):
-        user = self.request.user
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.clinic_field}__in": user_clinic_ids(user)})
+        return scope_to_user_clinics(queryset, self.request.user, field=self.clinic_field)
 
 
 # --- Pagination --------------------------------------------------------------------------------
@@ -154,11 +138,9 @@ def _first_message(detail) -> str:
 def exception_handler(exc, context):
     """DRF's hook: one error shape for domain errors, DRF's errors and the ORM's refusals."""
     if isinstance(exc, ApplicationError):
-        return error_response(exc.code, exc.message, exc.status, exc.details)
+        return error_response(exc.code, exc.message, exc.status, exc.details, headers=exc.headers or None)
     if isinstance(exc, ProtectedError | RestrictedError):
-        return error_response(
-            "in_use", "This record is still referred to by other records and cannot be deleted.", status.HTTP_409_CONFLICT
-        )
+        return error_response(codes.IN_USE, codes.IN_USE_MESSAGE, status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

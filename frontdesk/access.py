@@ -1,4 +1,4 @@
-"""Who may see and do what on the staff pages: the API's roles and clinic scoping (common.api), for views.
+"""Who may see and do what on the staff pages: the API's roles and clinic scoping (common.access), for views.
 
 A page names the roles it is open to; a signed-in user holding none gets a 403 page. Every object is
 looked up among the user's clinics only, so another clinic's object is a 404, exactly as in the API.
@@ -10,26 +10,16 @@ import functools
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.shortcuts import render
 
-from common.api import ADMIN, ALL_ROLES, BOOKING_ROLES, CLINICIAN, user_clinic_ids, user_roles
-
-#: Who runs the infusion itself (start, complete), as in the API.
-INFUSION_ROLES = frozenset({ADMIN, CLINICIAN})
+from common.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, user_roles
+from common.access import scope_to_user_clinics as scoped
 
 __all__ = ["ALL_ROLES", "BOOKING_ROLES", "INFUSION_ROLES", "can", "forbidden", "scoped", "staff_page"]
 
 
 def can(user, roles: Iterable[str]) -> bool:
     return bool(user_roles(user) & frozenset(roles))
-
-
-def scoped(queryset: QuerySet, user, field: str = "clinic") -> QuerySet:
-    """The rows of `queryset` that belong to the user's clinics (a superuser's: every clinic)."""
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{field}__in": user_clinic_ids(user)})
 
 
 def forbidden(request, roles: Iterable[str]):

@@ -1,0 +1,60 @@
+"""API views of clinics: their time zone, contact details, scheduling rules and opening hours."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from common.access import user_clinic_ids_forget
+from common.errors import integrity_as_conflict
+from scheduler.api import serializers as s
+from scheduler.api.filters import ClinicFilter
+from scheduler.api.views.base import ConfigViewSet
+from scheduler.api.views.schema import config_schema
+from scheduler.models import Clinic
+
+_HOURS = [{"weekday": d, "opens": "08:00:00", "closes": "18:00:00"} for d in range(5)]
+_CLINIC = {
+    "name": "Riverside Infusion Center",
+    "slug": "riverside",
+    "timezone": "America/New_York",
+    "address": "12 River Road, Springfield",
+    "phone": "+1 555 0100",
+    "email": "desk@riverside.example.org",
+    "is_active": True,
+    "nurse_max_concurrent": 3,
+    "start_stagger_minutes": 15,
+    "late_cancel_hours": 24,
+    "no_show_minutes": 15,
+    "opening_hours": _HOURS,
+}
+
+
+@config_schema(
+    serializer=s.ClinicSerializer,
+    noun="clinic",
+    plural="clinics",
+    tag="clinics",
+    about="A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.",
+    request_example=_CLINIC,
+    response_example={"id": 1, **_CLINIC},
+    field="timezone",
+    field_error="'Mars/Olympus' is not an IANA time zone name (e.g. America/New_York).",
+    filter_error=None,
+    extra={
+        "create": " The creator becomes a member of the new clinic.",
+        "update": " `opening_hours`, when given, replaces the whole weekly set at once.",
+        "destroy": " Deleting a clinic deletes its chairs, staff, hours, closures and own protocols.",
+    },
+)
+class ClinicViewSet(ConfigViewSet):
+    queryset = Clinic.objects.prefetch_related("opening_hours")
+    serializer_class = s.ClinicSerializer
+    filterset_class = ClinicFilter
+    clinic_field = "pk"
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        with integrity_as_conflict(), transaction.atomic():
+            clinic = serializer.save()
+            clinic.staff.add(user)  # else the new clinic would vanish from its creator's view
+        user_clinic_ids_forget(user)  # read once per request: the new clinic is one of them now
