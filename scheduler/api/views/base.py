@@ -6,7 +6,8 @@ from django.db import transaction
 from rest_framework import viewsets
 from rest_framework.parsers import JSONParser
 
-from common.api import ADMIN, ALL_ROLES, ClinicScopedQuerysetMixin, RolePermission
+from common.access import ADMIN, ALL_ROLES
+from common.api import ClinicScopedQuerysetMixin, RolePermission
 from common.errors import integrity_as_conflict
 
 READ_ACTIONS = ("list", "retrieve")
