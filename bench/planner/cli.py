@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         info = info or machine()
         results.append({"size": size, **checked, "build": marker, "measured": measured})
         dbs.connection.close()
+    assert info is not None  # --sizes names at least one size
     report(results, info)
     if args.json:
         with open(args.json, "w") as f:

@@ -180,7 +180,7 @@ def insert(plans: list[ClinicPlan], today: date) -> dict:
                 for d in sorted(days)
             )
             courses = list({id(r.course): r.course for r in plan.rows}.values())
-            patient_index = sorted({c.patient for c in courses})
+            patient_index = sorted({c.patient for c in courses if c.patient is not None})  # every stored course has one
             patients = Patient.objects.bulk_create(
                 (
                     Patient(
@@ -192,7 +192,7 @@ def insert(plans: list[ClinicPlan], today: date) -> dict:
                 ),
                 batch_size=2000,
             )
-            patient_ids = {p: row.pk for p, row in zip(patient_index, patients, strict=True)}
+            patient_ids: dict[int | None, int] = {p: row.pk for p, row in zip(patient_index, patients, strict=True)}
             cycles = TreatmentCycle.objects.bulk_create(
                 (_cycle(c, clinic, protocols[c.shape.slug], patient_ids[c.patient], today) for c in courses),
                 batch_size=2000,
@@ -233,7 +233,7 @@ def _session(r: Row, clinic_id, cycle_ids, patient_ids, chair_ids, nurse_ids, no
 
     start = _instant(r.day, r.start)
     end = start + timedelta(minutes=r.length)
-    extra = {}
+    extra: dict[str, object] = {}
     if r.status == "completed":
         extra = {"completed_at": end, "checked_in_at": start - timedelta(minutes=10), "chair_started_at": start}
     elif r.status in ("cancelled", "late_cancelled"):

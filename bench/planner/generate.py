@@ -106,6 +106,7 @@ def generate(plan: ClinicPlan, rng: random.Random, first: date, last: date, toda
         due: list[tuple[int, Course]] = []
         still_open = []
         for course in open_courses:
+            assert course.last_day is not None  # a course is open once its first session is held
             if course.shape.consecutive:
                 expected = next_weekday(course.last_day)
                 if day > expected:

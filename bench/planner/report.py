@@ -80,7 +80,7 @@ def report(results: list[dict], info: dict) -> None:
          "availability <= 10")
     head = ("stored", "future", "chair_use", "proposal_p50", "proposal_p95", "proposal_max", "proposal_queries",
             "avail_p50", "avail_p95", "avail_max", "avail_queries", "series/none", "load")
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
         out = p.get("outcomes", {}) if p else {}

@@ -85,7 +85,7 @@ class ClinicFilter(filters.FilterSet):
 
     class Meta:
         model = Clinic
-        fields = []
+        fields: list[str] = []
 
 
 class ChairFilter(filters.FilterSet):
@@ -94,7 +94,7 @@ class ChairFilter(filters.FilterSet):
 
     class Meta:
         model = Chair
-        fields = []
+        fields: list[str] = []
 
 
 class StaffFilter(filters.FilterSet):
@@ -104,7 +104,7 @@ class StaffFilter(filters.FilterSet):
 
     class Meta:
         model = StaffMember
-        fields = []
+        fields: list[str] = []
 
 
 class ProtocolFilter(filters.FilterSet):
@@ -115,7 +115,7 @@ class ProtocolFilter(filters.FilterSet):
 
     class Meta:
         model = Protocol
-        fields = []
+        fields: list[str] = []
 
     def filter_clinic(self, queryset, name, value):
         return queryset.filter(Q(clinic=value) | Q(clinic__isnull=True))
@@ -132,7 +132,7 @@ class ClosureFilter(filters.FilterSet):
 
     class Meta:
         model = Closure
-        fields = []
+        fields: list[str] = []
 
 
 class TimeOffFilter(filters.FilterSet):
@@ -147,7 +147,7 @@ class TimeOffFilter(filters.FilterSet):
 
     class Meta:
         model = TimeOff
-        fields = []
+        fields: list[str] = []
 
 
 # --- OpenAPI ------------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ class ClinicViewSet(ConfigViewSet):
             clinic = serializer.save()
             clinic.staff.add(user)  # else the new clinic would vanish from its creator's view
         with suppress(AttributeError):
-            del user._clinic_ids  # common.api caches the user's clinics on the user object
+            delattr(user, "_clinic_ids")  # common.api caches the user's clinics on the user object
 
 
 @config_schema(
