@@ -77,7 +77,7 @@ class IdFilter(filters.NumberFilter):
     Not common.fields.IdFilter: without its schema override drf-spectacular keeps these filters' help texts.
     """
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field will do; the stub says NumberFilter's own
 
 
 class ClinicFilter(filters.FilterSet):
