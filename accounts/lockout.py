@@ -25,6 +25,7 @@ def lockout_body() -> dict:
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     """429 in our error shape for API paths, a plain page elsewhere (the admin, the staff pages)."""
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = JsonResponse(lockout_body(), status=429)
     else:

@@ -41,6 +41,6 @@ def token_obtain(*, request, username: str, password: str) -> Token:
     if settings.AXES_RESET_ON_SUCCESS and address:
         # This pair only: a lockout of the same name from another address stays.
         axes_reset(ip=address, username=user.get_username())
-    update_last_login(None, user)
+    update_last_login(type(user), user)  # a signal receiver called directly; it ignores its sender
     token, _ = Token.objects.get_or_create(user=user)
     return token

@@ -14,7 +14,17 @@ without actions (generic APIViews) record on GET and HEAD.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from audit.records import record_access
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+
+    # The mixin comes before a DRF generic view in every MRO: to mypy, that view is its base.
+    _ViewBase = GenericAPIView
+else:
+    _ViewBase = object
 
 
 def _attr(obj, path: str):
@@ -23,7 +33,7 @@ def _attr(obj, path: str):
     return obj
 
 
-class AuditReadMixin:
+class AuditReadMixin(_ViewBase):
     #: Actions whose objects count as read. "retrieve" by default; add "list" to log every listed row.
     audit_read_actions: frozenset[str] = frozenset({"retrieve"})
     #: Where the patient id is on the object ("pk" when the object is the patient).

@@ -19,7 +19,7 @@ import decimal
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
@@ -65,7 +65,8 @@ def jsonable(value):
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of `fields` (model field names; a relation is read as its id, no query)."""
     opts = instance._meta
-    return {name: jsonable(getattr(instance, opts.get_field(name).attname)) for name in fields}
+    # `fields` name concrete fields (a relation is its ForeignKey); get_field may also return reverse relations.
+    return {name: jsonable(getattr(instance, cast("models.Field[Any, Any]", opts.get_field(name)).attname)) for name in fields}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
@@ -119,7 +120,7 @@ def entry(
         content_type=ContentType.objects.get_for_model(model),
         object_pk=str(pk),
         object_id=pk if isinstance(pk, int) else None,
-        object_repr=f"{model._meta.verbose_name.capitalize()} {pk}",
+        object_repr=f"{str(model._meta.verbose_name).capitalize()} {pk}",
         action=_action(action),
         changes={name: [jsonable(old), jsonable(new)] for name, (old, new) in (changes or {}).items()},
         actor=actor,

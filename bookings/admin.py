@@ -46,7 +46,8 @@ class PatientAdminForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean() returns (typed as possibly None)
         if cleaned.get("email_consent"):
             if not (cleaned.get("email_consent_source") or "").strip():
                 self.add_error(

@@ -54,7 +54,9 @@ def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.d
     # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here).
     values = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
     return planning.Occupancy(
-        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in values
+        # The plugin types s_us and e_us as the timestamps they are computed from, not as EpochMicroseconds' bigint.
+        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk)  # type: ignore[arg-type]
+        for s, e, chair, nurse, patient, pk in values
     )
 
 
@@ -77,7 +79,7 @@ def patient_list() -> QuerySet[Patient]:
 
 
 def _phone_digits():
-    expression = "phone"
+    expression: str | Replace = "phone"
     for char in _PHONE_PUNCTUATION:
         expression = Replace(expression, Value(char), Value(""))
     return expression

@@ -266,16 +266,17 @@ def cycle_book(
             )
             assigned = dict(check.assignments)
             rows = []
-            for request in series:
-                assignment = assigned[request.sequence]
-                p = request.placement
+            for item in series:
+                assignment = assigned[item.sequence]
+                assert assignment.chair_id is not None and assignment.nurse_id is not None  # no violation: both chosen
+                p = item.placement
                 attempted.append(planning.Booking(p.start, p.end, assignment.chair_id, assignment.nurse_id, patient.pk))
                 rows.append(
                     InfusionSession(
                         cycle=cycle, patient=patient, clinic=clinic,
                         chair_id=assignment.chair_id, nurse_id=assignment.nurse_id,
-                        starts_at=p.start, ends_at=p.end, sequence=request.sequence,
-                        extra_monitoring=request.sequence <= protocol.extra_monitoring_sessions,
+                        starts_at=p.start, ends_at=p.end, sequence=item.sequence,
+                        extra_monitoring=item.sequence <= protocol.extra_monitoring_sessions,
                         booked_by=by,
                     )
                 )
@@ -395,6 +396,7 @@ def session_reschedule(
             audit_entries = []
             for s, start, end in plans:
                 a = assigned[s.sequence]
+                assert a.chair_id is not None and a.nurse_id is not None  # no violation: both chosen
                 attempted.append(planning.Booking(start, end, a.chair_id, a.nurse_id, cycle.patient_id))
                 before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
                 old_status, old_start = s.status, s.starts_at

@@ -42,7 +42,7 @@ class InstantFilter(filters.IsoDateTimeFilter):
 class IdFilter(filters.NumberFilter):
     """An object's id: a whole number (an id of a clinic the user does not belong to simply matches nothing)."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field will do; the stub says NumberFilter's own
 
 
 class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):

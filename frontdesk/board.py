@@ -18,7 +18,7 @@ STEP = 5
 _DEFAULT_HOURS = (8 * 60, 18 * 60)
 
 #: Colour (a CSS class) and a one-word text of each status: colour is never the only cue.
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, str] = {
     SessionStatus.BOOKED: "booked",
     SessionStatus.CONFIRMED: "confirmed",
     SessionStatus.CHECKED_IN: "checked-in",

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -92,8 +93,9 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, clinics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinic"].queryset = clinics
-        self.fields["clinic"].empty_label = None
+        clinic_field = cast(forms.ModelChoiceField, self.fields["clinic"])
+        clinic_field.queryset = clinics
+        clinic_field.empty_label = None
         if not self.is_bound and clinics:
             self.initial.setdefault("timezone", clinics[0].timezone)
 
@@ -118,7 +120,8 @@ class PatientForm(forms.ModelForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns (typed as possibly None)
         if data.get("email_consent"):
             if not data.get("email") and "email" not in self.errors:
                 self.add_error("email", "Consent to email needs an email address.")
@@ -151,8 +154,8 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, clinics, protocols, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinic"].choices = [(c.pk, c.name) for c in clinics]
-        self.fields["protocol"].choices = [
+        cast(forms.ChoiceField, self.fields["clinic"]).choices = [(c.pk, c.name) for c in clinics]
+        cast(forms.ChoiceField, self.fields["protocol"]).choices = [
             (p.pk, f"{p.name} ({p.session_count} session{'s' if p.session_count != 1 else ''})") for p in protocols
         ]
 
@@ -163,7 +166,8 @@ class ProposalForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as possibly None)
         if data.get("time_from") and data.get("time_to") and data["time_to"] <= data["time_from"]:
             self.add_error("time_to", "Must be after the start time.")
         return data

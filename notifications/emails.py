@@ -331,5 +331,6 @@ def build_message(row, *, session, cycle, patient, clinic, now) -> EmailMultiAlt
     )
     message.attach_alternative(content.html, "text/html")
     if content.calendar is not None:
+        assert content.calendar_method is not None  # set together with the calendar
         message.attach(calendar_part(content.calendar, content.calendar_method))
     return message

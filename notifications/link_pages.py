@@ -125,6 +125,7 @@ def link_act(claim: links.LinkClaim, *, note: str = "") -> tuple[Verdict, Infusi
                 # Not expected under the locks; if a rule still refuses, say what the session is now.
                 logger.warning("patient link %s for session %s refused: %s", claim.action, session.pk, exc.code)
                 session = _session(claim.session_id, lock=False)
+                assert session is not None  # locked by this transaction a moment ago
                 verdict = link_assess(claim, session, now=now)
                 return (verdict if verdict.state != OPEN else Verdict(GONE, "over")), session
     session = _session(claim.session_id, lock=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -20,6 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+
+    # The mixins below come before an admin class in every MRO: to mypy, that class is their base.
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _AdminBase = object
 
 User = get_user_model()
 
@@ -54,7 +63,7 @@ def clinic_scope(request, queryset: models.QuerySet, lookup: str, *, shared_when
     return queryset.filter(condition)
 
 
-class ClinicScopedMixin:
+class ClinicScopedMixin(_AdminBase):
     """Scope an admin (or inline) to the user's clinics: its rows, its form choices, its shared rows.
 
     `clinic_lookup` is the path from the model to its Clinic ("pk" for Clinic itself). With
@@ -101,17 +110,9 @@ class ClinicScopedMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._is_shared_row(request, obj)
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        field_names = {f.name for f in self.model._meta.get_fields()}
-        if "clinic" in field_names and "clinic" not in initial and not request.user.is_superuser:
-            mine = list(request.user.clinics.values_list("pk", flat=True)[:2])
-            if len(mine) == 1:
-                initial["clinic"] = mine[0]
-        return initial
 
 
-class ClinicFieldsMixin:
+class ClinicFieldsMixin(_AdminBase):
     """Form fields a clinic admin can fill in: a time zone picked from a list, the zone of instants named."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -134,6 +135,15 @@ class ClinicModelAdmin(ClinicScopedMixin, ClinicFieldsMixin, admin.ModelAdmin):
     admin_notice = ""
     change_list_template = "admin/clinic_change_list.html"
     change_form_template = "admin/clinic_change_form.html"
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        field_names = {f.name for f in self.model._meta.get_fields()}
+        if "clinic" in field_names and "clinic" not in initial and not request.user.is_superuser:
+            mine = list(request.user.clinics.values_list("pk", flat=True)[:2])
+            if len(mine) == 1:
+                initial["clinic"] = mine[0]
+        return initial
 
 
 class ClinicTabularInline(ClinicScopedMixin, ClinicFieldsMixin, admin.TabularInline):
@@ -237,7 +247,7 @@ class ChairAdmin(ClinicModelAdmin):
 
 
 class ShiftInline(ClinicTabularInline):
-    model = Shift
+    model: type[models.Model] = Shift  # TimeOffInline below reuses it for TimeOff
     clinic_lookup = "staff__clinic"
 
     def get_queryset(self, request):
@@ -347,6 +357,7 @@ class ProtocolAdmin(ClinicModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "clinic" and not request.user.is_superuser:
+            assert formfield is not None  # a ForeignKey always has a form field here
             formfield.required = True  # only a superuser creates shared templates
             formfield.empty_label = None
         return formfield

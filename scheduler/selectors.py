@@ -48,10 +48,10 @@ def clinic_calendar_load(*, clinic: Clinic, window_start: datetime, window_end: 
         StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE, is_active=True).order_by("pk").values_list("pk", flat=True)
     )
     shifts: dict[int, list[planning.WeeklyInterval]] = {pk: [] for pk in nurse_ids}
-    for staff_id, *fields in Shift.objects.filter(staff_id__in=nurse_ids).order_by("weekday", "starts").values_list(
-        "staff_id", "weekday", "starts", "ends", "valid_from", "valid_until"
-    ):
-        shifts[staff_id].append(planning.WeeklyInterval(*fields))
+    for staff_id, weekday, starts, ends, valid_from, valid_until in Shift.objects.filter(
+        staff_id__in=nurse_ids
+    ).order_by("weekday", "starts").values_list("staff_id", "weekday", "starts", "ends", "valid_from", "valid_until"):
+        shifts[staff_id].append(planning.WeeklyInterval(weekday, starts, ends, valid_from, valid_until))
     time_off: dict[int, list[planning.Interval]] = {pk: [] for pk in nurse_ids}
     for staff_id, start, end in (
         TimeOff.objects.filter(staff_id__in=nurse_ids, starts_at__lt=window_end, ends_at__gt=window_start)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/clinic"
@@ -50,7 +51,7 @@ def check_postgres(url: str) -> str | None:
     import psycopg
 
     def connect(dbname: str | None = None):
-        kwargs = {"connect_timeout": TIMEOUT_SECONDS}
+        kwargs: dict[str, Any] = {"connect_timeout": TIMEOUT_SECONDS}
         if dbname:
             kwargs["dbname"] = dbname
         return psycopg.connect(url, **kwargs)

@@ -62,6 +62,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        assert queryset is not None  # every such field is given its queryset
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -300,7 +301,8 @@ class ProgressSerializer(serializers.Serializer):
         allow_null=True, help_text="The sequence number of the next session not yet done (booked, confirmed, "
         "checked in or in the chair); null when none is left."
     )
-    label = serializers.CharField(
+    # The stub types `label` as Field's own label text; here it is a declared field (the metaclass collects it).
+    label = serializers.CharField(  # type: ignore[assignment]
         help_text='"session k of n", k the session the patient is at (the next not yet done); '
         '"k of n done" once nothing is left.'
     )
@@ -391,7 +393,8 @@ class CycleBookSerializer(serializers.Serializer):
         help_text="The protocol (id): the clinic's own or a shared template.",
     )
     clinic = clinic_field(help_text="Where the sessions take place (id).")
-    sessions = BookSessionSerializer(
+    # many=True makes a ListSerializer, which takes min_length and max_length; the stub types the child's arguments.
+    sessions = BookSessionSerializer(  # type: ignore[call-arg]
         many=True, min_length=1, max_length=52,
         help_text="One entry per session of the protocol, in any order: they are numbered by time.",
     )

@@ -144,12 +144,14 @@ def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Cli
         valid.append(row)
     valid.sort(key=lambda r: (r.start, r.index))
     for sequence, row in enumerate(valid, start=1):
+        assert row.start is not None  # a row is valid once its start is read
         row.sequence = sequence
         row.end = row.start + dt.timedelta(minutes=protocol.chair_minutes_for(sequence))
     if valid and not series.general and len(valid) == len(rows):
         placements = [
             planning.Placement(r.start.astimezone(dt.UTC), r.end.astimezone(dt.UTC), patient.pk, r.chair_id, r.nurse_id)
             for r in valid
+            if r.start is not None and r.end is not None  # all of them, as set above
         ]
         check = selectors.series_check(patient=patient, protocol=protocol, clinic=clinic, sessions=placements)
         by_sequence = {r.sequence: r for r in valid}
@@ -249,6 +251,7 @@ def book(request, pk: int):
     if not bound or not form.is_valid():
         return _page(request, patient=patient, clinic=clinic, form=form)
     protocol = _protocol_of(form, protocols)
+    assert protocol is not None  # the form's choices are these protocols
     proposal, error = _proposal(form, patient=patient, protocol=protocol, clinic=clinic)
     if proposal is None:
         return _page(request, patient=patient, clinic=clinic, form=form, error=error)
@@ -294,15 +297,20 @@ def book_confirm(request, pk: int):
     rows = _rows_from_input(request.POST)
     parsed = [_parse_start(r.text) for r in rows]
     if any(p is None for p in parsed) or not rows:
-        series = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
+        series: Series | None = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
         return _page(request, patient=patient, clinic=clinic, form=form, series=series,
                      error="Nothing was booked: give every session a date and time.")
     chairs, nurses = selectors.chairs_and_nurses(
         clinic=clinic, chair_ids={r.chair_id for r in rows if r.chair_id}, nurse_ids={r.nurse_id for r in rows if r.nurse_id}
     )
     requests = [
-        services.SessionRequest(wall, chair=chairs.get(r.chair_id), nurse=nurses.get(r.nurse_id))
+        services.SessionRequest(
+            wall,
+            chair=chairs.get(r.chair_id) if r.chair_id is not None else None,
+            nurse=nurses.get(r.nurse_id) if r.nurse_id is not None else None,
+        )
         for r, wall in zip(rows, parsed, strict=True)
+        if wall is not None  # all of them: checked above
     ]
     try:
         booked = services.cycle_book(patient=patient, protocol=protocol, clinic=clinic, sessions=requests, by=request.user)

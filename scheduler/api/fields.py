@@ -27,6 +27,7 @@ class InUserClinicsField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        assert queryset is not None  # every InUserClinicsField is given its queryset
         user = getattr(self.context.get("request"), "user", None)
         return scope_to_user_clinics(queryset, user, field=self.clinic_lookup)
 

@@ -16,7 +16,7 @@ class IdFilter(filters.NumberFilter):
     Not common.fields.IdFilter: without its schema override drf-spectacular keeps these filters' help texts.
     """
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field will do; the stub says NumberFilter's own
 
 
 class ClinicFilter(filters.FilterSet):
@@ -24,7 +24,7 @@ class ClinicFilter(filters.FilterSet):
 
     class Meta:
         model = Clinic
-        fields = []
+        fields: list[str] = []
 
 
 class ChairFilter(filters.FilterSet):
@@ -33,7 +33,7 @@ class ChairFilter(filters.FilterSet):
 
     class Meta:
         model = Chair
-        fields = []
+        fields: list[str] = []
 
 
 class StaffFilter(filters.FilterSet):
@@ -43,7 +43,7 @@ class StaffFilter(filters.FilterSet):
 
     class Meta:
         model = StaffMember
-        fields = []
+        fields: list[str] = []
 
 
 class ProtocolFilter(filters.FilterSet):
@@ -54,7 +54,7 @@ class ProtocolFilter(filters.FilterSet):
 
     class Meta:
         model = Protocol
-        fields = []
+        fields: list[str] = []
 
     def filter_clinic(self, queryset, name, value):
         return queryset.filter(Q(clinic=value) | Q(clinic__isnull=True))
@@ -71,7 +71,7 @@ class ClosureFilter(filters.FilterSet):
 
     class Meta:
         model = Closure
-        fields = []
+        fields: list[str] = []
 
 
 class TimeOffFilter(filters.FilterSet):
@@ -86,4 +86,4 @@ class TimeOffFilter(filters.FilterSet):
 
     class Meta:
         model = TimeOff
-        fields = []
+        fields: list[str] = []

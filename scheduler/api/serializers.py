@@ -9,12 +9,19 @@ clinics only: another clinic's id reads exactly like one that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
 from common.fields import WallClockTimeField
 from scheduler.api.fields import ClinicDateTimeField, InUserClinicsField, clinic_field, hhmm, localized
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff, Weekday
+
+if TYPE_CHECKING:
+    # The mixin comes before a ModelSerializer in every MRO: to mypy, that serializer is its base.
+    _SerializerBase = serializers.ModelSerializer[Any]
+else:
+    _SerializerBase = object
 
 
 class ConfigSerializer(serializers.ModelSerializer):
@@ -43,13 +50,13 @@ class ClinicOwnedSerializer(ConfigSerializer):
         return clinic
 
 
-class NestedSetMixin:
+class NestedSetMixin(_SerializerBase):
     """A nested list (`nested_field` rows of `nested_model`, pointing back by `nested_fk`) written whole:
     given on create or update, it replaces the stored set (the view wraps the save in a transaction);
     left out of an update, the stored rows stay."""
 
     nested_field: str
-    nested_model: type
+    nested_model: Any  # a model class
     nested_fk: str
 
     def _replace_nested(self, owner, rows) -> None:
@@ -160,7 +167,7 @@ class ChairSerializer(ClinicOwnedSerializer):
         fields = ["id", "clinic", "name", "is_active"]
         extra_kwargs = {"is_active": {"help_text": "An inactive chair (out of service) is not booked."}}
         # The (clinic, name) uniqueness is checked in validate(), naming the field.
-        validators = []
+        validators: list[Any] = []
 
     def validate(self, attrs):
         clinic, name = self.value(attrs, "clinic"), self.value(attrs, "name")
@@ -284,7 +291,7 @@ class ProtocolSerializer(ClinicOwnedSerializer):
                             "day counting as 1; ≥ target_window_days."},
         }
         # The slug uniqueness (per clinic, and among shared templates) is checked in validate().
-        validators = []
+        validators: list[Any] = []
 
     def validate(self, attrs):
         errors = {}

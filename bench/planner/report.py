@@ -1,0 +1,126 @@
+"""The report: the machine and code measured, and the table of figures per size."""
+
+from __future__ import annotations
+
+import os
+import platform
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def machine() -> dict:
+    from django import get_version
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu, "python": platform.python_version(), "django": get_version(),
+        "postgresql": pg, "shared_buffers": buffers, "platform": platform.platform(), "code": code_state(),
+    }
+
+
+#: The code under test: figures move when these files (or the files of these packages) do.
+CODE_UNDER_TEST = ("scheduler/planning", "scheduler/selectors.py", "bookings/selectors.py")
+
+
+def code_state() -> str:
+    """The commit, and a short hash of each file or package under test (with * when it differs from the commit)."""
+    import hashlib
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = set(subprocess.run(["git", "status", "--porcelain", "--", *CODE_UNDER_TEST], cwd=root,
+                                   capture_output=True, text=True, check=True).stdout.split())
+    except (OSError, subprocess.CalledProcessError):
+        head, dirty = "?", set()
+    files = []
+    for name in CODE_UNDER_TEST:
+        path = root / name
+        sources = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        digest = hashlib.sha1(b"".join(f.read_bytes() for f in sources)).hexdigest()[:8]  # noqa: S324 (an identity, not security)
+        changed = any(d == name or d.startswith(f"{name}/") for d in dirty)
+        files.append(f"{name}@{digest}{'*' if changed else ''}")
+    return f"{head} " + " ".join(files)
+
+
+def _q(summary: dict) -> str:
+    if not summary:
+        return "-"
+    lo, hi = summary["queries_min"], summary["queries_max"]
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _ms(summary: dict, key: str) -> str:
+    return f"{summary[key]:.1f}" if summary else "-"
+
+
+def report(results: list[dict], info: dict) -> None:
+    say("")
+    say(f"machine: {info['nproc']} cores ({info['cpu']}), Python {info['python']}, Django {info['django']}, "
+         f"PostgreSQL {info['postgresql']} (shared_buffers {info['shared_buffers']})")
+    say(f"code: {info['code']}")
+    say("times in ms per call (wall clock, including SQL); queries per call; p95 targets at 10k: proposal <= 30, "
+         "availability <= 10")
+    head = ("stored", "future", "chair_use", "proposal_p50", "proposal_p95", "proposal_max", "proposal_queries",
+            "avail_p50", "avail_p95", "avail_max", "avail_queries", "series/none", "load")
+    rows: list[tuple[str, ...]] = [head]
+    for r in results:
+        p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
+        out = p.get("outcomes", {}) if p else {}
+        rows.append((
+            f"{r['stored']:,}", f"{r['window_occupying']:,}", f"{r['chair_use'] * 100:.1f}%",
+            _ms(p, "p50_ms"), _ms(p, "p95_ms"), _ms(p, "max_ms"), _q(p),
+            _ms(a, "p50_ms"), _ms(a, "p95_ms"), _ms(a, "max_ms"), _q(a),
+            f"{out.get('series', 0)}/{out.get('no_feasible_series', 0)}" if p else "-",
+            f"{r['measured']['load_before']:.1f}-{r['measured']['load_after']:.1f}" if p else "-",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    for row in rows:
+        say("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+    if any(r["measured"].get("nofit") for r in results):
+        say("")
+        say("a proposal that cannot fit (ptsd-iv on Mondays and Tuesdays only): search, explanation, look further on")
+        rows = [("stored", "nofit_p50", "nofit_p95", "nofit_max", "nofit_queries", "answers")]
+        for r in results:
+            n = r["measured"].get("nofit", {})
+            if n:
+                rows.append((f"{r['stored']:,}", _ms(n, "p50_ms"), _ms(n, "p95_ms"), _ms(n, "max_ms"), _q(n),
+                             ", ".join(f"{k} {v}" for k, v in sorted(n["outcomes"].items()))))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            say("  ".join(cell.rjust(w) if i < len(row) - 1 else cell for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    say("")
+    for r in results:
+        p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
+        if r["measured"].get("missing"):
+            say(f"{r['stored']:,}: selectors missing: {', '.join(r['measured']['missing'])}")
+            continue
+        if not p:
+            continue
+        say(f"{r['stored']:,} stored: proposal SQL p50 {p['sql_p50_ms']:.1f} ms / p95 {p['sql_p95_ms']:.1f} ms, "
+             f"availability SQL p50 {a['sql_p50_ms']:.1f} ms / p95 {a['sql_p95_ms']:.1f} ms")
+        say(f"  proposal outcomes: {p['outcomes']}; first session {p.get('days_to_first', 0):.1f} days after "
+             f"earliest_date on average, course span {p.get('span_days', 0):.1f} days, "
+             f"{p.get('alternatives', 0):.1f} alternatives")
+        say(f"  availability outcomes: {a['outcomes']}; {a.get('slots', 0):.1f} start times per day, "
+             f"{a.get('free_chairs_per_slot', 0):.1f} free chairs per start")
+        for label, s in (("proposal", p), ("availability", a)):
+            for q in s["slowest_sql"][:2]:
+                say(f"  {label} SQL {q['mean_ms']:.2f} ms avg ({q['max_ms']:.2f} max, {q['runs']} runs): {q['sql'][:110]}")

@@ -1,0 +1,613 @@
+"""The series planner: proposes a whole course (and alternatives, day availability, one session's options),
+or explains why none fits.
+
+Sessions start on a grid (every `step`, from each opening interval's start) and each candidate is
+judged by place_session's own rules, so whatever the planner proposes the booking service accepts.
+A day's candidates are computed once per call and shared by every branch of the search.
+
+Longer than the other modules: SeriesPlanner is one search whose day cache, refusal codes and
+explanations share state; split, its parts would reach into one another's privates.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from scheduler import error_codes as codes
+from scheduler.planning.localtime import (
+    LocalTimeError,
+    _inside_stretches,
+    _inside_weekly,
+    _stretches,
+    localize,
+    next_weekday,
+)
+from scheduler.planning.occupancy import Occupancy
+from scheduler.planning.rules import check_closures, check_patient, check_stagger, peak_load, site_violations
+from scheduler.planning.spacing import check_spacing
+from scheduler.planning.values import ClinicRules, Nurse, Slot, Spacing, Violation, _utc
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    """What to plan: n sessions of `minutes` each (the first `first_extra_minutes` longer), so spaced."""
+
+    count: int
+    minutes: int
+    spacing: Spacing
+    first_extra_minutes: int = 0
+    #: Fit the course within this many days first (the protocol's target); None: only the hard limit.
+    target_window_days: int | None = None
+
+    def minutes_for(self, sequence: int) -> int:
+        return self.minutes + (self.first_extra_minutes if sequence == 1 else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """The patient's and desk's wishes. A session starts at or after `time_from` and ends by `time_to`.
+
+    `not_before` is "now": a session starts strictly after it, as the booking service refuses a start at
+    or before the present instant.
+    """
+
+    earliest: date
+    not_before: datetime
+    weekdays: frozenset[int] | None = None
+    time_from: time | None = None
+    time_to: time | None = None
+    chair_id: int | None = None
+    nurse_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    sequence: int
+    start: datetime
+    end: datetime
+    chair_id: int
+    nurse_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    sessions: tuple[PlannedSession, ...]
+    warnings: tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Infeasible:
+    """Why no series fits: the binding rule, the dates where it bound, and from when one would fit."""
+
+    reason: str
+    message: str
+    dates: tuple[date, ...]
+    earliest_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AvailableSlot:
+    start: datetime
+    end: datetime
+    chair_ids: tuple[int, ...]
+    nurse_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A start at which some chair and some nurse are free; which ones is settled for the chosen few."""
+
+    start: datetime  # UTC
+    end: datetime
+    day: date  # clinic-local date
+    local_start: time
+    local_end: time
+
+
+#: A search branch that found nothing: (next sequence, previous start, first day, window).
+_SearchKey = tuple[int, datetime, date, int | None]
+
+_REASON_TEXT = {
+    codes.CHAIR_CONFLICT: "every chair is taken at the times that would fit",
+    codes.NURSE_CAPACITY: "the nurses on shift are already watching as many patients as allowed",
+    codes.STAGGER: "the nurses are starting other infusions at those times",
+    codes.NURSE_UNAVAILABLE: "no nurse is on shift then",
+    codes.PATIENT_CONFLICT: "the patient already has sessions then",
+    codes.CLINIC_CLOSED: "the clinic is closed",
+    codes.OUTSIDE_HOURS: "the clinic is not open at the times asked for",
+    codes.SPACING_TOO_FAR: "the sessions cannot be kept close enough together",
+    codes.SPACING_TOO_CLOSE: "the sessions cannot be spaced far enough apart",
+    codes.WINDOW_EXCEEDED: "the course cannot fit in the protocol's window",
+}
+
+
+class SeriesPlanner:
+    """Plans courses for one patient in one clinic against a fixed picture of what is booked.
+
+    Build one per request; it caches each day's feasible starts, so proposals, alternatives and
+    explanations share the work.
+    """
+
+    #: How far past `earliest` the first session may be.
+    FIRST_HORIZON_DAYS = 28
+    #: Search nodes per first-session candidate before giving it up (a guard against pathological rules).
+    NODE_BUDGET = 4000
+    #: How far past its own `earliest` an alternative's first session may be.
+    ALTERNATIVE_HORIZON_DAYS = 7
+
+    def __init__(
+        self,
+        *,
+        rules: ClinicRules,
+        chair_ids: Sequence[int],
+        nurses: Sequence[Nurse],
+        occupancy: Occupancy,
+        patient_id: int | None,
+        step: timedelta = timedelta(minutes=15),
+        exclude: frozenset[int] = frozenset(),
+        last_day: date | None = None,
+    ) -> None:
+        self.rules = rules
+        self.tz = rules.tz
+        self.chair_ids = tuple(chair_ids)
+        self.nurses = tuple(nurses)
+        self.occupancy = occupancy
+        self.patient_id = patient_id
+        self.step = step
+        self.exclude = exclude
+        self.last_day = last_day
+        #: Set when a branch that found nothing was cut short by `last_day`: with more days loaded it might
+        #: have succeeded, so an answer from this planner may not be the earliest.
+        self.truncated = False
+        self._days: dict[tuple[date, int], list[_Candidate]] = {}
+        self._rejections: dict[tuple[date, int], Counter[str]] = {}
+        self.spacing_failures: Counter[str] = Counter()
+        self._shift_cache: dict[int, dict[date, list[tuple[time, time]]]] = {}
+        #: Search nodes left for the current first-session candidate (set by _search, spent by _extend).
+        self._budget = 0
+
+    # --- One day ---------------------------------------------------------------------------------
+
+    def grid(self, day: date, minutes: int) -> list[tuple[datetime, datetime]]:
+        """Every start on the step grid of the day's opening hours at which `minutes` fit before closing."""
+        spans = sorted(
+            (iv.start, iv.end) for iv in self.rules.opening_hours if iv.applies_on(day)
+        )
+        merged: list[list[time]] = []
+        for span_start, span_end in spans:
+            if merged and span_start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], span_end)
+            else:
+                merged.append([span_start, span_end])
+        length = timedelta(minutes=minutes)
+        # On the day the clocks change, a stretch of wall-clock hours lasts an hour more or less than it
+        # reads: count the wall clock with that much slack, then keep the starts whose real end is in hours.
+        after = self.tz.utcoffset(datetime.combine(day + timedelta(days=1), time.min))
+        before = self.tz.utcoffset(datetime.combine(day, time.min))
+        assert after is not None and before is not None  # a ZoneInfo knows the offset of every wall-clock time
+        slack = abs(after - before)
+        out: list[tuple[datetime, datetime]] = []
+        for opens, closes in merged:
+            wall = datetime.combine(day, opens)
+            last = datetime.combine(day, closes)
+            while wall + length <= last + slack:
+                try:
+                    start = localize(wall, self.tz).astimezone(UTC)
+                except LocalTimeError:
+                    wall += self.step
+                    continue
+                end = start + length
+                if not slack or _inside_weekly(start, end, self.rules.opening_hours, self.tz):
+                    out.append((start, end))
+                wall += self.step
+        return out
+
+    def day_candidates(self, day: date, minutes: int, prefs: Preferences | None = None) -> list[_Candidate]:
+        """The feasible starts of a day, each with the chair and nurse it would take (cached per day).
+
+        Whether the patient and some chair are free is swept once for the whole day (_free_until); the
+        nurses are asked only at the starts that pass."""
+        key = (day, minutes)
+        found = self._days.get(key)
+        if found is None:
+            found = []
+            rejected: Counter[str] = Counter()
+            grid = self.grid(day, minutes)
+            starts = [start for start, _ in grid]
+            lo, hi = min(starts, default=None), max((end for _, end in grid), default=None)  # None: no grid
+            chairs_until = self._free_until("chair", self.chair_ids, starts, lo, hi)
+            patient_until = (
+                self._free_until("patient", (self.patient_id,), starts, lo, hi) if self.patient_id is not None else None
+            )
+            for i, (start, end) in enumerate(grid):
+                code = self.refusal(
+                    start, end, patient_free=patient_until is None or patient_until[i] >= end,
+                    chair_free=chairs_until[i] >= end,
+                )
+                if code:
+                    rejected[code] += 1
+                    continue
+                found.append(
+                    _Candidate(start, end, day, start.astimezone(self.tz).time(), end.astimezone(self.tz).time())
+                )
+            self._days[key] = found
+            self._rejections[key] = rejected
+        if prefs is None:
+            return found
+        return [c for c in found if self._wanted(c, prefs)]
+
+    def _free_until(self, kind: str, keys: Iterable[int], starts: list[datetime], lo: datetime | None,
+                    hi: datetime | None) -> list[datetime]:
+        """For each of `starts` (UTC, inside [lo, hi)), how long some key of `keys` stays free from it, up to `hi`.
+
+        A day's sweep instead of a bisection per key and start: [s, e) overlaps none of a key's bookings
+        exactly when e is at most the earliest start among the bookings that end after s.
+        """
+        best = list(starts)  # free for no time at all
+        if not starts:
+            return best
+        assert lo is not None and hi is not None  # the bounds of a non-empty day
+        occupancy, exclude = self.occupancy, self.exclude
+        for key in keys:
+            spans = sorted((_utc(b.end), _utc(b.start)) for b in occupancy.overlapping(kind, key, lo, hi, exclude))
+            if not spans:
+                return [hi] * len(starts)
+            ends = [end for end, _ in spans]
+            earliest = [hi] * (len(spans) + 1)  # earliest[j]: the earliest start among spans[j:]
+            for j in range(len(spans) - 1, -1, -1):
+                earliest[j] = min(spans[j][1], earliest[j + 1])
+            for i, start in enumerate(starts):
+                until = earliest[bisect_right(ends, start)]
+                if until > best[i]:
+                    best[i] = until
+        return best
+
+    def _wanted(self, c: _Candidate, prefs: Preferences) -> bool:
+        if c.start <= prefs.not_before:
+            return False
+        if prefs.time_from is not None and c.local_start < prefs.time_from:
+            return False
+        # An end past midnight (local_end < local_start) is never inside a time-of-day window.
+        return not (prefs.time_to is not None and (c.local_end > prefs.time_to or c.local_end < c.local_start))
+
+    def refusal(self, start: datetime, end: datetime, *, patient_free: bool | None = None,
+                chair_free: bool | None = None) -> str | None:
+        """The code of the first rule that refuses a session at this time whatever chair and nurse, or None.
+
+        Starts come from grid(), inside the opening hours by construction: only closures are checked here.
+        `patient_free` and `chair_free` are the answers of day_candidates' sweep, when it has them.
+        """
+        closed = check_closures(start, end, self.rules)
+        if closed:
+            return closed.code
+        occupancy, exclude = self.occupancy, self.exclude
+        if patient_free is None:
+            patient_free = self.patient_id is None or occupancy.is_free("patient", self.patient_id, start, end, exclude)
+        if not patient_free:
+            return codes.PATIENT_CONFLICT
+        if chair_free is None:
+            chair_free = any(occupancy.is_free("chair", c, start, end, exclude) for c in self.chair_ids)
+        if not chair_free:
+            return codes.CHAIR_CONFLICT
+        seen: list[str] = []
+        for nurse in self.nurses:
+            code = self._nurse_refusal(nurse, start, end)
+            if code is None:
+                return None
+            seen.append(code)
+        return next((c for c in (codes.STAGGER, codes.NURSE_CAPACITY) if c in seen), codes.NURSE_UNAVAILABLE)
+
+    def _nurse_refusal(self, nurse: Nurse, start: datetime, end: datetime) -> str | None:
+        """nurse_violations' first code, with the nurse's merged shifts of the day computed once per day."""
+        shifts = self._shift_cache.setdefault(nurse.id, {})
+
+        def stretches_of(day: date) -> list[tuple[time, time]]:
+            if day not in shifts:
+                shifts[day] = _stretches(nurse.shifts, day)
+            return shifts[day]
+
+        if not _inside_stretches(start, end, self.tz, stretches_of) or any(
+            off.overlaps(start, end) for off in nurse.time_off
+        ):
+            return codes.NURSE_UNAVAILABLE
+        # check_nurse_capacity's and check_stagger's answers without their messages; fewer bookings than the
+        # capacity cannot reach it, whenever they run.
+        limit = self.rules.nurse_max_concurrent
+        concurrent = self.occupancy.overlapping("nurse", nurse.id, start, end, self.exclude)
+        if len(concurrent) >= limit and peak_load(concurrent, start, end)[0] + 1 > limit:
+            return codes.NURSE_CAPACITY
+        if check_stagger(start, nurse.id, self.occupancy, self.rules.stagger, self.exclude):
+            return codes.STAGGER
+        return None
+
+    def assign(self, start: datetime, end: datetime, prefs: Preferences | None = None) -> tuple[int | None, int | None, str | None]:
+        """The chair and nurse a session at this time would take, or the code of the rule that refuses it.
+
+        Among free chairs the one whose neighbouring sessions leave the smallest idle gap wins (a compact
+        day); among free nurses the least loaded, then the one whose other starts are furthest away.
+        A preferred chair or nurse is taken when free.
+        """
+        for violation in site_violations(start, end, self.rules):
+            return None, None, violation.code
+        if self.patient_id is not None and check_patient(start, end, self.patient_id, self.occupancy, self.exclude):
+            return None, None, codes.PATIENT_CONFLICT
+        chairs = self.free_chairs(start, end)
+        if not chairs:
+            return None, None, codes.CHAIR_CONFLICT
+        nurses, code = self.free_nurses(start, end)
+        if not nurses:
+            return None, None, code
+        chair = prefs.chair_id if prefs and prefs.chair_id in chairs else min(chairs, key=lambda c: (self._idle(c, start, end), chairs.index(c)))
+        nurse = prefs.nurse_id if prefs and prefs.nurse_id in nurses else nurses[0]
+        return chair, nurse, None
+
+    def free_chairs(self, start: datetime, end: datetime) -> list[int]:
+        return [c for c in self.chair_ids if self.occupancy.is_free("chair", c, start, end, self.exclude)]
+
+    def free_nurses(self, start: datetime, end: datetime) -> tuple[list[int], str]:
+        """Nurses who may take the session, best first, or none and the code of what stopped them."""
+        ranked: list[tuple[tuple[int, float, int], int]] = []
+        codes_seen: list[str] = []
+        for order, nurse in enumerate(self.nurses):
+            code = self._nurse_refusal(nurse, start, end)  # nurse_violations' first code
+            if code:
+                codes_seen.append(code)
+                continue
+            load, _ = peak_load(self.occupancy.overlapping("nurse", nurse.id, start, end, self.exclude), start, end)
+            ranked.append(((load, -self._start_distance(nurse.id, start), order), nurse.id))
+        if ranked:
+            return [nurse_id for _, nurse_id in sorted(ranked)], ""
+        for code in (codes.STAGGER, codes.NURSE_CAPACITY):
+            if code in codes_seen:
+                return [], code
+        return [], codes.NURSE_UNAVAILABLE
+
+    def _idle(self, chair_id: int, start: datetime, end: datetime) -> float:
+        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
+        day = start.astimezone(self.tz).date()
+        window_start = datetime.combine(day, time.min, self.tz)
+        window_end = window_start + timedelta(days=1)
+        best = float("inf")
+        for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude):
+            gap = (_utc(start) - _utc(b.end)) if _utc(b.end) <= _utc(start) else (_utc(b.start) - _utc(end))
+            best = min(best, gap.total_seconds())
+        return best
+
+    def _start_distance(self, nurse_id: int, start: datetime) -> float:
+        near = self.occupancy.near("nurse", nurse_id, start - timedelta(hours=2), start + timedelta(hours=2), self.exclude)
+        if not near:
+            return float("inf")
+        return min(abs((_utc(b.start) - _utc(start)).total_seconds()) for b in near)
+
+    def availability(self, day: date, minutes: int, not_before: datetime | None = None) -> list[AvailableSlot]:
+        """Every start of the day (after `not_before`) at which a session of `minutes` could begin, with all
+        its free chairs and nurses."""
+        slots: list[AvailableSlot] = []
+        for start, end in self.grid(day, minutes):
+            if not_before is not None and start <= not_before:
+                continue
+            if check_closures(start, end, self.rules):  # the grid keeps inside the opening hours
+                continue
+            if self.patient_id is not None and not self.occupancy.is_free("patient", self.patient_id, start, end, self.exclude):
+                continue
+            chairs = self.free_chairs(start, end)
+            if not chairs:
+                continue
+            nurses = tuple(sorted(n.id for n in self.nurses if self._nurse_refusal(n, start, end) is None))
+            if nurses:
+                slots.append(AvailableSlot(start, end, tuple(chairs), nurses))
+        return slots
+
+    # --- A series --------------------------------------------------------------------------------
+
+    def propose(self, spec: SeriesSpec, prefs: Preferences, *, horizon_days: int | None = None,
+                budget: int | None = None, first_window_only: bool = False) -> Proposal | None:
+        """The series whose first session is earliest (within `horizon_days` of `earliest`, default
+        FIRST_HORIZON_DAYS), fitted in the target window if any fits there."""
+        # The target first when it is tighter than the hard limit, then the hard limit (None: no limit). A
+        # target alone never replaces the hard limit: a course past it would be refused when booked.
+        hard, target = spec.spacing.window_days, spec.target_window_days
+        windows: list[int | None] = [target] if target is not None and (hard is None or target < hard) else []
+        windows.append(hard)
+        for window in windows[:1] if first_window_only else windows:
+            found = self._search(spec, prefs, window, horizon_days or self.FIRST_HORIZON_DAYS, budget or self.NODE_BUDGET)
+            if found:
+                _, warnings = check_spacing(
+                    [Slot(s.sequence, s.start, s.end) for s in found.sessions], spec.spacing, self.tz
+                )
+                return Proposal(found.sessions, tuple(warnings))
+        return None
+
+    def _days_from(self, first: date, last: date, prefs: Preferences) -> Iterable[date]:
+        day = first
+        while day <= last and (self.last_day is None or day <= self.last_day):
+            if prefs.weekdays is None or day.weekday() in prefs.weekdays:
+                yield day
+            day += timedelta(days=1)
+
+    def _search(self, spec: SeriesSpec, prefs: Preferences, window: int | None, horizon_days: int,
+                budget: int) -> Proposal | None:
+        last_first = prefs.earliest + timedelta(days=horizon_days)
+        failed: set[_SearchKey] = set()
+        for day in self._days_from(prefs.earliest, last_first, prefs):
+            for first in self.day_candidates(day, spec.minutes_for(1), prefs):
+                self._budget = budget
+                chosen = self._extend(spec, prefs, window, [first], failed)
+                if chosen:
+                    return Proposal(tuple(self._planned(k, c, prefs) for k, c in enumerate(chosen, start=1)))
+        if self.last_day is not None and last_first > self.last_day:
+            self.truncated = True
+        return None
+
+    def _planned(self, sequence: int, c: _Candidate, prefs: Preferences) -> PlannedSession:
+        chair_id, nurse_id, code = self.assign(c.start, c.end, prefs)
+        # The candidate passed refusal() against the same occupancy: a chair and a nurse are free.
+        assert code is None and chair_id is not None and nurse_id is not None, code
+        return PlannedSession(sequence, c.start, c.end, chair_id, nurse_id)
+
+    def _extend(
+        self,
+        spec: SeriesSpec,
+        prefs: Preferences,
+        window: int | None,
+        chosen: list[_Candidate],
+        failed: set[_SearchKey],
+    ) -> list[_Candidate] | None:
+        k = len(chosen) + 1
+        if k > spec.count:
+            return chosen
+        prev, first = chosen[-1], chosen[0]
+        key = (k, prev.start, first.day, window)
+        if key in failed:
+            return None
+        sp = spec.spacing
+        last = prev.day + timedelta(days=self.FIRST_HORIZON_DAYS + 31)
+        if sp.max_gap_days is not None:
+            last = min(last, prev.day + timedelta(days=sp.max_gap_days))
+        if sp.max_gap is not None:
+            last = min(last, (prev.start + sp.max_gap).astimezone(self.tz).date())
+        if window is not None:
+            last = min(last, first.day + timedelta(days=window - 1))
+        start_day = prev.day + timedelta(days=sp.min_gap_days or 0)
+        if sp.consecutive_weekdays:
+            start_day = last_day = next_weekday(prev.day)
+            last = min(last, last_day)
+        cut = self.last_day is not None and last > self.last_day
+        for day in self._days_from(start_day, last, prefs):
+            options = self.day_candidates(day, spec.minutes_for(k), prefs)
+            usable = [c for c in options if self._pair_ok(prev, c, sp)]
+            if options and not usable:
+                self.spacing_failures[codes.SPACING_TOO_CLOSE] += 1
+            for candidate in usable:
+                self._budget -= 1
+                if self._budget <= 0:
+                    return None
+                found = self._extend(spec, prefs, window, [*chosen, candidate], failed)
+                if found:
+                    return found
+        if cut:
+            self.truncated = True
+        failed.add(key)
+        return None
+
+    def _pair_ok(self, a: _Candidate, b: _Candidate, sp: Spacing) -> bool:
+        """The spacing rules of check_spacing for one consecutive pair, without building messages."""
+        if b.start < a.end:
+            return False
+        # The series' own sessions are not in the occupancy and may share a nurse: keep their starts a
+        # stagger apart, or the booking service would refuse the later one (only very short sessions care).
+        if b.start - a.start < self.rules.stagger:
+            return False
+        gap = b.start - a.start
+        days = (b.day - a.day).days
+        if sp.min_gap is not None and gap < sp.min_gap:
+            return False
+        if sp.min_gap_days is not None and days < sp.min_gap_days:
+            return False
+        if sp.max_gap is not None and gap > sp.max_gap:
+            return False
+        if sp.max_gap_days is not None and days > sp.max_gap_days:
+            return False
+        return not (sp.consecutive_weekdays and b.day != next_weekday(a.day))
+
+    # --- Alternatives, explanations, single sessions -------------------------------------------
+
+    def alternatives(self, spec: SeriesSpec, prefs: Preferences, primary: Proposal, count: int = 3) -> list[Proposal]:
+        """Up to `count` further distinct series: another time of day, other weekdays, a later start."""
+        first = primary.sessions[0]
+        noon = time(12, 0)
+        variants: list[Preferences] = []
+        if first.start.astimezone(self.tz).time() < noon:
+            variants.append(replace(prefs, time_from=max(noon, prefs.time_from or noon)))
+        else:
+            variants.append(replace(prefs, time_to=noon, time_from=prefs.time_from))
+        used = {s.start.astimezone(self.tz).weekday() for s in primary.sessions}
+        allowed = set(prefs.weekdays if prefs.weekdays is not None else range(7))
+        if allowed - used:
+            variants.append(replace(prefs, weekdays=frozenset(allowed - used)))
+        variants.append(replace(prefs, earliest=first.start.astimezone(self.tz).date() + timedelta(days=1)))
+        variants.append(replace(prefs, earliest=first.start.astimezone(self.tz).date() + timedelta(days=7)))
+        seen = {tuple(s.start for s in primary.sessions)}
+        found: list[Proposal] = []
+        for variant in variants:
+            if len(found) >= count:
+                break
+            # An alternative is an offer, not a guarantee: a shorter look, a smaller search, one window.
+            proposal = self.propose(spec, variant, horizon_days=self.ALTERNATIVE_HORIZON_DAYS, budget=self.NODE_BUDGET // 8,
+                                    first_window_only=True)
+            if proposal is None:
+                continue
+            signature = tuple(s.start for s in proposal.sessions)
+            if signature not in seen:
+                seen.add(signature)
+                found.append(proposal)
+        return found
+
+    def explain(self, spec: SeriesSpec, prefs: Preferences) -> Infeasible:
+        """Why nothing fits: the rule that refused the most candidate starts in the searched days."""
+        total: Counter[str] = Counter()
+        dates: dict[str, set[date]] = {}
+        for (day, _minutes), rejected in self._rejections.items():
+            for code, n in rejected.items():
+                if code == codes.OUTSIDE_HOURS:
+                    continue
+                total[code] += n
+                dates.setdefault(code, set()).add(day)
+        if total:
+            reason = total.most_common(1)[0][0]
+        elif self.spacing_failures:
+            reason = self._spacing_reason(spec, prefs)
+        else:
+            reason = codes.OUTSIDE_HOURS
+        return Infeasible(
+            reason=reason,
+            message=f"No series of {spec.count} sessions fits: {_REASON_TEXT.get(reason, reason)}.",
+            dates=tuple(sorted(dates.get(reason, ()))[:31]),
+        )
+
+    def _spacing_reason(self, spec: SeriesSpec, prefs: Preferences) -> str:
+        """Which spacing rule binds when every start was free but no series could be strung together.
+
+        The window when a series fits without it (six PTSD sessions on Mondays and Thursdays need 15 days,
+        not 14); else a maximum gap or consecutive days when the protocol has one; else the minimum gaps.
+        """
+        if {spec.target_window_days, spec.spacing.window_days} - {None} and self._search(spec, prefs, None, self.FIRST_HORIZON_DAYS, self.NODE_BUDGET):
+            return codes.WINDOW_EXCEEDED
+        sp = spec.spacing
+        if sp.max_gap is not None or sp.max_gap_days is not None or sp.consecutive_weekdays:
+            return codes.SPACING_TOO_FAR
+        return codes.SPACING_TOO_CLOSE
+
+    def session_options(
+        self,
+        sequence: int,
+        minutes: int,
+        course: Sequence[Slot],
+        spacing: Spacing,
+        *,
+        earliest: date,
+        not_before: datetime,
+        count: int = 5,
+        days: int = 28,
+    ) -> list[PlannedSession]:
+        """The next free starts for one session of a course that keep the whole course valid.
+
+        `course` holds the course's other sessions (not this one); the caller excludes this session's own
+        booking from the occupancy so its present time counts as free.
+        """
+        prefs = Preferences(earliest=earliest, not_before=not_before)
+        others = [s for s in course if s.sequence != sequence]
+        found: list[PlannedSession] = []
+        for day in self._days_from(earliest, earliest + timedelta(days=days), prefs):
+            for c in self.day_candidates(day, minutes, prefs):
+                violations, _ = check_spacing([*others, Slot(sequence, c.start, c.end)], spacing, self.tz)
+                if violations:
+                    continue
+                found.append(self._planned(sequence, c, prefs))
+                if len(found) >= count:
+                    return found
+        return found
