@@ -18,6 +18,7 @@ from bookings import selectors, services
 from bookings.api.emails import ReminderSerializer
 from bookings.api.filters import CycleFilter, PatientFilter, SessionFilter, documented_parameters
 from bookings.api.serializers import (
+    DEFAULT_CONSENT_SOURCE,
     CancelSerializer,
     CycleBookSerializer,
     CycleCancelSerializer,
@@ -28,6 +29,7 @@ from bookings.api.serializers import (
     SessionSerializer,
 )
 from bookings.models import InfusionSession, Patient, TreatmentCycle
+from bookings.patient_services import patient_create, patient_update
 from bookings.selectors import emails_for_sessions
 from common.api import (
     ADMIN,
@@ -272,12 +274,15 @@ class PatientViewSet(
         return self.scope(selectors.patient_list())
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        serializer.instance = patient_create(
+            by=self.request.user, default_consent_source=DEFAULT_CONSENT_SOURCE, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        serializer.instance = patient_update(
+            patient=serializer.instance, by=self.request.user, default_consent_source=DEFAULT_CONSENT_SOURCE,
+            **serializer.validated_data,
+        )
 
     def perform_destroy(self, instance):
         # A patient with courses is protected (on_delete=PROTECT): the handler answers 409 in_use.
