@@ -14,6 +14,9 @@ SESSION_IN_PROGRESS = "session_in_progress"
 REASON_REQUIRED = "reason_required"
 INVALID_SCOPE = "invalid_scope"
 BUSY = "busy"
+#: A patient's details break a rule (bookings.patient_services). The code DRF's field errors answer with,
+#: and the same details shape ({field: [message, …]}), so a client reads both alike.
+VALIDATION_ERROR = "validation_error"
 
 _CONFLICT = {
     *rules.CONFLICT_CODES,

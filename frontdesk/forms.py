@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import zoneinfo
 from typing import cast
 
@@ -17,9 +16,8 @@ from django.utils import timezone
 
 from bookings.models import CancelledBy, Patient
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
+from common.errors import ApplicationError
 
-_PHONE = re.compile(r"^\+?[0-9 ().\-/]+(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
-_EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 #: Where consent was given when the desk does not say.
 DEFAULT_CONSENT_SOURCE = "front desk"
 CONSENT_SOURCES = ("intake form", "phone call", "in person", "web form")
@@ -65,7 +63,10 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class PatientForm(forms.ModelForm):
-    """Register a patient. Consent to email is recorded with the time now and its source."""
+    """Register a patient. Parses only: bookings.patient_services checks the rules and records consent.
+
+    The view hands `cleaned_data` to `patient_create` and, on a refusal, `add_service_error` shows it.
+    """
 
     email_consent_source = forms.CharField(
         label="Consent given by", max_length=80, required=False,
@@ -99,44 +100,13 @@ class PatientForm(forms.ModelForm):
         if not self.is_bound and clinics:
             self.initial.setdefault("timezone", clinics[0].timezone)
 
-    def clean_timezone(self):
-        value = self.cleaned_data["timezone"].strip()
-        if value not in time_zone_names():
-            raise forms.ValidationError(f"“{value}” is not an IANA time zone name (e.g. America/New_York).")
-        return value
-
-    def clean_phone(self):
-        value = self.cleaned_data["phone"].strip()
-        if value and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 3):
-            raise forms.ValidationError("Enter a phone number: digits, optionally with +, spaces, dashes and brackets.")
-        return value
-
-    def clean_date_of_birth(self):
-        value = self.cleaned_data["date_of_birth"]
-        if value > (timezone.now() + dt.timedelta(hours=14)).date():
-            raise forms.ValidationError("A date of birth cannot be in the future.")
-        if value < _EARLIEST_BIRTH_DATE:
-            raise forms.ValidationError("A date of birth before 1900 is surely a typing error.")
-        return value
-
-    def clean(self):
-        super().clean()
-        data = self.cleaned_data  # what ModelForm.clean() returns (typed as possibly None)
-        if data.get("email_consent"):
-            if not data.get("email") and "email" not in self.errors:
-                self.add_error("email", "Consent to email needs an email address.")
-            data["email_consent_source"] = (data.get("email_consent_source") or "").strip() or DEFAULT_CONSENT_SOURCE
-        else:
-            data["email_consent_source"] = ""
-        return data
-
-    def save(self, commit=True):
-        patient = super().save(commit=False)
-        patient.email_consent_source = self.cleaned_data["email_consent_source"]
-        patient.email_consent_at = timezone.now() if patient.email_consent else None
-        if commit:
-            patient.save()
-        return patient
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Show a refusal of bookings.patient_services on the fields it names (else above the form)."""
+        for field, messages in (error.details or {}).items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                self.add_error(field if field in self.fields else None, message)
+        if not self.errors:
+            self.add_error(None, error.message)
 
 
 class ProposalForm(forms.Form):

@@ -8,36 +8,27 @@ an id that does not exist (400, never a hint that the object is there).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import zoneinfo
+from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason, SessionStatus, TreatmentCycle
+from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason, TreatmentCycle
+from bookings.progress import cycle_progress
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
 from common.api import user_clinic_ids
 from scheduler.models import Chair, Clinic, Protocol, StaffMember, StaffRole
 
 #: Where consent was given when a client does not say.
 DEFAULT_CONSENT_SOURCE = "api"
-_PHONE = re.compile(r"^\+?[0-9 ().\-/]+(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
-_EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 # Requested session times beyond these are refused as input: far outside anything bookable, and near the
 # ends of what a datetime can hold, where converting between zones overflows.
 _EARLIEST_START = dt.datetime(1900, 1, 1)
 _LATEST_START = dt.datetime(9000, 1, 1)
-
-
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    """The IANA names this system knows (reading them walks the zone files, so once a process)."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 # --- Fields --------------------------------------------------------------------------------------
@@ -137,6 +128,8 @@ class StartField(serializers.Field):
 # --- Patients ------------------------------------------------------------------------------------
 
 
+# Parses only (types, formats, lengths): the rules of a patient record are bookings.patient_services'.
+# (A comment, not the docstring: the docstring is the schema's description.)
 class PatientSerializer(serializers.ModelSerializer):
     """A patient. Consent to email is recorded with its time and source; withdrawing it clears both."""
 
@@ -174,48 +167,6 @@ class PatientSerializer(serializers.ModelSerializer):
             "email": {"help_text": "Needed for email consent."},
             "email_consent": {"help_text": "The patient agreed to receive reminders and notices by email."},
         }
-
-    def validate_timezone(self, value: str) -> str:
-        if value not in _time_zones():
-            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name (e.g. America/New_York).")
-        return value
-
-    def validate_phone(self, value: str) -> str:
-        value = value.strip()
-        if value and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 3):
-            raise serializers.ValidationError(
-                "Enter a phone number: digits, optionally with +, spaces, dashes, dots, slashes, brackets and an "
-                "extension (x123)."
-            )
-        return value
-
-    def validate_date_of_birth(self, value: dt.date) -> dt.date:
-        # The latest calendar date anywhere on Earth (UTC+14): no patient is refused for being born today.
-        latest = (timezone.now() + dt.timedelta(hours=14)).date()
-        if value > latest:
-            raise serializers.ValidationError("A date of birth cannot be in the future.")
-        if value < _EARLIEST_BIRTH_DATE:
-            raise serializers.ValidationError("A date of birth before 1900 is surely a typing error.")
-        return value
-
-    def validate(self, attrs):
-        instance = self.instance
-        was_consenting = bool(instance and instance.email_consent)
-        consent = attrs.get("email_consent", was_consenting)
-        source = attrs.pop("email_consent_source", None)
-        email = attrs.get("email", instance.email if instance else "")
-        if consent and not email:
-            field = "email" if "email" in attrs else "email_consent"
-            raise serializers.ValidationError({field: "Consent to email needs an email address."})
-        if consent and not was_consenting:
-            attrs["email_consent_at"] = timezone.now()
-            attrs["email_consent_source"] = (source or "").strip() or DEFAULT_CONSENT_SOURCE
-        elif not consent:
-            attrs["email_consent_at"] = None
-            attrs["email_consent_source"] = ""
-        if instance is None and "timezone" not in attrs:
-            attrs["timezone"] = attrs["clinic"].timezone
-        return attrs
 
 
 # --- Sessions ------------------------------------------------------------------------------------
@@ -345,24 +296,8 @@ class CycleSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field(ProgressSerializer)
-    def get_progress(self, obj: TreatmentCycle) -> dict:
-        sessions = list(obj.sessions.all())
-        completed = sum(1 for s in sessions if s.status == SessionStatus.COMPLETED)
-        pending = (
-            SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR,
-        )
-        upcoming = [s.sequence for s in sessions if s.status in pending]
-        next_sequence = min(upcoming) if upcoming else None
-        return {
-            "completed": completed,
-            "total": obj.session_count,
-            "next_sequence": next_sequence,
-            "label": (
-                f"session {next_sequence} of {obj.session_count}"
-                if next_sequence
-                else f"{completed} of {obj.session_count} done"
-            ),
-        }
+    def get_progress(self, obj: TreatmentCycle) -> dict[str, Any]:
+        return dict(cycle_progress(cycle=obj).as_dict())
 
     @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, obj: TreatmentCycle) -> list:

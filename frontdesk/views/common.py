@@ -1,18 +1,15 @@
-"""What the staff views share: rendering in a clinic's time zone, course progress, the clinic picker."""
+"""What the staff views share: rendering in a clinic's time zone, the audit of what a page shows, the clinic picker."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.shortcuts import render
 from django.utils import timezone
 
 from audit.records import record_access
-from bookings.models import Patient, SessionStatus, TreatmentCycle
+from bookings.models import Patient
 from frontdesk import selectors
-
-_PENDING = (SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
 
 
 def render_in(request, template: str, context: dict, *, tz=None, status: int = 200, headers=None):
@@ -40,27 +37,6 @@ def audit_shown(request, *row_lists) -> None:
         patient_of=lambda row: row.pk if isinstance(row, Patient) else row.patient_id,
         clinic_of=lambda row: row.clinic_id,
     )
-
-
-@dataclass(frozen=True)
-class Progress:
-    completed: int
-    total: int
-    next_sequence: int | None
-
-    @property
-    def label(self) -> str:
-        if self.next_sequence:
-            return f"session {self.next_sequence} of {self.total}"
-        return f"{self.completed} of {self.total} done"
-
-
-def cycle_progress(cycle: TreatmentCycle) -> Progress:
-    """Progress as the API reports it; reads the prefetched sessions."""
-    sessions = list(cycle.sessions.all())
-    completed = sum(1 for s in sessions if s.status == SessionStatus.COMPLETED)
-    upcoming = [s.sequence for s in sessions if s.status in _PENDING]
-    return Progress(completed, cycle.session_count, min(upcoming) if upcoming else None)
 
 
 def clinic_choice(request):

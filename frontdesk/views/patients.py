@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 
 from audit.records import record_access
 from bookings.models import Patient
+from bookings.patient_services import patient_create
+from bookings.progress import cycle_progress
+from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
-from frontdesk.forms import CONSENT_SOURCES, PatientForm, time_zone_names
-from frontdesk.views.common import audit_shown, cycle_progress, render_in
+from frontdesk.forms import CONSENT_SOURCES, DEFAULT_CONSENT_SOURCE, PatientForm, time_zone_names
+from frontdesk.views.common import audit_shown, render_in
 from scheduler.models import Clinic
 
 
@@ -37,11 +39,13 @@ def patient_new(request):
     clinics = Clinic.objects.filter(pk__in=[c.pk for c in selectors.clinic_list_for_user(user=request.user)])
     form = PatientForm(request.POST or None, clinics=clinics)
     if request.method == "POST" and form.is_valid():
-        # No booking service writes patients (the API saves its serializer the same way); auditlog records it.
-        with transaction.atomic():
-            patient = form.save()
-        messages.success(request, f"{patient.first_name} {patient.last_name} is registered.")
-        return redirect("frontdesk:patient", pk=patient.pk)
+        try:
+            patient = patient_create(by=request.user, default_consent_source=DEFAULT_CONSENT_SOURCE, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"{patient.first_name} {patient.last_name} is registered.")
+            return redirect("frontdesk:patient", pk=patient.pk)
     context = {"form": form, "time_zones": time_zone_names(), "consent_sources": CONSENT_SOURCES}
     return render_in(request, "frontdesk/patient_new.html", context)
 
@@ -56,7 +60,7 @@ def patient_detail(request, pk: int):
     cycles = selectors.patient_cycles(patient=patient)
     context = {
         "patient": patient,
-        "cycles": [(c, cycle_progress(c)) for c in cycles],
+        "cycles": [(c, cycle_progress(cycle=c)) for c in cycles],
         "can_book": can(request.user, BOOKING_ROLES),
     }
     return render_in(request, "frontdesk/patient.html", context, tz=patient.clinic.tz)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -301,6 +302,21 @@ class TestUpdate:
     def test_unauthenticated(self, clinic):
         patient = PatientFactory(clinic=clinic)
         assert_error(APIClient().put(f"{URL}{patient.pk}/", body(clinic), format="json"), 401, "not_authenticated")
+
+
+# --- Audit -----------------------------------------------------------------------------------------
+
+
+def test_each_write_is_one_audit_entry_by_the_user(clinic):
+    user = staff("front_desk", clinic)
+    client = client_for(user)
+    pk = client.post(URL, body(clinic), format="json").data["id"]
+    client.patch(f"{URL}{pk}/", {"phone": "555 0199"}, format="json")
+    client.patch(f"{URL}{pk}/", {"phone": "555 0199"}, format="json")  # no change: no entry
+    entries = list(LogEntry.objects.filter(content_type__model="patient", object_id=pk).order_by("pk"))
+    assert [(e.action, e.actor) for e in entries] == [(LogEntry.Action.CREATE, user), (LogEntry.Action.UPDATE, user)]
+    assert entries[1].changes == {"phone": ["+1 (555) 010-0100", "555 0199"]}
+    assert all(e.additional_data == {"patient": pk, "clinic": clinic.pk} for e in entries)
 
 
 # --- Delete ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail as django_mail
 from django.test import Client
 from django.urls import reverse
@@ -290,6 +291,34 @@ class TestPatients:
         assert message in response.content.decode()
         assert b"The patient was not registered" in response.content
         assert not Patient.objects.filter(first_name="Ann").exists()
+
+    @pytest.mark.parametrize(("changes", "errors"), [
+        ({"date_of_birth": "1850-01-01"}, {"date_of_birth": ["A date of birth before 1900 is surely a typing error."]}),
+        ({"phone": "12"}, {"phone": ["Enter a phone number: digits, optionally with +, spaces, dashes, dots, slashes, "
+                                     "brackets and an extension (x123)."]}),
+        ({"email": ""}, {"email": ["Consent to email needs an email address."]}),
+    ])
+    def test_a_rule_the_service_refuses_shows_on_its_field(self, as_user, home, changes, errors):
+        data = {
+            "clinic": home.clinic.pk, "first_name": "Ann", "last_name": "Lee", "date_of_birth": "1990-02-03",
+            "email": "ann@example.org", "phone": "", "timezone": "America/New_York", "email_consent": "on",
+        }
+        response = as_user(home.users[FRONT_DESK]).post("/patients/new/", {**data, **changes})
+        assert response.status_code == 200
+        assert response.context["form"].errors == errors
+        assert not Patient.objects.filter(first_name="Ann").exists()
+
+    def test_registering_is_in_the_audit_trail_with_the_desk_as_actor(self, as_user, home):
+        desk = home.users[FRONT_DESK]
+        as_user(desk).post("/patients/new/", {
+            "clinic": home.clinic.pk, "first_name": "Ann", "last_name": "Lee", "date_of_birth": "1990-02-03",
+            "timezone": "America/New_York",
+        })
+        patient = Patient.objects.get(first_name="Ann")
+        (entry,) = LogEntry.objects.filter(content_type__model="patient", object_id=patient.pk)
+        assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, desk)
+        assert entry.additional_data == {"patient": patient.pk, "clinic": home.clinic.pk}
+        assert patient.email_consent_source == "" and patient.email_consent_at is None
 
     def test_no_patient_in_another_clinic_and_no_registering_for_clinicians(self, as_user, home, away):
         response = as_user(home.users[FRONT_DESK]).post("/patients/new/", {

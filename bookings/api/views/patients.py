@@ -9,10 +9,11 @@ from rest_framework import mixins
 from audit.mixins import AuditReadMixin
 from bookings import selectors
 from bookings.api.filters import PatientFilter, documented_parameters
-from bookings.api.serializers import PatientSerializer
+from bookings.api.serializers import DEFAULT_CONSENT_SOURCE, PatientSerializer
 from bookings.api.views.base import ScopedViewSet
 from bookings.api.views.openapi import NOT_FOUND, PAGE_NOT_FOUND, _body, _filter_errors, _ok, _validation
 from bookings.models import Patient
+from bookings.patient_services import patient_create, patient_update
 from common import error_codes as codes
 from common.access import ALL_ROLES, BOOKING_ROLES
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
@@ -121,12 +122,15 @@ class PatientViewSet(
         return self.scope(selectors.patient_list())
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        serializer.instance = patient_create(
+            by=self.request.user, default_consent_source=DEFAULT_CONSENT_SOURCE, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        serializer.instance = patient_update(
+            patient=serializer.instance, by=self.request.user, default_consent_source=DEFAULT_CONSENT_SOURCE,
+            **serializer.validated_data,
+        )
 
     def perform_destroy(self, instance):
         # A patient with courses is protected (on_delete=PROTECT): the handler answers 409 in_use.

@@ -1,0 +1,64 @@
+"""Course progress, "session k of n": the one computation the API and the staff pages both show.
+
+`k` is the session the patient is at: the lowest-numbered session still to happen (booked, confirmed,
+checked in or in the chair). A course with none left reads "c of n done". Pure over the sessions given;
+`cycle_progress` reads the course's sessions through `cycle.sessions.all()`, so a prefetch serves it
+without a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypedDict
+
+from bookings.models import InfusionSession, SessionStatus, TreatmentCycle
+
+#: The states of a session that is still to happen (or happening now). A tuple, compared with ==: a
+#: status read from the database is a plain str, which a set of enum members would not find.
+PENDING = (SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.CHECKED_IN, SessionStatus.IN_CHAIR)
+
+
+class ProgressDict(TypedDict):
+    completed: int
+    total: int
+    next_sequence: int | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed: int
+    total: int
+    next_sequence: int | None
+
+    @property
+    def label(self) -> str:
+        if self.next_sequence:
+            return f"session {self.next_sequence} of {self.total}"
+        return f"{self.completed} of {self.total} done"
+
+    def as_dict(self) -> ProgressDict:
+        return {
+            "completed": self.completed,
+            "total": self.total,
+            "next_sequence": self.next_sequence,
+            "label": self.label,
+        }
+
+
+def progress_of(*, sessions: Iterable[InfusionSession], total: int) -> Progress:
+    """The progress of a course of `total` sessions, from its sessions (any order)."""
+    completed = 0
+    upcoming: list[int] = []
+    for session in sessions:
+        if session.status == SessionStatus.COMPLETED:
+            completed += 1
+        elif session.status in PENDING:
+            upcoming.append(session.sequence)
+    return Progress(completed=completed, total=total, next_sequence=min(upcoming) if upcoming else None)
+
+
+def cycle_progress(*, cycle: TreatmentCycle) -> Progress:
+    """The progress of `cycle`, read from its (ideally prefetched) sessions."""
+    return progress_of(sessions=cycle.sessions.all(), total=cycle.session_count)
