@@ -898,7 +898,7 @@ def machine() -> dict:
 
 
 #: The code under test: figures move when these files do.
-CODE_UNDER_TEST = ("scheduler/planning.py", "scheduler/selectors.py", "bookings/selectors.py")
+CODE_UNDER_TEST = ("scheduler/planning.py", "scheduler/selectors.py", "bookings/selectors/occupancy.py", "bookings/selectors/proposals.py")
 
 
 def code_state() -> str:

@@ -27,7 +27,7 @@ from bookings.api.serializers import (
     RescheduleSerializer,
     SessionSerializer,
 )
-from bookings.models import InfusionSession, Patient, TreatmentCycle
+from bookings.models import InfusionSession, Patient, TreatmentCycle, transition_refusal
 from bookings.selectors import emails_for_sessions
 from common.api import (
     ADMIN,
@@ -105,13 +105,9 @@ CONFLICT_EXAMPLES = [
 ]
 
 
-_DONE = {"move": "moved", "confirm": "confirmed", "check_in": "checked in", "start": "started",
-         "complete": "completed", "cancel": "cancelled", "no_show": "marked a no-show"}
-
-
 def _invalid_transition(status_: str, action_: str, label: str) -> OpenApiExample:
     return _example(
-        "invalid_transition", f"A session that is {label} cannot be {_DONE[action_]}.",
+        "invalid_transition", transition_refusal(label, action_),
         {"session": 812, "status": status_, "action": action_},
     )
 

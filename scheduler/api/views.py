@@ -10,7 +10,6 @@ from contextlib import contextmanager, suppress
 
 from django import forms
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -118,7 +117,7 @@ class ProtocolFilter(filters.FilterSet):
         fields = []
 
     def filter_clinic(self, queryset, name, value):
-        return queryset.filter(Q(clinic=value) | Q(clinic__isnull=True))
+        return queryset.offered_at(value)
 
 
 class ClosureFilter(filters.FilterSet):
@@ -441,7 +440,7 @@ class ProtocolViewSet(ConfigViewSet):
         user = self.request.user
         if user.is_superuser:
             return queryset
-        return queryset.filter(Q(clinic__in=user_clinic_ids(user)) | Q(clinic__isnull=True))
+        return queryset.offered_at(user_clinic_ids(user))
 
     def create(self, request, *args, **kwargs):
         data = request.data
