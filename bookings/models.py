@@ -159,6 +159,22 @@ TERMINAL_STATUSES = (
     SessionStatus.NO_SHOW,
 )
 
+#: What each session action makes of a session, in words: "A session that is completed cannot be moved."
+TRANSITION_LABELS = {
+    "move": "moved",
+    "confirm": "confirmed",
+    "check_in": "checked in",
+    "start": "started",
+    "complete": "completed",
+    "cancel": "cancelled",
+    "no_show": "marked a no-show",
+}
+
+
+def transition_refusal(status_label: str, action: str) -> str:
+    """The message of an invalid_transition refusal, for the services and the API's examples alike."""
+    return f"A session that is {status_label} cannot be {TRANSITION_LABELS[action]}."
+
 
 class CancelledBy(models.TextChoices):
     PATIENT = "patient", "Patient"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 ADMIN = "admin"
 FRONT_DESK = "front_desk"
@@ -51,16 +51,12 @@ def user_clinic_ids_forget(user) -> None:
         del user._clinic_ids
 
 
-def scope_to_user_clinics(queryset: QuerySet, user, *, field: str = "clinic", with_shared: bool = False) -> QuerySet:
+def scope_to_user_clinics(queryset: QuerySet, user, *, field: str = "clinic") -> QuerySet:
     """The rows of `queryset` that belong to the user's clinics; a superuser's: every row.
 
-    `field` is the lookup path from a row to its clinic ("pk" for clinics themselves). `with_shared` keeps
-    the rows with no clinic too (protocol templates shared by every clinic). Another clinic's row is then
+    `field` is the lookup path from a row to its clinic ("pk" for clinics themselves). Another clinic's row is then
     simply not found, and no user (or an anonymous one) sees nothing.
     """
     if user is not None and user.is_superuser:
         return queryset
-    mine = Q(**{f"{field}__in": user_clinic_ids(user)})
-    if with_shared:
-        mine |= Q(**{f"{field}__isnull": True})
-    return queryset.filter(mine)
+    return queryset.filter(**{f"{field}__in": user_clinic_ids(user)})

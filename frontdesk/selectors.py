@@ -26,9 +26,8 @@ from bookings.models import (
     TreatmentCycle,
 )
 from frontdesk.access import scoped
-from scheduler import planning
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
-from scheduler.selectors import clinic_calendar_load, protocol_spacing, protocols_for_clinic
+from scheduler.selectors import protocols_for_clinic
 
 #: Longer than any session: the lower bound on starts that lets a day's query use the (clinic, starts_at) index.
 _LONGEST_SESSION = dt.timedelta(days=1)
@@ -199,27 +198,6 @@ def protocols_for_booking(*, clinic: Clinic) -> list[Protocol]:
 
 def protocol_for_booking(*, clinic: Clinic, protocol_id) -> Protocol | None:
     return protocols_for_clinic(clinic=clinic).filter(pk=protocol_id).first()
-
-
-def series_check(
-    *, patient: Patient, protocol: Protocol, clinic: Clinic, sessions: list[planning.Placement]
-) -> planning.SeriesCheck:
-    """Would this series be booked as it stands? The booking service's own rules, without its locks.
-
-    `sessions` are in time order (they are numbered so); a chair or nurse left None is chosen by the rules.
-    Seven queries: the clinic's calendar and the busy intervals around the series.
-    """
-    instants = [p.start for p in sessions] + [p.end for p in sessions]
-    window_start, window_end = min(instants) - dt.timedelta(days=1), max(instants) + dt.timedelta(days=1)
-    calendar = clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
-    occupancy = booking_selectors.occupancy_load(
-        clinic_id=clinic.pk, patient_id=patient.pk, window_start=window_start, window_end=window_end
-    )
-    requests = [planning.SeriesRequest(k, p) for k, p in enumerate(sessions, start=1)]
-    return planning.check_series(
-        requests, spacing=protocol_spacing(protocol), rules=calendar.rules,
-        chair_ids=calendar.chair_ids, nurses=calendar.nurses, occupancy=occupancy,
-    )
 
 
 # --- Worklists ---------------------------------------------------------------------------------------

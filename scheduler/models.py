@@ -233,6 +233,18 @@ class Route(models.TextChoices):
     ORAL = "oral", "Oral"
 
 
+class ProtocolQuerySet(models.QuerySet):
+    def offered_at(self, clinics) -> ProtocolQuerySet:
+        """The protocols these clinics may book, active or not: each one's own and the shared templates.
+
+        `clinics`: a clinic, a clinic id, or several of either. Protocol.is_offered_at is the same rule for
+        one row already in memory (and adds that it must be active).
+        """
+        if isinstance(clinics, Clinic | int):
+            return self.filter(Q(clinic=clinics) | Q(clinic__isnull=True))
+        return self.filter(Q(clinic__in=clinics) | Q(clinic__isnull=True))
+
+
 class Protocol(models.Model):
     """What one treatment course is: how many sessions, how spaced, how long each holds a chair.
 
@@ -288,6 +300,8 @@ class Protocol(models.Model):
     recall_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
+    objects = ProtocolQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -312,5 +326,6 @@ class Protocol(models.Model):
         return self.chair_minutes + (self.first_visit_extra_minutes if sequence == 1 else 0)
 
     def is_offered_at(self, clinic: Clinic) -> bool:
-        """Whether this clinic may book it: active, and a shared template or the clinic's own protocol."""
+        """Whether this clinic may book it: active, and a shared template or the clinic's own protocol
+        (ProtocolQuerySet.offered_at in SQL)."""
         return self.is_active and (self.clinic_id is None or self.clinic_id == clinic.pk)

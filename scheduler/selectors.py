@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from common.errors import ApplicationError
+from scheduler import error_codes as codes
 from scheduler import planning
 from scheduler.models import Chair, Clinic, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 
@@ -84,6 +86,20 @@ def protocol_spacing(protocol: Protocol) -> planning.Spacing:
 
 def protocols_for_clinic(*, clinic: Clinic):
     """Active protocols a clinic may book: its own and the shared templates."""
-    from django.db.models import Q
+    return Protocol.objects.offered_at(clinic).filter(is_active=True)
 
-    return Protocol.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), is_active=True)
+
+def protocol_offered_violation(*, protocol: Protocol, clinic: Clinic) -> planning.Violation | None:
+    """Why this clinic may not book the protocol (another clinic's, or retired), or None."""
+    if protocol.is_offered_at(clinic):
+        return None
+    return planning.Violation(
+        codes.PROTOCOL_UNAVAILABLE, "That protocol is not offered at this clinic.", {"protocol": protocol.pk}
+    )
+
+
+def protocol_ensure_offered(*, protocol: Protocol, clinic: Clinic) -> None:
+    """Raise ApplicationError("protocol_unavailable", 400) unless the clinic may book the protocol."""
+    violation = protocol_offered_violation(protocol=protocol, clinic=clinic)
+    if violation:
+        raise ApplicationError(violation.code, violation.message, details=violation.details, status=400)

@@ -33,7 +33,7 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def _protocol_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
     return ScopedPrimaryKeyRelatedField(
         name="protocol", queryset=Protocol.objects.all(),
-        scope=lambda ids: Q(clinic_id__in=ids) | Q(clinic__isnull=True), **kwargs,
+        scope=lambda ids: Q(pk__in=Protocol.objects.offered_at(ids)), **kwargs,
     )
 
 

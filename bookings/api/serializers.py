@@ -324,7 +324,7 @@ class CycleBookSerializer(serializers.Serializer):
     protocol = ScopedPrimaryKeyRelatedField(
         name="protocol",
         queryset=Protocol.objects.all(),
-        scope=lambda ids: Q(clinic_id__in=ids) | Q(clinic__isnull=True),
+        scope=lambda ids: Q(pk__in=Protocol.objects.offered_at(ids)),
         help_text="The protocol (id): the clinic's own or a shared template.",
     )
     clinic = clinic_field(help_text="Where the sessions take place (id).")

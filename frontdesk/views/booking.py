@@ -1,7 +1,7 @@
 """Book a course: the planner proposes the series, the desk adjusts any session, then books all at once.
 
 1. GET  patients/<id>/book/?protocol=…        the form, and the proposal with its alternatives (nothing stored)
-2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by the booking rules
+2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by bookings.selectors.cycle_check
 3. POST patients/<id>/book/confirm/           bookings.services.cycle_book, all or nothing; a conflict
                                               (someone took the chair a moment ago) shows a fresh proposal
 4. GET  courses/<id>/booked/                  what was booked and what the patient will receive
@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bookings import error_codes as codes
 from bookings import selectors as booking_selectors
 from bookings import services
 from bookings.models import Patient, TreatmentCycle
@@ -121,51 +121,39 @@ def _parse_start(text: str) -> dt.datetime | None:
     return None
 
 
+#: The desk's own words for a refusal, where they differ from the booking service's.
+_DESK_WORDS = {codes.IN_PAST: "This time has passed."}
+
+
 def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Clinic) -> Series:
-    """Re-check the series with the booking rules: each row gets its number (by time) and its problems."""
+    """Re-check the series with the booking check: each row gets its number (by time), times and problems."""
     tz = clinic.tz
-    series = Series(rows)
-    now = timezone.now()
-    if len(rows) != protocol.session_count:
-        series.general.append(f"This protocol has {protocol.session_count} sessions; {len(rows)} were given.")
-    valid = []
+    chairs, nurses = selectors.chairs_and_nurses(
+        clinic=clinic, chair_ids={r.chair_id for r in rows if r.chair_id}, nurse_ids={r.nurse_id for r in rows if r.nurse_id}
+    )
+    requests = []
     for row in rows:
         wall = _parse_start(row.text)
         if wall is None:
             row.problems.append("Enter a date and time.")
-            continue
-        try:
-            row.start = planning.localize(wall, tz).astimezone(tz)
-        except planning.LocalTimeError as exc:
-            row.problems.append(exc.violation.message)
-            continue
-        if row.start <= now:
-            row.problems.append("This time has passed.")
-        valid.append(row)
-    valid.sort(key=lambda r: (r.start, r.index))
-    for sequence, row in enumerate(valid, start=1):
-        assert row.start is not None  # a row is valid once its start is read
-        row.sequence = sequence
-        row.end = row.start + dt.timedelta(minutes=protocol.chair_minutes_for(sequence))
-    if valid and not series.general and len(valid) == len(rows):
-        placements = [
-            planning.Placement(r.start.astimezone(dt.UTC), r.end.astimezone(dt.UTC), patient.pk, r.chair_id, r.nurse_id)
-            for r in valid
-            if r.start is not None and r.end is not None  # all of them, as set above
-        ]
-        check = selectors.series_check(patient=patient, protocol=protocol, clinic=clinic, sessions=placements)
-        by_sequence = {r.sequence: r for r in valid}
-        for sequence, assignment in check.assignments:
-            row = by_sequence[sequence]
-            row.chair_id, row.nurse_id = assignment.chair_id, assignment.nurse_id
-            row.problems.extend(v.message for v in assignment.violations)
-        for violation in check.spacing_violations:
-            pair = violation.details.get("sequences")
-            if pair:
-                by_sequence[pair[-1]].problems.append(violation.message)
-            else:
-                series.general.append(violation.message)
-        series.warnings = [w.message for w in check.warnings]
+            requests.append(None)
+        else:
+            requests.append(services.SessionRequest(wall, chair=chairs.get(row.chair_id), nurse=nurses.get(row.nurse_id)))
+    check = booking_selectors.cycle_check(patient=patient, protocol=protocol, clinic=clinic, sessions=requests)
+    series = Series(rows)
+    for row, checked in zip(rows, check.sessions, strict=True):
+        row.sequence = checked.sequence
+        if checked.start is not None and checked.end is not None:
+            row.start, row.end = checked.start.astimezone(tz), checked.end.astimezone(tz)
+        if check.rules_checked:
+            row.chair_id, row.nurse_id = checked.chair_id, checked.nurse_id
+    for problem in check.problems:
+        message = _DESK_WORDS.get(problem.violation.code, problem.violation.message)
+        if problem.row is None:
+            series.general.append(message)
+        else:
+            rows[problem.row].problems.append(message)
+    series.warnings = [w.message for w in check.warnings]
     return _names(series, clinic)
 
 

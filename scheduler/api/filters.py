@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from common.fields import InstantFilter
@@ -57,7 +56,7 @@ class ProtocolFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_clinic(self, queryset, name, value):
-        return queryset.filter(Q(clinic=value) | Q(clinic__isnull=True))
+        return queryset.offered_at(value)
 
 
 class ClosureFilter(filters.FilterSet):

@@ -460,12 +460,13 @@ class TestDatabaseGuarantees:
     def test_a_race_lost_at_the_constraint_is_a_domain_error(self, clinic, chairs, nurse, patient, monkeypatch):
         """Simulate the checks missing a concurrent booking: the constraint answers, named, never a 500."""
         from bookings import selectors
+        from bookings.selectors import booking_check
         from scheduler import planning
 
         taken = services.cycle_book(patient=PatientFactory(clinic=clinic), protocol=shared_protocol("booster-iv"),
                                     clinic=clinic, sessions=[SessionRequest(dt.datetime(2027, 3, 2, 9), chair=chairs[0])]).sessions[0]
-        monkeypatch.setattr(services, "occupancy_load", lambda **kw: planning.Occupancy())
-        assert selectors.occupancy_load is not services.occupancy_load
+        monkeypatch.setattr(booking_check, "occupancy_load", lambda **kw: planning.Occupancy())
+        assert selectors.occupancy_load is not booking_check.occupancy_load
         before = counts()
         with pytest.raises(BookingError) as caught:
             services.cycle_book(patient=patient, protocol=shared_protocol("booster-iv"), clinic=clinic,

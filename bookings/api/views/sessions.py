@@ -25,20 +25,17 @@ from bookings.api.views.openapi import (
     _ok,
     _validation,
 )
-from bookings.models import InfusionSession
+from bookings.models import InfusionSession, transition_refusal
 from bookings.selectors import emails_for_sessions
 from common.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 
-_DONE = {"move": "moved", "confirm": "confirmed", "check_in": "checked in", "start": "started",
-         "complete": "completed", "cancel": "cancelled", "no_show": "marked a no-show"}
-
 
 def _invalid_transition(status_: str, action_: str, label: str) -> OpenApiExample:
     return _example(
-        "invalid_transition", f"A session that is {label} cannot be {_DONE[action_]}.",
+        "invalid_transition", transition_refusal(label, action_),
         {"session": 812, "status": status_, "action": action_},
     )
 

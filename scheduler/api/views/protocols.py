@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-from common.access import scope_to_user_clinics
+from common.access import user_clinic_ids
 from common.api import RolePermission
 from scheduler.api import serializers as s
 from scheduler.api.filters import ProtocolFilter
@@ -72,7 +72,8 @@ class ProtocolViewSet(ConfigViewSet):
     permission_classes = [RolePermission, SharedProtocolPermission]
 
     def scope(self, queryset):
-        return scope_to_user_clinics(queryset, self.request.user, with_shared=True)
+        user = self.request.user
+        return queryset if user.is_superuser else queryset.offered_at(user_clinic_ids(user))
 
     def create(self, request, *args, **kwargs):
         data = request.data

@@ -1,0 +1,48 @@
+"""The busy intervals planning needs: every occupying session of a clinic (or of a patient) in a window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import BigIntegerField, Func, Q
+
+from bookings.models import OCCUPYING_STATUSES, InfusionSession
+from scheduler import planning
+
+#: the (clinic, starts_at) index instead of reading a clinic's whole history.
+_LONGEST_SESSION = dt.timedelta(days=1)
+
+
+class EpochMicroseconds(Func):
+    """PostgreSQL: an instant as whole microseconds since 1970 (exact, unlike a float of seconds)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
+def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.datetime, window_end: dt.datetime) -> planning.Occupancy:
+    """One query: every occupying session of the clinic, or of the patient anywhere, in the window."""
+    where = Q(clinic_id=clinic_id)
+    if patient_id is not None:
+        where |= Q(patient_id=patient_id)
+    rows = InfusionSession.objects.filter(
+        where, status__in=OCCUPYING_STATUSES,
+        starts_at__gt=window_start - _LONGEST_SESSION, starts_at__lt=window_end, ends_at__gt=window_start,
+    ).order_by("starts_at")
+    if connection.vendor != "postgresql":
+        values = rows.values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
+        return planning.Occupancy(planning.Booking(*row) for row in values)
+    # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here).
+    values = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
+    return planning.Occupancy(
+        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in values
+    )
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _from_us(microseconds: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(0, 0, microseconds)  # exact, and 3× faster than fromtimestamp()
+

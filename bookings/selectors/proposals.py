@@ -1,0 +1,151 @@
+"""Planning reads: a course's proposal, a day's free start times, one session's next free times.
+
+Each loads the clinic's calendar (5 queries) and the busy intervals of its window (1 query), then
+plans in memory: the query count does not depend on how many sessions are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from django.utils import timezone
+
+from bookings.models import OCCUPYING_STATUSES, InfusionSession, Patient
+from bookings.selectors.occupancy import occupancy_load
+from common.errors import ApplicationError
+from scheduler import planning
+from scheduler.models import Chair, Clinic, Protocol, StaffMember
+from scheduler.selectors import ClinicCalendar, clinic_calendar_load, protocol_ensure_offered, protocol_spacing
+
+#: How many days past the first session's horizon a course may run (the longest protocol window, 28 days,
+#: and room for spacing beyond it).
+_SERIES_SPAN_DAYS = 42
+#: The bookings a proposal loads first (see cycle_proposal).
+_FIRST_LOAD_DAYS = 35
+
+
+@dataclass
+class CycleProposal:
+    sessions: tuple[planning.PlannedSession, ...]
+    warnings: tuple[planning.Violation, ...]
+    alternatives: list[planning.Proposal]
+
+
+def _series_spec(protocol: Protocol) -> planning.SeriesSpec:
+    return planning.SeriesSpec(
+        count=protocol.session_count,
+        minutes=protocol.chair_minutes,
+        spacing=protocol_spacing(protocol),
+        first_extra_minutes=protocol.first_visit_extra_minutes,
+        target_window_days=protocol.target_window_days,
+    )
+
+
+def _day_bounds(clinic: Clinic, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants safely around the clinic-local days first..last (a day either side for zone edges)."""
+    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, clinic.tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time.min, clinic.tz).astimezone(dt.UTC)
+    return start, end
+
+
+def _planner(clinic: Clinic, patient_id: int | None, first: dt.date, last: dt.date, *, exclude=frozenset(),
+             calendar: ClinicCalendar | None = None) -> tuple[planning.SeriesPlanner, ClinicCalendar]:
+    window_start, window_end = _day_bounds(clinic, first, last)
+    calendar = calendar or clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
+    occupancy = occupancy_load(clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end)
+    planner = planning.SeriesPlanner(
+        rules=calendar.rules, chair_ids=calendar.chair_ids, nurses=calendar.nurses, occupancy=occupancy,
+        patient_id=patient_id, exclude=exclude, last_day=last,
+    )
+    return planner, calendar
+
+
+def cycle_proposal(
+    *,
+    patient: Patient,
+    protocol: Protocol,
+    clinic: Clinic,
+    earliest_date: dt.date,
+    weekdays: frozenset[int] | None = None,
+    time_from: dt.time | None = None,
+    time_to: dt.time | None = None,
+    chair: Chair | None = None,
+    nurse: StaffMember | None = None,
+    alternatives: int = 3,
+) -> CycleProposal:
+    """The earliest series that fits, and up to `alternatives` others; nothing is stored.
+
+    Raises ApplicationError("no_feasible_series") naming the binding rule, the dates where it bound and
+    the earliest date from which a series would fit (looked for up to three months further on).
+    """
+    protocol_ensure_offered(protocol=protocol, clinic=clinic)
+    now = timezone.now()
+    earliest = max(earliest_date, planning.local_date(now, clinic.tz))
+    spec = _series_spec(protocol)
+    prefs = planning.Preferences(
+        earliest=earliest, not_before=now, weekdays=weekdays, time_from=time_from, time_to=time_to,
+        chair_id=chair.pk if chair else None, nurse_id=nurse.pk if nurse else None,
+    )
+    horizon = planning.SeriesPlanner.FIRST_HORIZON_DAYS
+    later_first = earliest + dt.timedelta(days=horizon + 1)
+    later_last = later_first + dt.timedelta(days=90 + _SERIES_SPAN_DAYS)
+    # One calendar for both the search and, should it fail, the look further on (closures and time off are few).
+    calendar_start, _ = _day_bounds(clinic, earliest, earliest)
+    _, calendar_end = _day_bounds(clinic, later_last, later_last)
+    calendar = clinic_calendar_load(clinic=clinic, window_start=calendar_start, window_end=calendar_end)
+
+    # Most courses start within days: plan on five weeks of bookings first, and load the whole horizon only
+    # when a branch that found nothing was cut short by those five weeks.
+    planner, _ = _planner(clinic, patient.pk, earliest, earliest + dt.timedelta(days=_FIRST_LOAD_DAYS), calendar=calendar)
+    primary = planner.propose(spec, prefs)
+    if primary is None or planner.truncated:
+        planner, _ = _planner(clinic, patient.pk, earliest, earliest + dt.timedelta(days=horizon + _SERIES_SPAN_DAYS),
+                              calendar=calendar)
+        primary = planner.propose(spec, prefs)
+    if primary is not None:
+        return CycleProposal(primary.sessions, primary.warnings, planner.alternatives(spec, prefs, primary, alternatives))
+
+    why = planner.explain(spec, prefs)
+    further, _ = _planner(clinic, patient.pk, later_first, later_last, calendar=calendar)
+    further.FIRST_HORIZON_DAYS = 90
+    found = further.propose(spec, replace(prefs, earliest=later_first))
+    earliest_fit = planning.local_date(found.sessions[0].start, clinic.tz) if found else None
+    raise ApplicationError(
+        "no_feasible_series",
+        why.message + (f" The earliest a series would fit starts {earliest_fit:%a %Y-%m-%d}." if earliest_fit else ""),
+        details={
+            "reason": why.reason,
+            "dates": [d.isoformat() for d in why.dates],
+            "earliest_date": earliest_fit.isoformat() if earliest_fit else None,
+        },
+        status=409,
+    )
+
+
+def day_availability(
+    *, clinic: Clinic, protocol: Protocol, day: dt.date, patient: Patient | None = None, first_visit: bool = False
+) -> list[planning.AvailableSlot]:
+    """Every start time on `day` at which a session of the protocol could begin, with the free chairs and nurses."""
+    protocol_ensure_offered(protocol=protocol, clinic=clinic)
+    planner, _ = _planner(clinic, patient.pk if patient else None, day, day)
+    minutes = protocol.chair_minutes_for(1 if first_visit else 2)
+    return planner.availability(day, minutes, not_before=timezone.now())
+
+
+def session_options(*, session: InfusionSession, count: int = 5, days: int = 28) -> list[planning.PlannedSession]:
+    """The next free times for one session that keep its course valid (its own time counts as free)."""
+    cycle = session.cycle
+    protocol = cycle.protocol
+    clinic = session.clinic
+    now = timezone.now()
+    today = planning.local_date(now, clinic.tz)
+    others = [
+        planning.Slot(s.sequence, s.starts_at, s.ends_at)
+        for s in InfusionSession.objects.filter(cycle=cycle, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
+    ]
+    planner, _ = _planner(clinic, session.patient_id, today, today + dt.timedelta(days=days), exclude=frozenset({session.pk}))
+    return planner.session_options(
+        session.sequence, protocol.chair_minutes_for(session.sequence), others, protocol_spacing(protocol),
+        earliest=today, not_before=now, count=count, days=days,
+    )

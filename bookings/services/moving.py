@@ -1,0 +1,112 @@
+"""Moving sessions: one, or it and every later upcoming one of its course by the same wall-clock offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit import records as audit
+from bookings import error_codes as codes
+from bookings.models import OCCUPYING_STATUSES, UPCOMING_STATUSES, InfusionSession, SessionEvent, SessionStatus
+from bookings.outbox import outbox_session_moved
+from bookings.selectors import SessionRequest, session_requests_check, sessions_move_check, sessions_rules_check
+from bookings.services.audit import MOVE_AUDIT_FIELDS, audit_entry, event, touch_cycle
+from bookings.services.errors import BookingError, busy_error, race_error, raise_first, transition_error
+from bookings.services.locks import lock_cycle, lock_days
+from scheduler import planning
+from scheduler.models import Chair, StaffMember
+
+SCOPE_THIS = "this"
+SCOPE_FOLLOWING = "following"
+
+
+def session_reschedule(
+    *,
+    session: InfusionSession,
+    starts_at: datetime,
+    chair: Chair | None = None,
+    nurse: StaffMember | None = None,
+    scope: str = SCOPE_THIS,
+    by=None,
+) -> list[InfusionSession]:
+    """Move one session, or it and every later upcoming one by the same wall-clock offset.
+
+    The moved sessions keep their chair and nurse where those are still free, else the rules choose.
+    A moved session goes back to `booked` (the patient confirmed the old time) and its version grows.
+    Returns the moved sessions.
+    """
+    if scope not in (SCOPE_THIS, SCOPE_FOLLOWING):
+        raise BookingError(codes.INVALID_SCOPE, "scope must be 'this' or 'following'.", details={"scope": scope})
+    clinic = session.clinic
+    asked = session_requests_check(clinic=clinic, sessions=[SessionRequest(starts_at, chair=chair, nurse=nurse)])
+    raise_first(asked)
+    now = timezone.now()
+
+    attempted: list[planning.Booking] = []
+    try:
+        with transaction.atomic():
+            cycle = lock_cycle(session.cycle_id)
+            protocol = cycle.protocol
+            siblings = list(
+                InfusionSession.objects.select_for_update().filter(cycle=cycle).order_by("sequence", "pk")
+            )
+            target = next(s for s in siblings if s.pk == session.pk)
+            if target.status not in UPCOMING_STATUSES:
+                raise transition_error(target, "move")
+            moved = [target]
+            if scope == SCOPE_FOLLOWING:
+                moved += [s for s in siblings if s.sequence > target.sequence and s.status in UPCOMING_STATUSES]
+            check = sessions_move_check(
+                clinic=clinic, protocol=protocol, moved=moved, target=asked.sessions[0], target_id=target.pk, now=now
+            )
+            raise_first(check)
+
+            moved_ids = frozenset(s.pk for s in moved)
+            lock_days(clinic, [t for s in check.sessions for t in (s.start, s.end)]
+                      + [t for s in moved for t in (s.starts_at, s.ends_at)])
+            staying = [
+                planning.Slot(s.sequence, s.starts_at, s.ends_at)
+                for s in siblings
+                if s.pk not in moved_ids and s.status in OCCUPYING_STATUSES
+            ]
+            sessions_rules_check(
+                check, clinic=clinic, protocol=protocol, patient_id=cycle.patient_id, others=staying, exclude=moved_ids
+            )
+            raise_first(check)
+
+            events = []
+            audit_entries = []
+            for s, a in zip(moved, check.sessions, strict=True):
+                attempted.append(planning.Booking(a.start, a.end, a.chair_id, a.nurse_id, cycle.patient_id))
+                before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
+                old_status, old_start = s.status, s.starts_at
+                audit_before = audit.snapshot(s, MOVE_AUDIT_FIELDS)
+                updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
+                    starts_at=a.start, ends_at=a.end, chair_id=a.chair_id, nurse_id=a.nurse_id,
+                    status=SessionStatus.BOOKED, confirmed_at=None, confirmed_by=None, reschedule_requested_at=None,
+                    version=F("version") + 1, updated_at=now,
+                )
+                if updated != 1:
+                    raise transition_error(s, "move")
+                s.refresh_from_db()
+                outbox_session_moved(session=s, previous_starts_at=old_start, clinic=clinic, patient=cycle.patient, now=now)
+                events.append(
+                    event(s, "moved", by=by, at=now, from_status=old_status, to_status=s.status,
+                          data={"before": before,
+                                "after": {"starts_at": a.start.isoformat(), "chair": a.chair_id, "nurse": a.nurse_id},
+                                "scope": scope})
+                )
+                audit_entries.append(
+                    audit_entry(s, audit.UPDATE, audit.diff(audit_before, audit.snapshot(s, MOVE_AUDIT_FIELDS)), by)
+                )
+            SessionEvent.objects.bulk_create(events)
+            audit.record_many(audit_entries)
+            touch_cycle(cycle)
+    except IntegrityError as exc:
+        raise race_error(exc, attempted) from None
+    except OperationalError as exc:
+        raise busy_error(exc) from None
+    return moved
