@@ -331,33 +331,37 @@ def test_gunicorn_conf_binds_web_host_and_port_and_serves_the_health_check(tmp_p
 
 # --- make run: the links in emails follow the port ---------------------------------------------
 
-# Evaluated by make after the Makefile: prints what `make run` hands honcho, and the SITE_URL the
-# settings of a process started with honcho's PORT for the worker (web's + 100) end up with.
-SHOW_RUN_ENV = (
-    "show-run-env: ; @echo \"$$SITE_URL\" && PORT=$$(( $$PORT + 100 )) $(PY) manage.py shell --no-imports"
+# Rules evaluated by make after the Makefile: what `make run` hands honcho, and the SITE_URL in the
+# settings of a process started as honcho starts the worker (with a PORT of its own, web's + 100).
+SHOW_SITE_URL = 'show-site-url: ; @echo "$$SITE_URL"'
+SHOW_WORKER_SITE_URL = (
+    "show-worker-site-url: ; @PORT=$$(( $$PORT + 100 )) $(PY) manage.py shell --no-imports"
     " -c 'from django.conf import settings; print(settings.SITE_URL)'"
 )
 
 
-def make_run_env(tmp_path: Path, *args: str, **env: str) -> list[str]:
+def make_eval(tmp_path: Path, rule: str, *args: str, **env: str) -> str:
     make = shutil.which("make")
     if not make:
         pytest.fail("make is not installed")
-    result = run([make, "-s", "--no-print-directory", "--eval", SHOW_RUN_ENV, "show-run-env", *args],
+    target = rule.split(":", 1)[0]
+    result = run([make, "-s", "--no-print-directory", "--eval", rule, target, *args],
                  env=bare_env(CLINIC_VAR_DIR=str(tmp_path / "var"), **env))
     assert result.returncode == 0, output(result)
-    return result.stdout.split()
+    return result.stdout.strip()
 
 
 def test_make_run_links_to_the_port_it_serves(tmp_path):
-    exported, worker_sees = make_run_env(tmp_path, "PORT=8123")
-    assert exported == worker_sees == "http://127.0.0.1:8123"
-    assert make_run_env(tmp_path, WEB_HOST="localhost", PORT="8124") == ["http://localhost:8124"] * 2
+    assert make_eval(tmp_path, SHOW_SITE_URL, "PORT=8123") == "http://127.0.0.1:8123"
+    assert make_eval(tmp_path, SHOW_SITE_URL, WEB_HOST="localhost", PORT="8124") == "http://localhost:8124"
+    # The worker, which writes the emails, links to web's port, not to the one honcho gave it.
+    assert make_eval(tmp_path, SHOW_WORKER_SITE_URL, "PORT=8123") == "http://127.0.0.1:8123"
 
 
 def test_make_run_keeps_a_site_url_given(tmp_path):
-    given = "https://clinic.example.com"
-    assert make_run_env(tmp_path, "PORT=8123", SITE_URL=given) == [given, given]
+    assert make_eval(tmp_path, SHOW_SITE_URL, "PORT=8123", SITE_URL="https://clinic.example.com") == (
+        "https://clinic.example.com"
+    )
 
 
 # --- Deployment settings ---------------------------------------------------------------------
