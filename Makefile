@@ -1,5 +1,6 @@
 # The two commands: `make run` (the whole app on this machine) and `make test` (everything, against
-# PostgreSQL and Redis on 127.0.0.1). The rest are the steps they are made of. See README.md.
+# PostgreSQL and Redis on 127.0.0.1). `make test-fast` is the quick subset for development. The rest
+# are the steps they are made of. See README.md.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -8,15 +9,21 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(CURDIR)/$(VENV)/bin
-# Written after a successful `pip install -r requirements.txt`; older than requirements.txt means reinstall.
-STAMP := $(VENV)/.requirements.stamp
+# Written after a successful `pip install -r ...`; older than its requirements file means reinstall.
+# `make run` installs only what runs (requirements.txt); the tests and lint add requirements-dev.txt.
+RUN_STAMP := $(VENV)/.requirements.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.stamp
 VAR_DIR := $(or $(CLINIC_VAR_DIR),var)
 
 # make run
 # WEB_HOST, not HOST: some shells (tcsh) export HOST as the machine name.
 WEB_HOST ?= 127.0.0.1
 PORT ?= 8000
-export WEB_HOST PORT DEMO_PASSWORD
+# Where the links in patients' emails point: this server, unless SITE_URL says otherwise. Set here, not
+# derived in settings from PORT: honcho gives each Procfile process a PORT of its own (worker 8100,
+# beat 8200), and it is the worker that writes the emails.
+SITE_URL ?= http://$(WEB_HOST):$(PORT)
+export WEB_HOST PORT SITE_URL DEMO_PASSWORD
 
 # make test
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
@@ -26,16 +33,17 @@ PYTEST_ARGS ?=
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 # Files that change what collectstatic copies: the installed packages and the project's own static files.
-STATIC_SOURCES := $(STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VAR_DIR) -o -path ./.git -o -path ./node_modules \) -prune -o -type f -path '*/static/*' -print 2>/dev/null)
+STATIC_SOURCES := $(RUN_STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VAR_DIR) -o -path ./.git -o -path ./node_modules \) -prune -o -type f -path '*/static/*' -print 2>/dev/null)
 # Per DJANGO_ENV: production collects with the manifest storage, development without.
 STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
 
-.PHONY: help run test install venv lint migrate seed collectstatic services check-services check-browser clean
+.PHONY: help run test test-fast install install-dev venv lint migrate seed collectstatic services check-services check-browser clean
 
 help:
-	@echo "make run    migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/), a Celery worker and beat"
-	@echo "make test   check PostgreSQL and Redis, then ruff, import-linter, makemigrations --check and pytest"
-	@echo "Steps: install, lint, migrate, seed, collectstatic, check-services, clean"
+	@echo "make run        migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/), a Celery worker and beat"
+	@echo "make test       check PostgreSQL and Redis, then ruff, import-linter, mypy, makemigrations --check and every test"
+	@echo "make test-fast  check PostgreSQL and Redis, then the tests not marked slow (under a minute)"
+	@echo "Steps: install (runtime), install-dev (runtime + tools), lint, migrate, seed, collectstatic, check-services, clean"
 
 # --- Virtualenv ------------------------------------------------------------------------------
 $(PY):
@@ -46,14 +54,20 @@ $(PY):
 	echo "Creating $(VENV) with $$base ($$($$base --version))"; \
 	$$base -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv (or python3.11-venv)." >&2; exit 1; }
 
-$(STAMP): requirements.txt | $(PY)
+$(RUN_STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv install: $(STAMP)
+# requirements-dev.txt includes requirements.txt; after the runtime install, this adds only the tools.
+$(DEV_STAMP): requirements-dev.txt $(RUN_STAMP) | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
 
 # --- make run --------------------------------------------------------------------------------
-migrate: $(STAMP)
+migrate: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput
 
 # Idempotent, so it runs every time; --password only when DEMO_PASSWORD is set (else seed_demo
@@ -71,15 +85,17 @@ collectstatic: $(STATIC_STAMP)
 # no .env file: the settings come from the environment, the same for every step above.
 run: seed $(STATIC_STAMP)
 	@echo "Starting web on http://$(WEB_HOST):$(PORT)/ (front desk; setup at /admin/) with a Celery worker and beat (Ctrl-C stops all)."
+	@echo "Links in patients' emails point to $(SITE_URL)."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile --env /dev/null start --port $(PORT)
 
 # --- make test -------------------------------------------------------------------------------
-check-services services: $(STAMP)
+check-services services: $(RUN_STAMP)
 	$(PY) scripts/check_services.py
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 # The browser tests (tests/e2e/) drive Debian's Chromium and inject axe-core, installed from npm as
 # package-lock.json pins it (again whenever package.json or the lock changes).
@@ -94,14 +110,22 @@ $(AXE): package.json package-lock.json
 check-browser: $(AXE)
 	@test -x $(CHROMIUM) || { echo "make test needs Chromium at $(CHROMIUM) for the browser tests (tests/e2e/): apt-get update && apt-get install -y chromium" >&2; exit 1; }
 
-# makemigrations --check compares the models with the migration files; an in-memory SQLite
-# database keeps it from needing (or touching) any real one.
-test: check-services lint check-browser
-	env -u DJANGO_ENV DATABASE_URL="sqlite://:memory:" REDIS_URL="" $(PY) manage.py makemigrations --check --dry-run
-	env -u DJANGO_ENV -u EMAIL_URL -u DJANGO_SETTINGS_MODULE \
+# pytest against the test services, with nothing of the caller's deployment settings (DJANGO_ENV,
+# EMAIL_URL, SITE_URL...) leaking in; the tests set what they need.
+PYTEST := env -u DJANGO_ENV -u EMAIL_URL -u SITE_URL -u DJANGO_SETTINGS_MODULE \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
 		PATH="$(BIN):$$PATH" \
-		$(BIN)/pytest -p xdist -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+		$(BIN)/pytest -p xdist -n $(TEST_WORKERS) --dist worksteal
+
+# makemigrations --check compares the models with the migration files; an in-memory SQLite
+# database keeps it from needing (or touching) any real one.
+test: $(DEV_STAMP) check-services lint check-browser
+	env -u DJANGO_ENV DATABASE_URL="sqlite://:memory:" REDIS_URL="" $(PY) manage.py makemigrations --check --dry-run
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The tests not marked `slow` (pyproject.toml): no browser, no worker fleets, no schema fuzzing.
+test-fast: $(DEV_STAMP) check-services
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 # --- Housekeeping ----------------------------------------------------------------------------
 # Removes what `make run` and the tools leave behind (the SQLite database, broker files, mail,

@@ -28,7 +28,8 @@ PASSWORD = "demo-pass-8472"
 EDITABLE = [Clinic, OpeningHours, Closure, Chair, StaffMember, Shift, TimeOff, Protocol, Patient]
 READ_ONLY = [TreatmentCycle, InfusionSession, SessionEvent]
 
-pytestmark = pytest.mark.django_db
+# Each test loads the whole demo clinic (seconds): `make test`, not `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)

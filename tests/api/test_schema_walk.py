@@ -37,6 +37,9 @@ from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
 from tests.factories import shared_protocol as shared
 
+# Every operation of the schema, called several ways: hundreds of tests, `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 #: operationId → (method, path template), for every operation in the schema.
 SCHEMA_OPS: dict[str, tuple[str, str]] = {

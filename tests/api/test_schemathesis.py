@@ -56,6 +56,9 @@ from common.api import FRONT_DESK
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.world import T_BOOK, T_RUN, build_site, ensure_shared_protocols
 
+# About a minute of generated requests: `make test` runs it, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 #: Generated examples per operation (positive, negative): many for what the front desk may do, a few for
 #: what it may not (its 403 must conform too). With the 57 operations of the schema: 30 x 40 + 27 x 6 =
 #: 1,362 requests, plus one for each example the schema documents (46).

@@ -30,6 +30,7 @@ def test_nurse_capacity_under_concurrency_on_postgresql():
     assert InfusionSession.objects.filter(status__in=OCCUPYING_STATUSES).count() == 3
 
 
+@pytest.mark.slow
 def test_the_same_races_on_sqlite(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(

@@ -517,6 +517,7 @@ def _reference_proposal(clinic, protocol, patient, prefs: planning.Preferences) 
     return planner.propose(spec, prefs)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=db_clinics(), monday=st.sampled_from(MONDAYS))

@@ -30,7 +30,8 @@ PASSWORD = "demo-pass-8472"
 MODELS = (Clinic, OpeningHours, Closure, Chair, StaffMember, Shift, TimeOff, Patient, TreatmentCycle,
           InfusionSession, SessionEvent, Group, get_user_model())
 
-pytestmark = pytest.mark.django_db
+# Each test runs seed_demo, the whole demo clinic (seconds): `make test`, not `make test-fast`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)

@@ -406,8 +406,17 @@ class TestCancel:
     def test_a_cancelled_slot_can_be_booked_again(self, clinic, chairs, nurse, patient):
         first = book_depression(patient, clinic, chair=chairs[0]).cycle.sessions.get(sequence=1)
         services.session_cancel(session=first, by_party="patient", reason="x")
-        services.cycle_book(patient=PatientFactory(clinic=clinic), protocol=shared_protocol("booster-iv"), clinic=clinic,
-                            sessions=[SessionRequest(first.starts_at, chair=chairs[0])])
+        rebooked = services.cycle_book(
+            patient=PatientFactory(clinic=clinic), protocol=shared_protocol("booster-iv"), clinic=clinic,
+            sessions=[SessionRequest(first.starts_at, chair=chairs[0])],
+        ).sessions[0]
+        assert (rebooked.chair_id, rebooked.starts_at, rebooked.status) == (chairs[0].pk, first.starts_at, SessionStatus.BOOKED)
+        first.refresh_from_db()
+        assert first.status == SessionStatus.LATE_CANCELLED  # within 24 h of its start
+        in_the_slot = InfusionSession.objects.filter(chair=chairs[0], starts_at=first.starts_at)
+        assert set(in_the_slot.values_list("pk", "status")) == {
+            (first.pk, SessionStatus.LATE_CANCELLED), (rebooked.pk, SessionStatus.BOOKED)
+        }
 
     def test_cycle_cancel_planned(self, clinic, chairs, nurse, patient):
         cycle = book_depression(patient, clinic).cycle
@@ -455,7 +464,13 @@ class TestDatabaseGuarantees:
         services.session_cancel(session=first, by_party="clinic", reason="x")
         other = services.cycle_book(patient=PatientFactory(clinic=clinic), protocol=shared_protocol("booster-iv"),
                                     clinic=clinic, sessions=[SessionRequest(dt.datetime(2027, 3, 2, 9))]).sessions[0]
-        InfusionSession.objects.filter(pk=other.pk).update(chair=first.chair, starts_at=first.starts_at, ends_at=first.ends_at)
+        moved = InfusionSession.objects.filter(pk=other.pk).update(
+            chair=first.chair, starts_at=first.starts_at, ends_at=first.ends_at
+        )
+        assert moved == 1  # the constraint let it in: the session in that chair and time is cancelled
+        other.refresh_from_db()
+        assert (other.chair_id, other.starts_at, other.ends_at) == (first.chair_id, first.starts_at, first.ends_at)
+        assert other.status == SessionStatus.BOOKED
 
     def test_a_race_lost_at_the_constraint_is_a_domain_error(self, clinic, chairs, nurse, patient, monkeypatch):
         """Simulate the checks missing a concurrent booking: the constraint answers, named, never a 500."""

@@ -25,7 +25,7 @@ from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screen
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, UserFactory, shared_protocol
 from tests.frontdesk.factories import CycleFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 DEPRESSION = "Depression induction (IV) (6 sessions)"
 

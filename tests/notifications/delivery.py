@@ -7,6 +7,9 @@ handed a hook that runs while a message is being accepted (to kill its sender at
 the test database, each on its own queue, each in its own process group so a test can SIGKILL one whole.
 `RedisServer` is a throwaway `redis-server` for the test that restarts the broker. `bulk_due_reminders`
 writes thousands of due rows fast. The bench (bench/reminders.py) uses the same parts.
+
+Every wait here is `wait_while_progressing`: it fails when nothing has moved for `STALL_SECONDS`, never at a
+fixed total deadline, so a busy machine makes a test slower, not red.
 """
 
 from __future__ import annotations
@@ -49,15 +52,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, *, interval: float = 0.05, what: str = "condition"):
-    """Poll `predicate` until it returns something truthy (returned), or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+# How long a wait may see no progress at all before the test fails: far beyond any pause of a working
+# system, however loaded the machine (a stopped worker or a lost message never moves again).
+STALL_SECONDS = 60.0
+
+
+class Stalled(AssertionError):
+    """A wait saw no progress for its stall window."""
+
+
+def wait_while_progressing(
+    done: Callable[[], object],
+    *,
+    progress: Callable[[], object] | None = None,
+    stall: float = STALL_SECONDS,
+    interval: float = 0.1,
+    what: str = "condition",
+):
+    """Poll `done` until it returns something truthy (returned); fail once `progress()` has not changed for
+    `stall` seconds. Without `progress` (a process starting, a port freed), `stall` seconds in all.
+
+    `progress` returns anything comparable: a count of emails, the outbox rows by status. A slow machine
+    only spaces its changes out; a stuck one stops changing them.
+    """
+    last: object = None
+    since = time.monotonic()
     while True:
-        value = predicate()
+        value = done()
         if value:
             return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        now = time.monotonic()
+        if progress is not None:
+            seen = progress()
+            if seen != last:
+                last, since = seen, now
+        if now - since > stall:
+            shown = f" (last seen: {last!r})" if progress is not None else ""
+            raise Stalled(f"no progress for {stall:.0f} s waiting for {what}{shown}")
         time.sleep(interval)
 
 
@@ -130,19 +161,23 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         assert self._controller is None, "already running"
-        deadline = time.monotonic() + 10
-        while True:  # the same port again after stop(): retry while the old socket lets go
+        errors: list[BaseException] = []
+
+        def started():  # the same port again after stop(): retry while the old socket lets go
             # A fixed server name: else aiosmtpd looks up the host's FQDN on every connection.
-            controller = Controller(_Handler(self), hostname=self.host, port=self.port, ready_timeout=10,
+            controller = Controller(_Handler(self), hostname=self.host, port=self.port, ready_timeout=STALL_SECONDS,
                                     server_hostname="smtp.clinic-tests.invalid")
             try:
                 controller.start()
-                break
-            except (OSError, RuntimeError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self._controller = controller
+            except (OSError, RuntimeError) as exc:
+                errors[:] = [exc]
+                return None
+            return controller
+
+        try:
+            self._controller = wait_while_progressing(started, what=f"the SMTP server on port {self.port}")
+        except Stalled as stalled:
+            raise Stalled(f"{stalled}: {errors[-1]!r}" if errors else str(stalled)) from None
         return self
 
     def stop(self) -> None:
@@ -184,12 +219,12 @@ class SmtpSink:
             self.messages.clear()
             self.refused = 0
 
-    def wait_for(self, n: int, timeout: float = 30) -> list[Received]:
-        """Block until at least `n` messages have arrived in all; return them all."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: len(self.messages) >= n, timeout):
-                raise AssertionError(f"the SMTP server received {len(self.messages)} of {n} messages in {timeout:.0f} s")
-            return list(self.messages)
+    def wait_for(self, n: int, *, stall: float = STALL_SECONDS) -> list[Received]:
+        """Block until at least `n` messages have arrived in all; return them all. Fails when no message
+        has arrived (or been refused) for `stall` seconds."""
+        wait_while_progressing(lambda: self.count >= n, progress=lambda: (self.count, self.refused), stall=stall,
+                               interval=0.05, what=f"{n} messages at the SMTP server")
+        return self.snapshot()
 
     def duplicates(self) -> dict[str, int]:
         """Message-IDs received more than once, with how many times."""
@@ -249,7 +284,7 @@ class RedisServer:
                  "--dir", str(self.workdir)],
                 stdout=log, stderr=subprocess.STDOUT,
             )
-        wait_until(self._answers, 10, what=f"redis-server on port {self.port}")
+        wait_while_progressing(self._answers, what=f"redis-server on port {self.port}")
         return self
 
     def _answers(self) -> bool:
@@ -336,7 +371,7 @@ class CeleryWorkers:
         base.update(env or {})
         self.env = base
 
-    def start(self, n: int = 1, *, wait: bool = True, timeout: float = 90) -> list[Worker]:
+    def start(self, n: int = 1, *, wait: bool = True) -> list[Worker]:
         started = []
         for _ in range(n):
             name = f"w{len(self.workers) + 1}-{self.queue}"
@@ -353,24 +388,27 @@ class CeleryWorkers:
             self.workers.append(worker)
             started.append(worker)
         if wait:
-            self.wait_ready(started, timeout=timeout)
+            self.wait_ready(started)
         return started
 
-    def wait_ready(self, workers: Iterable[Worker], timeout: float = 90) -> None:
-        """Until each worker answers a control ping (it is consuming its queue)."""
+    def wait_ready(self, workers: Iterable[Worker]) -> None:
+        """Until each worker answers a control ping (it is consuming its queue). Fails when a worker exits,
+        or when no further worker has answered for STALL_SECONDS."""
         waiting = {w.nodename: w for w in workers}
-        deadline = time.monotonic() + timeout
-        while waiting:
+
+        def ready() -> bool:
             for w in waiting.values():
                 if not w.alive():
                     raise AssertionError(f"worker {w.name} exited ({w.proc.returncode}):\n{tail(w.log)}")
-            replies = _ping(self.broker_url, list(waiting))
-            for reply in replies:
+            for reply in _ping(self.broker_url, list(waiting)):
                 for node in reply:
                     waiting.pop(node, None)
-            if waiting and time.monotonic() > deadline:
-                raise AssertionError(f"workers not ready after {timeout:.0f} s: {sorted(waiting)}\n"
-                                     + "\n".join(tail(w.log) for w in waiting.values()))
+            return not waiting
+
+        try:
+            wait_while_progressing(ready, progress=lambda: len(waiting), interval=0, what="the workers to be ready")
+        except Stalled as stalled:
+            raise Stalled(f"{stalled}: {sorted(waiting)}\n" + "\n".join(tail(w.log) for w in waiting.values())) from None
 
     def owner(self, pid: int) -> Worker | None:
         """The worker whose process group holds `pid`."""
@@ -467,6 +505,27 @@ def open_rows() -> int:
     from bookings.models import EmailStatus, PatientEmail
 
     return PatientEmail.objects.filter(status=EmailStatus.SENDING).count()
+
+
+def outbox_state() -> tuple:
+    """The outbox rows by status, and the attempts made in all: changes whenever a send settles or fails."""
+    from django.db.models import Count, Sum
+
+    from bookings.models import PatientEmail
+
+    by_status = PatientEmail.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+    return tuple(by_status), PatientEmail.objects.aggregate(attempts=Sum("attempts"))["attempts"]
+
+
+def queue_length(broker_url: str, queue: str) -> int | None:
+    """Task messages waiting in `queue` (None while the broker does not answer)."""
+    import redis
+
+    try:
+        with redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=5) as client:
+            return client.llen(queue)
+    except (redis.RedisError, OSError):
+        return None
 
 
 def forget_queue(broker_url: str, queue: str) -> None:
@@ -589,9 +648,18 @@ class Rig:
     def enqueue(self, ids: Iterable[int]) -> int:
         return enqueue(ids, queue=self.queue, broker_url=self.broker_url)
 
-    def settle(self, timeout: float = 30) -> None:
+    def progress(self) -> tuple:
+        """What moves while sends go on: messages at the SMTP server (and refused), the outbox rows by
+        status and their attempts, the task messages still queued."""
+        return (self.smtp.count, self.smtp.refused, outbox_state(), queue_length(self.broker_url, self.queue))
+
+    def wait(self, done: Callable[[], object], *, what: str):
+        """Until `done()`, while the delivery makes progress (`progress`)."""
+        return wait_while_progressing(done, progress=self.progress, interval=0.2, what=what)
+
+    def settle(self) -> None:
         """Until no row is claimed and unsettled (every queued send has run)."""
-        wait_until(lambda: open_rows() == 0, timeout, what="every claimed reminder to be settled")
+        self.wait(lambda: open_rows() == 0, what="every claimed reminder to be settled")
 
 
 @pytest.fixture

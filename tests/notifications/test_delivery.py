@@ -29,7 +29,7 @@ from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     smtp_server,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NY = ZoneInfo("America/New_York")
 H72, H24 = EmailKind.reminder(72), EmailKind.reminder(24)

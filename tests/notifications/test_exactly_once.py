@@ -21,7 +21,7 @@ from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     smtp_server,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 REMINDERS = 5_000
 WORKERS = 4
@@ -50,14 +50,14 @@ def test_every_reminder_is_sent_exactly_once(delivery_rig):  # noqa: F811
     sweeps = [threading.Thread(target=beat, args=(i,)) for i in range(2)]
     for t in sweeps:
         t.start()
-    for t in sweeps:
-        t.join(60)
+    rig.wait(lambda: not any(t.is_alive() for t in sweeps), what="both sweeps to claim and queue")
     assert not errors
     a, b = claimed
     assert not set(a) & set(b), "a row claimed by both sweeps"
     assert set(a) | set(b) == ids
 
-    received = rig.smtp.wait_for(REMINDERS, timeout=90)
+    # No time limit on the whole: a loaded machine sends slower. It fails when no email arrives for a minute.
+    rig.smtp.wait_for(REMINDERS)
     rig.settle()
     elapsed = time.monotonic() - began
     time.sleep(0.5)  # anything sent twice would arrive now

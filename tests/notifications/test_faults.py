@@ -26,10 +26,9 @@ from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     private_redis,
     record_duplicates,
     smtp_server,
-    wait_until,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 LEASE = 5  # seconds: how long a claim stands before a sweep takes the row back
 
@@ -39,7 +38,7 @@ def sent_count() -> int:
 
 
 def steady(read, seconds: float = 1.0):
-    """A predicate for wait_until: true once `read()` has not changed for `seconds`."""
+    """A predicate for a wait: true once `read()` has not changed for `seconds`."""
     last = {"value": object(), "since": time.monotonic()}
 
     def check() -> bool:
@@ -105,17 +104,17 @@ def test_a_worker_killed_while_sending(delivery_rig, settings, target):  # noqa:
 
     rig.smtp.on_message = kill_the_sender
     rig.sweep()
-    wait_until(lambda: killed, 60, what="a worker to be killed mid-send")
+    rig.wait(lambda: killed, what="a worker to be killed mid-send")
     rig.smtp.on_message = None
 
     if target == "worker":
         # The others drain the queue; the killed worker's row stays claimed, its message unacknowledged.
-        wait_until(lambda: sent_count() == n - 1 and open_rows() == 1, 90, what="the surviving workers to drain the queue")
+        rig.wait(lambda: sent_count() == n - 1 and open_rows() == 1, what="the surviving workers to drain the queue")
         assert PatientEmail.objects.get(pk=killed["reminder"]).status == EmailStatus.SENDING
         rig.workers.start(1)  # a replacement, as a supervisor would start
         assert lease_sweep(rig) == [killed["reminder"]]
-    rig.settle(60)
-    wait_until(lambda: sent_count() == n, 30, what="every reminder sent")
+    rig.settle()
+    rig.wait(lambda: sent_count() == n, what="every reminder sent")
     time.sleep(0.5)  # a later duplicate would arrive now
 
     assert_all_delivered(rig, ids)
@@ -134,7 +133,7 @@ def test_redis_restarted_mid_batch(delivery_rig, private_redis, settings):  # no
     rig = delivery_rig(workers=2, broker_url=private_redis.url(0), env={"REMINDER_CLAIM_LEASE_SECONDS": str(LEASE)})
     ids = set(bulk_due_reminders(n))
     assert len(rig.sweep()) == n
-    rig.smtp.wait_for(n // 5, timeout=60)
+    rig.smtp.wait_for(n // 5)
     queued = private_redis.queue_length(rig.queue)
     private_redis.kill()  # SIGKILL: nothing saved, every queued task message gone
     private_redis.start()  # the same port, empty
@@ -142,14 +141,14 @@ def test_redis_restarted_mid_batch(delivery_rig, private_redis, settings):  # no
 
     # Without the sweep nothing more happens: once the sends under way at the kill are done, the rows
     # whose messages were lost wait in `sending`.
-    rig.workers.wait_ready(rig.workers.live(), timeout=60)  # reconnected
-    wait_until(steady(sent_count), 30, what="the sends under way at the kill to finish")
+    rig.workers.wait_ready(rig.workers.live())  # reconnected
+    rig.wait(steady(sent_count), what="the sends under way at the kill to finish")
     stuck = set(PatientEmail.objects.filter(status=EmailStatus.SENDING).values_list("pk", flat=True))
     assert stuck
     reclaimed = lease_sweep(rig)
     assert set(reclaimed) == stuck
-    rig.settle(90)
-    wait_until(lambda: sent_count() == n, 30, what="every reminder sent")
+    rig.settle()
+    rig.wait(lambda: sent_count() == n, what="every reminder sent")
     time.sleep(0.5)
 
     assert_all_delivered(rig, ids)
@@ -182,7 +181,7 @@ def test_smtp_unavailable_for_a_while(delivery_rig, outage):  # noqa: F811
     while time.monotonic() < outage_ends:
         rig.sweep()
         time.sleep(0.5)
-    rig.settle(30)
+    rig.settle()
     rows = list(PatientEmail.objects.all())
     assert {r.status for r in rows} == {EmailStatus.PENDING}
     assert all(r.attempts >= 1 and r.claimed_at is None for r in rows)
@@ -196,12 +195,15 @@ def test_smtp_unavailable_for_a_while(delivery_rig, outage):  # noqa: F811
         rig.smtp.start()  # the same port
     else:
         rig.smtp.reply = None
-    deadline = time.monotonic() + 60
-    while sent_count() < n:
-        assert time.monotonic() < deadline, f"{sent_count()} of {n} sent after the SMTP server came back"
+
+    def delivered() -> bool:  # the beat keeps sweeping until every row is sent
+        if sent_count() == n:
+            return True
         rig.sweep()
-        time.sleep(0.3)
-    rig.settle(30)
+        return False
+
+    rig.wait(delivered, what=f"all {n} reminders sent after the SMTP server came back")
+    rig.settle()
     time.sleep(0.5)
 
     assert_all_delivered(rig, ids)

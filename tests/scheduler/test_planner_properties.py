@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +45,9 @@ from scheduler.planning import (
     localize,
     place_session,
 )
+
+# Hypothesis over whole planning scenarios, seconds each: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,9 @@ from scheduler.planning import (
     peak_load,
     shift_wall_clock,
 )
+
+# Hypothesis against brute-force scans, seconds each: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

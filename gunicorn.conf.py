@@ -1,0 +1,16 @@
+"""gunicorn's settings, the same wherever the web process runs: `make run` (the Procfile), the Docker
+image's CMD and compose's web service all start `gunicorn -c gunicorn.conf.py config.wsgi:application`.
+
+From the environment: WEB_HOST (default 127.0.0.1; the image sets 0.0.0.0), PORT (8000; honcho hands
+web its port) and WEB_CONCURRENCY (2 worker processes; the image sets 3).
+"""
+
+import os
+
+bind = f"{os.environ.get('WEB_HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+# The access log on stdout, beside the worker's and beat's output (honcho, `docker compose logs`).
+accesslog = "-"
+# gunicorn's control socket (by default ~/.gunicorn/gunicorn.ctl) serves nothing here: off, so web
+# writes nothing into the user's home (the image's user has none it may write to).
+control_socket_disable = True
