@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -21,25 +20,12 @@ T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 
 URL = "/api/v1/patients/"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
 def other_clinic(db):
     return ClinicFactory(start_stagger_minutes=0)
-
-
-@pytest.fixture
-def desk(clinic):
-    return client_for(staff("front_desk", clinic))
-
-
-@pytest.fixture
-def clinician(clinic):
-    return client_for(staff("clinician", clinic))
 
 
 def body(home, **changes):

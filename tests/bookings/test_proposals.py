@@ -35,10 +35,7 @@ T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
 MONDAY = dt.date(2027, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture

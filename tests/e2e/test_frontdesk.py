@@ -23,7 +23,7 @@ from common.api import ADMIN, FRONT_DESK
 from notifications import links
 from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, UserFactory, shared_protocol
-from tests.frontdesk.factories import CycleFactory, SessionFactory
+from tests.factories import CycleFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +44,7 @@ BUTTONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
