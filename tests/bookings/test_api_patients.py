@@ -9,10 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from bookings import services
 from bookings.models import Patient
-from bookings.services import SessionRequest
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
 
@@ -303,8 +301,7 @@ class TestDelete:
         patient = PatientFactory(clinic=clinic)
         ChairFactory(clinic=clinic)
         NurseFactory(clinic=clinic)
-        services.cycle_book(patient=patient, protocol=shared_protocol("booster-iv"), clinic=clinic,
-                            sessions=[SessionRequest(dt.datetime(2027, 3, 2, 9))])
+        book_course(patient=patient, clinic=clinic, protocol="booster-iv", days=[(3, 2)])
         assert_error(desk.delete(f"{URL}{patient.pk}/"), 409, "in_use")
         assert Patient.objects.filter(pk=patient.pk).exists()
 

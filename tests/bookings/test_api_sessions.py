@@ -12,13 +12,7 @@ from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import CycleStatus, InfusionSession, SessionStatus
-from tests.factories import (
-    ChairFactory,
-    ClinicFactory,
-    NurseFactory,
-    PatientFactory,
-    book_course,
-)
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Chair, Clinic, StaffMember
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
-from tests.helpers import staff_user
+from tests.helpers import staff_of_every_role
 
 NOW = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday, 12:00 in New York
 TODAY = dt.date(2027, 3, 1)
@@ -50,8 +49,7 @@ def build_site(name: str, *, chairs: int = 4) -> Site:
                                email="jane@example.org", email_consent=True, email_consent_at=NOW,
                                email_consent_source="intake form"),
     )
-    for role in (ADMIN, FRONT_DESK, CLINICIAN, None):
-        site.users[role] = staff_user(role, clinic, username=f"{name}-{role or 'norole'}")
+    site.users = staff_of_every_role(clinic, name)
     return site
 
 
