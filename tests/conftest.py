@@ -38,7 +38,7 @@ def _shared_protocols(request):
 def frozen(request):
     """With `pytest.mark.frozen(at)` (on the test, its class or its module): time_machine's traveller, tick=False.
 
-    After the database fixtures (defined after them), as the modules' own frozen clocks always were.
+    Autouse fixtures of one module start in name order: `_shared_protocols` (the database) comes first.
     """
     marker = request.node.get_closest_marker("frozen")
     if marker is None:

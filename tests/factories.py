@@ -1,4 +1,4 @@
-"""factory-boy factories and builders for the whole suite; SubFactory keeps a session's clinic, chair and cycle consistent.
+"""Factories and builders for the whole suite; SubFactory keeps a session's clinic, chair and cycle consistent.
 
 Factories write rows straight to the tables (no rule checked): for data a test only reads. A test of behaviour
 books through the real service with `book_course`, as the desk and the API do.
