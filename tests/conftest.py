@@ -1,14 +1,22 @@
-"""Fixtures for the whole suite."""
+"""Fixtures for the whole suite: the desk (a clinic, its chairs and nurse, a patient), staff clients, the clock."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory
+from common.api import CLINICIAN, FRONT_DESK
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ensure_shared_protocols
+from tests.helpers import client_for, staff_user
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "frozen(at): the clock stands still at `at` for the test (the `frozen` fixture moves it)"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -23,14 +31,21 @@ def _shared_protocols(request):
         return
     transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
     request.getfixturevalue("transactional_db" if transactional else "db")
+    ensure_shared_protocols()
 
-    from django.apps import apps
 
-    from scheduler.models import Protocol
+@pytest.fixture(autouse=True)
+def frozen(request):
+    """With `pytest.mark.frozen(at)` (on the test, its class or its module): time_machine's traveller, tick=False.
 
-    defaults = importlib.import_module("scheduler.migrations.0002_default_protocols")
-    if Protocol.objects.filter(clinic=None, slug__in=[p["slug"] for p in defaults.PROTOCOLS]).count() < len(defaults.PROTOCOLS):
-        defaults.load(apps, None)
+    Autouse fixtures of one module start in name order: `_shared_protocols` (the database) comes first.
+    """
+    marker = request.node.get_closest_marker("frozen")
+    if marker is None:
+        yield None
+        return
+    with time_machine.travel(marker.args[0], tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +73,18 @@ def nurse(clinic):
 @pytest.fixture
 def patient(clinic):
     return PatientFactory(clinic=clinic)
+
+
+@pytest.fixture
+def desk(clinic):
+    """An API client signed in as a front-desk user of `clinic`."""
+    return client_for(staff_user(FRONT_DESK, clinic))
+
+
+@pytest.fixture
+def clinician(clinic):
+    """An API client signed in as a clinician of `clinic`."""
+    return client_for(staff_user(CLINICIAN, clinic))
 
 
 def local(clinic, *args) -> dt.datetime:

@@ -6,7 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from tests.factories import UserFactory
+
+#: Every role a staff user can hold, and None: a member of the clinic holding no role at all.
+ROLES: tuple[str | None, ...] = (ADMIN, FRONT_DESK, CLINICIAN, None)
 
 
 def staff_user(role: str | None, *clinics, **kwargs):
@@ -17,6 +21,11 @@ def staff_user(role: str | None, *clinics, **kwargs):
     for clinic in clinics:
         clinic.staff.add(user)
     return user
+
+
+def staff_of_every_role(clinic, prefix: str, **kwargs) -> dict:
+    """A staff user of the clinic for each of ROLES, named `<prefix>-<role>` (`<prefix>-norole` for None)."""
+    return {role: staff_user(role, clinic, username=f"{prefix}-{role or 'norole'}", **kwargs) for role in ROLES}
 
 
 def client_for(user=None) -> APIClient:

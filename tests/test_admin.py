@@ -11,15 +11,16 @@ import time_machine
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings.models import InfusionSession, Patient, SessionEvent, TreatmentCycle
+from common.api import ADMIN
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
 from tests.factories import ChairFactory, ClinicFactory, PatientFactory, UserFactory
+from tests.helpers import staff_user
 
 NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2025, 6, 4, 15, 30, tzinfo=NY)  # a Wednesday: the demo courses start Thursday 5 June
@@ -67,10 +68,7 @@ def other_clinic():
 @pytest.fixture
 def other_client(client, demo, other_clinic):
     """An admin of another clinic, with the same permissions as the demo's admin."""
-    user = UserFactory(username="uptown-admin", is_staff=True)
-    user.groups.add(Group.objects.get(name="admin"))
-    other_clinic.staff.add(user)
-    client.force_login(user)
+    client.force_login(staff_user(ADMIN, other_clinic, username="uptown-admin", is_staff=True))
     return client
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import pytest
 import time_machine
 from auditlog.models import LogEntry
-from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
@@ -26,9 +25,9 @@ from audit import records
 from audit.mixins import AuditReadMixin
 from bookings import services
 from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus, TreatmentCycle
-from bookings.services import SessionRequest
 from common.api import ADMIN, CLINICIAN, FRONT_DESK, ClinicScopedQuerysetMixin
-from tests.factories import ClinicFactory, PatientFactory, UserFactory, shared_protocol
+from tests.factories import ClinicFactory, PatientFactory, UserFactory, book_course, shared_protocol
+from tests.helpers import staff_user
 
 # --- Tiny views standing in for the API the other apps build -----------------------------------------
 
@@ -102,43 +101,18 @@ urlpatterns = [
     path("", include("config.urls")),
 ]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
 AUDIT_URL = "/api/v1/audit/"
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, midnight in New York
-DEPRESSION_DAYS = [(3, 1), (3, 3), (3, 5), (3, 8), (3, 10), (3, 12)]
 DESK = "198.51.100.7"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
-
-
-def member(role, *clinics, **kwargs):
-    user = UserFactory(**kwargs)
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    for clinic in clinics:
-        clinic.staff.add(user)
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__), pytest.mark.frozen(T0)]
 
 
 def token_client(user) -> APIClient:
     api = APIClient(REMOTE_ADDR=DESK)
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return api
-
-
-def book(patient, clinic, by=None):
-    return services.cycle_book(
-        patient=patient,
-        protocol=shared_protocol("depression-iv"),
-        clinic=clinic,
-        sessions=[SessionRequest(dt.datetime(2027, m, d, 9, 0)) for m, d in DEPRESSION_DAYS],
-        by=by,
-    )
 
 
 def entries_for(row):
@@ -151,17 +125,17 @@ def audit_inserts(queries) -> int:
 
 @pytest.fixture
 def booked(clinic, chairs, nurse, patient):
-    desk = member(FRONT_DESK, clinic, username="desk")
-    return book(patient, clinic, by=desk), desk
+    desk = staff_user(FRONT_DESK, clinic, username="desk")
+    return book_course(patient=patient, clinic=clinic, by=desk), desk
 
 
 # --- Cycles and sessions, written by bookings.services ---------------------------------------------
 
 
 def test_booking_a_cycle_records_the_cycle_and_every_session_in_one_insert(clinic, chairs, nurse, patient):
-    desk = member(FRONT_DESK, clinic)
+    desk = staff_user(FRONT_DESK, clinic)
     with CaptureQueriesContext(connection) as captured:
-        result = book(patient, clinic, by=desk)
+        result = book_course(patient=patient, clinic=clinic, by=desk)
     assert audit_inserts(captured.captured_queries) == 1
 
     [cycle_entry] = entries_for(result.cycle)
@@ -184,10 +158,7 @@ def test_booking_a_cycle_records_the_cycle_and_every_session_in_one_insert(clini
 def test_a_refused_booking_leaves_no_entry(clinic, chairs, nurse, patient):
     before = LogEntry.objects.count()
     with pytest.raises(services.BookingError):
-        services.cycle_book(
-            patient=patient, protocol=shared_protocol("depression-iv"), clinic=clinic,
-            sessions=[SessionRequest(dt.datetime(2027, 3, 1, 9, 0))] * 6,
-        )
+        book_course(patient=patient, clinic=clinic, starts=[dt.datetime(2027, 3, 1, 9, 0)] * 6)
     assert LogEntry.objects.count() == before
 
 
@@ -235,7 +206,7 @@ def test_running_and_completing_a_session_records_each_step(booked, patient, cli
     result, desk = booked
     first = sorted(result.sessions, key=lambda s: s.sequence)[0]
     frozen.move_to(first.starts_at - dt.timedelta(minutes=10))
-    nurse_user = member(CLINICIAN, clinic)
+    nurse_user = staff_user(CLINICIAN, clinic)
     services.session_check_in(session=first, by=desk)
     services.session_start(session=first, by=nurse_user)
     services.session_complete(session=first, by=nurse_user)
@@ -291,7 +262,7 @@ def test_patient_creates_changes_and_deletes_are_logged_and_scoped(clinic):
 
 
 def test_a_change_through_the_api_with_a_token_records_the_token_user(clinic, patient):
-    desk = member(FRONT_DESK, clinic)
+    desk = staff_user(FRONT_DESK, clinic)
     response = token_client(desk).patch(f"/t/patients/{patient.pk}/rename/", {"first_name": "Renamed"}, format="json")
     assert response.status_code == 200, response.content
 
@@ -304,7 +275,7 @@ def test_a_change_through_the_api_with_a_token_records_the_token_user(clinic, pa
 
 def test_a_service_call_through_the_api_records_the_token_user(booked, clinic):
     result, _ = booked
-    other_desk = member(FRONT_DESK, clinic)
+    other_desk = staff_user(FRONT_DESK, clinic)
     session = result.sessions[-1]
     response = token_client(other_desk).post(f"/t/sessions/{session.pk}/cancel/")
     assert response.status_code == 200, response.content
@@ -316,7 +287,7 @@ def test_a_service_call_through_the_api_records_the_token_user(booked, clinic):
 
 
 def test_the_address_is_not_taken_from_a_client_sent_header(clinic, patient):
-    desk = member(FRONT_DESK, clinic)
+    desk = staff_user(FRONT_DESK, clinic)
     token_client(desk).patch(
         f"/t/patients/{patient.pk}/rename/", {"first_name": "X"}, format="json", HTTP_X_FORWARDED_FOR="192.0.2.99"
     )
@@ -324,9 +295,9 @@ def test_the_address_is_not_taken_from_a_client_sent_header(clinic, patient):
 
 
 def test_no_request_context_leaks_into_later_work(clinic, patient, chairs, nurse):
-    desk = member(FRONT_DESK, clinic)
+    desk = staff_user(FRONT_DESK, clinic)
     token_client(desk).get(f"/t/patients/{patient.pk}/")
-    result = book(patient, clinic)  # after the request, from code
+    result = book_course(patient=patient, clinic=clinic)  # after the request, from code
     entry = entries_for(result.cycle)[0]
     assert entry.actor is None and entry.remote_addr is None
 
@@ -339,7 +310,7 @@ def reads(patient_pk):
 
 
 def test_retrieving_a_patient_records_a_read(clinic, patient):
-    clinician = member(CLINICIAN, clinic)
+    clinician = staff_user(CLINICIAN, clinic)
     for url in (f"/t/patients/{patient.pk}/", f"/t/vs/patients/{patient.pk}/"):
         response = token_client(clinician).get(url)
         assert response.status_code == 200, response.content
@@ -354,7 +325,7 @@ def test_retrieving_a_patient_records_a_read(clinic, patient):
 
 
 def test_another_clinics_patient_is_not_found_and_not_recorded(clinic):
-    clinician = member(CLINICIAN, clinic)
+    clinician = staff_user(CLINICIAN, clinic)
     stranger = PatientFactory(clinic=ClinicFactory())
     assert token_client(clinician).get(f"/t/patients/{stranger.pk}/").status_code == 404
     assert reads(stranger.pk) == []
@@ -369,7 +340,7 @@ def test_a_session_read_is_filed_under_its_patient(booked, patient, clinic):
 
 
 def test_lists_are_recorded_only_when_asked_one_insert_per_page(clinic):
-    clinician = member(CLINICIAN, clinic)
+    clinician = staff_user(CLINICIAN, clinic)
     patients = [PatientFactory(clinic=clinic) for _ in range(3)]
     assert token_client(clinician).get("/t/vs/patients/").status_code == 200
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 0
@@ -382,7 +353,7 @@ def test_lists_are_recorded_only_when_asked_one_insert_per_page(clinic):
 
 def test_the_mixin_records_without_the_middleware_too(clinic, patient):
     """Called directly (APIRequestFactory, no middleware): actor and address come from the request."""
-    clinician = member(CLINICIAN, clinic)
+    clinician = staff_user(CLINICIAN, clinic)
     request = APIRequestFactory().get(f"/t/patients/{patient.pk}/", REMOTE_ADDR="192.0.2.44")
     force_authenticate(request, user=clinician)
     response = PatientRead.as_view()(request, pk=patient.pk)
@@ -441,7 +412,7 @@ def test_the_admin_shows_entries_read_only_to_superusers_only(client, clinic, an
     assert client.post(f"{changelist}{an_entry.pk}/change/", {}).status_code == 403
     assert LogEntry.objects.filter(pk=an_entry.pk).exists()
 
-    clinic_admin = member(ADMIN, clinic, is_staff=True)
+    clinic_admin = staff_user(ADMIN, clinic, is_staff=True)
     client.force_login(clinic_admin)
     assert client.get(changelist).status_code == 403
 
@@ -463,8 +434,8 @@ def listed(response):
 
 
 def test_admins_list_their_clinics_entries_with_every_field(clinic, patient):
-    admin = member(ADMIN, clinic)
-    desk = member(FRONT_DESK, clinic, username="desk-1")
+    admin = staff_user(ADMIN, clinic)
+    desk = staff_user(FRONT_DESK, clinic, username="desk-1")
     entry = entry_at(patient, T0, actor=desk)
     stranger = PatientFactory(clinic=ClinicFactory())
     [created_entry] = entries_for(patient)[:1]
@@ -493,14 +464,14 @@ def test_entries_follow_a_patient_who_moved_clinic(clinic, patient):
     old = entry_at(patient, T0)  # filed under the first clinic
     patient.clinic = other
     patient.save()
-    other_admin = member(ADMIN, other)
+    other_admin = staff_user(ADMIN, other)
     ids = {r["id"] for r in listed(token_client(other_admin).get(AUDIT_URL, {"patient": patient.pk}))}
     assert old.pk in ids
 
 
 @pytest.mark.parametrize("role", [FRONT_DESK, CLINICIAN, None])
 def test_only_admins_read_the_trail(clinic, role):
-    response = token_client(member(role, clinic)).get(AUDIT_URL)
+    response = token_client(staff_user(role, clinic)).get(AUDIT_URL)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
@@ -511,7 +482,7 @@ def test_signed_out_is_401():
 
 
 def test_the_trail_cannot_be_written_through_the_api(clinic, an_entry):
-    api = token_client(member(ADMIN, clinic))
+    api = token_client(staff_user(ADMIN, clinic))
     for method in ("post", "put", "patch", "delete"):
         response = getattr(api, method)(AUDIT_URL, {}, format="json")
         assert response.status_code == 405, (method, response.content)
@@ -521,8 +492,8 @@ def test_the_trail_cannot_be_written_through_the_api(clinic, an_entry):
 
 
 def test_filters(clinic, patient):
-    admin = member(ADMIN, clinic)
-    desk = member(FRONT_DESK, clinic)
+    admin = staff_user(ADMIN, clinic)
+    desk = staff_user(FRONT_DESK, clinic)
     other_patient = PatientFactory(clinic=clinic)
     early = entry_at(patient, T0 - dt.timedelta(days=3), actor=desk)
     middle = entry_at(patient, T0 - dt.timedelta(days=1), action=records.ACCESS)
@@ -559,17 +530,17 @@ def test_filters(clinic, patient):
     ],
 )
 def test_bad_filters_are_400(clinic, params, field):
-    response = token_client(member(ADMIN, clinic)).get(AUDIT_URL, params)
+    response = token_client(staff_user(ADMIN, clinic)).get(AUDIT_URL, params)
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "validation_error" and field in body["details"]
 
 
 def test_a_page_takes_a_fixed_number_of_queries(clinic, django_assert_max_num_queries):
-    admin = member(ADMIN, clinic)
+    admin = staff_user(ADMIN, clinic)
     api = token_client(admin)
     patients = [PatientFactory(clinic=clinic) for _ in range(3)]
-    desks = [member(FRONT_DESK, clinic) for _ in range(3)]
+    desks = [staff_user(FRONT_DESK, clinic) for _ in range(3)]
     api.get(AUDIT_URL)  # warm the content-type cache
     with CaptureQueriesContext(connection) as few:
         assert len(listed(api.get(AUDIT_URL))) == 3
@@ -602,7 +573,7 @@ def test_the_list_is_documented():
 def test_a_patients_whole_history_is_one_filter_away(booked):
     """The patient's own record, the course and its six sessions, all under ?patient=."""
     result, desk = booked
-    admin = member(ADMIN, result.cycle.clinic)
+    admin = staff_user(ADMIN, result.cycle.clinic)
     got = listed(token_client(admin).get(AUDIT_URL, {"patient": result.cycle.patient_id, "page_size": 200}))
     assert sorted(r["object_type"] for r in got) == ["cycle", "patient"] + ["session"] * 6
     assert all(r["patient"] == result.cycle.patient_id for r in got)
@@ -612,7 +583,7 @@ def test_a_patients_whole_history_is_one_filter_away(booked):
 
 def test_the_real_patient_endpoints_record_every_read(clinic, patient):
     """GET /api/v1/patients/{id}/ and each row of GET /api/v1/patients/ land in the trail."""
-    clinician = member(CLINICIAN, clinic)
+    clinician = staff_user(CLINICIAN, clinic)
     other = PatientFactory(clinic=clinic)
     client = token_client(clinician)
     assert client.get(f"/api/v1/patients/{patient.pk}/").status_code == 200

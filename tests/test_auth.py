@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import time_machine
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils import timezone
@@ -19,6 +18,7 @@ from rest_framework.test import APIClient
 from accounts import error_codes as codes
 from common.api import ADMIN
 from tests.factories import ClinicFactory, UserFactory
+from tests.helpers import staff_user
 
 # The session login the staff pages will use: Django's own view, mounted here for the test.
 urlpatterns = [
@@ -245,9 +245,7 @@ def test_code_that_authenticates_without_a_request_still_works(frontdesk):
 
 def test_the_token_authenticates_api_requests(api):
     clinic = ClinicFactory()
-    admin = UserFactory(username="boss")
-    admin.groups.add(Group.objects.get_or_create(name=ADMIN)[0])
-    clinic.staff.add(admin)
+    staff_user(ADMIN, clinic, username="boss")
     token = sign_in(api, "boss", PASSWORD, HOME).json()["token"]
 
     signed = APIClient()

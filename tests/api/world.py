@@ -14,32 +14,20 @@ a frozen time (Friday), then advanced to Monday noon, when the tests run:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
 from bookings import services
 from bookings.models import InfusionSession, Patient, TreatmentCycle
-from bookings.services import SessionRequest
-from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
-from tests.factories import (
-    ChairFactory,
-    ClinicFactory,
-    NurseFactory,
-    PatientFactory,
-    ProtocolFactory,
-    UserFactory,
-    shared_protocol,
-)
+from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book_course
+from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
+from tests.helpers import ROLES as ROLES  # the schema walk's
+from tests.helpers import staff_of_every_role
 
 T_BOOK = dt.datetime(2027, 2, 26, 17, 0, tzinfo=dt.UTC)  # Friday 26 February 2027, 12:00 in New York
 T_RUN = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, 12:00 in New York
-
-#: Every role a staff user can hold, and None: a member of the clinic holding no role at all.
-ROLES: tuple[str | None, ...] = (ADMIN, FRONT_DESK, CLINICIAN, None)
 
 #: Wall-clock times (clinic time) of the sessions each clinic gets, by the state they are left in.
 SESSION_TIMES = {
@@ -81,31 +69,12 @@ class World:
     away: Site  # another clinic, built the same way: its rows must stay out of reach
 
 
-def ensure_shared_protocols() -> None:
-    """The data migration's shared protocols (a transactional test elsewhere may have flushed them)."""
-    from django.apps import apps
-
-    defaults = importlib.import_module("scheduler.migrations.0002_default_protocols")
-    slugs = [p["slug"] for p in defaults.PROTOCOLS]
-    if Protocol.objects.filter(clinic=None, slug__in=slugs).count() < len(slugs):
-        defaults.load(apps, None)
-
-
-def staff_user(role: str | None, clinic: Clinic, name: str):
-    """A staff user of the clinic holding `role`, with an API token. No usable password: hashing is slow."""
-    user = UserFactory(username=name, password=None)
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    clinic.staff.add(user)
-    return user
-
-
 def build_site(name: str) -> Site:
-    clinic = ClinicFactory(start_stagger_minutes=0, slug=f"walk-{name}", name=f"Walk {name}")
-    nurses = [NurseFactory(clinic=clinic) for _ in range(2)]
+    clinic = ClinicFactory(start_stagger_minutes=0, slug=f"walk-{name}", name=f"Walk {name}", chairs=4, nurses=2)
+    nurses = list(clinic.staff_members.order_by("pk"))
     site = Site(
         clinic=clinic,
-        chairs=[ChairFactory(clinic=clinic) for _ in range(4)],
+        chairs=list(clinic.chairs.order_by("pk")),
         nurses=nurses,
         protocol=ProtocolFactory(clinic=clinic),
         closure=Closure.objects.create(
@@ -118,16 +87,12 @@ def build_site(name: str) -> Site:
         ),
         patient=PatientFactory(clinic=clinic),
     )
-    booster = shared_protocol("booster-iv")
     for state, wall in SESSION_TIMES.items():
-        booked = services.cycle_book(
-            patient=PatientFactory(clinic=clinic), protocol=booster, clinic=clinic, sessions=[SessionRequest(wall)]
-        )
+        booked = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, protocol="booster-iv", starts=[wall])
         site.sessions[state] = booked.sessions[0]
-    for role in ROLES:
-        user = staff_user(role, clinic, f"walk-{name}-{role or 'norole'}")
-        site.users[role] = user
-        site.tokens[role] = Token.objects.create(user=user).key
+    # With API tokens, and no usable password: hashing is slow.
+    site.users = staff_of_every_role(clinic, f"walk-{name}", password=None)
+    site.tokens = {role: Token.objects.create(user=user).key for role, user in site.users.items()}
     return site
 
 

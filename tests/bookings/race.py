@@ -10,6 +10,7 @@ import datetime as dt
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 
 def attempt_all(calls, *, timeout: float = 60) -> Counter:
@@ -36,42 +37,32 @@ def attempt_all(calls, *, timeout: float = 60) -> Counter:
 
 def same_chair_race(n: int = 20) -> Counter:
     """n patients try to book the same chair at the same moment."""
-    from bookings import services
-    from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+    from tests.factories import ClinicFactory
 
-    clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=10)
-    chair = ChairFactory(clinic=clinic)
-    NurseFactory(clinic=clinic)
-    patients = [PatientFactory(clinic=clinic) for _ in range(n)]
-    booster = shared_protocol("booster-iv")
-    start = next_weekday_at(clinic, 10)
-
-    def book(patient):
-        return lambda: services.cycle_book(
-            patient=patient, protocol=booster, clinic=clinic, sessions=[services.SessionRequest(start, chair=chair)]
-        )
-
-    return attempt_all([book(p) for p in patients])
+    clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=10, chairs=1, nurses=1)
+    chair = clinic.chairs.get()
+    return attempt_all(boosters(clinic, [chair] * n))
 
 
 def nurse_capacity_race(n: int = 10, capacity: int = 3) -> Counter:
     """n patients, n chairs, one nurse watching at most `capacity` at once: all at the same moment."""
-    from bookings import services
-    from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+    from tests.factories import ClinicFactory
 
-    clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=capacity)
-    chairs = [ChairFactory(clinic=clinic) for _ in range(n)]
-    NurseFactory(clinic=clinic)
-    patients = [PatientFactory(clinic=clinic) for _ in range(n)]
+    clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=capacity, chairs=n, nurses=1)
+    return attempt_all(boosters(clinic, list(clinic.chairs.order_by("pk"))))
+
+
+def boosters(clinic, chairs) -> list:
+    """One call per chair, each booking a booster for a patient of its own in that chair, all at the same start."""
+    from tests.factories import PatientFactory, book_course, shared_protocol
+
+    patients = [PatientFactory(clinic=clinic) for _ in chairs]
     booster = shared_protocol("booster-iv")
     start = next_weekday_at(clinic, 10)
-
-    def book(patient, chair):
-        return lambda: services.cycle_book(
-            patient=patient, protocol=booster, clinic=clinic, sessions=[services.SessionRequest(start, chair=chair)]
-        )
-
-    return attempt_all([book(p, c) for p, c in zip(patients, chairs, strict=True)])
+    return [
+        partial(book_course, patient=patient, clinic=clinic, protocol=booster, starts=[start], chair=chair)
+        for patient, chair in zip(patients, chairs, strict=True)
+    ]
 
 
 def next_weekday_at(clinic, hour: int) -> dt.datetime:

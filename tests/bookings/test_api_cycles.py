@@ -6,20 +6,20 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import CycleStatus, InfusionSession, SessionEvent, SessionStatus, TreatmentCycle
-from bookings.services import SessionRequest
 from tests.factories import (
+    DEPRESSION_DAYS,
     ChairFactory,
     ClinicFactory,
     NurseFactory,
     PatientFactory,
     ProtocolFactory,
+    book_course,
     shared_protocol,
 )
 from tests.helpers import assert_error, client_for
@@ -27,24 +27,10 @@ from tests.helpers import staff_user as staff
 
 NY = ZoneInfo("America/New_York")
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 March 2027 in New York
-DEPRESSION_DAYS = [(3, 1), (3, 3), (3, 5), (3, 8), (3, 10), (3, 12)]  # Mon/Wed/Fri over two weeks
 URL = "/api/v1/cycles/"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def desk(clinic):
-    return client_for(staff("front_desk", clinic))
-
-
-@pytest.fixture
-def clinician(clinic):
-    return client_for(staff("clinician", clinic))
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -62,13 +48,6 @@ def depression(patient, clinic, days=DEPRESSION_DAYS, time="09:00", **session):
         "patient": patient.pk, "protocol": shared_protocol("depression-iv").pk, "clinic": clinic.pk,
         "sessions": [{"starts_at": f"2027-{m:02d}-{d:02d}T{time}", **session} for m, d in days],
     }
-
-
-def book(patient, clinic, days=DEPRESSION_DAYS, hour=9, protocol="depression-iv", **kwargs):
-    return services.cycle_book(
-        patient=patient, protocol=shared_protocol(protocol), clinic=clinic,
-        sessions=[SessionRequest(dt.datetime(2027, m, d, hour), **kwargs) for m, d in days],
-    ).cycle
 
 
 def counts():
@@ -134,7 +113,7 @@ class TestBook:
         }]
 
     def test_a_conflict_at_session_5_stores_nothing(self, clinic, chairs, nurse, patient, desk):
-        taken = book(PatientFactory(clinic=clinic), clinic, days=[(3, 10)], protocol="booster-iv", chair=chairs[0])
+        taken = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 10)], protocol="booster-iv", chair=chairs[0]).cycle
         blocking = taken.sessions.get()
         before = counts()
         response = desk.post(URL, depression(patient, clinic, chair=chairs[0].pk), format="json")
@@ -143,7 +122,7 @@ class TestBook:
         assert counts() == before
 
     def test_patient_already_booked_elsewhere(self, clinic, chairs, nurse, patient, desk):
-        theirs = book(patient, clinic, days=[(3, 1)], protocol="booster-iv").sessions.get()
+        theirs = book_course(patient=patient, clinic=clinic, days=[(3, 1)], protocol="booster-iv").cycle.sessions.get()
         response = desk.post(URL, depression(patient, clinic), format="json")
         assert_error(response, 409, "patient_conflict")
         assert response.data["details"]["session"] == theirs.pk and response.data["details"]["sequence"] == 1
@@ -152,7 +131,7 @@ class TestBook:
         clinic.nurse_max_concurrent = 1
         clinic.save()
         chairs = [ChairFactory(clinic=clinic) for _ in range(2)]
-        taken = book(PatientFactory(clinic=clinic), clinic, days=[(3, 3)], protocol="booster-iv", chair=chairs[0])
+        taken = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 3)], protocol="booster-iv", chair=chairs[0]).cycle
         response = desk.post(URL, depression(patient, clinic, chair=chairs[1].pk, nurse=nurse.pk), format="json")
         assert_error(response, 409, "nurse_capacity")
         assert response.data["details"]["sessions"] == [taken.sessions.get().pk]
@@ -251,7 +230,7 @@ class TestBook:
 
 class TestRead:
     def test_retrieve_shows_progress(self, clinic, chairs, nurse, patient, desk, frozen):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         first = cycle.sessions.get(sequence=1)
         frozen.move_to(first.starts_at)
         services.session_check_in(session=first)
@@ -265,24 +244,24 @@ class TestRead:
         assert [s["status"] for s in response.data["sessions"]] == ["completed"] + ["booked"] * 5
 
     def test_clinicians_read_courses(self, clinic, chairs, nurse, patient, clinician):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         assert clinician.get(f"{URL}{cycle.pk}/").status_code == 200
 
     def test_another_clinics_course_is_not_found(self, desk, other):
-        cycle = book(other["patient"], other["clinic"], days=[(3, 2)], protocol="booster-iv")
+        cycle = book_course(patient=other["patient"], clinic=other["clinic"], days=[(3, 2)], protocol="booster-iv").cycle
         assert_error(desk.get(f"{URL}{cycle.pk}/"), 404, "not_found")
 
     def test_retrieve_unauthenticated_and_without_role(self, clinic, chairs, nurse, patient):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         assert_error(APIClient().get(f"{URL}{cycle.pk}/"), 401, "not_authenticated")
         assert_error(client_for(staff(None, clinic)).get(f"{URL}{cycle.pk}/"), 403, "permission_denied")
 
     def test_list_and_filters(self, clinic, chairs, nurse, patient, desk, other):
-        mine = book(patient, clinic)
+        mine = book_course(patient=patient, clinic=clinic).cycle
         second = PatientFactory(clinic=clinic)
-        cancelled = book(second, clinic, days=[(3, 2)], protocol="booster-iv")
+        cancelled = book_course(patient=second, clinic=clinic, days=[(3, 2)], protocol="booster-iv").cycle
         services.cycle_cancel(cycle=cancelled, reason="Changed mind")
-        book(other["patient"], other["clinic"], days=[(3, 2)], protocol="booster-iv")
+        book_course(patient=other["patient"], clinic=other["clinic"], days=[(3, 2)], protocol="booster-iv")
 
         def ids(**params):
             response = desk.get(URL, params)
@@ -304,21 +283,12 @@ class TestRead:
         assert_error(APIClient().get(URL), 401, "not_authenticated")
         assert_error(client_for(staff(None, clinic)).get(URL), 403, "permission_denied")
 
-    def test_query_count_does_not_grow_with_the_page(self, db, django_assert_max_num_queries):
-        clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=4)
-        chairs = [ChairFactory(clinic=clinic) for _ in range(4)]
-        NurseFactory(clinic=clinic)
-        user = staff("front_desk", clinic)
-        slots = [(d, h, c) for d in (2, 3, 4, 5) for h in (8, 10, 12, 14, 16) for c in chairs]
-
-        def book_many(n):
-            for d, h, chair in [slots.pop() for _ in range(n)]:
-                book(PatientFactory(clinic=clinic), clinic, days=[(3, d)], hour=h, protocol="booster-iv", chair=chair)
-
-        book_many(5)
+    def test_query_count_does_not_grow_with_the_page(self, crowded, django_assert_max_num_queries):
+        user = crowded.user
+        crowded.fill(5)
         with CaptureQueriesContext(connection) as few:
             assert len(client_for(user).get(URL).data["results"]) == 5
-        book_many(60)
+        crowded.fill(60)
         with django_assert_max_num_queries(len(few)) as many:
             response = client_for(user).get(URL, {"page_size": 50})
         assert len(response.data["results"]) == 50 and response.data["results"][0]["sessions"]
@@ -330,7 +300,7 @@ class TestRead:
 
 class TestCancel:
     def test_cancel_a_planned_course(self, clinic, chairs, nurse, patient, desk):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         response = desk.post(f"{URL}{cycle.pk}/cancel/", {"reason": "Moved away", "by": "patient"}, format="json")
         assert response.status_code == 200, response.data
         assert response.data["status"] == "cancelled" and response.data["cancel_reason"] == "Moved away"
@@ -342,19 +312,19 @@ class TestCancel:
         assert cycle.status == CycleStatus.CANCELLED
 
     def test_the_clinic_cancels_by_default(self, clinic, chairs, nurse, patient, desk):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         response = desk.post(f"{URL}{cycle.pk}/cancel/", {"reason": "Protocol withdrawn"}, format="json")
         assert {s["cancelled_by_party"] for s in response.data["sessions"]} == {"clinic"}
 
     def test_twice_is_a_conflict(self, clinic, chairs, nurse, patient, desk):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         desk.post(f"{URL}{cycle.pk}/cancel/", {"reason": "x"}, format="json")
         response = desk.post(f"{URL}{cycle.pk}/cancel/", {"reason": "x"}, format="json")
         assert_error(response, 409, "invalid_transition")
         assert response.data["details"] == {"cycle": cycle.pk, "status": "cancelled", "action": "cancel"}
 
     def test_refused_while_a_session_runs(self, clinic, chairs, nurse, patient, desk, frozen):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         first = cycle.sessions.get(sequence=1)
         frozen.move_to(first.starts_at)
         services.session_check_in(session=first)
@@ -367,22 +337,22 @@ class TestCancel:
                         ({"reason": "x" * 301}, "reason")]
     )
     def test_bad_input(self, clinic, chairs, nurse, patient, desk, data, field):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         assert_error(desk.post(f"{URL}{cycle.pk}/cancel/", data, format="json"), 400, "validation_error", field)
         assert cycle.sessions.filter(status=SessionStatus.BOOKED).count() == 6
 
     def test_another_clinics_course_is_not_found(self, desk, other):
-        cycle = book(other["patient"], other["clinic"], days=[(3, 2)], protocol="booster-iv")
+        cycle = book_course(patient=other["patient"], clinic=other["clinic"], days=[(3, 2)], protocol="booster-iv").cycle
         assert_error(desk.post(f"{URL}{cycle.pk}/cancel/", {"reason": "x"}, format="json"), 404, "not_found")
         cycle.refresh_from_db()
         assert cycle.status == CycleStatus.PLANNED
 
     def test_clinicians_may_not_cancel(self, clinic, chairs, nurse, patient, clinician):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         assert_error(clinician.post(f"{URL}{cycle.pk}/cancel/", {"reason": "x"}, format="json"), 403, "permission_denied")
 
     def test_unauthenticated(self, clinic, chairs, nurse, patient):
-        cycle = book(patient, clinic)
+        cycle = book_course(patient=patient, clinic=clinic).cycle
         assert_error(APIClient().post(f"{URL}{cycle.pk}/cancel/", {"reason": "x"}, format="json"), 401, "not_authenticated")
 
 

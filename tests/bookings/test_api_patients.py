@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from bookings import services
 from bookings.models import Patient
-from bookings.services import SessionRequest
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
 
@@ -22,25 +19,12 @@ T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 
 URL = "/api/v1/patients/"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
 def other_clinic(db):
     return ClinicFactory(start_stagger_minutes=0)
-
-
-@pytest.fixture
-def desk(clinic):
-    return client_for(staff("front_desk", clinic))
-
-
-@pytest.fixture
-def clinician(clinic):
-    return client_for(staff("clinician", clinic))
 
 
 def body(home, **changes):
@@ -333,8 +317,7 @@ class TestDelete:
         patient = PatientFactory(clinic=clinic)
         ChairFactory(clinic=clinic)
         NurseFactory(clinic=clinic)
-        services.cycle_book(patient=patient, protocol=shared_protocol("booster-iv"), clinic=clinic,
-                            sessions=[SessionRequest(dt.datetime(2027, 3, 2, 9))])
+        book_course(patient=patient, clinic=clinic, protocol="booster-iv", days=[(3, 2)])
         assert_error(desk.delete(f"{URL}{patient.pk}/"), 409, "in_use")
         assert Patient.objects.filter(pk=patient.pk).exists()
 

@@ -6,54 +6,31 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import CycleStatus, InfusionSession, SessionStatus
-from bookings.services import SessionRequest
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
 
 NY = ZoneInfo("America/New_York")
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 March 2027 in New York
-DEPRESSION_DAYS = [(3, 1), (3, 3), (3, 5), (3, 8), (3, 10), (3, 12)]
 URL = "/api/v1/sessions/"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 def parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def book(patient, clinic, days=DEPRESSION_DAYS, hour=9, protocol="depression-iv", **kwargs):
-    return services.cycle_book(
-        patient=patient, protocol=shared_protocol(protocol), clinic=clinic,
-        sessions=[SessionRequest(dt.datetime(2027, m, d, hour), **kwargs) for m, d in days],
-    ).cycle
-
-
-@pytest.fixture
-def desk(clinic):
-    return client_for(staff("front_desk", clinic))
-
-
-@pytest.fixture
-def clinician(clinic):
-    return client_for(staff("clinician", clinic))
-
-
 @pytest.fixture
 def cycle(clinic, chairs, nurse, patient):
-    return book(patient, clinic)
+    return book_course(patient=patient, clinic=clinic).cycle
 
 
 @pytest.fixture
@@ -64,10 +41,8 @@ def first(cycle):
 @pytest.fixture
 def theirs(db):
     """A session of another clinic."""
-    clinic = ClinicFactory(start_stagger_minutes=0)
-    ChairFactory(clinic=clinic)
-    NurseFactory(clinic=clinic)
-    return book(PatientFactory(clinic=clinic), clinic, days=[(3, 2)], protocol="booster-iv").sessions.get()
+    clinic = ClinicFactory(start_stagger_minutes=0, chairs=1, nurses=1)
+    return book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 2)], protocol="booster-iv").cycle.sessions.get()
 
 
 def url(session, verb: str = "") -> str:
@@ -95,7 +70,7 @@ class TestList:
 
     def test_filters(self, clinic, chairs, cycle, patient, nurse, desk):
         other_patient = PatientFactory(clinic=clinic)
-        booster = book(other_patient, clinic, days=[(3, 3)], hour=13, protocol="booster-iv", chair=chairs[3]).sessions.get()
+        booster = book_course(patient=other_patient, clinic=clinic, days=[(3, 3)], hour=13, protocol="booster-iv", chair=chairs[3]).cycle.sessions.get()
         mine = list(cycle.sessions.order_by("sequence"))
         services.session_cancel(session=mine[5], by_party="clinic", reason="x")
         services.session_confirm(session=mine[1])
@@ -122,7 +97,7 @@ class TestList:
         clinic = ClinicFactory(timezone="Pacific/Auckland", start_stagger_minutes=0)
         ChairFactory(clinic=clinic)
         NurseFactory(clinic=clinic)
-        session = book(PatientFactory(clinic=clinic), clinic, days=[(3, 2)], protocol="booster-iv").sessions.get()
+        session = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 2)], protocol="booster-iv").cycle.sessions.get()
         assert session.starts_at == dt.datetime(2027, 3, 1, 20, tzinfo=dt.UTC)
         desk = client_for(staff("front_desk", clinic))
         assert [s["id"] for s in desk.get(URL, {"date": "2027-03-02"}).data["results"]] == [session.pk]
@@ -157,22 +132,13 @@ class TestList:
         assert_error(APIClient().get(URL), 401, "not_authenticated")
         assert_error(client_for(staff(None, clinic)).get(URL), 403, "permission_denied")
 
-    def test_query_count_does_not_grow_with_the_page(self, db, django_assert_max_num_queries):
-        clinic = ClinicFactory(start_stagger_minutes=0, nurse_max_concurrent=4)
-        chairs = [ChairFactory(clinic=clinic) for _ in range(4)]
-        NurseFactory(clinic=clinic)
-        user = staff("front_desk", clinic)
-        slots = [(d, h, c) for d in (2, 3, 4, 5) for h in (8, 10, 12, 14, 16) for c in chairs]
-
-        def book_many(n):
-            for d, h, chair in [slots.pop() for _ in range(n)]:
-                book(PatientFactory(clinic=clinic), clinic, days=[(3, d)], hour=h, protocol="booster-iv", chair=chair)
-
-        book_many(5)
+    def test_query_count_does_not_grow_with_the_page(self, crowded, django_assert_max_num_queries):
+        user = crowded.user
+        crowded.fill(5)
         params = {"from": "2027-03-01", "status": "booked,confirmed", "page_size": 50}
         with CaptureQueriesContext(connection) as few:
             assert len(client_for(user).get(URL, params).data["results"]) == 5
-        book_many(60)
+        crowded.fill(60)
         with django_assert_max_num_queries(len(few)) as many:
             response = client_for(user).get(URL, params)
         assert len(response.data["results"]) == 50
@@ -230,8 +196,7 @@ class TestReschedule:
 
     def test_a_conflict_names_the_session_in_the_way(self, clinic, chairs, cycle, desk):
         second = cycle.sessions.get(sequence=2)
-        blocking = book(PatientFactory(clinic=clinic), clinic, days=[(3, 3)], hour=14, protocol="booster-iv",
-                        chair=chairs[0]).sessions.get()
+        blocking = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 3)], hour=14, protocol="booster-iv", chair=chairs[0]).cycle.sessions.get()
         response = desk.post(url(second, "reschedule"), {"starts_at": "2027-03-03T14:30", "chair": chairs[0].pk}, format="json")
         assert_error(response, 409, "chair_conflict")
         assert response.data["details"]["session"] == blocking.pk and response.data["details"]["chair"] == chairs[0].pk
@@ -270,7 +235,7 @@ class TestReschedule:
         clinic = ClinicFactory(hours={d: [("00:00", "12:00")] for d in range(7)}, start_stagger_minutes=0)
         ChairFactory(clinic=clinic)
         NurseFactory(clinic=clinic)
-        session = book(PatientFactory(clinic=clinic), clinic, days=[(3, 13)], protocol="booster-iv").sessions.get()
+        session = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, days=[(3, 13)], protocol="booster-iv").cycle.sessions.get()
         desk = client_for(staff("front_desk", clinic))
         response = desk.post(url(session, "reschedule"), {"starts_at": "2027-03-14T02:15"}, format="json")
         assert_error(response, 400, "nonexistent_local_time")

@@ -1,6 +1,6 @@
 """The planning selectors on the database: proposals, a day's availability and one session's options.
 
-Every proposal is booked as proposed through bookings.services.cycle_book (starts, chairs and nurses), so
+Every proposal is booked as proposed through bookings.services.cycle_book (tests.factories.book_course: starts, chairs and nurses), so
 what the planner offers is what the booking service accepts. Property tests draw small random clinics,
 protocols and stored sessions; each example runs in its own savepoint with time frozen. The query count of
 each read is a constant, whatever the number of stored sessions.
@@ -26,7 +26,15 @@ from scheduler import error_codes as codes
 from scheduler import planning
 from scheduler.models import Chair, StaffMember
 from scheduler.selectors import clinic_calendar_load, protocol_spacing
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, shared_protocol
+from tests.factories import (
+    ChairFactory,
+    ClinicFactory,
+    NurseFactory,
+    PatientFactory,
+    ProtocolFactory,
+    book_course,
+    shared_protocol,
+)
 from tests.scheduler.test_planner import EMPTY_CLINIC, wall
 
 NY = ZoneInfo("America/New_York")
@@ -35,10 +43,7 @@ T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
 MONDAY = dt.date(2027, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -54,9 +59,9 @@ def book_as_proposed(patient, protocol, clinic, sessions):
     """Book a proposal through the service with its own starts, chairs and nurses."""
     chairs = {c.pk: c for c in Chair.objects.filter(clinic=clinic)}
     nurses = {n.pk: n for n in StaffMember.objects.filter(clinic=clinic)}
-    booked = services.cycle_book(
-        patient=patient, protocol=protocol, clinic=clinic,
-        sessions=[SessionRequest(s.start, chair=chairs[s.chair_id], nurse=nurses[s.nurse_id]) for s in sessions],
+    booked = book_course(
+        patient=patient, clinic=clinic, protocol=protocol,
+        starts=[SessionRequest(s.start, chair=chairs[s.chair_id], nurse=nurses[s.nurse_id]) for s in sessions],
     )
     stored = sorted(booked.sessions, key=lambda s: s.sequence)
     assert [(s.sequence, s.starts_at, s.ends_at, s.chair_id, s.nurse_id) for s in stored] == [
@@ -68,9 +73,7 @@ def book_as_proposed(patient, protocol, clinic, sessions):
 def book_one(patient, clinic, start, *, minutes=120, chair=None, nurse=None):
     """One stored session, booked through the service (a one-session protocol of `minutes`)."""
     protocol = ProtocolFactory(clinic=clinic, session_count=1, chair_minutes=minutes)
-    return services.cycle_book(
-        patient=patient, protocol=protocol, clinic=clinic, sessions=[SessionRequest(start, chair=chair, nurse=nurse)]
-    ).sessions[0]
+    return book_course(patient=patient, clinic=clinic, protocol=protocol, starts=[start], chair=chair, nurse=nurse).sessions[0]
 
 
 # --- Each protocol, booked as proposed ----------------------------------------------------------
@@ -259,8 +262,7 @@ def test_each_free_chair_and_nurse_of_a_slot_can_be_booked_there(clinic, two_cha
             for nurse in nurses:
                 with transaction.atomic():
                     try:
-                        services.cycle_book(patient=patient, protocol=booster, clinic=clinic,
-                                            sessions=[SessionRequest(start, chair=chair, nurse=nurse)])
+                        book_course(patient=patient, clinic=clinic, protocol=booster, starts=[start], chair=chair, nurse=nurse)
                         booked = True
                     except BookingError:
                         booked = False

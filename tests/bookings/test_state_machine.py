@@ -23,7 +23,7 @@ from bookings.models import OCCUPYING_STATUSES, UPCOMING_STATUSES, CycleStatus, 
 from common.errors import ApplicationError
 from scheduler import planning
 from scheduler.selectors import protocol_spacing
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ClinicFactory, PatientFactory, book_course, shared_protocol
 
 # Monday 1 March 2027, midnight in New York; clocks spring forward on 14 March, inside the horizon.
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
@@ -40,10 +40,10 @@ class BookingMachine(RuleBasedStateMachine):
         self.clock = time_machine.travel(T0, tick=False)
         self.clock.start()
         self.clinic = ClinicFactory(
-            start_stagger_minutes=15, nurse_max_concurrent=2, hours={d: [("08:00", "18:00")] for d in range(6)}
+            start_stagger_minutes=15, nurse_max_concurrent=2, hours={d: [("08:00", "18:00")] for d in range(6)},
+            chairs=3, nurses=2,
         )
-        self.chairs = [ChairFactory(clinic=self.clinic) for _ in range(3)]
-        self.nurses = [NurseFactory(clinic=self.clinic) for _ in range(2)]
+        self.chairs = list(self.clinic.chairs.order_by("pk"))
         self.patients = [PatientFactory(clinic=self.clinic) for _ in range(3)]
         self.protocols = {slug: shared_protocol(slug) for slug in PROTOCOLS}
         self.versions: dict[int, int] = {}
@@ -71,9 +71,9 @@ class BookingMachine(RuleBasedStateMachine):
             starts.append(dt.datetime.combine(day, dt.time(minute_of_day // 60, minute_of_day % 60)))
             day += dt.timedelta(days=gaps[i % len(gaps)])
         try:
-            services.cycle_book(
-                patient=self.patients[patient], protocol=protocol, clinic=self.clinic,
-                sessions=[services.SessionRequest(s, chair=self.chairs[chair] if chair is not None else None) for s in starts],
+            book_course(
+                patient=self.patients[patient], clinic=self.clinic, protocol=protocol, starts=starts,
+                chair=self.chairs[chair] if chair is not None else None,
             )
             OUTCOMES["booked"] += 1
         except ApplicationError as exc:

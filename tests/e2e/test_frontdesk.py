@@ -8,7 +8,6 @@ import re
 import zoneinfo
 
 import pytest
-from django.contrib.auth.models import Group
 
 from bookings.models import (
     CycleStatus,
@@ -22,8 +21,16 @@ from bookings.models import (
 from common.api import ADMIN, FRONT_DESK
 from notifications import links
 from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, UserFactory, shared_protocol
-from tests.frontdesk.factories import CycleFactory, SessionFactory
+from tests.factories import (
+    ChairFactory,
+    ClinicFactory,
+    CycleFactory,
+    NurseFactory,
+    PatientFactory,
+    SessionFactory,
+    shared_protocol,
+)
+from tests.helpers import staff_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -31,10 +38,7 @@ DEPRESSION = "Depression induction (IV) (6 sessions)"
 
 
 def staff(role: str, clinic, username: str):
-    user = UserFactory(username=username, first_name=username.capitalize())
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    clinic.staff.add(user)
-    return user
+    return staff_user(role, clinic, username=username, first_name=username.capitalize())
 
 
 def build_clinic():

@@ -1,6 +1,7 @@
 """Fixtures of the front-desk page tests: a clinic with staff of every role, and another clinic beside it.
 
-The clock stands still at Monday 1 March 2027, 12:00 in New York, so "today" and "the past" are fixed.
+The test modules stop the clock at NOW, Monday 1 March 2027, 12:00 in New York (`pytest.mark.frozen(NOW)`), so
+"today" and "the past" are fixed.
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
-import time_machine
 from django.test import Client
 
-from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Chair, Clinic, StaffMember
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory
-from tests.helpers import staff_user
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
+from tests.helpers import staff_of_every_role
 
 NOW = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday, 12:00 in New York
 TODAY = dt.date(2027, 3, 1)
@@ -29,6 +28,12 @@ class Site:
     protocol: object
     patient: object
     users: dict = field(default_factory=dict)
+
+    def book(self, starts, *, patient=None, chair=None):
+        """The site's three-session course at these clinic wall-clock times, booked through the service."""
+        return book_course(
+            patient=patient or self.patient, clinic=self.clinic, protocol=self.protocol, starts=starts, chair=chair
+        )
 
 
 def build_site(name: str, *, chairs: int = 4) -> Site:
@@ -44,15 +49,8 @@ def build_site(name: str, *, chairs: int = 4) -> Site:
                                email="jane@example.org", email_consent=True, email_consent_at=NOW,
                                email_consent_source="intake form"),
     )
-    for role in (ADMIN, FRONT_DESK, CLINICIAN, None):
-        site.users[role] = staff_user(role, clinic, username=f"{name}-{role or 'norole'}")
+    site.users = staff_of_every_role(clinic, name)
     return site
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

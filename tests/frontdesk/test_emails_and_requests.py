@@ -15,12 +15,11 @@ from bookings import services
 from bookings.models import CycleStatus, EmailKind, EmailStatus, InfusionSession, PatientEmail, SessionStatus
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import services as outbox
-from tests.factories import PatientFactory
+from tests.factories import CycleFactory, PatientFactory, SessionFactory
 from tests.frontdesk.conftest import NOW
-from tests.frontdesk.factories import CycleFactory, SessionFactory
-from tests.frontdesk.test_pages import HTMX, LATER_COURSE, book
+from tests.frontdesk.test_pages import HTMX, LATER_COURSE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
 REFUSED = "SMTPDataError: (554, b'5.7.1 Message rejected')"
 
@@ -61,7 +60,7 @@ def resend(client, reminder, **data):
 
 class TestSessionEmails:
     def test_the_panel_lists_the_sessions_emails_in_words(self, as_user, home):
-        sessions = book(home, LATER_COURSE).sessions
+        sessions = home.book(LATER_COURSE).sessions
         html = panel(as_user(home.users[CLINICIAN]), sessions[0]).content.decode()
         assert "Emails to the patient" in html
         assert "Confirmation" in html and "Reminder 72 h before" in html and "Reminder 24 h before" in html
@@ -74,7 +73,7 @@ class TestSessionEmails:
 
     def test_a_sent_email_shows_when_it_went(self, as_user, home, settings):
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        session = book(home, LATER_COURSE).sessions[0]
+        session = home.book(LATER_COURSE).sessions[0]
         confirmation = PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION)
         assert confirmation.pk in outbox.emails_claim_due(now=NOW)
         assert outbox.email_send(email_id=confirmation.pk, now=NOW).status == "sent"
@@ -83,7 +82,7 @@ class TestSessionEmails:
         assert "Due Mon 1 Mar 12:00 · sent Mon 1 Mar 12:00 · 1 try" in html
 
     def test_a_failed_email_shows_its_error_and_a_send_again_button_for_the_desk(self, as_user, home, settings):
-        session = book(home, LATER_COURSE).sessions[0]
+        session = home.book(LATER_COURSE).sessions[0]
         failed = fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
         html = panel(as_user(home.users[FRONT_DESK]), session).content.decode()
         assert '<span class="status status-email-failed">Failed</span>' in html
@@ -95,7 +94,7 @@ class TestSessionEmails:
         assert "mailbox unavailable" in clinician and "Send again" not in clinician
 
     def test_send_again_puts_it_back_in_the_outbox(self, as_user, home, settings):
-        session = book(home, LATER_COURSE).sessions[0]
+        session = home.book(LATER_COURSE).sessions[0]
         failed = fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
         response = resend(as_user(home.users[FRONT_DESK]), failed)
         assert response.status_code == 200
@@ -152,13 +151,13 @@ class TestSessionEmails:
 
 def _one(site) -> PatientEmail:
     """The confirmation of a course booked for the site's patient."""
-    session = book(site, LATER_COURSE).sessions[0]
+    session = site.book(LATER_COURSE).sessions[0]
     return PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION)
 
 
 class TestRescheduleRequestInThePanel:
     def test_the_request_shows_with_the_move_at_hand_and_goes_once_moved(self, as_user, home):
-        session = book(home, LATER_COURSE).sessions[1]  # Thursday 4 March 09:00
+        session = home.book(LATER_COURSE).sessions[1]  # Thursday 4 March 09:00
         services.session_request_reschedule(session=session, note="Afternoons suit me")
         client = as_user(home.users[FRONT_DESK])
         html = panel(client, session).content.decode()
@@ -172,7 +171,7 @@ class TestRescheduleRequestInThePanel:
         assert InfusionSession.objects.get(pk=session.pk).reschedule_requested_at is None
 
     def test_a_clinician_sees_the_request_without_the_move(self, as_user, home):
-        session = book(home, LATER_COURSE).sessions[1]
+        session = home.book(LATER_COURSE).sessions[1]
         services.session_request_reschedule(session=session)
         html = panel(as_user(home.users[CLINICIAN]), session).content.decode()
         assert "Patient asked to reschedule on Mon 1 Mar 2027" in html and "Move this session" not in html
@@ -187,9 +186,9 @@ def worklists(client, **params):
 
 class TestRescheduleRequests:
     def test_upcoming_requests_oldest_first_each_linking_to_its_session(self, as_user, home, away, frozen):
-        jane = book(home, LATER_COURSE).sessions
+        jane = home.book(LATER_COURSE).sessions
         ann = PatientFactory(clinic=home.clinic, first_name="Ann", last_name="Lee")
-        anns = book(home, [dt.datetime(2027, 3, 2, 13), dt.datetime(2027, 3, 4, 13), dt.datetime(2027, 3, 8, 13)], patient=ann).sessions
+        anns = home.book([dt.datetime(2027, 3, 2, 13), dt.datetime(2027, 3, 4, 13), dt.datetime(2027, 3, 8, 13)], patient=ann).sessions
         frozen.move_to(NOW - dt.timedelta(hours=3))
         services.session_request_reschedule(session=anns[2], note="Not Mondays")
         frozen.move_to(NOW - dt.timedelta(hours=1))
@@ -197,7 +196,7 @@ class TestRescheduleRequests:
         frozen.move_to(NOW)
         services.session_request_reschedule(session=jane[2])
         services.session_cancel(session=jane[2], by_party="patient", reason="Moving away")  # no longer upcoming
-        services.session_request_reschedule(session=book(away, LATER_COURSE).sessions[1])  # another clinic's
+        services.session_request_reschedule(session=away.book(LATER_COURSE).sessions[1])  # another clinic's
         html = worklists(as_user(home.users[CLINICIAN])).content.decode()
         assert 'data-slot="reschedule-requests"' not in html
         rows = [html.index(f'data-request="{s.pk}"') for s in (anns[2], jane[1])]
@@ -209,11 +208,11 @@ class TestRescheduleRequests:
         assert f'?clinic={home.clinic.pk}&amp;date=2027-03-04"' in html
 
     def test_none(self, as_user, home):
-        book(home, LATER_COURSE)
+        home.book(LATER_COURSE)
         assert b"No patient has asked to reschedule." in worklists(as_user(home.users[FRONT_DESK])).content
 
     def test_a_moved_session_leaves_the_list(self, as_user, home):
-        session = book(home, LATER_COURSE).sessions[1]
+        session = home.book(LATER_COURSE).sessions[1]
         services.session_request_reschedule(session=session)
         client = as_user(home.users[FRONT_DESK])
         assert f'data-request="{session.pk}"'.encode() in worklists(client).content
@@ -235,7 +234,7 @@ class TestFailedEmails:
         assert "Send again" not in worklists(as_user(home.users[CLINICIAN])).content.decode()
 
     def test_none(self, as_user, home):
-        book(home, LATER_COURSE)
+        home.book(LATER_COURSE)
         assert b"No email has failed." in worklists(as_user(home.users[FRONT_DESK])).content
 
     def test_send_again_from_the_list(self, as_user, home):
@@ -283,7 +282,7 @@ def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_
     with django_assert_num_queries(SESSION_PANEL_QUERIES):
         assert panel(client, bare).status_code == 200
 
-    session = book(home, LATER_COURSE).sessions[0]
+    session = home.book(LATER_COURSE).sessions[0]
     fail_by_sending(PatientEmail.objects.get(session=session, kind=EmailKind.CONFIRMATION), settings)
     services.session_request_reschedule(session=session, note="Later please")
     with django_assert_num_queries(SESSION_PANEL_QUERIES):
@@ -303,7 +302,7 @@ def test_the_worklists_run_a_fixed_number_of_queries(as_user, home, django_asser
     assert "No patient has asked to reschedule." in html and "No email has failed." in html
     for i in range(4):
         patient = PatientFactory(clinic=home.clinic)
-        sessions = book(home, [dt.datetime(2027, 3, 2, 8 + 2 * i), dt.datetime(2027, 3, 4, 8 + 2 * i),
+        sessions = home.book([dt.datetime(2027, 3, 2, 8 + 2 * i), dt.datetime(2027, 3, 4, 8 + 2 * i),
                                dt.datetime(2027, 3, 8, 8 + 2 * i)], patient=patient).sessions
         services.session_request_reschedule(session=sessions[1], note=f"note {i}")
         services.session_request_reschedule(session=sessions[2])

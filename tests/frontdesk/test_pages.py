@@ -15,21 +15,12 @@ from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus
 from bookings.services import SessionRequest
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Closure
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import CycleFactory, PatientFactory, SessionFactory, UserFactory
 from tests.frontdesk.conftest import NOW
-from tests.frontdesk.factories import CycleFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def book(site, wall_times, patient=None, chair=None):
-    """Book the site's three-session course at these clinic wall-clock times (through the service)."""
-    return services.cycle_book(
-        patient=patient or site.patient, protocol=site.protocol, clinic=site.clinic,
-        sessions=[SessionRequest(t, chair=chair) for t in wall_times],
-    )
 
 
 TODAY_COURSE = [dt.datetime(2027, 3, 1, 14, 0), dt.datetime(2027, 3, 3, 9, 0), dt.datetime(2027, 3, 5, 9, 0)]
@@ -81,7 +72,7 @@ class TestLogin:
 
 class TestDayBoard:
     def test_shows_the_days_sessions_with_name_progress_and_status(self, as_user, home):
-        booked = book(home, TODAY_COURSE)
+        booked = home.book(TODAY_COURSE)
         response = as_user(home.users[FRONT_DESK]).get("/")
         assert response.status_code == 200
         html = response.content.decode()
@@ -103,7 +94,7 @@ class TestDayBoard:
         assert response.status_code == 200 and b"That is not a date" in response.content
 
     def test_another_clinics_board_is_not_shown(self, as_user, home, away):
-        book(away, TODAY_COURSE)
+        away.book(TODAY_COURSE)
         response = as_user(home.users[FRONT_DESK]).get("/", {"clinic": away.clinic.pk})
         assert response.status_code == 200
         assert b"Home clinic" in response.content and b"Jane Roe" not in response.content
@@ -156,7 +147,7 @@ def test_day_board_runs_a_fixed_number_of_queries(as_user, django_assert_num_que
 
 class TestSessionPanel:
     def test_the_panel_shows_details_and_history(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[0]
+        session = home.book(TODAY_COURSE).sessions[0]
         response = as_user(home.users[FRONT_DESK]).get(reverse("frontdesk:session", args=[session.pk]), **HTMX)
         assert response.status_code == 200
         html = response.content.decode()
@@ -166,14 +157,14 @@ class TestSessionPanel:
         assert "Start (in chair)" not in html
 
     def test_as_a_page_of_its_own(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[1]
+        session = home.book(TODAY_COURSE).sessions[1]
         response = as_user(home.users[CLINICIAN]).get(reverse("frontdesk:session", args=[session.pk]))
         assert response.status_code == 200 and b"<html" in response.content
         assert b"Check-in opens on the day of the session" in response.content
         assert b"Cancel session" not in response.content  # clinicians do not cancel
 
     def test_another_clinics_session_is_not_found(self, as_user, home, away):
-        session = book(away, TODAY_COURSE).sessions[0]
+        session = away.book(TODAY_COURSE).sessions[0]
         client = as_user(home.users[ADMIN])
         assert client.get(reverse("frontdesk:session", args=[session.pk])).status_code == 404
         url = reverse("frontdesk:session-action", args=[session.pk, "confirm"])
@@ -181,11 +172,11 @@ class TestSessionPanel:
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.BOOKED
 
     def test_no_role_no_panel(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[0]
+        session = home.book(TODAY_COURSE).sessions[0]
         assert as_user(home.users[None]).get(reverse("frontdesk:session", args=[session.pk])).status_code == 403
 
     def test_confirm_then_check_in_then_start_and_complete(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[0]
+        session = home.book(TODAY_COURSE).sessions[0]
         desk, clinician = as_user(home.users[FRONT_DESK]), as_user(home.users[CLINICIAN])
         confirm = desk.post(reverse("frontdesk:session-action", args=[session.pk, "confirm"]), **HTMX)
         assert confirm.status_code == 200 and b"Session confirmed." in confirm.content
@@ -201,7 +192,7 @@ class TestSessionPanel:
         assert TreatmentCycle.objects.get(pk=session.cycle_id).status == CycleStatus.ACTIVE
 
     def test_a_refused_transition_is_a_message_in_the_panel(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[1]  # Wednesday: not today
+        session = home.book(TODAY_COURSE).sessions[1]  # Wednesday: not today
         response = as_user(home.users[FRONT_DESK]).post(reverse("frontdesk:session-action", args=[session.pk, "check-in"]), **HTMX)
         assert response.status_code == 200
         assert b"only on the day of the session" in response.content
@@ -209,13 +200,13 @@ class TestSessionPanel:
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.BOOKED
 
     def test_without_htmx_an_action_redirects_back_with_a_message(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[0]
+        session = home.book(TODAY_COURSE).sessions[0]
         client = as_user(home.users[FRONT_DESK])
         response = client.post(reverse("frontdesk:session-action", args=[session.pk, "confirm"]), follow=True)
         assert response.status_code == 200 and b"Session confirmed." in response.content
 
     def test_cancel_needs_a_reason(self, as_user, home):
-        session = book(home, TODAY_COURSE).sessions[2]
+        session = home.book(TODAY_COURSE).sessions[2]
         client = as_user(home.users[FRONT_DESK])
         url = reverse("frontdesk:session-cancel", args=[session.pk])
         bad = client.post(url, {"by": "patient", "reason": "  "}, **HTMX)
@@ -226,7 +217,7 @@ class TestSessionPanel:
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.CANCELLED
 
     def test_move_to_a_planner_option_or_a_typed_time(self, as_user, home):
-        session = book(home, LATER_COURSE).sessions[1]  # Thursday 09:00
+        session = home.book(LATER_COURSE).sessions[1]  # Thursday 09:00
         client = as_user(home.users[FRONT_DESK])
         options = client.get(reverse("frontdesk:session-options", args=[session.pk]), **HTMX)
         assert options.status_code == 200 and b"Move to" in options.content
@@ -329,7 +320,7 @@ class TestPatients:
         assert as_user(home.users[CLINICIAN]).get("/patients/new/").status_code == 403
 
     def test_the_patient_page_shows_courses_sessions_and_progress(self, as_user, home):
-        booked = book(home, TODAY_COURSE)
+        booked = home.book(TODAY_COURSE)
         services.session_check_in(session=booked.sessions[0])
         services.session_start(session=booked.sessions[0])
         services.session_complete(session=booked.sessions[0])
@@ -345,11 +336,11 @@ class TestPatients:
 
     def test_the_patient_page_runs_a_fixed_number_of_queries(self, as_user, home, django_assert_num_queries):
         client = as_user(home.users[FRONT_DESK])
-        book(home, TODAY_COURSE)
+        home.book(TODAY_COURSE)
         client.get(f"/patients/{home.patient.pk}/")  # content types cached for the audit entry
         with django_assert_num_queries(PATIENT_PAGE_QUERIES):
             client.get(f"/patients/{home.patient.pk}/")
-        book(home, LATER_COURSE[:1] + [dt.datetime(2027, 3, 10, 9), dt.datetime(2027, 3, 12, 9)])
+        home.book(LATER_COURSE[:1] + [dt.datetime(2027, 3, 10, 9), dt.datetime(2027, 3, 12, 9)])
         with django_assert_num_queries(PATIENT_PAGE_QUERIES):
             client.get(f"/patients/{home.patient.pk}/")
 
@@ -442,9 +433,7 @@ class TestBooking:
         rival = PatientFactory(clinic=home.clinic)
         first = dt.datetime.fromisoformat(rows[0][0])
         taken = home.chairs[0] if str(home.chairs[0].pk) == rows[0][1] else next(c for c in home.chairs if str(c.pk) == rows[0][1])
-        services.cycle_book(patient=rival, protocol=home.protocol, clinic=home.clinic, sessions=[
-            SessionRequest(first, chair=taken), SessionRequest(dt.datetime(2027, 3, 9, 9)), SessionRequest(dt.datetime(2027, 3, 11, 9)),
-        ])
+        home.book([SessionRequest(first, chair=taken), dt.datetime(2027, 3, 9, 9), dt.datetime(2027, 3, 11, 9)], patient=rival)
         response = client.post(f"/patients/{home.patient.pk}/book/confirm/", confirm_data(home, rows))
         assert response.status_code == 200
         html = response.content.decode()
@@ -465,7 +454,7 @@ class TestBooking:
     def test_roles_and_clinics(self, as_user, home, away):
         assert propose(as_user(home.users[CLINICIAN]), home).status_code == 403
         assert as_user(home.users[FRONT_DESK]).get(f"/patients/{away.patient.pk}/book/").status_code == 404
-        cycle = book(away, LATER_COURSE).cycle
+        cycle = away.book(LATER_COURSE).cycle
         assert as_user(home.users[FRONT_DESK]).get(f"/courses/{cycle.pk}/booked/").status_code == 404
 
 
@@ -499,7 +488,7 @@ class TestWorklists:
         frozen.move_to(NOW)
         SessionFactory(cycle=done, chair=home.chairs[0], nurse=home.nurses[0], status=SessionStatus.COMPLETED,
                        starts_at=NOW - dt.timedelta(days=40))
-        book(home, LATER_COURSE)
+        home.book(LATER_COURSE)
         response = as_user(home.users[FRONT_DESK]).get("/worklists/")
         assert b"No booster is due." in response.content
 

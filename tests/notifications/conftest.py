@@ -1,4 +1,4 @@
-"""Helpers for the email tests: a clinic open every day, a consenting patient, bookings through the services.
+"""Helpers for the email tests: a clinic open every day, a consenting patient, reading the emails written.
 
 Plain functions (imported by the test modules) rather than fixtures, because the tests need them at
 several frozen instants and with different zones.
@@ -15,12 +15,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import services
 from bookings.models import PatientEmail
-from bookings.services import SessionRequest
 from notifications import links
 from notifications.emails import build_message
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ClinicFactory, PatientFactory
 
 #: Open every day, early to late, so any date (DST Sundays too) can be booked.
 ALL_WEEK = {d: [("07:00", "20:00")] for d in range(7)}
@@ -37,12 +35,10 @@ def make_clinic(tz: str = "America/New_York", **fields):
         timezone=tz,
         start_stagger_minutes=0,
         hours=ALL_WEEK,
+        chairs=2,
+        nurses=1,
     )
-    clinic = ClinicFactory(**{**defaults, **fields})
-    ChairFactory(clinic=clinic)
-    ChairFactory(clinic=clinic)
-    NurseFactory(clinic=clinic)
-    return clinic
+    return ClinicFactory(**{**defaults, **fields})
 
 
 def make_patient(clinic, tz: str | None = None, **fields):
@@ -58,14 +54,6 @@ def make_patient(clinic, tz: str | None = None, **fields):
         email_consent_source="intake form",
     )
     return PatientFactory(**{**defaults, **fields})
-
-
-def book(patient, clinic, slug: str, starts: list[dt.datetime]):
-    """Book a course of a shared protocol; naive starts are wall-clock times in the clinic's zone."""
-    return services.cycle_book(
-        patient=patient, protocol=shared_protocol(slug), clinic=clinic,
-        sessions=[SessionRequest(s) for s in starts],
-    )
 
 
 def confirmation_sent(cycle) -> None:

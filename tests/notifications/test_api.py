@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +13,7 @@ from rest_framework.test import APIClient
 
 from bookings import services
 from bookings.models import CancelledBy, EmailStatus, PatientEmail
-from bookings.services import SessionRequest
-from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.factories import ClinicFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
 
@@ -28,30 +26,20 @@ FIELDS = {
 REFUSED = "SMTPRecipientsRefused: {'ada@example.org': (550, b'5.1.1 <ada@example.org>: no such user')}"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
-
-
-def consenting(clinic, **fields):
-    return PatientFactory(clinic=clinic, email_consent=True, email_consent_at=timezone.now(), **fields)
+pytestmark = pytest.mark.frozen(T0)
 
 
 def book(patient, clinic, *days, hour=10):
     """A booster per day (each its own course), at `hour` clinic time in March 2027."""
     return [
-        services.cycle_book(
-            patient=patient, protocol=shared_protocol("booster-iv"), clinic=clinic,
-            sessions=[SessionRequest(dt.datetime(2027, 3, day, hour))],
-        ).sessions[0]
+        book_course(patient=patient, clinic=clinic, protocol="booster-iv", days=[(3, day)], hour=hour).sessions[0]
         for day in days
     ]
 
 
 @pytest.fixture
 def patient(clinic):
-    return consenting(clinic, first_name="Ada", last_name="Lovelace", email="ada@example.org")
+    return PatientFactory(clinic=clinic, consenting=True, first_name="Ada", last_name="Lovelace", email="ada@example.org")
 
 
 @pytest.fixture
@@ -71,17 +59,10 @@ def failed(session) -> PatientEmail:
 @pytest.fixture
 def theirs(db):
     """Another clinic's session and its failed reminder."""
-    clinic = ClinicFactory(start_stagger_minutes=0)
-    ChairFactory(clinic=clinic)
-    NurseFactory(clinic=clinic)
-    session = book(consenting(clinic), clinic, 10)[0]
+    clinic = ClinicFactory(start_stagger_minutes=0, chairs=1, nurses=1)
+    session = book(PatientFactory(clinic=clinic, consenting=True), clinic, 10)[0]
     PatientEmail.objects.filter(session=session, kind="reminder_24h").update(status=EmailStatus.FAILED)
     return session
-
-
-@pytest.fixture
-def desk(clinic):
-    return client_for(staff("front_desk", clinic))
 
 
 def ids(response) -> list[int]:
@@ -119,7 +100,7 @@ class TestList:
             assert secret not in body
 
     def test_filters(self, clinic, chairs, nurse, patient, session, failed, desk):
-        other_patient = consenting(clinic)
+        other_patient = PatientFactory(clinic=clinic, consenting=True)
         later = book(other_patient, clinic, 17)[0]
         assert ids(desk.get(URL, {"status": "failed,cancelled"})) == [failed.pk]
         assert ids(desk.get(URL, {"kind": "reminder_72h"})) == rows(kind="reminder_72h")

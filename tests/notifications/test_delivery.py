@@ -19,9 +19,8 @@ from icalendar import Calendar
 
 from bookings import services as bookings
 from bookings.models import EmailKind, EmailStatus, PatientEmail
-from bookings.services import SessionRequest
 from notifications import tasks
-from tests.factories import PatientFactory, shared_protocol
+from tests.factories import PatientFactory, book_course
 from tests.notifications.delivery import (  # noqa: F401 (fixtures)
     Received,
     delivery_rig,
@@ -68,11 +67,8 @@ def row_of(message: Received) -> PatientEmail:
 def test_a_course_from_booking_to_cancellation(delivery_rig, clinic, chairs, nurse):  # noqa: F811
     rig = delivery_rig(workers=1)
     smtp = rig.smtp
-    patient = PatientFactory(clinic=clinic, email_consent=True, email_consent_at=timezone.now())
-    booked = bookings.cycle_book(
-        patient=patient, protocol=shared_protocol("depression-iv"), clinic=clinic,
-        sessions=[SessionRequest(t) for t in course_days(timezone.localdate(timezone=NY))],
-    )
+    patient = PatientFactory(clinic=clinic, consenting=True)
+    booked = book_course(patient=patient, clinic=clinic, starts=course_days(timezone.localdate(timezone=NY)))
     s1, s2, s3, *_ = sessions = sorted(booked.sessions, key=lambda s: s.sequence)
 
     # The beat's sweep, run by the worker: the confirmation, with every session in its calendar file.

@@ -18,7 +18,8 @@ from django.core import mail
 
 from bookings.models import EmailKind, EmailStatus
 from notifications import services as outbox
-from tests.notifications.conftest import book, make_clinic, make_patient, row_for
+from tests.factories import book_course
+from tests.notifications.conftest import make_clinic, make_patient, row_for
 
 
 def utc(*args) -> dt.datetime:
@@ -100,7 +101,7 @@ def test_reminders_fire_at_the_right_instant_and_show_the_right_local_time(db, c
     with time_machine.travel(starts_utc - dt.timedelta(days=10), tick=False) as traveller:
         clinic = make_clinic(tz=case.clinic_zone)
         patient = make_patient(clinic, tz=case.patient_zone)
-        booked = book(patient, clinic, "booster-iv", [case.starts])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[case.starts])
         (session,) = booked.sessions
         assert session.starts_at == starts_utc
 

@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,8 +15,8 @@ from bookings import services
 from bookings.models import CancelledBy, EmailKind, EmailStatus, PatientEmail
 from notifications import emails, links
 from notifications import services as outbox
+from tests.factories import book_course
 from tests.notifications.conftest import (
-    book,
     calendar_of,
     calendar_part,
     claims_in,
@@ -45,10 +44,7 @@ WHENS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -63,7 +59,7 @@ def patient(clinic):
 
 @pytest.fixture
 def booked(clinic, patient):
-    return book(patient, clinic, "depression-iv", DAYS)
+    return book_course(patient=patient, clinic=clinic, protocol="depression-iv", starts=DAYS)
 
 
 def sessions_of(booked):
@@ -283,7 +279,7 @@ class TestReminders:
         assert len(links_in(message.body)) == 4
 
     def test_a_same_day_note_moved_to_the_evening_before_says_tomorrow(self, clinic, patient):
-        booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 8, 30)])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 8, 30)])
         (session,) = booked.sessions
         row = row_for(session, EmailKind.reminder(2))
         # 06:30 is inside quiet hours (21:00–08:00): it goes at 21:00 the evening before.
@@ -295,7 +291,7 @@ class TestReminders:
     def test_rules_are_the_clinics_own(self, clinic, patient):
         clinic.preparation_rules = "Bring your glasses.\n\n  Park at the back.  "
         clinic.save()
-        booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 11, 0)])
         message = render(row_for(booked.sessions[0], EmailKind.reminder(24)))
         assert "Before your appointment:\n- Bring your glasses.\n- Park at the back.\n" in message.body
         assert "No solid food" not in message.body
@@ -303,7 +299,7 @@ class TestReminders:
 
 class TestBoosterRecall:
     def test_invites_the_patient_to_call_or_write(self, clinic, patient, frozen):
-        booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 11, 0)])
         (session,) = booked.sessions
         frozen.move_to(session.starts_at + dt.timedelta(minutes=5))
         services.session_check_in(session=session)
@@ -322,7 +318,7 @@ class TestBoosterRecall:
 class TestTimeZones:
     def test_times_are_in_the_patients_zone_and_the_calendar_in_the_clinics(self, clinic):
         traveller = make_patient(clinic, tz="Europe/London")
-        booked = book(traveller, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 10, 0)])
+        booked = book_course(patient=traveller, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 10, 0)])
         (session,) = booked.sessions
         message = render(row_for(session, EmailKind.CONFIRMATION))
         for part in (message.body, html_of(message)):
@@ -342,7 +338,7 @@ class TestRenderingDetails:
     def test_html_is_escaped_and_text_is_not(self, db):
         clinic = make_clinic(name="Smith & Jones <Clinic>")
         patient = make_patient(clinic, first_name="Zoë")
-        booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 11, 0)])
         message = render(row_for(booked.sessions[0], EmailKind.CONFIRMATION))
         assert "Smith & Jones <Clinic>" in message.body and "Hello Zoë," in message.body
         assert "Smith &amp; Jones &lt;Clinic&gt;" in html_of(message)
@@ -352,7 +348,7 @@ class TestRenderingDetails:
     def test_a_clinic_without_email_or_phone(self, db):
         clinic = make_clinic(email="", phone="")
         patient = make_patient(clinic)
-        booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 11, 0)])
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 11, 0)])
         message = render(row_for(booked.sessions[0], EmailKind.CONFIRMATION))
         assert message.reply_to == []
         assert "Questions or changes: contact Riverside Clinic." in message.body
@@ -368,7 +364,7 @@ class TestRenderingDetails:
     def test_a_longer_course_takes_no_more_queries(self, booked, clinic):
         """Rendering reads the course once and counts moves in one query, whatever the number of sessions."""
         other = make_patient(clinic, first_name="Bob", email="bob@example.org")
-        single = book(other, clinic, "booster-iv", [dt.datetime(2026, 4, 14, 16, 0)])
+        single = book_course(patient=other, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 16, 0)])
         counts = []
         for session in (sessions_of(booked)[0], single.sessions[0]):
             row = PatientEmail.objects.select_related("session", "cycle", "patient", "clinic").get(

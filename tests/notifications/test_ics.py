@@ -6,13 +6,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from icalendar import Calendar
 
 from bookings import services
 from bookings.models import CancelledBy
 from notifications import ics
-from tests.notifications.conftest import book, make_clinic, make_patient
+from tests.factories import book_course
+from tests.notifications.conftest import make_clinic, make_patient
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -21,10 +21,7 @@ T0 = dt.datetime(2026, 2, 20, 15, 0, tzinfo=dt.UTC)
 ACROSS_DST = [dt.datetime(2026, 3, d, 10, 0) for d in (2, 4, 6, 9, 11, 13)]
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -39,7 +36,7 @@ def patient(clinic):
 
 @pytest.fixture
 def sessions(clinic, patient):
-    booked = book(patient, clinic, "depression-iv", ACROSS_DST)
+    booked = book_course(patient=patient, clinic=clinic, protocol="depression-iv", starts=ACROSS_DST)
     return sorted(booked.sessions, key=lambda s: s.sequence)
 
 
@@ -95,7 +92,7 @@ def test_the_clinics_zone_is_defined_in_the_file(sessions, clinic, patient):
 def test_a_london_clinic_gets_its_own_zone(db, frozen):
     clinic = make_clinic(tz="Europe/London")
     patient = make_patient(clinic, tz="America/New_York")
-    booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 3, 30, 10, 0)])
+    booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 3, 30, 10, 0)])
     cal, raw = build(booked.sessions, clinic, patient)
     (zone,) = cal.walk("VTIMEZONE")
     assert zone["TZID"] == "Europe/London"
@@ -133,7 +130,7 @@ def test_other_sessions_keep_their_sequence_when_one_moves(sessions, clinic, pat
 def test_no_organizer_email_falls_back_to_the_sender(db, frozen):
     clinic = make_clinic(email="")
     patient = make_patient(clinic)
-    booked = book(patient, clinic, "booster-iv", [dt.datetime(2026, 3, 2, 10, 0)])
+    booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 3, 2, 10, 0)])
     raw = ics.calendar_bytes(
         booked.sessions, method=ics.REQUEST, clinic=clinic, patient=patient, now=T0, organizer_email="noreply@x.test"
     )

@@ -8,7 +8,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,16 +22,14 @@ from bookings.models import (
     SessionEvent,
     SessionStatus,
 )
-from bookings.services import SessionRequest
 from notifications import links
 from notifications.link_pages import CANCEL_REASON
-from tests.factories import PatientFactory, shared_protocol
+from tests.factories import DEPRESSION_DAYS, PatientFactory, book_course
 from tests.helpers import client_for
 from tests.helpers import staff_user as staff
 
 NY = ZoneInfo("America/New_York")
 T0 = dt.datetime(2027, 2, 25, 17, 0, tzinfo=dt.UTC)  # Thursday 25 February 2027, 12:00 in New York
-DAYS = [(3, 1), (3, 3), (3, 5), (3, 8), (3, 10), (3, 12)]  # Mon, Wed, Fri, Mon, Wed, Fri at 09:00 New York
 ACTIONS = (links.CONFIRM, links.RESCHEDULE, links.CANCEL, links.UNSUBSCRIBE)
 SESSION_ACTIONS = (links.CONFIRM, links.RESCHEDULE, links.CANCEL)
 #: Words no patient page may hold (the course's protocol, its indication, the drug).
@@ -45,10 +42,7 @@ BUTTONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -62,10 +56,8 @@ def patient(clinic):
 
 @pytest.fixture
 def cycle(clinic, chairs, nurse, patient):
-    return services.cycle_book(
-        patient=patient, protocol=shared_protocol("depression-iv"), clinic=clinic,
-        sessions=[SessionRequest(dt.datetime(2027, m, d, 9)) for m, d in DAYS],
-    ).cycle
+    """Mon, Wed, Fri, Mon, Wed, Fri from 1 March 2027, at 09:00 New York."""
+    return book_course(patient=patient, clinic=clinic, days=DEPRESSION_DAYS, hour=9).cycle
 
 
 @pytest.fixture

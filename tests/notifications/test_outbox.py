@@ -9,18 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import threading
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
 from bookings import services as bookings
 from bookings.models import EmailKind, EmailStatus, PatientEmail
-from bookings.services import SessionRequest
 from notifications import services
-from tests.factories import PatientFactory, shared_protocol
+from tests.factories import PatientFactory, book_course
 from tests.notifications.delivery import bulk_due_reminders
 
 NY = ZoneInfo("America/New_York")
@@ -32,10 +31,7 @@ COURSE = [(3, 8), (3, 10), (3, 12), (3, 15), (3, 17), (3, 19)]
 H72, H24, H2 = EmailKind.reminder(72), EmailKind.reminder(24), EmailKind.reminder(2)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.frozen(T0)
 
 
 @pytest.fixture
@@ -43,11 +39,8 @@ def patient(clinic):
     return PatientFactory(clinic=clinic, email_consent=True, email_consent_at=T0)
 
 
-def book(patient, clinic, days=COURSE, hour=10, slug="depression-iv"):
-    return bookings.cycle_book(
-        patient=patient, protocol=shared_protocol(slug), clinic=clinic,
-        sessions=[SessionRequest(dt.datetime(2027, m, d, hour, 0)) for m, d in days],
-    )
+#: The course above, booked through the service.
+book = partial(book_course, days=COURSE, hour=10)
 
 
 def rows(**filters) -> list[PatientEmail]:
@@ -94,7 +87,7 @@ def claim(row: PatientEmail, now: dt.datetime | None = None) -> list[int]:
 
 class TestPlanning:
     def test_a_booking_writes_one_confirmation_and_two_reminders_per_session(self, clinic, chairs, nurse, patient):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         sessions = sorted(booked.sessions, key=lambda s: s.sequence)
         (confirmation,) = rows(kind=EmailKind.CONFIRMATION)
         assert confirmation.session_id == sessions[0].pk and confirmation.cycle_id == booked.cycle.pk
@@ -113,7 +106,7 @@ class TestPlanning:
     def test_a_clinic_with_a_two_hour_reminder(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [72, 24, 2]
         clinic.save()
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         by_session = kinds_by_session(booked.cycle)
         assert by_session[1] == [(EmailKind.CONFIRMATION, 1, "pending"), (H24, 1, "pending"), (H2, 1, "pending"),
                                  (H72, 1, "pending")]
@@ -124,7 +117,7 @@ class TestPlanning:
     def test_a_same_day_booking_skips_the_reminders_already_past(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [72, 24, 2]
         clinic.save()
-        booked = book(patient, clinic, days=[(3, 1)], hour=15, slug="booster-iv")  # today, 15:00
+        booked = book(patient=patient, clinic=clinic, days=[(3, 1)], hour=15, protocol="booster-iv")  # today, 15:00
         (s,) = booked.sessions
         got = {r.kind: r for r in rows(session=s)}
         assert {k: r.status for k, r in got.items()} == {
@@ -139,7 +132,7 @@ class TestPlanning:
     def test_quiet_hours_move_a_reminder_earlier(self, clinic, chairs, nurse, patient):
         clinic.reminder_offsets_hours = [24, 2]
         clinic.save()
-        booked = book(patient, clinic, days=[(3, 9)], hour=9, slug="booster-iv")  # Tuesday 09:00
+        booked = book(patient=patient, clinic=clinic, days=[(3, 9)], hour=9, protocol="booster-iv")  # Tuesday 09:00
         (s,) = booked.sessions
         # 2 h before is 07:00, inside 21:00–08:00: it goes at 21:00 the evening before, never later than due.
         assert PatientEmail.objects.get(session=s, kind=H2).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=NY)
@@ -147,13 +140,13 @@ class TestPlanning:
 
     def test_quiet_hours_are_the_patients(self, clinic, chairs, nurse):
         tokyo = PatientFactory(clinic=clinic, timezone="Asia/Tokyo", email_consent=True, email_consent_at=T0)
-        booked = book(tokyo, clinic, days=[(3, 9)], hour=9, slug="booster-iv")  # 09:00 New York = 23:00 Tokyo
+        booked = book(patient=tokyo, clinic=clinic, days=[(3, 9)], hour=9, protocol="booster-iv")  # 09:00 New York = 23:00 Tokyo
         (s,) = booked.sessions
         # 24 h before is 23:00 in Tokyo: moved to 21:00 Tokyo (07:00 at the clinic, quiet there, not for her).
         assert PatientEmail.objects.get(session=s, kind=H24).due_at == dt.datetime(2027, 3, 8, 21, 0, tzinfo=TOKYO)
 
     def test_a_reschedule_cancels_the_old_rows_and_writes_a_notice_and_new_ones(self, clinic, chairs, nurse, patient):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         s2 = next(s for s in booked.sessions if s.sequence == 2)
         (moved,) = bookings.session_reschedule(session=s2, starts_at=dt.datetime(2027, 3, 10, 14, 0))
         assert moved.version == 2
@@ -172,7 +165,7 @@ class TestPlanning:
         assert PatientEmail.objects.get(kind=EmailKind.CONFIRMATION).status == EmailStatus.PENDING
 
     def test_a_cancelled_session_gets_one_notice_and_no_reminders(self, clinic, chairs, nurse, patient):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         s3 = next(s for s in booked.sessions if s.sequence == 3)
         bookings.session_cancel(session=s3, by_party="clinic", reason="chair broken")
         got = rows(session=s3)
@@ -183,7 +176,7 @@ class TestPlanning:
         assert PatientEmail.objects.exclude(session=s3).filter(status=EmailStatus.CANCELLED).count() == 0
 
     def test_a_cancelled_course_gets_one_notice(self, clinic, chairs, nurse, patient):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         PatientEmail.objects.filter(kind=EmailKind.CONFIRMATION).update(status=EmailStatus.SENT, sent_at=T0)
         bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
         notices = rows(cycle=booked.cycle, status=EmailStatus.PENDING)
@@ -194,7 +187,7 @@ class TestPlanning:
     def test_a_course_cancelled_before_its_confirmation_went_out_is_never_mentioned(
         self, clinic, chairs, nurse, patient
     ):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         bookings.cycle_cancel(cycle=booked.cycle, reason="booked by mistake")
         assert not PatientEmail.objects.filter(status=EmailStatus.PENDING).exists()
         confirmation = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
@@ -207,7 +200,7 @@ class TestPlanning:
     def test_check_in_or_no_show_cancels_the_remaining_reminders(self, clinic, chairs, nurse, patient, frozen, action):
         clinic.reminder_offsets_hours = [72, 24, 2]
         clinic.save()
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         s1 = min(booked.sessions, key=lambda s: s.sequence)
         if action == "check_in":
             frozen.move_to(dt.datetime(2027, 3, 8, 9, 50, tzinfo=NY))
@@ -221,7 +214,7 @@ class TestPlanning:
         assert PatientEmail.objects.exclude(session=s1).filter(status=EmailStatus.CANCELLED).count() == 0
 
     def test_completing_the_course_writes_the_booster_recall(self, clinic, chairs, nurse, patient, frozen):
-        booked = book(patient, clinic, days=[(3, 8)], slug="booster-iv")
+        booked = book(patient=patient, clinic=clinic, days=[(3, 8)], protocol="booster-iv")
         (s,) = booked.sessions
         frozen.move_to(dt.datetime(2027, 3, 8, 9, 55, tzinfo=NY))
         bookings.session_check_in(session=s)
@@ -234,7 +227,7 @@ class TestPlanning:
         assert recall.session_id == s.pk and recall.status == EmailStatus.PENDING
 
     def test_unsubscribing_cancels_everything_pending(self, clinic, chairs, nurse, patient):
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         bookings.patient_unsubscribe(patient=patient)
         assert {(r.status, r.status_reason) for r in rows(patient=patient)} == {
             (EmailStatus.CANCELLED, "the patient unsubscribed")
@@ -289,7 +282,7 @@ class TestClaiming:
 
 class TestSending:
     def test_sent_once_with_our_message_id(self, clinic, chairs, nurse, patient, mailoutbox, settings):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         assert services.emails_claim_due(now=T0) == [row.pk]
         assert services.email_send(email_id=row.pk).status == "sent"
@@ -308,7 +301,7 @@ class TestSending:
     def test_a_confirmation_claimed_before_the_course_was_cancelled_is_not_sent(
         self, clinic, chairs, nurse, patient, mailoutbox
     ):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         assert services.emails_claim_due(now=T0) == [row.pk]
         bookings.cycle_cancel(cycle=booked.cycle, reason="patient moved away", by_party="patient")
@@ -318,14 +311,14 @@ class TestSending:
         assert not mailoutbox
 
     def test_an_unclaimed_row_is_not_sent(self, clinic, chairs, nurse, patient, mailoutbox):
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         assert services.email_send(email_id=row.pk).status == "not_claimed"
         assert PatientEmail.objects.get(pk=row.pk).status == EmailStatus.PENDING and not mailoutbox
 
     def test_no_consent_means_skipped(self, clinic, chairs, nurse, mailoutbox):
         silent = PatientFactory(clinic=clinic, email_consent=False)
-        book(silent, clinic)
+        book(patient=silent, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
         outcome = services.email_send(email_id=row.pk)
@@ -335,7 +328,7 @@ class TestSending:
 
     @pytest.mark.parametrize("change", ["moved", "cancelled"])
     def test_a_session_changed_after_the_claim_is_never_sent(self, clinic, chairs, nurse, patient, mailoutbox, change):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         s2 = next(s for s in booked.sessions if s.sequence == 2)
         row = PatientEmail.objects.get(session=s2, kind=H72)
         claim(row)  # claimed by a sweep: the booking service leaves a row being sent to its task
@@ -354,7 +347,7 @@ class TestSending:
     def test_a_reminder_is_read_locked_and_recorded_in_few_queries(
         self, clinic, chairs, nurse, patient, mailoutbox, django_assert_max_num_queries
     ):
-        booked = book(patient, clinic)
+        booked = book(patient=patient, clinic=clinic)
         s1 = min(booked.sessions, key=lambda s: s.sequence)
         row = PatientEmail.objects.get(session=s1, kind=H72)
         claim(row)
@@ -371,7 +364,7 @@ class TestSending:
             raise ValueError("template not found")
 
         monkeypatch.setattr(emails, "build_message", broken)
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
         outcome = services.email_send(email_id=row.pk)
@@ -394,7 +387,7 @@ class TestSending:
     def test_a_transient_error_backs_off(self, clinic, chairs, nurse, patient, failing_mail, settings, error):
         settings.REMINDER_RETRY_BASE_SECONDS = 60
         failing_mail(error)
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
         outcome = services.email_send(email_id=row.pk)
@@ -410,7 +403,7 @@ class TestSending:
         settings.REMINDER_MAX_ATTEMPTS = 4
         settings.REMINDER_RETRY_BASE_SECONDS = 60
         settings.REMINDER_RETRY_MAX_SECONDS = 150
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         waits = []
         for attempt in range(1, 5):
@@ -439,7 +432,7 @@ class TestSending:
     )
     def test_a_permanent_refusal_fails_at_once(self, clinic, chairs, nurse, patient, failing_mail, error):
         failing_mail(error)
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
         outcome = services.email_send(email_id=row.pk)
@@ -451,7 +444,7 @@ class TestSending:
         self, clinic, chairs, nurse, patient, failing_mail, settings, mailoutbox, frozen
     ):
         failing_mail(smtplib.SMTPRecipientsRefused({"pat@example.org": (550, b"5.1.1 No such user")}))
-        book(patient, clinic)
+        book(patient=patient, clinic=clinic)
         row = PatientEmail.objects.get(kind=EmailKind.CONFIRMATION)
         claim(row)
         services.email_send(email_id=row.pk)

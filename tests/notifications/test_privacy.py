@@ -22,10 +22,10 @@ import time_machine
 from bookings import services
 from bookings.models import CancelledBy, EmailKind, PatientEmail
 from scheduler.models import Protocol, Route
+from tests.factories import book_course
 from tests.notifications.conftest import (
     DATE_OF_BIRTH,
     LAST_NAME,
-    book,
     calendar_part,
     confirmation_sent,
     html_of,
@@ -91,7 +91,7 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
     patient = make_patient(clinic)
     messages = {}
 
-    first = book(patient, clinic, slug, course(slug))
+    first = book_course(patient=patient, clinic=clinic, protocol=slug, starts=course(slug))
     sessions = sorted(first.sessions, key=lambda s: s.sequence)
     messages[EmailKind.CONFIRMATION] = render(row_for(sessions[0], EmailKind.CONFIRMATION))
     for hours in (72, 24, 2):
@@ -104,13 +104,13 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
     services.session_cancel(session=moved, by_party=CancelledBy.PATIENT, reason="Cannot make it")
     messages[EmailKind.CANCELLED] = render(row_for(moved, EmailKind.CANCELLED))
 
-    second = book(patient, clinic, slug, course(slug, weeks_later=5))
+    second = book_course(patient=patient, clinic=clinic, protocol=slug, starts=course(slug, weeks_later=5))
     confirmation_sent(second.cycle)
     services.cycle_cancel(cycle=second.cycle, reason="Going abroad", by_party=CancelledBy.PATIENT)
     (row,) = PatientEmail.objects.filter(cycle=second.cycle, kind=EmailKind.CYCLE_CANCELLED)
     messages[EmailKind.CYCLE_CANCELLED] = render(row)
 
-    third = book(patient, clinic, slug, course(slug, weeks_later=10))
+    third = book_course(patient=patient, clinic=clinic, protocol=slug, starts=course(slug, weeks_later=10))
     for session in sorted(third.sessions, key=lambda s: s.sequence):
         traveller.move_to(session.starts_at + dt.timedelta(minutes=5))
         services.session_check_in(session=session)

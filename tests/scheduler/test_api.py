@@ -17,8 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from bookings import services
-from bookings.services import SessionRequest
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
 from tests.factories import (
@@ -28,6 +26,7 @@ from tests.factories import (
     PatientFactory,
     ProtocolFactory,
     UserFactory,
+    book_course,
     shared_protocol,
 )
 from tests.helpers import assert_error, client_for
@@ -63,11 +62,9 @@ def book_one_session(clinic: Clinic, *, chair=None, nurse=None, protocol=None):
     nurse = nurse or NurseFactory(clinic=clinic)
     today = dt.date.today()
     monday = today + dt.timedelta(days=7 + (-today.weekday()) % 7)
-    return services.cycle_book(
-        patient=PatientFactory(clinic=clinic),
-        protocol=protocol or shared_protocol("booster-iv"),
-        clinic=clinic,
-        sessions=[SessionRequest(dt.datetime.combine(monday, dt.time(10)), chair=chair, nurse=nurse)],
+    return book_course(
+        patient=PatientFactory(clinic=clinic), clinic=clinic, protocol=protocol or "booster-iv",
+        starts=[dt.datetime.combine(monday, dt.time(10))], chair=chair, nurse=nurse,
     )
 
 
