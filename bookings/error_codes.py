@@ -14,7 +14,7 @@ SESSION_IN_PROGRESS = "session_in_progress"
 REASON_REQUIRED = "reason_required"
 INVALID_SCOPE = "invalid_scope"
 BUSY = "busy"
-#: A patient's details break a rule (bookings.patient_services). The code DRF's field errors answer with,
+#: A patient's details break a rule (bookings.services.patients). The code DRF's field errors answer with,
 #: and the same details shape ({field: [message, …]}), so a client reads both alike.
 VALIDATION_ERROR = "validation_error"
 

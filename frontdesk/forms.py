@@ -63,7 +63,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class PatientForm(forms.ModelForm):
-    """Register a patient. Parses only: bookings.patient_services checks the rules and records consent.
+    """Register a patient. Parses only: bookings.services.patients checks the rules and records consent.
 
     The view hands `cleaned_data` to `patient_create` and, on a refusal, `add_service_error` shows it.
     """
@@ -101,7 +101,7 @@ class PatientForm(forms.ModelForm):
             self.initial.setdefault("timezone", clinics[0].timezone)
 
     def add_service_error(self, error: ApplicationError) -> None:
-        """Show a refusal of bookings.patient_services on the fields it names (else above the form)."""
+        """Show a refusal of bookings.services.patients on the fields it names (else above the form)."""
         for field, messages in (error.details or {}).items():
             for message in messages if isinstance(messages, list) else [messages]:
                 self.add_error(field if field in self.fields else None, message)

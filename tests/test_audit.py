@@ -1,6 +1,6 @@
 """The audit trail: who created, changed, deleted or read patient data, when and from where.
 
-Cycles and sessions are recorded by bookings.services, patients by bookings.patient_services (and by
+Cycles and sessions are recorded by bookings.services, patients by bookings.services.patients (and by
 auditlog's registration when written elsewhere, e.g. the admin; tests/bookings/test_patient_services.py), reads by
 AuditReadMixin; the table is append-only, and admins list their clinics' entries at /api/v1/audit/.
 """

@@ -128,7 +128,7 @@ class StartField(serializers.Field):
 # --- Patients ------------------------------------------------------------------------------------
 
 
-# Parses only (types, formats, lengths): the rules of a patient record are bookings.patient_services'.
+# Parses only (types, formats, lengths): the rules of a patient record are bookings.services.patients'.
 # (A comment, not the docstring: the docstring is the schema's description.)
 class PatientSerializer(serializers.ModelSerializer):
     """A patient. Consent to email is recorded with its time and source; withdrawing it clears both."""

@@ -6,7 +6,8 @@ those locks, and PostgreSQL's exclusion constraints stand behind it. A status ch
 compare-and-swap (UPDATE … WHERE status IN the legal sources), and every change bumps the session's version.
 
 By role: booking (a whole course), moving, transitions (and ending a course), patient_requests (from the
-links in patients' emails); errors, locks and audit are what they share.
+links in patients' emails), patients (registering and changing a patient); errors, locks and audit are what
+they share.
 """
 
 from bookings.selectors import SessionRequest
@@ -14,6 +15,7 @@ from bookings.services.booking import CycleBooked, cycle_book
 from bookings.services.errors import BookingError
 from bookings.services.moving import SCOPE_FOLLOWING, SCOPE_THIS, session_reschedule
 from bookings.services.patient_requests import patient_unsubscribe, session_request_reschedule
+from bookings.services.patients import patient_create, patient_update
 from bookings.services.transitions import (
     cycle_cancel,
     session_cancel,
@@ -32,7 +34,9 @@ __all__ = [
     "SessionRequest",
     "cycle_book",
     "cycle_cancel",
+    "patient_create",
     "patient_unsubscribe",
+    "patient_update",
     "session_cancel",
     "session_check_in",
     "session_complete",

@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 
 from audit.records import record_access
 from bookings.models import Patient
-from bookings.patient_services import patient_create
 from bookings.progress import cycle_progress
+from bookings.services.patients import patient_create
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from auditlog.models import LogEntry
 
-from bookings import patient_services
 from bookings.models import Patient
-from bookings.patient_services import patient_create, patient_update
+from bookings.services import patients as patient_services
+from bookings.services.patients import patient_create, patient_update
 from common.errors import ApplicationError
 from tests.factories import ClinicFactory, PatientFactory
 from tests.helpers import staff_user
