@@ -4,24 +4,17 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
 
+from common.admin import ReadOnlyMixin
+
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+class ReadOnlyLogEntryAdmin(ReadOnlyMixin, LogEntryAdmin):
     """auditlog's admin, without any way to add, change or delete (the database refuses too)."""
 
     actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # Entries of every clinic are listed here; clinic admins read theirs through /api/v1/audit/.

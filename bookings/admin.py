@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from bookings.models import InfusionSession, Patient, SessionEvent, SessionStatus, TreatmentCycle
+from common.admin import ReadOnlyMixin
 from scheduler.admin import ClinicModelAdmin, ClinicSpanColumns, ClinicTabularInline, RelatedOnly, local_time
 
 READ_ONLY_NOTICE = (
@@ -19,19 +20,6 @@ READ_ONLY_NOTICE = (
     "(the front desk), which keep chairs, nurses and patients free of double bookings and the protocol's "
     "spacing intact. Times are in the clinic's time zone."
 )
-
-
-class ReadOnlyMixin:
-    """No add, change or delete here, whatever the user's permissions: viewing only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Patients ------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from bookings.models import EmailStatus, PatientEmail
+from common.admin import ReadOnlyMixin
 from notifications.services import EmailNotResendable, email_resend
 from scheduler.admin import ClinicModelAdmin, RelatedOnly, local_time
 
 
 @admin.register(PatientEmail)
-class ReminderAdmin(ClinicModelAdmin):
+class PatientEmailAdmin(ReadOnlyMixin, ClinicModelAdmin):
     list_display = ("id", "kind", "session", "due_local", "status", "attempts", "sent_local", "clinic")
     list_filter = ("status", "kind", ("clinic", RelatedOnly))
     search_fields = ("=id", "=session__id", "=patient__id", "message_id")
@@ -19,15 +20,6 @@ class ReminderAdmin(ClinicModelAdmin):
     list_select_related = ("clinic", "session")
     actions = ("resend",)
     readonly_fields = [f.name for f in PatientEmail._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="due", ordering="due_at")
     def due_local(self, obj: PatientEmail) -> str:
