@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -41,6 +42,25 @@ class SessionRequest:
     nurse: StaffMember | None = None
 
 
+class Timed(NamedTuple):
+    """A session's number and UTC times, once stage 1 has placed its time."""
+
+    sequence: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class PlacedSession:
+    """A session the booking check passed: every field set, as the booking services write it."""
+
+    sequence: int
+    start: datetime
+    end: datetime
+    chair_id: int
+    nurse_id: int
+
+
 @dataclass
 class CheckedSession:
     """One session as checked: its input row, its number, its UTC times, and its chair and nurse."""
@@ -53,6 +73,13 @@ class CheckedSession:
     nurse_id: int | None = None
     keep_chair_id: int | None = None  # a moved session's own chair and nurse, kept where still free
     keep_nurse_id: int | None = None
+
+    def timed(self) -> Timed | None:
+        """Its number and times; None while its time is not placed (stage 1 numbers and ends every session it
+        gives a start, so the three are set together)."""
+        if self.sequence is None or self.start is None or self.end is None:
+            return None
+        return Timed(self.sequence, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -97,6 +124,20 @@ class BookingCheck:
 
     def by_sequence(self) -> dict[int, CheckedSession]:
         return {s.sequence: s for s in self.sessions if s.sequence is not None}
+
+    def placed(self) -> list[PlacedSession]:
+        """The sessions in their order here, for the booking services once both stages raised no problem.
+
+        Then every session has its number and times (stage 1) and a chair and nurse (stage 2 leaves one None
+        only with a violation), so a session missing one is a bug in the check, not a refusal.
+        """
+        placed = []
+        for s in self.sessions:
+            timed = s.timed()
+            if timed is None or s.chair_id is None or s.nurse_id is None:
+                raise RuntimeError(f"The booking check has not placed session {s.sequence}; refuse its problems first.")
+            placed.append(PlacedSession(*timed, chair_id=s.chair_id, nurse_id=s.nurse_id))
+        return placed
 
 
 # --- Stage 1: times -------------------------------------------------------------------------------
@@ -164,18 +205,21 @@ def cycle_check_times(
             {"expected": protocol.session_count, "given": len(sessions)},
         )))
     session_requests_check(clinic=clinic, sessions=sessions, check=check)
-    timed = sorted((s for s in check.sessions if s.start is not None), key=lambda s: (s.start, s.row))
-    for sequence, checked in enumerate(timed, start=1):
+    timed = sorted(((s.start, s.row, s) for s in check.sessions if s.start is not None), key=lambda t: t[:2])
+    for sequence, (start, _, checked) in enumerate(timed, start=1):
         checked.sequence = sequence
-        _end_and_past(check, checked, protocol, now)
+        _end_and_past(check, checked, start, sequence, protocol, now)
     return check
 
 
-def _end_and_past(check: BookingCheck, checked: CheckedSession, protocol: Protocol, now: datetime) -> None:
-    past = _past(checked.start, now)
+def _end_and_past(
+    check: BookingCheck, checked: CheckedSession, start: datetime, sequence: int, protocol: Protocol, now: datetime
+) -> None:
+    """`checked` gets its `start` and number elsewhere; here its end, and a refusal if it starts in the past."""
+    past = _past(start, now)
     if past:
-        check.problems.append(Problem(past, checked.row, checked.sequence))
-    checked.end = checked.start + timedelta(minutes=protocol.chair_minutes_for(checked.sequence))
+        check.problems.append(Problem(past, checked.row, sequence))
+    checked.end = start + timedelta(minutes=protocol.chair_minutes_for(sequence))
 
 
 def sessions_move_check(
@@ -189,9 +233,11 @@ def sessions_move_check(
 ) -> BookingCheck:
     """Stage 1 for moving sessions of a course: the target to its new time (`target`, from
     session_requests_check), the others in `moved` by the same wall-clock offset. Numbers stay."""
-    delta = planning.wall_clock_delta(
-        next(s.starts_at for s in moved if s.pk == target_id), target.start, clinic.tz
-    )
+    if target.start is None:
+        # session_requests_check gives a time to a request or records why not, and the caller refuses that.
+        raise RuntimeError("The target has no time; refuse session_requests_check's problems first.")
+    target_start = target.start
+    delta = planning.wall_clock_delta(next(s.starts_at for s in moved if s.pk == target_id), target_start, clinic.tz)
     check = BookingCheck([])
     for s in moved:
         explicit = s.pk == target_id
@@ -202,14 +248,15 @@ def sessions_move_check(
         )
         check.sessions.append(checked)
         if explicit:
-            checked.start = target.start
+            start = target_start
         else:
             try:
-                checked.start = planning.shift_wall_clock(s.starts_at, delta, clinic.tz).astimezone(UTC)
+                start = planning.shift_wall_clock(s.starts_at, delta, clinic.tz).astimezone(UTC)
             except planning.LocalTimeError as exc:
                 check.problems.append(Problem(exc.violation, None, s.sequence))
                 continue
-        _end_and_past(check, checked, protocol, now)
+        checked.start = start
+        _end_and_past(check, checked, start, s.sequence, protocol, now)
     return check
 
 
@@ -231,27 +278,27 @@ def sessions_rules_check(
     sessions being moved (their present times count as free). Chairs and nurses left None are chosen.
     Runs only when every session has its time and the course as a whole is fine.
     """
-    sessions = check.sessions
-    if not sessions or any(s.start is None for s in sessions) or check.general:
+    timed = [(s, t) for s in check.sessions if (t := s.timed()) is not None]
+    if not timed or len(timed) < len(check.sessions) or check.general:
         return check
-    instants = [s.start for s in sessions] + [s.end for s in sessions]
+    instants = [t.start for _, t in timed] + [t.end for _, t in timed]
     window_start, window_end = min(instants) - timedelta(days=1), max(instants) + timedelta(days=1)
     calendar = clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
     occupancy = occupancy_load(clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end)
     nurses_by_id = {n.id: n for n in calendar.nurses}
     requests = []
-    for s in sessions:
+    for s, t in timed:
         chair_id, nurse_id = s.chair_id, s.nurse_id
         if chair_id is None and s.keep_chair_id in calendar.chair_ids and not planning.check_chair(
-            s.start, s.end, s.keep_chair_id, occupancy, exclude
+            t.start, t.end, s.keep_chair_id, occupancy, exclude
         ):
             chair_id = s.keep_chair_id
         if nurse_id is None and s.keep_nurse_id in nurses_by_id and not planning.nurse_violations(
-            s.start, s.end, nurses_by_id[s.keep_nurse_id], calendar.rules, occupancy, exclude
+            t.start, t.end, nurses_by_id[s.keep_nurse_id], calendar.rules, occupancy, exclude
         ):
             nurse_id = s.keep_nurse_id
         requests.append(
-            planning.SeriesRequest(s.sequence, planning.Placement(s.start, s.end, patient_id, chair_id, nurse_id))
+            planning.SeriesRequest(t.sequence, planning.Placement(t.start, t.end, patient_id, chair_id, nurse_id))
         )
     result = planning.check_series(
         requests, others=others, spacing=protocol_spacing(protocol), rules=calendar.rules,

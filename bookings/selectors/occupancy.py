@@ -34,9 +34,9 @@ def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.d
         values = rows.values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
         return planning.Occupancy(planning.Booking(*row) for row in values)
     # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here).
-    values = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
+    micros = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
     return planning.Occupancy(
-        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in values
+        planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in micros
     )
 
 

@@ -21,7 +21,7 @@ def patient_list() -> QuerySet[Patient]:
 
 
 def _phone_digits():
-    expression = "phone"
+    expression: str | Replace = "phone"
     for char in _PHONE_PUNCTUATION:
         expression = Replace(expression, Value(char), Value(""))
     return expression

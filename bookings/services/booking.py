@@ -53,7 +53,7 @@ def cycle_book(
                 patient=patient, protocol=protocol, clinic=clinic, session_count=protocol.session_count, created_by=by,
             )
             rows = []
-            for s in sorted(check.sessions, key=lambda s: s.sequence):
+            for s in sorted(check.placed(), key=lambda s: s.sequence):
                 attempted.append(planning.Booking(s.start, s.end, s.chair_id, s.nurse_id, patient.pk))
                 rows.append(
                     InfusionSession(

@@ -79,7 +79,7 @@ def session_reschedule(
 
             events = []
             audit_entries = []
-            for s, a in zip(moved, check.sessions, strict=True):
+            for s, a in zip(moved, check.placed(), strict=True):
                 attempted.append(planning.Booking(a.start, a.end, a.chair_id, a.nurse_id, cycle.patient_id))
                 before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
                 old_status, old_start = s.status, s.starts_at

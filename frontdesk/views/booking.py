@@ -131,14 +131,16 @@ def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Cli
     chairs, nurses = selectors.chairs_and_nurses(
         clinic=clinic, chair_ids={r.chair_id for r in rows if r.chair_id}, nurse_ids={r.nurse_id for r in rows if r.nurse_id}
     )
-    requests = []
+    requests: list[services.SessionRequest | None] = []
     for row in rows:
         wall = _parse_start(row.text)
         if wall is None:
             row.problems.append("Enter a date and time.")
             requests.append(None)
         else:
-            requests.append(services.SessionRequest(wall, chair=chairs.get(row.chair_id), nurse=nurses.get(row.nurse_id)))
+            chair = chairs.get(row.chair_id) if row.chair_id else None
+            nurse = nurses.get(row.nurse_id) if row.nurse_id else None
+            requests.append(services.SessionRequest(wall, chair=chair, nurse=nurse))
     check = booking_selectors.cycle_check(patient=patient, protocol=protocol, clinic=clinic, sessions=requests)
     series = Series(rows)
     for row, checked in zip(rows, check.sessions, strict=True):
