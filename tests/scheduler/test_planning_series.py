@@ -295,7 +295,17 @@ def _nonexistent():
     return []
 
 
+def _not_offered():
+    # The one rule that reads rows, not plain values: another clinic's protocol (unsaved rows, no query).
+    from scheduler.models import Clinic, Protocol
+    from scheduler.selectors import protocol_offered_violation
+
+    violation = protocol_offered_violation(protocol=Protocol(clinic_id=2, is_active=True), clinic=Clinic(pk=1))
+    return [violation.code] if violation else []
+
+
 SCENARIOS = {
+    codes.PROTOCOL_UNAVAILABLE: _not_offered,
     codes.OUTSIDE_HOURS: lambda: _placed("17:00", "19:00"),
     codes.CLINIC_CLOSED: lambda: _placed(rules=clinic(closures=[Interval(at(MON, "00:00"), at("2027-03-02", "00:00"))])),
     codes.CHAIR_CONFLICT: lambda: _placed(occupancy=Occupancy([bk("11:00", "13:00", chair=1, nurse=9)])),
