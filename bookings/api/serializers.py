@@ -20,7 +20,7 @@ from rest_framework import serializers
 from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason, TreatmentCycle
 from bookings.progress import cycle_progress
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
-from common.api import user_clinic_ids
+from common.access import scope_to_user_clinics, user_clinic_ids
 from scheduler.models import Chair, Clinic, Protocol, StaffMember, StaffRole
 
 #: Where consent was given when a client does not say.
@@ -37,7 +37,8 @@ _LATEST_START = dt.datetime(9000, 1, 1)
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id resolved among the requesting user's clinics only (a superuser sees every clinic).
 
-    `scope` builds the filter from the user's clinic ids; by default the model's `clinic` must be one.
+    `scope` builds the filter from the user's clinic ids; by default the model's `clinic` must be one of them
+    (common.access.scope_to_user_clinics).
     """
 
     default_error_messages = {
@@ -47,7 +48,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, *, name: str, scope=None, **kwargs):
         self.name = name
-        self.scope = scope or (lambda ids: Q(clinic_id__in=ids))
+        self.scope = scope
         kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=2**63 - 1))
         super().__init__(**kwargs)
 
@@ -58,6 +59,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return queryset.none()
+        if self.scope is None:
+            return scope_to_user_clinics(queryset, user)
         if user.is_superuser:
             return queryset
         return queryset.filter(self.scope(user_clinic_ids(user)))
