@@ -302,6 +302,7 @@ def test_compose_web_health_check_asks_the_health_view():
 # --- gunicorn.conf.py: the one set of gunicorn settings (Procfile, image, compose) ----------------
 
 
+@pytest.mark.slow  # starts processes (gunicorn, make, the service check)
 def test_gunicorn_conf_binds_web_host_and_port_and_serves_the_health_check(tmp_path):
     port = closed_port()
     home = tmp_path / "home"
@@ -351,6 +352,7 @@ def make_eval(tmp_path: Path, rule: str, *args: str, **env: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow  # starts processes (gunicorn, make, the service check)
 def test_make_run_links_to_the_port_it_serves(tmp_path):
     assert make_eval(tmp_path, SHOW_SITE_URL, "PORT=8123") == "http://127.0.0.1:8123"
     assert make_eval(tmp_path, SHOW_SITE_URL, WEB_HOST="localhost", PORT="8124") == "http://localhost:8124"
@@ -447,6 +449,7 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # starts processes (gunicorn, make, the service check)
 def test_service_check_says_plainly_what_is_missing():
     env = bare_env(
         TEST_DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/clinic",
