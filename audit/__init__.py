@@ -1,10 +1,11 @@
 """The audit trail: who created, changed, deleted or read patient data, when, and from where.
 
-The table is django-auditlog's LogEntry. Patients are registered with auditlog (settings
-AUDITLOG_INCLUDE_TRACKING_MODELS), so their saves through ModelSerializers and the admin are logged
-automatically; cycles and sessions are written by bookings.services with bulk_create and
-queryset.update (no signals), so the services call `audit.records` explicitly. Reads of a patient
-record through the API are logged by `audit.mixins.AuditReadMixin`.
+The table is django-auditlog's LogEntry. Patient writes go through bookings.services.patients, which
+records one entry per write with its actor (auditlog's automatic entry is switched off for those saves);
+patients are also registered with auditlog (settings AUDITLOG_INCLUDE_TRACKING_MODELS), so a save
+anywhere else, the admin's, is logged too. Cycles and sessions are written by bookings.services with
+bulk_create and queryset.update (no signals), so the services call `audit.records` explicitly. Reads of
+a patient record through the API are logged by `audit.mixins.AuditReadMixin`.
 
 Every entry carries `additional_data = {"patient": id, "clinic": id}`, so it can be listed per patient
 and scoped to a clinic.

@@ -248,7 +248,8 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- Audit trail (django-auditlog; see audit/__init__.py) ---------------------------------------
-# Patients are logged on every save and delete; cycles and sessions by bookings.services explicitly.
+# Patient saves outside bookings.services.patients (the admin's) and deletes are logged by auditlog;
+# the services record their own writes, cycles' and sessions' included.
 # The serialized data keeps only the clinic, which scopes each entry to a clinic.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
