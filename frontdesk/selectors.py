@@ -8,6 +8,7 @@ the views directly.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
@@ -270,3 +271,10 @@ def boosters_due(*, clinic: Clinic, now: dt.datetime | None = None, limit: int =
         .select_related("patient", "protocol")
         .order_by("last_ended_at", "pk")[:limit]
     )
+
+
+def patient_email_ids_visible(*, user, ids: Collection[int]) -> frozenset[int]:
+    """Of these patient emails (outbox rows), the ones of the user's clinics; one query (none for no ids)."""
+    if not ids:
+        return frozenset()
+    return frozenset(scoped(PatientEmail.objects.filter(pk__in=ids), user).values_list("pk", flat=True))

@@ -3,6 +3,7 @@
 from django import template
 
 from bookings.models import EmailKind, EmailStatus, SessionStatus
+from frontdesk.access import BOOKING_ROLES, can
 from frontdesk.board import STATUS_STYLE
 
 register = template.Library()
@@ -63,3 +64,9 @@ def reminder_status_label(status: str) -> str:
 def reminder_status_css(status: str) -> str:
     """The CSS class of an email's status (a colour; the status's name is always printed in it)."""
     return "status-email-" + (status if status in EmailStatus.values else "pending")
+
+
+@register.filter
+def reads_patient_email(user) -> bool:
+    """Whether the user's roles handle patient emails (the mail outbox): the roles are read once per request."""
+    return can(user, BOOKING_ROLES)

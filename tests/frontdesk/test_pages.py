@@ -505,7 +505,8 @@ class TestOutbox:
         message.attach("sessions.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
         message.send()
         django_mail.send_mail("Second", "Body two", "clinic@localhost", ["bob@example.org"])
-        client = as_user(home.users[FRONT_DESK])
+        # These name no patient email, so only a superuser sees them (clinic scoping: test_outbox_scoping.py).
+        client = as_user(UserFactory(is_superuser=True))
         listing = client.get("/outbox/")
         html = listing.content.decode()
         assert listing.status_code == 200 and "Your sessions at Home clinic" in html and "bob@example.org" in html
