@@ -273,6 +273,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # DRF's three parsers, JSON with a nesting limit: a hostile body is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -283,7 +289,9 @@ SPECTACULAR_SETTINGS = {
         "Book and run courses of infusion sessions. Every request is authenticated "
         "(`Authorization: Token …` from `POST /api/v1/auth/token/`, or a signed-in session), scoped to the "
         "clinics the user belongs to, and checked against the user's role (admin, front_desk, clinician). "
-        "Errors have one shape: `{\"code\", \"message\", \"details\"}`."
+        "Errors have one shape: `{\"code\", \"message\", \"details\"}`. A body that cannot be read is refused "
+        "first: JSON that does not parse or nests more than 32 levels deep is 400 `parse_error`, a body over 2.5 MB "
+        "is 413 `request_too_large`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("frontdesk.urls")),
 ]
 
+handler400 = "config.views.bad_request_or_too_large"
 handler404 = "config.views.not_found"
 handler500 = "config.views.error"

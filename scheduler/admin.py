@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.parsers import JSONFormField
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
 
 if TYPE_CHECKING:
@@ -133,6 +134,8 @@ class ClinicModelAdmin(ClinicScopedMixin, ClinicFieldsMixin, admin.ModelAdmin):
     """Every admin of the project: clinic-scoped, with a notice line under the title (`admin_notice`)."""
 
     admin_notice = ""
+    # A JSON field's text is parsed with a nesting limit: deep nesting is a field error, not a RecursionError.
+    formfield_overrides = {models.JSONField: {"form_class": JSONFormField}}
     change_list_template = "admin/clinic_change_list.html"
     change_form_template = "admin/clinic_change_form.html"
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
+from common.access import scope_to_user_clinics
 from common.fields import WallClockTimeField
 from scheduler.api.fields import ClinicDateTimeField, InUserClinicsField, clinic_field, hhmm, localized
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff, Weekday
@@ -133,9 +134,18 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
         extra_kwargs = {
             "timezone": {"help_text": "IANA time zone name, e.g. America/New_York. Opening hours, shifts and "
                          "wall-clock times given without an offset are read in it."},
-            "slug": {"help_text": "Short unique name of the clinic in this deployment."},
+            "slug": {"help_text": "Short name of the clinic, unique among the clinics you belong to."},
             "is_active": {"help_text": "An inactive clinic takes no new bookings."},
         }
+
+    def validate_slug(self, slug):
+        # Only the requesting user's clinics count: a clash elsewhere would confirm a clinic they cannot see.
+        visible = scope_to_user_clinics(Clinic.objects.filter(slug=slug), self.context["request"].user, field="pk")
+        if self.instance is not None:
+            visible = visible.exclude(pk=self.instance.pk)
+        if visible.exists():
+            raise serializers.ValidationError("One of your clinics already has this slug.")
+        return slug
 
     def validate_reminder_offsets_hours(self, value):
         if len(set(value)) != len(value):

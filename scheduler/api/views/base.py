@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from rest_framework import viewsets
-from rest_framework.parsers import JSONParser
 
 from common.access import ADMIN, ALL_ROLES
 from common.api import ClinicScopedQuerysetMixin, RolePermission
 from common.errors import integrity_as_conflict
+from common.parsers import JSONParser
 
 READ_ACTIONS = ("list", "retrieve")
 WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
