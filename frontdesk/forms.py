@@ -17,6 +17,7 @@ from django.utils import timezone
 from bookings.models import CancelledBy, Patient
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
 from common.errors import ApplicationError
+from scheduler import planning
 
 #: Where consent was given when the desk does not say.
 DEFAULT_CONSENT_SOURCE = "front desk"
@@ -24,6 +25,24 @@ CONSENT_SOURCES = ("intake form", "phone call", "in person", "web form")
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 #: What <input type="datetime-local"> sends.
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+#: The desk's words for a date or time the planner refuses as out of range (years 1 and 9999 overflow).
+DAY_OUT_OF_RANGE = f"Choose a date between {planning.FIRST_DAY:%Y-%m-%d} and {planning.LAST_DAY:%Y-%m-%d}."
+TIME_OUT_OF_RANGE = (
+    f"This time is out of range. Choose one between {planning.FIRST_DAY:%Y-%m-%d} and {planning.LAST_DAY:%Y-%m-%d}."
+)
+
+
+def parse_day(text: str | None, default: dt.date) -> tuple[dt.date, str]:
+    """(the date in `text`, else `default`; and why `text` was not taken, "" when it was or was empty)."""
+    if not text:
+        return default, ""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return default, "That is not a date; showing today."
+    if not planning.FIRST_DAY <= day <= planning.LAST_DAY:
+        return default, f"{DAY_OUT_OF_RANGE} Showing today."
+    return day, ""
 
 
 @functools.cache
@@ -56,9 +75,12 @@ class LocalDateTimeField(forms.DateTimeField):
             return None
         for fmt in LOCAL_INPUT_FORMATS:
             try:
-                return dt.datetime.strptime(str(value).strip(), fmt)
+                parsed = dt.datetime.strptime(str(value).strip(), fmt)
             except ValueError:
                 continue
+            if not planning.EARLIEST_LOCAL <= parsed < planning.LATEST_LOCAL:
+                raise forms.ValidationError(TIME_OUT_OF_RANGE, code="out_of_range")
+            return parsed
         raise forms.ValidationError("Enter a date and time, e.g. 2027-03-02 09:00.", code="invalid")
 
 

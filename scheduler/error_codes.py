@@ -11,6 +11,7 @@ SPACING_TOO_CLOSE = "spacing_too_close"
 SPACING_TOO_FAR = "spacing_too_far"
 WINDOW_EXCEEDED = "window_exceeded"
 NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
+TIME_OUT_OF_RANGE = "time_out_of_range"
 PROTOCOL_UNAVAILABLE = "protocol_unavailable"
 
 # Warnings: the booking is allowed, the desk is told.

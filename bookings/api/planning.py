@@ -25,6 +25,7 @@ from common.fields import WallClockTimeField
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
+from scheduler import planning
 from scheduler.models import Chair, Protocol, StaffMember, StaffRole
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -114,6 +115,14 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     date = serializers.DateField(help_text="The clinic date to look at.")
     patient = _patient_field(required=False, help_text="Leave out times this patient is already booked.")
     first_visit = serializers.BooleanField(default=False, help_text="Use the longer first-visit block.")
+
+    def validate_date(self, day: dt.date) -> dt.date:
+        # At the ends of datetime's range (years 1 and 9999) the day's bounds in the clinic's zone overflow.
+        if not planning.FIRST_DAY <= day <= planning.LAST_DAY:
+            raise serializers.ValidationError(
+                f"Choose a date between {planning.FIRST_DAY:%Y-%m-%d} and {planning.LAST_DAY:%Y-%m-%d}."
+            )
+        return day
 
 
 class AvailableSlotSerializer(serializers.Serializer):

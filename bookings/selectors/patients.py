@@ -31,9 +31,10 @@ def patient_search(queryset: QuerySet[Patient], *, term: str) -> QuerySet[Patien
     """Patients matching every word of `term` in a name, email or phone; an ISO date matches the birth date.
 
     "jane doe" finds Jane Doe; "1985-05-17" the patients born that day; "555 0100" and "5550100" both
-    find "+1 (555) 0100" (phone punctuation is ignored when a word is all digits).
+    find "+1 (555) 0100" (phone punctuation is ignored when a word is all digits). Control characters are
+    left out: PostgreSQL refuses a NUL in text, and no name, email or phone holds one.
     """
-    words = term.split()
+    words = "".join(c for c in term if c.isprintable() or c.isspace()).split()
     if not words:
         return queryset
     if any(w.isdigit() and len(w) >= 3 for w in words):

@@ -25,8 +25,9 @@ from bookings.models import Patient, TreatmentCycle
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import BOOKING_ROLES, staff_page
-from frontdesk.forms import LOCAL_INPUT_FORMATS, ProposalForm
+from frontdesk.forms import LOCAL_INPUT_FORMATS, TIME_OUT_OF_RANGE, ProposalForm
 from frontdesk.views.common import local_today, no_clinic, render_in
+from scheduler import error_codes as rule_codes
 from scheduler import planning
 from scheduler.models import Clinic, Protocol
 
@@ -122,7 +123,7 @@ def _parse_start(text: str) -> dt.datetime | None:
 
 
 #: The desk's own words for a refusal, where they differ from the booking service's.
-_DESK_WORDS = {codes.IN_PAST: "This time has passed."}
+_DESK_WORDS = {codes.IN_PAST: "This time has passed.", rule_codes.TIME_OUT_OF_RANGE: TIME_OUT_OF_RANGE}
 
 
 def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Clinic) -> Series:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from frontdesk import board, selectors
 from frontdesk.access import BOOKING_ROLES, can, staff_page
+from frontdesk.forms import parse_day
 from frontdesk.views.common import audit_shown, clinic_choice, local_today, no_clinic, render_in
 
 
@@ -15,11 +16,7 @@ def day_board(request):
     if clinic is None:
         return no_clinic(request)
     today = local_today(clinic)
-    bad_date = False
-    try:
-        day = dt.date.fromisoformat(request.GET["date"]) if request.GET.get("date") else today
-    except ValueError:
-        day, bad_date = today, True
+    day, bad_date = parse_day(request.GET.get("date"), today)
     data = selectors.day_board_load(clinic=clinic, day=day)
     audit_shown(request, data.sessions)
     context = {

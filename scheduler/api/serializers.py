@@ -78,10 +78,27 @@ class NestedSetMixin(_SerializerBase):
         return owner
 
 
+class WholeRowMixin(_SerializerBase):
+    """A row of a nested set, which a write replaces whole: every row needs its required fields, in a
+    partial update (PATCH) too, where DRF would let a nested row leave them out and validate() or the
+    database would then fail on the missing half. Answered as a create answers it."""
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
 # --- Clinics ------------------------------------------------------------------------------------
 
 
-class OpeningHoursSerializer(serializers.ModelSerializer):
+class OpeningHoursSerializer(WholeRowMixin, serializers.ModelSerializer):
     """One opening span on a weekday, in the clinic's local time."""
 
     opens = WallClockTimeField(help_text="Wall-clock time in the clinic's zone, HH:MM[:SS].")
@@ -192,7 +209,7 @@ class ChairSerializer(ClinicOwnedSerializer):
 # --- Staff --------------------------------------------------------------------------------------
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(WholeRowMixin, serializers.ModelSerializer):
     """A weekly working span: this weekday from `starts` to `ends` (clinic local time), between optional dates."""
 
     starts = WallClockTimeField(help_text="Wall-clock time in the clinic's zone, HH:MM[:SS].")

@@ -16,6 +16,10 @@ Callers import the package (`from scheduler import planning; planning.X`); the m
 """
 
 from scheduler.planning.localtime import (
+    EARLIEST_LOCAL,
+    FIRST_DAY,
+    LAST_DAY,
+    LATEST_LOCAL,
     LocalTimeError,
     local_date,
     localize,
@@ -64,6 +68,10 @@ from scheduler.planning.values import (
 )
 
 __all__ = [
+    "EARLIEST_LOCAL",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "LATEST_LOCAL",
     "Assignment",
     "AvailableSlot",
     "Booking",

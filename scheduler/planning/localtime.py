@@ -11,9 +11,17 @@ from common.errors import ApplicationError
 from scheduler import error_codes as codes
 from scheduler.planning.values import Violation, WeeklyInterval
 
+#: The wall-clock times a schedule may hold. Near the ends of datetime's range (years 1 and 9999) a zone
+#: conversion, a session's end or the day around it would overflow; nothing is booked that far off.
+EARLIEST_LOCAL = datetime(1900, 1, 1)
+LATEST_LOCAL = datetime(3000, 1, 1)  # exclusive
+#: The clinic dates inside that range, for pages and queries that take a day.
+FIRST_DAY, LAST_DAY = EARLIEST_LOCAL.date(), LATEST_LOCAL.date() - timedelta(days=1)
+
 
 class LocalTimeError(ApplicationError, ValueError):
-    """A wall-clock time that does not exist in the clinic's zone (a spring-forward gap): bad input, 400.
+    """A wall-clock time that does not exist in the clinic's zone (a spring-forward gap), or one outside
+    EARLIEST_LOCAL..LATEST_LOCAL: bad input, 400.
 
     Still a ValueError, as it was before it joined the ApplicationError family, so no caller's handling changes.
     """
@@ -27,8 +35,19 @@ def localize(local: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time in `tz` as an aware instant.
 
     A time inside a spring-forward gap does not exist and is refused. A time that occurs twice (the
-    fall-back hour) is taken at its first occurrence, the one still on daylight time (fold=0).
+    fall-back hour) is taken at its first occurrence, the one still on daylight time (fold=0). A time
+    (or an aware instant, by its own wall clock) outside EARLIEST_LOCAL..LATEST_LOCAL is refused.
     """
+    wall = local.replace(tzinfo=None)
+    if not EARLIEST_LOCAL <= wall < LATEST_LOCAL:
+        raise LocalTimeError(
+            Violation(
+                codes.TIME_OUT_OF_RANGE,
+                f"{wall:%Y-%m-%d %H:%M} is out of range: give a time between {EARLIEST_LOCAL:%Y-%m-%d} and "
+                f"{LATEST_LOCAL - timedelta(days=1):%Y-%m-%d}.",
+                {"local_time": wall.isoformat(), "earliest": EARLIEST_LOCAL.isoformat(), "latest": LATEST_LOCAL.isoformat()},
+            )
+        )
     if local.tzinfo is not None:
         return local
     candidate = local.replace(tzinfo=tz, fold=0)

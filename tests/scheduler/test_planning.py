@@ -634,6 +634,32 @@ def test_localize_keeps_an_aware_instant():
 
 
 @pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        (datetime(1, 1, 1), True),  # year 1 and 9999 overflow in a zone conversion or a session's end
+        (datetime(9999, 12, 31, 23, 59), True),
+        (datetime(1899, 12, 31, 23, 59), True),
+        (datetime(3000, 1, 1), True),
+        (datetime(1, 1, 1, tzinfo=UTC), True),
+        (datetime(9999, 12, 31, 23, 59, tzinfo=UTC), True),
+        (datetime(1900, 1, 1), False),
+        (datetime(2999, 12, 31, 23, 59), False),
+        (datetime(2999, 12, 31, 23, 59, tzinfo=UTC), False),
+    ],
+)
+def test_localize_refuses_a_time_out_of_range(value, refused):
+    if not refused:
+        assert localize(value, NY).astimezone(NY).replace(tzinfo=None) == (
+            value if value.tzinfo is None else value.astimezone(NY).replace(tzinfo=None)
+        )
+        return
+    with pytest.raises(LocalTimeError) as caught:
+        localize(value, NY)
+    assert caught.value.violation.code == codes.TIME_OUT_OF_RANGE
+    assert caught.value.status == 400 and "1900-01-01 and 2999-12-31" in caught.value.violation.message
+
+
+@pytest.mark.parametrize(
     ("instant", "tz", "expected"),
     [
         (datetime(2027, 3, 2, 3, 0, tzinfo=UTC), NY, date(2027, 3, 1)),  # 22:00 the evening before

@@ -287,12 +287,22 @@ def _placed(start="10:00", end="12:00", **kwargs):
     return [v.code for v in place_session(Placement(at(MON, start), at(MON, end), 1), **defaults).violations]
 
 
-def _nonexistent():
+def _localize_codes(local: datetime) -> list[str]:
     try:
-        localize(datetime(2027, 3, 14, 2, 30), NY)
+        localize(local, NY)
     except LocalTimeError as exc:
         return [exc.violation.code]
     return []
+
+
+def _nonexistent():
+    return _localize_codes(datetime(2027, 3, 14, 2, 30))
+
+
+def _out_of_range():
+    """Year 9999's last minute (and year 1's first) would overflow in the zone conversion."""
+    codes_seen = {c for t in (datetime(9999, 12, 31, 23, 59), datetime(1, 1, 1)) for c in _localize_codes(t)}
+    return sorted(codes_seen)
 
 
 def _not_offered():
@@ -318,6 +328,7 @@ SCENARIOS = {
     codes.WINDOW_EXCEEDED: lambda: spacing_codes(course("2027-03-01 10:00", "2027-03-22 10:00"), DEPRESSION)[0],
     codes.WINDOW_WARNING: lambda: spacing_codes(course("2027-03-01 10:00", "2027-03-29 10:00"), WARN_ONLY)[1],
     codes.NONEXISTENT_LOCAL_TIME: _nonexistent,
+    codes.TIME_OUT_OF_RANGE: _out_of_range,
 }
 
 ALL_CODES = sorted(
