@@ -11,6 +11,8 @@ from scheduler.models import Clinic
 from tests.factories import ClinicFactory, NurseFactory, PatientFactory
 from tests.helpers import assert_error, client_for, staff_user
 
+pytestmark = pytest.mark.slow  # megabyte bodies and deep nesting against every endpoint: make test runs them
+
 API = "/api/v1"
 
 #: 2 KB that sent Python's JSON parser into a RecursionError (a 500) before the depth limit.

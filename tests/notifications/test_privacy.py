@@ -150,6 +150,7 @@ def traveller():
         yield t
 
 
+@pytest.mark.slow  # every kind of email for every protocol: seconds; make test runs it
 @pytest.mark.parametrize("slug", sorted(COURSES))
 def test_no_email_of_any_kind_names_a_treatment(db, traveller, slug):
     messages = every_kind(slug, traveller)
