@@ -11,6 +11,9 @@ bind = f"{os.environ.get('WEB_HOST') or '127.0.0.1'}:{os.environ.get('PORT') or 
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
 # The access log on stdout, beside the worker's and beat's output (honcho, `docker compose logs`).
 accesslog = "-"
+# Without query strings or the Referer: a patient search is a GET (`/patients/?q=jane+doe`), and a log
+# is no place for names, birth dates or phone numbers. %(U)s is the path alone.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
 # gunicorn's control socket (by default ~/.gunicorn/gunicorn.ctl) serves nothing here: off, so web
 # writes nothing into the user's home (the image's user has none it may write to).
 control_socket_disable = True

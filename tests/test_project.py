@@ -318,7 +318,13 @@ def test_gunicorn_conf_binds_web_host_and_port_and_serves_the_health_check(tmp_p
         started = time.monotonic()
         while answer is None and web.poll() is None and time.monotonic() - started < 60:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as response:
+                with urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"http://127.0.0.1:{port}/healthz?q=Jane+Doe+1985-05-17",
+                        headers={"Referer": f"http://127.0.0.1:{port}/patients/?q=Jane+Doe"},
+                    ),
+                    timeout=30,
+                ) as response:
                     answer = (response.status, json.loads(response.read()))
             except OSError:  # not listening yet (URLError, ConnectionError), or its worker still booting
                 time.sleep(0.2)
@@ -326,7 +332,9 @@ def test_gunicorn_conf_binds_web_host_and_port_and_serves_the_health_check(tmp_p
         web.terminate()
         stdout, stderr = web.communicate(timeout=30)
     assert answer == (200, {"status": "ok", "database": "ok", "broker": "ok"}), f"{answer}\n{stdout}\n{stderr}"
-    assert "GET /healthz" in stdout, f"no access log on stdout:\n{stdout}\n{stderr}"
+    assert "GET /healthz HTTP" in stdout, f"no access log on stdout:\n{stdout}\n{stderr}"
+    # A search's words never reach the log: no query string, no Referer.
+    assert "Jane" not in stdout + stderr and "1985" not in stdout + stderr, stdout
     assert not (home / ".gunicorn").exists(), "gunicorn opened a control socket"
 
 
