@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 
@@ -20,11 +21,8 @@ def machine() -> dict:
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
     cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
-    except OSError:
-        pass
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:  # not Linux: no model name, no matter
+        cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
     return {
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "cpu": cpu, "python": platform.python_version(), "django": get_version(),
