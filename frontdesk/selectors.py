@@ -26,13 +26,10 @@ from bookings.models import (
     SessionStatus,
     TreatmentCycle,
 )
+from bookings.selectors.occupancy import LONGEST_SESSION
 from frontdesk.access import scoped
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 from scheduler.selectors import protocols_for_clinic
-
-#: Longer than any session: the lower bound on starts that lets a day's query use the (clinic, starts_at) index.
-_LONGEST_SESSION = dt.timedelta(days=1)
-
 
 # --- Clinics ---------------------------------------------------------------------------------------
 
@@ -87,7 +84,7 @@ def day_board_load(*, clinic: Clinic, day: dt.date) -> DayBoardData:
     chairs = list(Chair.objects.filter(clinic=clinic).order_by("name", "pk"))
     sessions = list(
         InfusionSession.objects.filter(
-            clinic=clinic, starts_at__gt=start - _LONGEST_SESSION, starts_at__lt=end, ends_at__gt=start
+            clinic=clinic, starts_at__gt=start - LONGEST_SESSION, starts_at__lt=end, ends_at__gt=start
         )
         .select_related("patient", "cycle")
         .order_by("starts_at", "pk")

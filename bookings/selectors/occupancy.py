@@ -10,8 +10,9 @@ from django.db.models import BigIntegerField, Func, Q
 from bookings.models import OCCUPYING_STATUSES, InfusionSession
 from scheduler import planning
 
+#: Longer than any session (a chair block is at most 12 hours): the lower bound on starts that lets a query use
 #: the (clinic, starts_at) index instead of reading a clinic's whole history.
-_LONGEST_SESSION = dt.timedelta(days=1)
+LONGEST_SESSION = dt.timedelta(days=1)
 
 
 class EpochMicroseconds(Func):
@@ -28,7 +29,7 @@ def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.d
         where |= Q(patient_id=patient_id)
     rows = InfusionSession.objects.filter(
         where, status__in=OCCUPYING_STATUSES,
-        starts_at__gt=window_start - _LONGEST_SESSION, starts_at__lt=window_end, ends_at__gt=window_start,
+        starts_at__gt=window_start - LONGEST_SESSION, starts_at__lt=window_end, ends_at__gt=window_start,
     ).order_by("starts_at")
     if connection.vendor != "postgresql":
         values = rows.values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
