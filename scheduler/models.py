@@ -96,6 +96,19 @@ class Clinic(models.Model):
     booster_recall_days = models.PositiveSmallIntegerField(
         default=28, help_text="Days after a completed course when the patient is invited back for a booster; 0: never."
     )
+    # The name patients see in emails and calendar files (sender, subject, calendar title and organiser),
+    # apart from `name`: a clinic's own name often says what it treats, and a subject on a lock screen or in a
+    # shared inbox must not.
+    email_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name patients see in emails and calendar entries. Keep it discreet: no treatment or drug words.",
+    )
+
+    # Security: admins always sign in with a second factor; this asks it of every staff member of the clinic.
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Every staff member of this clinic must sign in with a second factor (an authenticator app)."
+    )
 
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
