@@ -9,9 +9,9 @@ pages and the API, register patients (distinctive names with diacritics, phones 
 for them by name, phone and birth date, book courses, move, cancel, check in, start, complete, record a
 no-show; patients press the links in their emails; the worker sends confirmations, notices and reminders;
 one address is refused by the mail server (550 quoting it) and one deferred once (451); 4xx answers and a
-few hostile requests. The test touches the database directly for two things only: building the clinic
+few hostile requests. The test writes to the database directly for two things only: building the clinic
 (chairs, nurses, protocol, staff accounts) and moving the clock on (a reminder's hour comes; a session's
-start passes, for the no-show).
+start passes, for the no-show). It reads the outbox rows to wait for the worker and to check outcomes.
 
 Then every captured line (web, worker, beat, and PostgreSQL's server log for this database where the
 server's log file can be read) is searched for every patient's first name, last name, full name, email,
@@ -613,8 +613,8 @@ def the_clock_passes_start(session_id: int) -> None:
     )
 
 
-def run_the_day(day: Day, clinic, protocol) -> dict:
-    """The clinic's day, through HTTP. Returns what the checks after it need."""
+def run_the_day(day: Day, clinic, protocol) -> None:
+    """The clinic's day, through HTTP."""
     port = day.port
     tz = clinic.tz
     local_now = timezone.now().astimezone(tz)
@@ -791,7 +791,6 @@ def run_the_day(day: Day, clinic, protocol) -> dict:
     day.deliver("the day's last emails")
     ok(desk.post("/logout/"), 302)
     ok(nurse.post("/logout/"), 302)
-    return {"ids": ids}
 
 
 @pytest.mark.slow
