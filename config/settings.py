@@ -316,7 +316,20 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # The __Host- prefix: browsers keep such a cookie only if it is Secure, for path / and without a Domain,
+    # so no other host under the same domain (a marketing site, a compromised subdomain) can set or
+    # overwrite the session or CSRF cookie. Renaming signs everyone out once, on the first deploy.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
+# Lax: a link from an email or another site opens the desk signed in, but no other site can post to it
+# with the staff's cookies (CSRF tokens stand behind that too).
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Django's defaults, stated: links to other sites carry no path (patient searches, link tokens); no other
+# window keeps a handle on ours.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
