@@ -9,6 +9,10 @@ an account does the same at once, and a surviving token or session of an inactiv
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -116,6 +120,19 @@ def test_the_default_lifetime_is_a_shift(settings):
     assert settings.API_TOKEN_TTL_HOURS == 12
     assert settings.REST_KNOX["TOKEN_TTL"] == dt.timedelta(hours=12)
     assert settings.REST_KNOX["AUTO_REFRESH"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hours", ["0", "-1"])
+def test_a_lifetime_under_an_hour_is_refused_at_start(tmp_path, hours):
+    """A token must expire: no setting makes one that does not (knox reads 0 or None as "never")."""
+    env = {**os.environ, "API_TOKEN_TTL_HOURS": hours, "CLINIC_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parent.parent, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "API_TOKEN_TTL_HOURS must be at least 1" in result.stderr
 
 
 def test_tokens_are_stored_hashed(desk):
