@@ -1,8 +1,8 @@
 """Deactivating an account ends its API tokens and web sessions at once, wherever `is_active` is set False.
 
 A signal, against the house rule of explicit calls (docs/ARCHITECTURE.md), because the flag is set by code
-we do not own: Django's admin, a shell, a data fix. The receivers run in the save's transaction, so the
-account and its sign-ins change together. A queryset `update(is_active=False)` sends no signal: its tokens
+we do not own: Django's admin, a shell, a data fix. In the admin the save and its receivers share one
+transaction, so the account and its sign-ins change together. A queryset `update(is_active=False)` sends no signal: its tokens
 and sessions then stay in their tables, but do not work (knox refuses the token of an inactive user, and
 Django's ModelBackend the session of one); the next save of the user removes them.
 """

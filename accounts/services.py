@@ -144,11 +144,14 @@ def user_sign_out_everywhere(*, user) -> SignInsEnded:
     return ended
 
 
+@transaction.atomic
 def user_deactivated(*, user, was_active: bool) -> SignInsEnded:
     """A deactivated account keeps no sign-in: called on every save of an inactive user (accounts.receivers).
 
-    Runs in the transaction of the save. The audit entry is written on the change from active to inactive;
-    its actor is whoever made the request (an admin), or none from a shell.
+    Inside the save's transaction where there is one (the admin's); the user's row is saved before, so an
+    interruption in between leaves an inactive user whose token and sessions are refused all the same.
+    The audit entry is written on the change from active to inactive; its actor is whoever made the request
+    (an admin), or none from a shell.
     """
     ended = _sign_ins_end(user=user)
     if was_active:
