@@ -1,9 +1,11 @@
 """Rendering of patient emails: subject, plain text, HTML and calendar file for each kind of outbox row.
 
-What an email may say is the minimum necessary (shared/DOMAIN.md): the clinic's name, address and
+What an email may say is the minimum necessary (shared/DOMAIN.md): the clinic's email name, address and
 contact, the patient's first name, dates and times in the patient's time zone with the zone named, the
 preparation rules and the patient links. Never a treatment, drug, dose, protocol, diagnosis or score: this
 module reads no protocol and no clinical field, and tests/notifications/test_privacy.py checks the output.
+The clinic is named by `Clinic.name_for_patients` (its email name, or "the clinic"), never by its own name,
+which often says what it treats: in the subject, the sender and reply-to names, the text and the calendar file.
 
 The caller (`services.email_send`) has locked the row and decided the email should go; this module only
 renders what the rows say now, and sets no Message-ID (the caller owns it).
@@ -20,6 +22,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
 
 from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, EmailKind
 from notifications import ics, links
@@ -86,10 +89,15 @@ class SessionView:
 
 @dataclass(frozen=True)
 class ClinicView:
-    name: str
+    name: str  # the name for patients, as it stands inside a sentence ("the clinic" when it has none)
     address_lines: list[str]
     phone: str
     email: str
+
+    @property
+    def title(self) -> str:
+        """The name as a heading or a signature: capitalised."""
+        return capfirst(self.name)
 
     @property
     def contact(self) -> str:
@@ -147,7 +155,7 @@ def _session_view(session, *, patient, clinic, now: datetime, with_links: bool) 
 
 def _clinic_view(clinic) -> ClinicView:
     lines = [line.strip() for line in (clinic.address or "").splitlines() if line.strip()]
-    return ClinicView(name=clinic.name, address_lines=lines, phone=clinic.phone, email=clinic.email)
+    return ClinicView(name=clinic.name_for_patients, address_lines=lines, phone=clinic.phone, email=clinic.email)
 
 
 def preparation_rules(clinic) -> list[str]:
@@ -163,7 +171,7 @@ def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
     )
     views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=True) for s in upcoming]
     return Rendered(
-        subject=f"Your appointments at {clinic.name}",
+        subject=f"Your appointments at {clinic.name_for_patients}",
         template="confirmation",
         context={"sessions": views, "rules": preparation_rules(clinic)},
         calendar=(ics.REQUEST, upcoming) if upcoming else None,
@@ -175,7 +183,7 @@ def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
     # The time it moved from, as the outbox row recorded it when the move was saved.
     previous = format_when(row.previous_starts_at, patient.tz) if row.previous_starts_at else ""
     return Rendered(
-        subject=f"Your appointment at {clinic.name} has moved to {view.day}",
+        subject=f"Your appointment at {clinic.name_for_patients} has moved to {view.day}",
         template="moved",
         context={"session": view, "previous": previous, "rules": preparation_rules(clinic)},
         calendar=(ics.REQUEST, [session]),
@@ -201,7 +209,7 @@ def _cycle_cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
     )
     views = [_session_view(s, patient=patient, clinic=clinic, now=now, with_links=False) for s in cancelled]
     return Rendered(
-        subject=f"Your appointments at {clinic.name} are cancelled",
+        subject=f"Your appointments at {clinic.name_for_patients} are cancelled",
         template="cycle_cancelled",
         context={"sessions": views},
         calendar=(ics.CANCEL, cancelled) if cancelled else None,
@@ -222,7 +230,7 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
     day = relative_day(session.starts_at, patient.tz, now=now)
     local_clock = f"{session.starts_at.astimezone(patient.tz):%H:%M}"
     subject = (
-        f"{day[0].upper()}{day[1:]} at {local_clock}: your appointment at {clinic.name}"
+        f"{day[0].upper()}{day[1:]} at {local_clock}: your appointment at {clinic.name_for_patients}"
         if same_day
         else f"Reminder: your appointment on {view.day} at {local_clock}"
     )
@@ -234,7 +242,7 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
 
 
 def _booster_recall(row, *, session, cycle, patient, clinic, now) -> Rendered:
-    return Rendered(subject=f"Time to plan your next visit to {clinic.name}", template="booster_recall")
+    return Rendered(subject=f"Time to plan your next visit to {clinic.name_for_patients}", template="booster_recall")
 
 
 _KINDS = {
@@ -265,9 +273,14 @@ def _tidy_text(text: str) -> str:
 
 
 def _from_address(clinic) -> str:
-    """The deployment's sender address, shown under the clinic's name."""
+    """The deployment's sender address, shown under the clinic's name for patients."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((clinic.name, address or settings.DEFAULT_FROM_EMAIL))
+    return formataddr((capfirst(clinic.name_for_patients), address or settings.DEFAULT_FROM_EMAIL))
+
+
+def _reply_to(clinic) -> list[str] | None:
+    """The clinic's own address, shown under its name for patients (a reply shows that name too)."""
+    return [formataddr((capfirst(clinic.name_for_patients), clinic.email))] if clinic.email else None
 
 
 @dataclass(frozen=True)
@@ -326,7 +339,7 @@ def build_message(row, *, session, cycle, patient, clinic, now) -> EmailMultiAlt
         body=content.text,
         from_email=_from_address(clinic),
         to=[patient.email],
-        reply_to=[clinic.email] if clinic.email else None,
+        reply_to=_reply_to(clinic),
         headers={"List-Unsubscribe": f"<{content.unsubscribe_url}>", "Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(content.html, "text/html")

@@ -3,7 +3,8 @@
 A session keeps one UID for its whole life, so a calendar that imported the confirmation replaces the event
 when a change notice arrives. SEQUENCE must grow with every revision (RFC 5546): it is derived from the
 session's history, not stored, as the number of times it moved (a REQUEST), plus one for its cancellation.
-The event says only where and when: its summary names the clinic, never a treatment.
+The event says only where and when: its summary, description and organiser name the clinic by its name for
+patients (`Clinic.name_for_patients`: its email name, or "the clinic"), never by its own name or a treatment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.conf import settings
+from django.utils.text import capfirst
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from bookings.selectors import session_move_counts
@@ -62,6 +64,7 @@ def calendar_for(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     organizer = clinic.email or organizer_email
+    name = clinic.name_for_patients
     moves = move_counts(list(sessions))
     for session in sorted(sessions, key=lambda s: (s.starts_at, s.pk)):
         event = Event()
@@ -70,13 +73,13 @@ def calendar_for(
         event.add("dtstamp", now)
         event.add("dtstart", session.starts_at.astimezone(tz))
         event.add("dtend", session.ends_at.astimezone(tz))
-        event.add("summary", f"Appointment at {clinic.name}")
+        event.add("summary", f"Appointment at {name}")
         if clinic.address:
             event.add("location", ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip()))
         if clinic.phone:
-            event.add("description", f"To change or cancel, call {clinic.name} at {clinic.phone}.")
+            event.add("description", f"To change or cancel, call {name} at {clinic.phone}.")
         if organizer:
-            event.add("organizer", _address(organizer, clinic.name))
+            event.add("organizer", _address(organizer, capfirst(name)))
         if patient.email:
             attendee = _address(patient.email, patient.first_name)
             attendee.params["ROLE"] = vText("REQ-PARTICIPANT")

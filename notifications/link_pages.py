@@ -17,6 +17,9 @@ a link and a desk action on the same session cannot cross:
 
 A tampered token, or one for another action, gets the same 400 page whatever is wrong with it. Logs carry
 ids only; the services write the audit trail (actor: none, the patient's own link).
+
+A page names the clinic as its emails do (`Clinic.name_for_patients`), never by its own name, and says
+"appointment", never what the course is: the page may stay open on a shared screen or in a browser's history.
 """
 
 from __future__ import annotations
@@ -195,13 +198,26 @@ def _page(request, template: str, status: int, **context):
     return response
 
 
+@dataclass(frozen=True)
+class PatientClinic:
+    """What a page shows of the clinic: its name for patients, phone and address."""
+
+    name: str
+    phone: str
+    address: str
+
+
+def _clinic(clinic) -> PatientClinic:
+    return PatientClinic(name=clinic.name_for_patients, phone=clinic.phone, address=clinic.address)
+
+
 def _about(session: InfusionSession | None) -> dict:
     if session is None:
         return {}
     return {
-        "clinic": session.clinic,
+        "clinic": _clinic(session.clinic),
         "when": _when(session),
-        "progress": f"Session {session.sequence} of {session.cycle.session_count}",
+        "progress": f"Appointment {session.sequence} of {session.cycle.session_count}",
     }
 
 

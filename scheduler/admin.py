@@ -21,7 +21,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.parsers import JSONFormField
-from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
+from scheduler.models import (
+    EMAIL_NAME_FALLBACK,
+    Chair,
+    Clinic,
+    Closure,
+    OpeningHours,
+    Protocol,
+    Shift,
+    StaffMember,
+    TimeOff,
+    email_name_check,
+)
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import BaseModelAdmin
@@ -169,12 +180,27 @@ class ChairInline(ClinicTabularInline):
     model = Chair
 
 
+class ClinicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = ["email_name"]  # the admin's fieldsets give the form its whole list of fields
+
+    def clean_email_name(self):
+        # The field's own check knows the deny-list; this adds the words of the protocols the clinic books.
+        value = self.cleaned_data["email_name"]
+        email_name_check(value, clinic=self.instance if self.instance.pk else None)
+        return value
+
+
 @admin.register(Clinic)
 class ClinicAdmin(ClinicModelAdmin):
+    form = ClinicAdminForm
     clinic_lookup = "pk"
-    list_display = ("name", "slug", "timezone", "phone", "nurse_max_concurrent", "start_stagger_minutes", "is_active")
+    list_display = (
+        "name", "email_name", "slug", "timezone", "phone", "nurse_max_concurrent", "start_stagger_minutes", "is_active"
+    )
     list_filter = ("is_active", "timezone")
-    search_fields = ("name", "slug", "address", "phone")
+    search_fields = ("name", "email_name", "slug", "address", "phone")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("staff",)
     fieldsets = (
@@ -184,14 +210,17 @@ class ClinicAdmin(ClinicModelAdmin):
             {"fields": ("nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes")},
         ),
         (
-            "Patient emails",
+            "What patients are told",
             {
+                "description": "Patients' emails, calendar entries and the pages behind email links name the clinic "
+                f"by its email name (“{EMAIL_NAME_FALLBACK}” while it has none), never by its own name.",
                 "fields": (
-                    "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end", "preparation_rules",
-                    "booster_recall_days",
-                )
+                    "email_name", "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end",
+                    "preparation_rules", "booster_recall_days",
+                ),
             },
         ),
+        ("Security", {"fields": ("require_two_factor",)}),
         ("Staff accounts", {"fields": ("staff",)}),
     )
     inlines = (OpeningHoursInline, ClosureInline, ChairInline)

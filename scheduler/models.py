@@ -5,6 +5,7 @@ Every clinic rule is data here (shared/DOMAIN.md): the planning engine reads the
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import time
 
@@ -13,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+from common.treatment_words import treatment_words_in, treatment_words_in_name
 
 
 def validate_timezone(value: str) -> None:
@@ -40,6 +43,36 @@ def validate_reminder_offsets(value) -> None:
         raise ValidationError("Each reminder offset must be between 1 and 336 hours before the session.")
     if len(set(value)) != len(value):
         raise ValidationError("Each reminder offset may appear only once.")
+
+
+#: What patients' emails, calendar files and link pages call a clinic that has no email name (never its own name,
+#: which often says what it treats). Lower case: it stands inside sentences; a heading capitalises it.
+EMAIL_NAME_FALLBACK = "the clinic"
+EMAIL_NAME_HELP = (
+    "The name patients see in emails, calendar entries and the pages behind email links: sender, subject, "
+    "calendar title and organiser. It may not contain a treatment, drug, dose or diagnosis word. Empty: they read "
+    f"“{EMAIL_NAME_FALLBACK}”, never the clinic's own name."
+)
+
+
+def email_name_refusal(found: list[str], sources: dict[str, str] | None = None) -> str:
+    """Why an email name is refused: the words it names, and for a protocol's word, which protocol."""
+    sources = sources or {}
+    named = ", ".join(
+        f"“{word}” (a word of the protocol “{sources[word.lower()]}”)" if word.lower() in sources else f"“{word}”"
+        for word in found
+    )
+    return (
+        f"Names a treatment: {named}. Patients see this name on lock screens and in shared inboxes: choose one "
+        "without treatment, drug or diagnosis words, e.g. “Hudson Street Health”."
+    )
+
+
+def validate_email_name(value: str) -> None:
+    """The deny-list check (common.treatment_words); `email_name_check` adds the clinic's protocols' words."""
+    found = treatment_words_in_name(value)
+    if found:
+        raise ValidationError(email_name_refusal(found), code="treatment_word")
 
 
 class Weekday(models.IntegerChoices):
@@ -96,14 +129,10 @@ class Clinic(models.Model):
     booster_recall_days = models.PositiveSmallIntegerField(
         default=28, help_text="Days after a completed course when the patient is invited back for a booster; 0: never."
     )
-    # The name patients see in emails and calendar files (sender, subject, calendar title and organiser),
+    # The name patients see in emails, calendar files and link pages (sender, subject, calendar title, organiser),
     # apart from `name`: a clinic's own name often says what it treats, and a subject on a lock screen or in a
     # shared inbox must not.
-    email_name = models.CharField(
-        max_length=120,
-        blank=True,
-        help_text="The name patients see in emails and calendar entries. Keep it discreet: no treatment or drug words.",
-    )
+    email_name = models.CharField(max_length=120, blank=True, validators=[validate_email_name], help_text=EMAIL_NAME_HELP)
 
     # Security: admins always sign in with a second factor; this asks it of every staff member of the clinic.
     require_two_factor = models.BooleanField(
@@ -127,6 +156,16 @@ class Clinic(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def name_for_patients(self) -> str:
+        """The name patients' emails, calendar files and link pages show: the email name, or a neutral one.
+
+        An email name holding a deny-list word (stored around the checks, say by a bulk update) is not shown
+        either: what reaches a patient is checked here, whatever the row says.
+        """
+        name = " ".join(self.email_name.split())
+        return name if name and not treatment_words_in_name(name) else EMAIL_NAME_FALLBACK
 
 
 class OpeningHours(models.Model):
@@ -259,6 +298,25 @@ class ProtocolQuerySet(models.QuerySet):
             return self.filter(Q(clinic=clinics) | Q(clinic__isnull=True))
         return self.filter(Q(clinic__in=clinics) | Q(clinic__isnull=True))
 
+    def words(self) -> dict[str, str]:
+        """Each word of these protocols' names, slugs and indications, lower case, with the name of a protocol
+        it comes from: what a patient's email must not say either. Words under three letters and plain
+        scheduling words ("course", "weekly") are left out; in one query."""
+        found: dict[str, str] = {}
+        for name, slug, indication in self.order_by("name", "pk").values_list("name", "slug", "indication"):
+            for word in re.findall(r"[^\W\d_]{3,}", f"{name} {slug} {indication}"):
+                if word.lower() not in _PLAIN_WORDS:
+                    found.setdefault(word.lower(), name)
+        return found
+
+
+#: Words a protocol's name may hold that say nothing of a treatment, so a clinic may still use them.
+_PLAIN_WORDS = frozenset({
+    "and", "the", "for", "with", "per", "plus", "new", "day", "days", "week", "weeks", "weekly", "daily", "month",
+    "months", "course", "courses", "visit", "visits", "appointment", "appointments", "clinic", "standard", "first",
+    "short", "long", "full", "half", "adult", "adults", "child", "children", "program", "programme", "plan",
+})
+
 
 class Protocol(models.Model):
     """What one treatment course is: how many sessions, how spaced, how long each holds a chair.
@@ -344,3 +402,18 @@ class Protocol(models.Model):
         """Whether this clinic may book it: active, and a shared template or the clinic's own protocol
         (ProtocolQuerySet.offered_at in SQL)."""
         return self.is_active and (self.clinic_id is None or self.clinic_id == clinic.pk)
+
+
+def email_name_check(value: str, *, clinic: Clinic | None) -> None:
+    """Refuse an email name that names a treatment: a word of the deny-list, or of a protocol the clinic may
+    book (its own and the shared templates; for a clinic not yet saved, the shared templates)."""
+    if not value.strip():
+        return
+    protocols = Protocol.objects.offered_at(clinic) if clinic is not None and clinic.pk else Protocol.objects.filter(
+        clinic__isnull=True
+    )
+    # Only the words the deny-list lacks: a message names a protocol only for a word it alone brings.
+    sources = {word: name for word, name in protocols.words().items() if not treatment_words_in(word)}
+    found = treatment_words_in_name(value, extra=sources)
+    if found:
+        raise ValidationError(email_name_refusal(found, sources), code="treatment_word")

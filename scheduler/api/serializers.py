@@ -16,7 +16,18 @@ from rest_framework import serializers
 from common.access import scope_to_user_clinics
 from common.fields import WallClockTimeField
 from scheduler.api.fields import ClinicDateTimeField, InUserClinicsField, clinic_field, hhmm, localized
-from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff, Weekday
+from scheduler.models import (
+    Chair,
+    Clinic,
+    Closure,
+    OpeningHours,
+    Protocol,
+    Shift,
+    StaffMember,
+    TimeOff,
+    Weekday,
+    email_name_check,
+)
 
 if TYPE_CHECKING:
     # The mixin comes before a ModelSerializer in every MRO: to mypy, that serializer is its base.
@@ -146,13 +157,15 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
             "id", "name", "slug", "timezone", "address", "phone", "email", "is_active",
             "nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes",
             "opening_hours", "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end",
-            "preparation_rules", "booster_recall_days",
+            "preparation_rules", "booster_recall_days", "email_name", "require_two_factor",
         ]
         extra_kwargs = {
             "timezone": {"help_text": "IANA time zone name, e.g. America/New_York. Opening hours, shifts and "
                          "wall-clock times given without an offset are read in it."},
             "slug": {"help_text": "Short name of the clinic, unique among the clinics you belong to."},
             "is_active": {"help_text": "An inactive clinic takes no new bookings."},
+            "name": {"help_text": "The clinic's own name, shown to staff. Patients' emails and calendar entries "
+                     "show `email_name` instead."},
         }
 
     def validate_slug(self, slug):
@@ -163,6 +176,11 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
         if visible.exists():
             raise serializers.ValidationError("One of your clinics already has this slug.")
         return slug
+
+    def validate_email_name(self, value):
+        # The field's own check knows the deny-list; this adds the words of the protocols the clinic books.
+        email_name_check(value, clinic=self.instance)
+        return value
 
     def validate_reminder_offsets_hours(self, value):
         if len(set(value)) != len(value):

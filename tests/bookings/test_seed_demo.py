@@ -18,8 +18,20 @@ from django.core.management.base import CommandError
 
 from bookings.models import InfusionSession, Patient, SessionEvent, TreatmentCycle
 from bookings.selectors import occupancy_load
+from common.treatment_words import treatment_words_in
 from scheduler import planning
-from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
+from scheduler.models import (
+    Chair,
+    Clinic,
+    Closure,
+    OpeningHours,
+    Protocol,
+    Shift,
+    StaffMember,
+    StaffRole,
+    TimeOff,
+    validate_email_name,
+)
 from scheduler.selectors import clinic_calendar_load, protocol_spacing
 
 NY = ZoneInfo("America/New_York")
@@ -96,6 +108,10 @@ def test_seed_loads_the_demo_clinic():
 
     clinic = Clinic.objects.get(slug="demo")
     assert clinic.timezone == "America/New_York" and clinic.address and clinic.phone
+    # Named for its drug, as many clinics are; its patients' emails use a discreet name.
+    assert treatment_words_in(clinic.name) == ["Ketamine"]
+    assert clinic.email_name == "Demo Clinic" and clinic.name_for_patients == "Demo Clinic"
+    validate_email_name(clinic.email_name)
     hours = {(h.weekday, h.opens.isoformat("minutes"), h.closes.isoformat("minutes")) for h in clinic.opening_hours.all()}
     assert hours == {(d, "08:00", "18:00") for d in range(5)} | {(5, "09:00", "13:00")}
     assert clinic.chairs.count() == 6
@@ -152,6 +168,20 @@ def test_a_second_run_changes_nothing():
     assert "already loaded" in out
     assert counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
+
+
+def test_a_second_run_gives_an_older_demo_clinic_its_email_name_but_keeps_an_admins():
+    seed("--password", PASSWORD)
+    Clinic.objects.filter(slug="demo").update(email_name="")  # loaded before email names existed
+    before = counts()
+
+    out = seed("--password", PASSWORD)
+
+    assert "“Demo Clinic”" in out and "nothing else changed" in out
+    assert Clinic.objects.get(slug="demo").email_name == "Demo Clinic" and counts() == before
+    Clinic.objects.filter(slug="demo").update(email_name="Hudson Street Health")  # an admin's choice
+    assert "nothing changed" in seed("--password", PASSWORD)
+    assert Clinic.objects.get(slug="demo").email_name == "Hudson Street Health"
 
 
 def test_the_users_log_in_with_the_given_password(client):

@@ -28,7 +28,9 @@ DATE_OF_BIRTH = dt.date(1985, 5, 17)
 
 def make_clinic(tz: str = "America/New_York", **fields):
     defaults = dict(
-        name="Riverside Clinic",
+        # Named for what it treats, as many clinics are; its patients' emails name it by its email name only.
+        name="Riverside Ketamine Infusion Center",
+        email_name="Riverside Clinic",
         address="12 River Road\nSpringfield, NY 10001",
         phone="+1 555 0100",
         email="front@riverside.example",

@@ -67,14 +67,16 @@ def sessions_of(booked):
 
 
 def assert_common(message, *, patient, clinic):
-    """What every patient email carries: to the patient, from the clinic, both parts, its contact, unsubscribe."""
+    """What every patient email carries: to the patient, from the clinic (its email name, never its own name),
+    both parts, its contact, unsubscribe."""
     text, html = message.body, html_of(message)
     assert message.to == [patient.email]
-    assert message.from_email == f"{clinic.name} <clinic@localhost>"
-    assert message.reply_to == [clinic.email]
+    assert message.from_email == f"{clinic.email_name} <clinic@localhost>"
+    assert message.reply_to == [f"{clinic.email_name} <{clinic.email}>"]
     for part in (text, html):
         assert f"Hello {patient.first_name}," in part
-        assert clinic.name in part and "12 River Road" in part and "Springfield, NY 10001" in part
+        assert clinic.email_name in part and "12 River Road" in part and "Springfield, NY 10001" in part
+        assert clinic.name not in part
         assert clinic.phone in part and clinic.email in part
     assert text.count("/p/unsubscribe/") == 1 and html.count("/p/unsubscribe/") == 1
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
@@ -336,7 +338,7 @@ class TestTimeZones:
 
 class TestRenderingDetails:
     def test_html_is_escaped_and_text_is_not(self, db):
-        clinic = make_clinic(name="Smith & Jones <Clinic>")
+        clinic = make_clinic(email_name="Smith & Jones <Clinic>")
         patient = make_patient(clinic, first_name="Zoë")
         booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 4, 14, 11, 0)])
         message = render(row_for(booked.sessions[0], EmailKind.CONFIRMATION))

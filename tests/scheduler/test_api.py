@@ -460,6 +460,52 @@ class TestClinics:
         assert [r["id"] for r in rows] == [inactive.pk]
 
 
+class TestWhatPatientsAreTold:
+    """`email_name`: the clinic's name in patients' emails, never a treatment word; `require_two_factor`."""
+
+    def test_both_are_shown_and_set_by_an_admin(self, home, admin):
+        client = client_for(admin)
+        assert {"email_name": "", "require_two_factor": False}.items() <= client.get(f"{API}/clinics/{home.pk}/").json().items()
+        response = client.patch(f"{API}/clinics/{home.pk}/", {"email_name": "Riverside Health", "require_two_factor": True},
+                                format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["email_name"] == "Riverside Health" and response.json()["require_two_factor"] is True
+        home.refresh_from_db()
+        assert home.email_name == "Riverside Health" and home.require_two_factor
+
+    @pytest.mark.parametrize("name, word", [("Riverside Ketamine Clinic", "Ketamine"), ("Uptown Infusions", "Infusions"),
+                                            ("Ketamine-Wellness", "Ketamine"), ("PTSD Care", "PTSD")])
+    def test_a_treatment_word_is_a_400_naming_the_field_and_the_word(self, home, admin, name, word):
+        response = client_for(admin).patch(f"{API}/clinics/{home.pk}/", {"email_name": name, "phone": "+1 555 0199"},
+                                           format="json")
+        body = assert_error(response, 400, "validation_error", "email_name")
+        (message,) = body["details"]["email_name"]
+        assert message.startswith(f"Names a treatment: “{word}”.")
+        home.refresh_from_db()
+        assert home.email_name == "" and home.phone == "+1 555 0100"
+
+    def test_a_word_of_the_clinics_own_protocol_is_a_400(self, home, admin):
+        ProtocolFactory(clinic=home, name="Lidocaine course", slug="lidocaine")
+        response = client_for(admin).patch(f"{API}/clinics/{home.pk}/", {"email_name": "Lidocaine Health"}, format="json")
+        (message,) = assert_error(response, 400, "validation_error", "email_name")["details"]["email_name"]
+        assert "(a word of the protocol “Lidocaine course”)" in message
+
+    def test_a_new_clinic_is_checked_too(self, admin):
+        body = {"name": "Lakeside Ketamine", "slug": "lakeside", "timezone": "America/Chicago",
+                "email_name": "Lakeside Ketamine"}
+        assert_error(client_for(admin).post(f"{API}/clinics/", body, format="json"), 400, "validation_error", "email_name")
+        response = client_for(admin).post(f"{API}/clinics/", body | {"email_name": "Lakeside Health"}, format="json")
+        assert response.status_code == 201 and response.json()["email_name"] == "Lakeside Health"
+
+    @pytest.mark.parametrize("role", [FRONT_DESK, CLINICIAN])
+    def test_only_admins_change_them(self, home, role):
+        client = client_for(member(role, home))
+        for change in ({"email_name": "Riverside Health"}, {"require_two_factor": True}):
+            assert_error(client.patch(f"{API}/clinics/{home.pk}/", change, format="json"), 403, "permission_denied")
+        home.refresh_from_db()
+        assert home.email_name == "" and not home.require_two_factor
+
+
 # --- Chairs -------------------------------------------------------------------------------------
 
 

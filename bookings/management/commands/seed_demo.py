@@ -1,6 +1,7 @@
 """Load a demo clinic: hours, chairs, nurses and shifts, patients, courses booked through the services, users.
 
-Idempotent: once the clinic `demo` exists it says so and changes nothing. Everything is loaded in one
+Idempotent: once the clinic `demo` exists it says so and changes nothing, except that a demo clinic loaded
+before email names existed gets its discreet one (an admin's own choice is kept). Everything is loaded in one
 transaction, and the courses are booked through bookings.services.cycle_book, so every rule holds.
 """
 
@@ -23,6 +24,9 @@ from bookings.services import BookingError, SessionRequest, cycle_book
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 
 DEMO_SLUG = "demo"
+#: The demo clinic's name says what it treats, as many real ones do; its patients' emails say this instead.
+DEMO_NAME = "Demo Ketamine Clinic"
+DEMO_EMAIL_NAME = "Demo Clinic"
 TZ = "America/New_York"
 
 MON, TUE, WED, THU, FRI, SAT = range(6)
@@ -124,7 +128,15 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         with transaction.atomic():
             if Clinic.objects.filter(slug=DEMO_SLUG).exists():
-                self.stdout.write(f"Demo data already loaded (clinic '{DEMO_SLUG}' exists); nothing changed.")
+                # Only the clinic this command made (its name unchanged), and only if no one chose an email name.
+                named = Clinic.objects.filter(slug=DEMO_SLUG, name=DEMO_NAME, email_name="")
+                if named.update(email_name=DEMO_EMAIL_NAME):
+                    self.stdout.write(
+                        f"Demo data already loaded (clinic '{DEMO_SLUG}' exists); its patients' emails now name it "
+                        f"“{DEMO_EMAIL_NAME}”, nothing else changed."
+                    )
+                else:
+                    self.stdout.write(f"Demo data already loaded (clinic '{DEMO_SLUG}' exists); nothing changed.")
                 return
             clinic = self._clinic()
             nurses, provider = self._staff(clinic)
@@ -152,7 +164,8 @@ class Command(BaseCommand):
 
     def _clinic(self) -> Clinic:
         clinic = Clinic.objects.create(
-            name="Demo Ketamine Clinic",
+            name=DEMO_NAME,
+            email_name=DEMO_EMAIL_NAME,
             slug=DEMO_SLUG,
             timezone=TZ,
             address="200 Hudson Street, Suite 4\nNew York, NY 10013",

@@ -26,6 +26,8 @@ _CLINIC = {
     "late_cancel_hours": 24,
     "no_show_minutes": 15,
     "opening_hours": _HOURS,
+    "email_name": "Riverside Health",
+    "require_two_factor": False,
 }
 
 
