@@ -68,8 +68,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise: static files keep their caching; every other answer is no-store.
     "common.middleware.NoStoreMiddleware",
-    # The Content-Security-Policy header on every answer built here (see its section below).
-    "csp.middleware.CSPMiddleware",
+    # The Content-Security-Policy header on every answer built here (django-csp's; see its section below).
+    "config.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -318,12 +318,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
-# --- Content-Security-Policy (django-csp; csp.middleware.CSPMiddleware in MIDDLEWARE) -----------
+# --- Content-Security-Policy (django-csp; config.csp.CSPMiddleware in MIDDLEWARE) ------------------
 # One strict policy, enforced (not report-only), on every answer: the staff pages, the admin, the API docs,
 # the patient link pages, error and lockout pages. Scripts and styles come only from our own static files:
 # no inline <script>, <style> or style="", no eval (htmx is configured for it in frontdesk/base.html).
-# A view that needs more widens it for itself with django-csp's decorators, each with its reason:
-# the API docs (config/urls.py: Swagger UI's data: images).
+# What needs more widens it for itself, each with its reason: the API docs (config/urls.py: Swagger UI's
+# data: images) and DRF's browsable API (config/csp.py: style attributes, no script).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -135,6 +135,16 @@ def test_the_api_docs_allow_data_images_and_nothing_else(db):
     assert 'src="/api/docs/?script="' in html
 
 
+def test_the_browsable_api_allows_style_attributes_and_nothing_else(clinic):
+    desk = Client()
+    desk.force_login(staff_user(FRONT_DESK, clinic))
+    page = desk.get("/api/v1/patients/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert_strict(page, **{"style-src-attr": {"'unsafe-inline'"}})
+    assert "<style" not in page.content.decode()  # DRF's code-highlighting <style> is left out
+    assert_strict(desk.get("/api/v1/patients/"))  # its JSON: the plain policy
+
+
 def test_the_pages_themselves_carry_no_inline_script_or_style(clinic, patient, link_session):
     """What the policy would refuse is not in our templates to begin with (htmx is told not to add any)."""
     desk = Client()
