@@ -107,6 +107,16 @@ class IdleLogoutMiddleware:
         return self.get_response(request)
 
 
+def session_stamp_on_login(sender, request, user, **kwargs) -> None:
+    """Signing in is activity (user_logged_in, connected in AccountsConfig.ready): the session's clock starts then.
+
+    It also restarts a clock the session kept from before (signing in again as the same user keeps the
+    session's data), and spares the first request after signing in a session write.
+    """
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
 @require_GET
 def session_keepalive(request: HttpRequest) -> HttpResponse:
     """204 while the browser session lasts (the middleware has just counted this request as activity); 401 after."""

@@ -14,6 +14,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.idle import LAST_SEEN
 from common.api import FRONT_DESK
 from tests.factories import UserFactory
 from tests.helpers import staff_user
@@ -177,3 +178,16 @@ def test_the_pages_give_their_script_the_timeout(desk, settings):
     assert 'data-idle-seconds="900"' in html and 'src="/static/frontdesk/idle.js"' in html
     assert 'data-login-url="/login/"' in html and 'data-keepalive-url="/session/keepalive/"' in html
     assert "idle.js" not in Client().get("/login/").content.decode()  # nobody signed in: nothing to time
+
+
+def test_signing_in_starts_the_clock(clinic, clock):
+    """Signing in is activity: the clock starts at the sign-in, not at the first page after it."""
+    staff_user(FRONT_DESK, clinic, username="desk")
+    for idle, still_signed_in in ((LIMIT, True), (PAST_IT, False)):
+        browser = Client()
+        clock.move_to(T0)
+        assert browser.post("/login/", {"username": "desk", "password": PASSWORD}).status_code == 302
+        assert browser.session[LAST_SEEN] == int(T0.timestamp())
+        clock.shift(idle)
+        assert (browser.get("/").status_code == 200) is still_signed_in
+        assert signed_in(browser) is still_signed_in

@@ -3,7 +3,8 @@
 Every page a test opens is watched: a JavaScript console error, an uncaught exception or a
 Content-Security-Policy violation (the console's "Refused to …" and the page's `securitypolicyviolation`
 events) fails the test when it ends.
-axe-core (the npm package in node_modules/, see package.json) is injected to check accessibility.
+axe-core (the npm package in node_modules/, see package.json) is loaded into the page, as if from its own
+origin so that the site's policy allows it, to check accessibility.
 Screenshots go to var/screenshots/; `UPDATE_SCREENSHOTS=1` writes the committed ones in docs/screenshots/.
 """
 
