@@ -14,6 +14,8 @@ accesslog = "-"
 # Without query strings or the Referer: a patient search is a GET (`/patients/?q=jane+doe`), and a log
 # is no place for names, birth dates or phone numbers. %(U)s is the path alone.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
+# And what gunicorn writes itself: the request lines it refuses (quoted whole), patient links' tokens.
+logger_class = "config.gunicorn_logging.Logger"
 # gunicorn's control socket (by default ~/.gunicorn/gunicorn.ctl) serves nothing here: off, so web
 # writes nothing into the user's home (the image's user has none it may write to).
 control_socket_disable = True

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens (see "API tokens and web sessions" below)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -278,9 +279,32 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # auditlog's own header (X-Correlation-ID) is client-sent: not stored.
 AUDITLOG_CID_HEADER = None
 
+# --- API tokens and web sessions (accounts) ----------------------------------------------------
+# Each sign-in at POST /api/v1/auth/token/ makes a new token for that device (django-rest-knox): stored
+# hashed (SHA-512), sent as `Authorization: Token <token>`, ended by logout, logout-all, the account
+# page's "Sign out everywhere" and deactivating the account.
+# The lifetime covers one clinic shift (the long ones are 12 hours) and ends before the next: a device
+# signed in at the start of a shift is not cut off during it, and a lost or copied token is worth half a
+# day at most. Use does not extend it (knox's AUTO_REFRESH stays off): a token in steady use by a thief
+# would otherwise never expire; a client signs in again when its token ends.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1: API tokens always expire.")
+# knox's own token table (the swappable token model is not swapped); accounts.TokenDevice names each token's device.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    # The header integrations already send (it was DRF's authtoken's).
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Web sessions in a table that records each session's user, so that every session of one user can be
+# ended at once (Django's documented extension of the database session engine; accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -350,7 +374,20 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # The __Host- prefix: browsers keep such a cookie only if it is Secure, for path / and without a Domain,
+    # so no other host under the same domain (a marketing site, a compromised subdomain) can set or
+    # overwrite the session or CSRF cookie. Renaming signs everyone out once, on the first deploy.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
+# Lax: a link from an email or another site opens the desk signed in, but no other site can post to it
+# with the staff's cookies (CSRF tokens stand behind that too).
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Django's defaults, stated: links to other sites carry no path (patient searches, link tokens); no other
+# window keeps a handle on ours.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

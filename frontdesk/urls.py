@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontdesk.views import auth, booking, day, outbox, patients, reminders, sessions, worklists
+from frontdesk.views import account, auth, booking, day, outbox, patients, reminders, sessions, worklists
 
 app_name = "frontdesk"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("", day.day_board, name="day"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/devices/<str:key>/sign-out/", account.device_sign_out, name="account-device-sign-out"),
+    path("account/sign-out-everywhere/", account.sign_out_everywhere, name="account-sign-out-everywhere"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session"),
     path("sessions/<int:pk>/options/", sessions.session_options, name="session-options"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),

@@ -1,4 +1,4 @@
-"""Helpers the API tests share: staff users with roles, clients, and the error-shape assertion."""
+"""Helpers the API tests share: staff users with roles, API tokens, clients, and the error-shape assertion."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from accounts.authentication import TokenAuthentication
+from accounts.services import api_token_create
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from tests.factories import UserFactory
 
@@ -26,6 +28,21 @@ def staff_user(role: str | None, *clinics, **kwargs):
 def staff_of_every_role(clinic, prefix: str, **kwargs) -> dict:
     """A staff user of the clinic for each of ROLES, named `<prefix>-<role>` (`<prefix>-norole` for None)."""
     return {role: staff_user(role, clinic, username=f"{prefix}-{role or 'norole'}", **kwargs) for role in ROLES}
+
+
+def api_token_for(user, device: str = "tests") -> str:
+    """A new API token of `user` (django-rest-knox, as a sign-in makes it), for `Authorization: Token <token>`.
+
+    It expires API_TOKEN_TTL_HOURS after the current (possibly travelled) time: make it at the time the
+    requests are sent.
+    """
+    return api_token_create(user=user, device=device).secret
+
+
+def api_token_user(token: str):
+    """The user a token authenticates as (raises AuthenticationFailed if it does not), as a request would see it."""
+    user, _ = TokenAuthentication().authenticate_credentials(token.encode())
+    return user
 
 
 def client_for(user=None) -> APIClient:

@@ -16,7 +16,6 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from rest_framework import generics, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -27,7 +26,7 @@ from bookings import services
 from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus, TreatmentCycle
 from common.api import ADMIN, CLINICIAN, FRONT_DESK, ClinicScopedQuerysetMixin
 from tests.factories import ClinicFactory, PatientFactory, UserFactory, book_course, shared_protocol
-from tests.helpers import staff_user
+from tests.helpers import api_token_for, staff_user
 
 # --- Tiny views standing in for the API the other apps build -----------------------------------------
 
@@ -111,7 +110,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__), pytest.mark.fro
 
 def token_client(user) -> APIClient:
     api = APIClient(REMOTE_ADDR=DESK)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return api
 
 

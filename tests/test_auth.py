@@ -1,5 +1,7 @@
 """Signing in: the API token endpoint, and the brute-force guard on every login path.
 
+Tokens themselves (expiry, devices, signing out, deactivation) are tests/test_tokens.py's.
+
 The guard locks a (username, address) pair after 5 failures for 30 minutes; the address is REMOTE_ADDR
 (a client-sent X-Forwarded-For is not trusted unless settings say proxies stand in front).
 """
@@ -12,13 +14,13 @@ from axes.models import AccessAttempt
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts import error_codes as codes
 from common.api import ADMIN
 from tests.factories import ClinicFactory, UserFactory
-from tests.helpers import staff_user
+from tests.helpers import api_token_user, staff_user
 
 # The session login the staff pages will use: Django's own view, mounted here for the test.
 urlpatterns = [
@@ -59,12 +61,14 @@ def fail_times(api, n, username, address):
 # --- The token endpoint ----------------------------------------------------------------------------
 
 
-def test_right_credentials_give_the_users_token(api, frontdesk):
+def test_right_credentials_give_a_new_token_at_each_sign_in(api, frontdesk):
     first = sign_in(api, "frontdesk", PASSWORD, HOME)
     assert first.status_code == 200, first.content
-    assert first.json() == {"token": Token.objects.get(user=frontdesk).key}
+    assert set(first.json()) == {"token", "expires_at"}
+    assert api_token_user(first.json()["token"]) == frontdesk
     again = sign_in(api, "frontdesk", PASSWORD, ELSEWHERE)
-    assert again.json() == first.json()  # get_or_create: the same token
+    assert again.json()["token"] != first.json()["token"]  # a token per device
+    assert api_token_user(again.json()["token"]) == api_token_user(first.json()["token"]) == frontdesk
     frontdesk.refresh_from_db()
     assert frontdesk.last_login is not None
 
@@ -87,7 +91,7 @@ def test_every_refusal_is_the_same_generic_answer(api, frontdesk, case):
     response = sign_in(api, username, password, HOME)
     assert response.status_code == 400
     assert response.json() == GENERIC_REFUSAL
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -117,7 +121,7 @@ def test_fifty_failures_from_rotating_addresses_do_not_lock_the_real_user_out(ap
         assert response.status_code == 400, (i, response.content)
     response = sign_in(api, "frontdesk", PASSWORD, HOME)
     assert response.status_code == 200, response.content
-    assert response.json()["token"] == Token.objects.get(user=frontdesk).key
+    assert api_token_user(response.json()["token"]) == frontdesk
 
 
 def test_five_failures_from_one_address_lock_that_address_for_that_user(api, frontdesk):
@@ -130,7 +134,7 @@ def test_five_failures_from_one_address_lock_that_address_for_that_user(api, fro
     assert locked.status_code == 429
     assert locked.json() == GENERIC_LOCKOUT
     assert locked["Retry-After"] == "1800"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
     # The same user from their own address, and another user from the locked address, still get in.
     assert sign_in(api, "frontdesk", PASSWORD, HOME).status_code == 200

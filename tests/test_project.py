@@ -395,6 +395,82 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     assert "WARNING" not in result.stdout + result.stderr, output(result)
 
 
+def deployment_env(tmp_path: Path) -> dict[str, str]:
+    """What a production deployment sets (README's configuration table), and nothing of the test run's own:
+    its services on other hosts (no connection is made), behind one TLS-terminating proxy."""
+    return production_env(
+        tmp_path,
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://clinic.example.com",
+        DATABASE_URL="postgres://clinic:s3cret@db.internal.invalid:5432/clinic",
+        REDIS_URL="redis://redis.internal.invalid:6379/0",
+        EMAIL_URL="smtp+tls://mailer:s3cret@smtp.internal.invalid:587",
+        DEFAULT_FROM_EMAIL="appointments@clinic.example.com",
+        SITE_URL="https://clinic.example.com",
+        EMAIL_MESSAGE_ID_DOMAIN="clinic.example.com",
+        TRUSTED_PROXY_COUNT="1",
+    )
+
+
+SHOW_HARDENING = """
+import json
+from django.conf import settings as s
+names = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+         "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "X_FRAME_OPTIONS",
+         "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_NAME",
+         "CSRF_COOKIE_SECURE", "CSRF_COOKIE_SAMESITE", "CSRF_COOKIE_NAME", "SILENCED_SYSTEM_CHECKS"]
+print(json.dumps({n: getattr(s, n) for n in names}))
+"""
+
+
+@pytest.mark.slow
+def test_check_deploy_is_clean_with_a_deployments_environment(tmp_path):
+    """`check --deploy` at its strictest (warnings fail) with everything a deployment sets: no issue at all."""
+    env = deployment_env(tmp_path)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, output(result)
+    assert "System check identified no issues (0 silenced)." in result.stdout, output(result)
+
+    shown = manage("shell", "--no-imports", "-c", SHOW_HARDENING, env=env)
+    assert shown.returncode == 0, output(shown)
+    hardening = json.loads(shown.stdout)
+    assert hardening == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
+        "X_FRAME_OPTIONS": "DENY",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SILENCED_SYSTEM_CHECKS": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "warning"),
+    [
+        ({"DJANGO_SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"DJANGO_SECURE_SSL_REDIRECT": "false"}, "security.W008"),
+        ({"DJANGO_DEBUG": "true"}, "security.W018"),
+        ({"DJANGO_SECRET_KEY": "too-short"}, "security.W009"),
+    ],
+)
+@pytest.mark.slow
+def test_check_deploy_catches_a_weakened_deployment(tmp_path, change, warning):
+    """The check above would fail if the hardening were turned off: it is not clean by accident."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env={**deployment_env(tmp_path), **change})
+    assert result.returncode != 0, output(result)
+    assert warning in result.stdout + result.stderr, output(result)
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]

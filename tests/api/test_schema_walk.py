@@ -26,16 +26,20 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
+from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
 from tests.factories import shared_protocol as shared
+from tests.helpers import api_token_for, api_token_user
 
 # Every operation of the schema, called several ways: hundreds of tests, `make test`, not `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -117,10 +121,31 @@ class Public:
 
 
 @dataclass(frozen=True)
+class SignedIn:
+    """Any signed-in user, whatever their role or none: it concerns only the caller's own sign-ins.
+
+    `wrong_role` stands in for the 403 (a user of no role and no clinic is served); `own` gives, for a success,
+    the caller's own object (their token) where the operation has one.
+    """
+
+    why: str
+    wrong_role: Callable[[World], None]
+    own: Callable[[Site, str | None], Any] | None = None
+
+
+@dataclass(frozen=True)
+class NoInput:
+    """It reads no input but the credentials: why, and the check standing in for the 400."""
+
+    why: str
+    check: Callable[[World], None]
+
+
+@dataclass(frozen=True)
 class Op:
     ok: int  # the success status
-    roles: frozenset[str] | Public  # who may call it
-    bad: Bad
+    roles: frozenset[str] | Public | SignedIn  # who may call it
+    bad: Bad | NoInput
     other: tuple[NotFound | ForeignId | Unlisted, ...] | NoObject
     target: Callable[[Site], Any] | None = None  # the object in the path (may create it: it runs in the test)
     body: Body | None = None
@@ -139,10 +164,15 @@ def route(key: str) -> tuple[str, str]:
     return SCHEMA_OPS.get(key, (op.method, op.path))
 
 
+def object_id(obj):
+    """How an object is named in a path: an API token by its public id (not its digest, the primary key)."""
+    return obj.token_key if isinstance(obj, AuthToken) else getattr(obj, "pk", None)
+
+
 def send(key: str, *, token: str | None = None, obj=None, path_id=None, body=None, query=None, headers=None):
     """One request of operation `key`, with `Authorization: Token <token>` (no token: no credentials)."""
     method, path = route(key)
-    url = path.replace("{id}", str(path_id if path_id is not None else getattr(obj, "pk", None)))
+    url = path.replace("{id}", str(path_id if path_id is not None else object_id(obj)))
     client = APIClient()
     if token is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -326,8 +356,10 @@ def sign_in_body(site: Site, obj) -> dict:
 
 
 def assert_token_of(response, username: str) -> None:
+    """A new token, with its expiry, that authenticates as `username`."""
     assert response.status_code == 200, response.content
-    assert response.json() == {"token": Token.objects.get(user__username=username).key}
+    assert set(response.json()) == {"token", "expires_at"}, response.json()
+    assert api_token_user(response.json()["token"]).username == username
 
 
 def token_without_credentials(world: World) -> None:
@@ -350,6 +382,79 @@ def token_is_the_callers_own(world: World) -> None:
     response = send("auth_token_obtain", body={"username": theirs.username, "password": PASSWORD})
     assert_token_of(response, theirs.username)
     assert response.json()["token"] not in world.home.tokens.values()
+
+
+def token_row(site: Site, role: str | None) -> AuthToken:
+    """The stored row of the token a caller of `role` sends."""
+    return AuthToken.objects.get(token_key=site.tokens[role][:15])
+
+
+def works(token: str) -> bool:
+    try:
+        api_token_user(token)
+    except AuthenticationFailed:
+        return False
+    return True
+
+
+def no_role_needed(key: str) -> Callable[[World], None]:
+    """A user of no role and no clinic is served, about their own token."""
+
+    def check(world: World) -> None:
+        token = api_token_for(UserFactory(password=None))
+        response = send(key, token=token, obj=AuthToken.objects.get(token_key=token[:15]))
+        assert response.status_code == TABLE[key].ok, response.content
+
+    return check
+
+
+def body_ignored(key: str) -> Callable[[World], None]:
+    """A body sent along, even one that is not JSON, is not read: the caller is signed out all the same."""
+
+    def check(world: World) -> None:
+        token = api_token_for(world.home.users["front_desk"])
+        response = APIClient().generic(
+            "POST", route(key)[1], "{not json", "application/json", HTTP_AUTHORIZATION=f"Token {token}"
+        )
+        assert response.status_code == 204, response.content
+        assert not works(token)
+
+    return check
+
+
+def only_own_tokens_listed(world: World) -> None:
+    home, away = world.home, world.away
+    second = api_token_for(home.users["admin"])
+    shown = {row["id"] for row in send("auth_tokens_list", token=home.tokens["admin"]).json()["results"]}
+    assert shown == {home.tokens["admin"][:15], second[:15]}, shown
+    others = [t for r, t in home.tokens.items() if r != "admin"] + list(away.tokens.values())
+    assert not shown & {t[:15] for t in others}
+
+
+def logout_ends_only_its_token(world: World) -> None:
+    home, away = world.home, world.away
+    second = api_token_for(home.users["admin"])
+    assert send("auth_logout", token=home.tokens["admin"]).status_code == 204
+    assert not works(home.tokens["admin"])
+    assert works(second) and works(home.tokens["front_desk"]) and works(away.tokens["admin"])
+
+
+def signed_in_browser(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def logout_all_ends_only_own(world: World) -> None:
+    home, away = world.home, world.away
+    admin, desk = home.users["admin"], home.users["front_desk"]
+    second = api_token_for(admin)
+    signed_in_browser(admin), signed_in_browser(desk), signed_in_browser(away.users["admin"])
+    assert send("auth_logout_all", token=home.tokens["admin"]).status_code == 204
+    assert not works(home.tokens["admin"]) and not works(second)
+    assert not UserSession.objects.filter(user=admin).exists()
+    assert works(home.tokens["front_desk"]) and works(away.tokens["admin"])
+    assert UserSession.objects.filter(user=desk).exists() and UserSession.objects.filter(user=away.users["admin"]).exists()
 
 
 def healthz_without_credentials(world: World) -> None:
@@ -631,7 +736,35 @@ TABLE: dict[str, Op] = {
         body=sign_in_body,
         bad=Bad("password", body=same({"username": "frontdesk"})),
         other=NoObject("It reads no clinic's data: it answers the caller's own token.", token_is_the_callers_own),
-        check=lambda site, obj, response: Token.objects.get(key=response.json()["token"]),
+        check=lambda site, obj, response: api_token_user(response.json()["token"]),
+    ),
+    # --- Signed-in devices and signing out: every signed-in user, about their own sign-ins only.
+    "auth_tokens_list": Op(
+        200,
+        SignedIn("Everyone who signs in sees their own devices, whatever their role.", no_role_needed("auth_tokens_list")),
+        bad=Bad(query={"page": "999"}, status=404, code="not_found"),
+        other=NoObject("Tokens are a user's, not a clinic's: only the caller's own are listed.", only_own_tokens_listed),
+    ),
+    "auth_tokens_revoke": Op(
+        204,
+        SignedIn("Everyone who signs in may sign out their own devices.", no_role_needed("auth_tokens_revoke"),
+                 own=token_row),
+        target=lambda site: AuthToken.objects.get(token_key=api_token_for(site.users["admin"])[:15]),
+        bad=BAD_ID, other=(NotFound(),), model=AuthToken, check=deleted,
+    ),
+    "auth_logout": Op(
+        204,
+        SignedIn("Everyone who signs in may sign out.", no_role_needed("auth_logout"), own=token_row),
+        bad=NoInput("It reads nothing but the token it came with; a body is not read.", body_ignored("auth_logout")),
+        other=NoObject("It ends the token it came with, nobody else's.", logout_ends_only_its_token),
+        model=AuthToken, check=deleted,
+    ),
+    "auth_logout_all": Op(
+        204,
+        SignedIn("Everyone who signs in may sign out everywhere.", no_role_needed("auth_logout_all"), own=token_row),
+        bad=NoInput("It reads nothing but the token it came with; a body is not read.", body_ignored("auth_logout_all")),
+        other=NoObject("It ends the caller's own tokens and sessions, nobody else's.", logout_all_ends_only_own),
+        model=AuthToken, check=deleted,
     ),
     "audit_list": Op(200, ADMINS, bad=Bad("patient", query={"patient": NOT_A_NUMBER}),
                      other=(Unlisted(audit_rows, by="patient"),)),
@@ -663,6 +796,7 @@ NOT_IN_SCHEMA = {
     "tested in tests/notifications/test_links.py.",
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",
+    "account/": "The front desk's account page: signed-in devices, sign out everywhere (tests/test_tokens.py).",
     "login/": "The front desk's sign-in page (django-axes guards it as it guards the API's token endpoint).",
     "logout/": "The front desk's sign-out.",
     "patients/": "The front desk's patient search, registration, patient page and course booking.",
@@ -723,6 +857,9 @@ def test_the_schema_documents_what_the_walk_expects():
         assert str(op.ok) in codes, key
         if isinstance(op.roles, Public):
             assert operation.get("security") in (None, [], [{}]), f"{key} is public but its schema asks for auth"
+        elif isinstance(op.roles, SignedIn):  # no role to lack; a write from a browser can miss its CSRF token
+            assert "401" in codes and operation.get("security"), key
+            assert method == "get" or "403" in codes, key
         else:
             assert {"401", "403"} <= codes and operation.get("security"), key
         if "{id}" in path:
@@ -735,19 +872,36 @@ def test_the_schema_documents_what_the_walk_expects():
 def check_success(key: str, op: Op, world: World) -> None:
     """Every role that may call it succeeds, each in a savepoint of its own; a public one, with no credentials."""
     home = world.home
-    callers = [None] if isinstance(op.roles, Public) else sorted(op.roles)
-    for role in callers:
+    for role, token in callers(op, home):
         with transaction.atomic():
-            obj = op.target(home) if op.target else None
-            response = send(key, token=home.tokens[role] if role else None, **parts(op, home, obj))
+            own = op.roles.own if isinstance(op.roles, SignedIn) else None
+            obj = own(home, role) if own else op.target(home) if op.target else None
+            response = send(key, token=token, **parts(op, home, obj))
             assert response.status_code == op.ok, (key, role, response.status_code, response.content[:500])
             if op.check:
                 op.check(home, obj, response)
             transaction.set_rollback(True)
 
 
+def callers(op: Op, site: Site) -> list[tuple[str | None, str | None]]:
+    """(role, token) of every caller that may: none for a public operation, every role and none for SignedIn."""
+    if isinstance(op.roles, Public):
+        return [(None, None)]
+    roles = list(ROLES) if isinstance(op.roles, SignedIn) else sorted(op.roles)
+    return [(role, site.tokens[role]) for role in roles]
+
+
+def a_token(op: Op, site: Site) -> str | None:
+    """The token of the first caller that may (None for a public operation)."""
+    return callers(op, site)[0][1]
+
+
 def check_bad_input(key: str, op: Op, world: World) -> None:
     home = world.home
+    if isinstance(op.bad, NoInput):
+        assert op.bad.why
+        op.bad.check(world)
+        return
     if key in OUTSIDE_SCHEMA:  # a plain Django view: its one refusable input is the method
         response = APIClient().post(route(key)[1])
         assert response.status_code == op.bad.status and response["Allow"] == "GET, HEAD", response
@@ -758,7 +912,7 @@ def check_bad_input(key: str, op: Op, world: World) -> None:
         request["body"] = op.bad.body(home, obj)
     if op.bad.query:
         request["query"] = op.bad.query
-    token = None if isinstance(op.roles, Public) else home.tokens[sorted(op.roles)[0]]
+    token = a_token(op, home)
     before = state(op, obj)
     assert_error(send(key, token=token, path_id=op.bad.path_id, **request), op.bad.status, op.bad.code, op.bad.field)
     assert state(op, obj) == before, "a refused request changed something"
@@ -780,7 +934,7 @@ def check_unauthenticated(key: str, op: Op, world: World) -> None:
 
 def check_wrong_role(key: str, op: Op, world: World) -> None:
     """Every role that may not call it, and a member holding no role at all, gets a 403 naming who may."""
-    if isinstance(op.roles, Public):
+    if isinstance(op.roles, Public | SignedIn):
         op.roles.wrong_role(world)
         return
     home = world.home
@@ -798,7 +952,7 @@ def check_other_clinic(key: str, op: Op, world: World) -> None:
         op.other.check(world)
         return
     home, away = world.home, world.away
-    token = home.tokens[sorted(op.roles)[0]]
+    token = a_token(op, home)
     for rule in op.other:
         if isinstance(rule, NotFound):
             theirs = op.target(away)

@@ -1,4 +1,4 @@
-"""The world the API walker runs in: two clinics built alike, staff users with real API tokens.
+"""The world the API walker runs in: two clinics built alike, staff users with real API tokens (knox).
 
 Each clinic has chairs, nurses, a protocol of its own, a closure, time off, a patient with no course, and
 one booked session in every state a session action starts from, all booked through bookings.services at
@@ -16,15 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from rest_framework.authtoken.models import Token
-
 from bookings import services
 from bookings.models import InfusionSession, Patient, TreatmentCycle
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book_course
 from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
 from tests.helpers import ROLES as ROLES  # the schema walk's
-from tests.helpers import staff_of_every_role
+from tests.helpers import api_token_for, staff_of_every_role
 
 T_BOOK = dt.datetime(2027, 2, 26, 17, 0, tzinfo=dt.UTC)  # Friday 26 February 2027, 12:00 in New York
 T_RUN = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, 12:00 in New York
@@ -90,9 +88,8 @@ def build_site(name: str) -> Site:
     for state, wall in SESSION_TIMES.items():
         booked = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, protocol="booster-iv", starts=[wall])
         site.sessions[state] = booked.sessions[0]
-    # With API tokens, and no usable password: hashing is slow.
+    # No usable password: hashing is slow. Their API tokens are made at T_RUN (build_world): tokens expire.
     site.users = staff_of_every_role(clinic, f"walk-{name}", password=None)
-    site.tokens = {role: Token.objects.create(user=user).key for role, user in site.users.items()}
     return site
 
 
@@ -111,6 +108,7 @@ def build_world(traveller) -> World:
     ensure_shared_protocols()
     world = World(home=build_site("home"), away=build_site("away"))
     traveller.move_to(T_RUN)
-    _advance(world.home)
-    _advance(world.away)
+    for site in (world.home, world.away):
+        site.tokens = {role: api_token_for(user) for role, user in site.users.items()}
+        _advance(site)
     return world

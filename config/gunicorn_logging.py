@@ -1,0 +1,62 @@
+"""gunicorn's logger (gunicorn.conf.py's `logger_class`): no patient data and no working patient link in its logs.
+
+The access log's format already leaves out query strings and the Referer (gunicorn.conf.py). This covers the
+rest of what gunicorn writes on its own:
+
+- its error log quotes a request it could not parse, query string and all ("Invalid request from ip=…:
+  Invalid HTTP request line: 'GET /patients/?q=jane doe 1985-05-17 HTTP/1.1'"; a header line it could
+  not read), and names the URI of a request that failed ("Error handling request GET /patients/?q=…"):
+  the quoted request and any query string are cut;
+- a patient link's path holds its signed token, which confirms, moves or cancels a session until it starts
+  (`/p/cancel/<token>/`): the access log and the error log (at debug, gunicorn names each path) show
+  `/p/cancel/[token]/`.
+
+No Django here: gunicorn's master loads this before the application.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from gunicorn import glogging  # type: ignore[import-untyped]  # no stubs, no py.typed
+
+_LINK_TOKEN = re.compile(r"(/p/[^/\s'\"?]+/)[^/\s'\"?]+")
+_QUERY = re.compile(r"\?[^\s'\"]*")
+_QUOTED = re.compile(r"'.*'", re.DOTALL)
+
+
+def redact_path(text: str) -> str:
+    """A path or request line without its query string, and a patient link without its token."""
+    return _LINK_TOKEN.sub(r"\1[token]", _QUERY.sub("?[query]", text or ""))
+
+
+def redact_message(message: str) -> str:
+    """gunicorn's own error-log line, with what a client sent cut from it."""
+    message = redact_path(message)
+    if message.startswith("Invalid request from"):
+        # The rest is gunicorn's reason, quoting the bytes it refused: a request line, a header, a chunk.
+        message = _QUOTED.sub("'[request]'", message)
+    return message
+
+
+class _Redact(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact_message(record.getMessage()), ()
+        return True
+
+
+_REDACT = _Redact()
+
+
+class Logger(glogging.Logger):
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        self.error_log.addFilter(_REDACT)  # the same instance each time: a reload does not stack it
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact_path(atoms["U"])
+        atoms["r"] = redact_path(atoms["r"])
+        atoms["q"] = ""
+        return atoms
