@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connecting receivers touches no database (accounts.receivers says why these are signals).
-        from accounts import receivers
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import idle, receivers
 
         user = settings.AUTH_USER_MODEL
         pre_save.connect(receivers.remember_activity, sender=user, dispatch_uid="accounts.remember_activity")
         post_save.connect(receivers.end_sign_ins_of_inactive, sender=user, dispatch_uid="accounts.end_sign_ins_of_inactive")
+        # Signing in starts the idle clock (accounts.idle).
+        user_logged_in.connect(idle.session_stamp_on_login, dispatch_uid="accounts.idle.session_stamp_on_login")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,12 +69,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise: static files keep their caching; every other answer is no-store.
     "common.middleware.NoStoreMiddleware",
+    # The Content-Security-Policy header on every answer built here (django-csp's; see its section below).
+    "config.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and messages are known: signs out a session idle too long (see its section below).
+    "accounts.idle.IdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "scheduler.middleware.ClinicTimezoneMiddleware",
@@ -229,6 +234,14 @@ STORAGES = {
     },
 }
 
+# --- Idle logout (HIPAA §164.312(a)(2)(iii), automatic logoff) ---------------------------------------
+# A signed-in browser session with no request for this long is signed out at its next request
+# (accounts.idle), and the open page sends itself to the sign-in page when this long passes with no key,
+# click or pointer input (frontdesk/static/frontdesk/idle.js). API clients with a token are not affected.
+SESSION_IDLE_TIMEOUT_MINUTES = env.float("SESSION_IDLE_TIMEOUT_MINUTES", default=15)
+# The session cookie ends with the browser, whatever the idle timer says.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # --- Brute-force protection (django-axes) on every login path: admin, API token, staff pages ---
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -327,6 +340,27 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- Content-Security-Policy (django-csp; config.csp.CSPMiddleware in MIDDLEWARE) ------------------
+# One strict policy, enforced (not report-only), on every answer: the staff pages, the admin, the API docs,
+# the patient link pages, error and lockout pages. Scripts and styles come only from our own static files:
+# no inline <script>, <style> or style="", no eval (htmx is configured for it in frontdesk/base.html).
+# What needs more widens it for itself, each with its reason: the API docs (config/urls.py: Swagger UI's
+# data: images) and DRF's browsable API (config/csp.py: style attributes, no script).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        # No <base> may redirect relative URLs; no site may frame ours (clickjacking; X-Frame-Options as well).
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        # Forms post only here (a stolen form cannot send its fields elsewhere).
+        "form-action": [SELF],
+    },
 }
 
 # --- Deployment hardening --------------------------------------------------------------------

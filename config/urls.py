@@ -1,18 +1,29 @@
 """URL routes: the admin, the versioned API and its schema, the health check, patients' links, the staff pages."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.idle import session_keepalive
 from config.health import healthz
 from notifications.link_pages import patient_link
+
+# Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
+# file (the same URL with ?script) instead of inline, and our template (templates/api/docs.html) drops the
+# inline <style>. Swagger UI's own stylesheet draws its icons as data: images: this page alone allows them.
+api_docs = csp_update({"img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html")
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
+    # Idle logout: an open page's script tells the server of input it would not otherwise see (accounts.idle).
+    path("session/keepalive/", session_keepalive, name="session-keepalive"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).
     path("p/<str:action>/<str:token>/", patient_link, name="patient-link"),
     # The staff pages, last: they own the site's root.

@@ -805,6 +805,8 @@ NOT_IN_SCHEMA = {
     "worklists/": "The front desk's worklists.",
     "emails/": "The front desk's 'send again' button for a failed patient email.",
     "outbox/": "The front desk's view of the emails written to var/mail/ in the embedded mode.",
+    "session/": "The idle logout's keep-alive (accounts.idle): 204 or 401 for the browser's own session, no data; "
+    "tested in tests/test_idle.py.",
 }
 
 

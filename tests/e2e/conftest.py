@@ -1,7 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
 
-Every page a test opens is watched: a JavaScript console error or an uncaught exception fails the test.
-axe-core (the npm package in node_modules/, see package.json) is injected to check accessibility.
+Every page a test opens is watched: a JavaScript console error, an uncaught exception or a
+Content-Security-Policy violation (the console's "Refused to …" and the page's `securitypolicyviolation`
+events) fails the test when it ends.
+axe-core (the npm package in node_modules/, see package.json) is loaded into the page, as if from its own
+origin so that the site's policy allows it, to check accessibility.
 Screenshots go to var/screenshots/; `UPDATE_SCREENSHOTS=1` writes the committed ones in docs/screenshots/.
 """
 
@@ -12,6 +15,7 @@ import os
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +26,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The path axe-core is served at to the page under test (assert_accessible); the app has no such route.
+AXE_URL = "/__e2e__/axe.min.js"
 #: Where screenshots go: the committed ones in docs/screenshots/ are rewritten only on request
 #: (UPDATE_SCREENSHOTS=1), so `make test` leaves a clean checkout clean; otherwise var/ (ignored by git).
 SCREENSHOTS = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var/screenshots")
@@ -67,19 +73,39 @@ def browser():
         browser.close()
 
 
+#: Runs in every frame before the page's own scripts: each CSP violation the browser reports is handed to
+#: the test (a binding, not page state, so violations on a page left behind by a navigation still count).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}` +
+    ` at ${event.sourceFile || location.href}:${event.lineNumber}` + (event.sample ? ` (${event.sample})` : ""));
+}, true);
+"""
+CSP_CONSOLE = ("Refused to", "Content Security Policy", "Content-Security-Policy")
+
+
 @dataclass
 class Watched:
-    """A browser context whose pages record every console error and uncaught exception."""
+    """A browser context whose pages record every console error, uncaught exception and CSP violation."""
 
     context: object
     errors: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
 
     def page(self):
         page = self.context.new_page()
         page.set_default_timeout(10_000)
-        page.on("console", lambda message: message.type == "error" and self.errors.append(f"console: {message.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.expose_binding("__cspViolation", lambda source, text: self.csp.append(f"{source['frame'].url}: {text}"))
+        page.add_init_script(CSP_LISTENER)
         return page
+
+    def _console(self, message) -> None:
+        if any(mark in message.text for mark in CSP_CONSOLE):
+            self.csp.append(f"console ({message.type}): {message.text}")
+        elif message.type == "error":
+            self.errors.append(f"console: {message.text}")
 
 
 @pytest.fixture
@@ -94,15 +120,23 @@ def contexts(browser):
 
     yield make
     errors = [e for w in made for e in w.errors]
+    violations = [v for w in made for v in w.csp]
     for watched in made:
         watched.context.close()
+    assert not violations, "Content-Security-Policy violations in the pages:\n" + "\n".join(violations)
     assert not errors, "JavaScript errors in the pages:\n" + "\n".join(errors)
+
+
+def type_in(locator, text: str) -> None:
+    """Click into a field and type, key by key, as a person does."""
+    locator.click()
+    locator.press_sequentially(text, delay=15)
 
 
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    type_in(page.get_by_label("Username"), username)
+    type_in(page.get_by_label("Password"), PASSWORD)
     navigate(page, page.get_by_role("button", name="Sign in"))
     page.wait_for_url(f"{base_url}/")
 
@@ -118,8 +152,14 @@ def navigate(page, locator) -> None:
 
 
 def assert_accessible(page, what: str) -> None:
-    """axe-core on the page as it stands: no violation of serious or critical impact."""
-    page.add_script_tag(path=str(AXE))
+    """axe-core on the page as it stands: no violation of serious or critical impact.
+
+    axe is served as if from the page's own origin (a route of this page), so it loads as any of our scripts
+    does under the site's Content-Security-Policy: no inline script, no policy bypassed.
+    """
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    page.route(f"{origin}{AXE_URL}", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=f"{origin}{AXE_URL}")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
