@@ -49,6 +49,17 @@ class _Redact(logging.Filter):
 _REDACT = _Redact()
 
 
+class PathFilter(logging.Filter):
+    """For Django's own loggers (settings.LOGGING): "Bad Request: /p/confirm/<token>/" names a link's path.
+
+    A refused or expired link's token can no longer act, but a log is no place for it either.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact_path(record.getMessage()), ()
+        return True
+
+
 class Logger(glogging.Logger):
     def setup(self, cfg) -> None:
         super().setup(cfg)

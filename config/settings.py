@@ -301,6 +301,8 @@ REST_KNOX = {
 # Web sessions in a table that records each session's user, so that every session of one user can be
 # ended at once (Django's documented extension of the database session engine; accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"
+# Flash messages ("Jane Doe is registered.") kept in the session, not in a cookie the browser stores.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -394,6 +396,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django logs the path of every 4xx/5xx ("Bad Request: /p/confirm/<token>/"): no link token, no query string.
+    "filters": {"paths": {"()": "config.gunicorn_logging.PathFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

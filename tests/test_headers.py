@@ -158,3 +158,15 @@ def test_the_pages_themselves_carry_no_inline_script_or_style(clinic, patient, l
         assert "<style" not in html and " style=" not in html and "hx-on" not in html, url
     day = desk.get("/").content.decode()
     assert '"includeIndicatorStyles": false' in day and '"allowEval": false' in day
+
+
+def test_a_refused_csrf_token_gets_our_page_under_the_strict_policy(clinic):
+    """Django's own CSRF failure page carries an inline <style>; templates/403_csrf.html replaces it."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff_user(FRONT_DESK, clinic))
+    page = browser.post("/patients/new/", {"first_name": "Ann"})
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "This form has expired" in html and "Nothing was changed" in html
+    assert "<style" not in html and " style=" not in html
+    assert_strict(page)

@@ -882,3 +882,17 @@ def test_gunicorn_access_log_paths_hold_no_token_or_query(path, shown):
     from config.gunicorn_logging import redact_path
 
     assert redact_path(path) == shown
+
+
+def test_django_request_log_names_no_link_token(caplog):
+    """Django's "Bad Request: <path>" line for a refused patient link passes the console handler's filter."""
+    import logging
+
+    from config.gunicorn_logging import PathFilter
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Bad Request: %s",
+                               ("/p/confirm/eyJzIjo0fQ:1xYutd:d02Vq1xIP0h/",), None)
+    assert PathFilter().filter(record)
+    assert record.getMessage() == "Bad Request: /p/confirm/[token]/"
+    # …and the project's logging configuration puts that filter on the handler every logger writes to.
+    assert any(isinstance(f, PathFilter) for h in logging.getLogger().handlers for f in h.filters)
