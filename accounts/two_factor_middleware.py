@@ -16,6 +16,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import error_codes as codes
 from accounts.lockout import API_PREFIX
@@ -56,7 +57,5 @@ class TwoFactorMiddleware:
         target = step_url(step, request.get_full_path() if request.method == "GET" else "")
         if getattr(request, "htmx", False):
             # htmx would swap the step's page into a fragment: ask it to load the page whole instead.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
+            return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)

@@ -268,6 +268,9 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Clinic scheduler")
 # even checked for 2^(n-1) seconds (its defaults, spelled out).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's pages of devices (superusers only) never show a key, a QR code or a recovery code: enough to
+# remove a lost phone's device, nothing to copy one with.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Audit trail (django-auditlog; see audit/__init__.py) ---------------------------------------
 # Patient saves outside bookings.services.patients (the admin's) and deletes are logged by auditlog;

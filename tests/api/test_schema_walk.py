@@ -663,7 +663,9 @@ NOT_IN_SCHEMA = {
     "tested in tests/notifications/test_links.py.",
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",
-    "login/": "The front desk's sign-in page (django-axes guards it as it guards the API's token endpoint).",
+    "login/": "The front desk's sign-in page and its code step (django-axes guards both as it guards the API's "
+    "token endpoint).",
+    "account/two-factor/": "The front desk's two-factor settings: set up an app, recovery codes, turn it off.",
     "logout/": "The front desk's sign-out.",
     "patients/": "The front desk's patient search, registration, patient page and course booking.",
     "sessions/": "The front desk's session panel and its actions.",

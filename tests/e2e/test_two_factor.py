@@ -96,6 +96,13 @@ def test_an_admin_sets_up_an_app_and_signs_in_with_it(live_server, contexts):
     page.get_by_role("button", name="Sign out").wait_for()
     assert TOTPDevice.objects.get(user=admin).confirmed
 
+    # Her two-factor settings: on, ten codes left, and no way to turn it off (her role requires it).
+    page.goto(f"{base}/account/two-factor/")
+    page.get_by_role("heading", name="Two-factor sign-in").wait_for()
+    page.get_by_text("Recovery codes left: 10.").wait_for()
+    assert page.get_by_role("button", name="Turn off two-factor sign-in").count() == 0
+    assert_accessible(page, "two-factor settings")
+
 
 def test_a_desk_member_signs_in_with_a_recovery_code_once(live_server, contexts):
     clinic = ClinicFactory(name="Riverside Infusion", slug="riverside", require_two_factor=True)
