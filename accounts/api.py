@@ -63,6 +63,15 @@ class TokenRequestSerializer(serializers.Serializer):
         help_text="A name for this device in your list of signed-in devices (e.g. \"Ward tablet 3\"); "
         "left out, the client's User-Agent is used.",
     )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text=(
+            "The second factor, for an account that has one: the 6-digit code from the authenticator app, or one "
+            "of the recovery codes (each works once)."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -108,14 +117,19 @@ class TokenObtainView(APIView):
             "token is a 401 `authentication_failed`. The token is shown only here: the server keeps only its hash. "
             "Wrong credentials, an unknown user and an inactive account all get the same 400 `invalid_credentials`. "
             "After 5 failures for one username from one address, that pair is locked out for 30 minutes (429 "
-            "`locked_out`), even with the right password; the same user from another address is not affected."
+            "`locked_out`), even with the right password; the same user from another address is not affected.\n\n"
+            "Two-factor: an account with an authenticator app must also send `otp` (the app's 6-digit code or a "
+            "recovery code): without it 400 `otp_required`, a wrong one 400 `otp_invalid` (counted as a failed "
+            "sign-in for the lockout). An account that must use two-factor (admins, and the staff of a clinic that "
+            "requires it) and has not set it up gets 403 `two_factor_setup_required`: it is set up in the staff pages."
         ),
         tags=["auth"],
         auth=[],
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Bad input or wrong credentials."),
+            400: OpenApiResponse(ErrorSerializer, description="Bad input, wrong credentials, or a missing or wrong `otp`."),
+            403: OpenApiResponse(ErrorSerializer, description="Two-factor sign-in is required and not set up yet."),
             429: OpenApiResponse(ErrorSerializer, description="Too many failed attempts from this address."),
         },
         examples=[
@@ -129,6 +143,11 @@ class TokenObtainView(APIView):
                 value={"token": TOKEN_EXAMPLE, "expires_at": EXPIRES_EXAMPLE},
                 response_only=True,
                 status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Sign in with a second factor",
+                value={"username": "admin", "password": "correct-horse-battery", "otp": "492039"},
+                request_only=True,
             ),
             OpenApiExample(
                 "Wrong credentials",
@@ -145,6 +164,28 @@ class TokenObtainView(APIView):
                 },
                 response_only=True,
                 status_codes=["400"],
+            ),
+            OpenApiExample(
+                "Second factor missing",
+                value={"code": codes.OTP_REQUIRED, "message": codes.OTP_REQUIRED_MESSAGE, "details": {}},
+                response_only=True,
+                status_codes=["400"],
+            ),
+            OpenApiExample(
+                "Second factor wrong",
+                value={"code": codes.OTP_INVALID, "message": codes.OTP_INVALID_MESSAGE, "details": {}},
+                response_only=True,
+                status_codes=["400"],
+            ),
+            OpenApiExample(
+                "Two-factor not set up",
+                value={
+                    "code": codes.TWO_FACTOR_SETUP_REQUIRED,
+                    "message": codes.TWO_FACTOR_SETUP_REQUIRED_MESSAGE,
+                    "details": {},
+                },
+                response_only=True,
+                status_codes=["403"],
             ),
             OpenApiExample(
                 "Locked out",

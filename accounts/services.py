@@ -24,6 +24,7 @@ from knox.settings import CONSTANTS
 from accounts import error_codes as codes
 from accounts.lockout import retry_after_seconds
 from accounts.models import DEVICE_LABEL_LENGTH, TokenDevice, UserSession
+from accounts.two_factor import second_factor_check
 from audit import records as audit
 from common.errors import ApplicationError
 
@@ -57,12 +58,13 @@ class SignInsEnded:
     web_sessions: int
 
 
-def token_obtain(*, request, username: str, password: str, device: str = "") -> IssuedToken:
+def token_obtain(*, request, username: str, password: str, device: str = "", otp: str | None = None) -> IssuedToken:
     """A new API token for a correct username and password, for the device named `device`.
 
     `request` is the DRF request: django-axes reads the client address from it and flags it when the
     (username, address) pair is locked out. A success clears that pair's failures, as a session login does
-    (AXES_RESET_ON_SUCCESS), without creating a session.
+    (AXES_RESET_ON_SUCCESS), without creating a session. A user with a second factor also sends `otp`
+    (accounts.two_factor.second_factor_check); the pair's failures are cleared only once that passed.
     """
     user = authenticate(request=request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -73,6 +75,7 @@ def token_obtain(*, request, username: str, password: str, device: str = "") -> 
         )
     if user is None:
         raise SignInRefused(codes.INVALID_CREDENTIALS, codes.INVALID_CREDENTIALS_MESSAGE, status=400)
+    second_factor_check(request=request, user=user, otp=otp)
     address = getattr(request, "axes_ip_address", None)
     if settings.AXES_RESET_ON_SUCCESS and address:
         # This pair only: a lockout of the same name from another address stays.

@@ -40,7 +40,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its site behind the staff sign-in and its second factor (accounts.two_factor_admin).
+    "accounts.two_factor_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: which device verified this session, then keep a session that owes a step out of the rest.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor_middleware.TwoFactorMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known: signs out a session idle too long (see its section below).
@@ -262,6 +266,25 @@ if _trusted_proxies > 0:
 else:
     AXES_IPWARE_PROXY_COUNT = None
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# --- Two-factor sign-in (django-otp; accounts/two_factor.py) ------------------------------------
+# An authenticator app (TOTP) with ten single-use recovery codes. Required for admins (and superusers) and for
+# every staff member of a clinic with `require_two_factor`; optional for everyone else. A wrong code counts as a
+# failed sign-in for the lockout above.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# The name the authenticator app shows beside the account: neutral, like the patients' email name.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Clinic scheduler")
+# django-otp's own back-off per device, whatever the address: after n wrong codes in a row the next is not
+# even checked for 2^(n-1) seconds (its defaults, spelled out).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's pages of devices (superusers only) never show a key, a QR code or a recovery code: enough to
+# remove a lost phone's device, nothing to copy one with.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Audit trail (django-auditlog; see audit/__init__.py) ---------------------------------------
 # Patient saves outside bookings.services.patients (the admin's) and deletes are logged by auditlog;

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontdesk.views import account, auth, booking, day, outbox, patients, reminders, sessions, worklists
+from frontdesk.views import account, auth, booking, day, outbox, patients, reminders, sessions, two_factor, worklists
 
 app_name = "frontdesk"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/devices/<str:key>/sign-out/", account.device_sign_out, name="account-device-sign-out"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="account-sign-out-everywhere"),
+    # Two-factor sign-in: the code step after the password, and the user's own settings.
+    path("login/verify/", two_factor.login_verify, name="login-verify"),
+    path("account/two-factor/", two_factor.two_factor_manage, name="two-factor"),
+    path("account/two-factor/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/recovery-codes/", two_factor.recovery_codes_renew, name="two-factor-codes"),
+    path("account/two-factor/disable/", two_factor.two_factor_disable, name="two-factor-disable"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session"),
     path("sessions/<int:pk>/options/", sessions.session_options, name="session-options"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),

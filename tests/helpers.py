@@ -1,13 +1,20 @@
-"""Helpers the API tests share: staff users with roles, API tokens, clients, and the error-shape assertion."""
+"""Helpers the tests share: staff users with roles, API tokens, clients (signed in with a second factor where
+needed), the authenticator app's codes, and the error-shape assertion."""
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.authentication import TokenAuthentication
 from accounts.services import api_token_create
+from accounts.two_factor import second_factor_status
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from tests.factories import UserFactory
 
@@ -62,3 +69,34 @@ def assert_error(response, status: int, code: str, field: str | None = None) -> 
     if field:
         assert field in body["details"], body
     return body
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------------------
+
+
+def totp_device(user) -> TOTPDevice:
+    """The user's confirmed authenticator app (made if they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, at: float | None = None, steps: int = 0) -> str:
+    """The code the app shows at `at` (now by default), `steps` time steps later: what a phone would compute."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    totp.time = (time.time() if at is None else at) + steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signed_in(client, user):
+    """`client` (Django's test client) signed in as `user`, with the second factor given when they have or need one.
+
+    The one place the tests skip the code step: a session verified by the user's app, as the code step leaves it.
+    """
+    client.force_login(user)
+    status = second_factor_status(user)
+    if status.has_device or status.required:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+    return client

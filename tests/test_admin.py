@@ -20,7 +20,7 @@ from bookings.models import InfusionSession, Patient, SessionEvent, TreatmentCyc
 from common.api import ADMIN
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
 from tests.factories import ChairFactory, ClinicFactory, PatientFactory, UserFactory
-from tests.helpers import staff_user
+from tests.helpers import signed_in, staff_user
 
 NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2025, 6, 4, 15, 30, tzinfo=NY)  # a Wednesday: the demo courses start Thursday 5 June
@@ -52,9 +52,9 @@ def demo():
 
 @pytest.fixture
 def admin_client(client, demo):
-    """Signed in as the seeded `admin`: staff, group admin, not a superuser."""
+    """Signed in as the seeded `admin`: staff, group admin, not a superuser (and verified: admins need a second factor)."""
     assert client.login(username="admin", password=PASSWORD)
-    return client
+    return signed_in(client, get_user_model().objects.get(username="admin"))
 
 
 @pytest.fixture
@@ -68,8 +68,7 @@ def other_clinic():
 @pytest.fixture
 def other_client(client, demo, other_clinic):
     """An admin of another clinic, with the same permissions as the demo's admin."""
-    client.force_login(staff_user(ADMIN, other_clinic, username="uptown-admin", is_staff=True))
-    return client
+    return signed_in(client, staff_user(ADMIN, other_clinic, username="uptown-admin", is_staff=True))
 
 
 def url(model, view, *args):
@@ -321,7 +320,7 @@ def test_the_other_demo_roles(client, demo, username, status):
 
 
 def test_a_superuser_sees_every_clinic(client, demo, other_clinic):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    signed_in(client, UserFactory(username="root", is_staff=True, is_superuser=True))
 
     listed = client.get(url(Patient, "changelist")).context["cl"].result_list
     assert {p.clinic_id for p in listed} == {demo.pk, other_clinic.pk}

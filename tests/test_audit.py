@@ -26,7 +26,7 @@ from bookings import services
 from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus, TreatmentCycle
 from common.api import ADMIN, CLINICIAN, FRONT_DESK, ClinicScopedQuerysetMixin
 from tests.factories import ClinicFactory, PatientFactory, UserFactory, book_course, shared_protocol
-from tests.helpers import api_token_for, staff_user
+from tests.helpers import api_token_for, signed_in, staff_user
 
 # --- Tiny views standing in for the API the other apps build -----------------------------------------
 
@@ -402,7 +402,7 @@ def test_truncate_still_works_for_test_flushes(an_entry):
 
 
 def test_the_admin_shows_entries_read_only_to_superusers_only(client, clinic, an_entry):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    signed_in(client, UserFactory(is_staff=True, is_superuser=True))
     changelist = "/admin/auditlog/logentry/"
     assert client.get(changelist).status_code == 200
     assert client.get(f"{changelist}{an_entry.pk}/change/").status_code == 200  # a view page
@@ -412,7 +412,7 @@ def test_the_admin_shows_entries_read_only_to_superusers_only(client, clinic, an
     assert LogEntry.objects.filter(pk=an_entry.pk).exists()
 
     clinic_admin = staff_user(ADMIN, clinic, is_staff=True)
-    client.force_login(clinic_admin)
+    signed_in(client, clinic_admin)
     assert client.get(changelist).status_code == 403
 
 

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from accounts import error_codes as codes
 from common.api import ADMIN
 from tests.factories import ClinicFactory, UserFactory
-from tests.helpers import api_token_user, staff_user
+from tests.helpers import api_token_user, staff_user, totp_code, totp_device
 
 # The session login the staff pages will use: Django's own view, mounted here for the test.
 urlpatterns = [
@@ -205,7 +205,8 @@ def test_behind_a_configured_proxy_the_forwarded_address_counts(api, frontdesk, 
 # --- Every other login path ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/admin/login/", "/t/login/"])
+# The admin has no sign-in form of its own: /admin/login/ sends to the staff pages' (tests/test_two_factor.py).
+@pytest.mark.parametrize("url", ["/login/", "/t/login/"])
 def test_session_login_paths_are_guarded_the_same_way(client, url):
     UserFactory(username="frontdesk", is_staff=True)
     for _ in range(4):
@@ -227,11 +228,9 @@ def test_session_login_paths_are_guarded_the_same_way(client, url):
 
 
 def test_a_lock_on_one_path_holds_on_the_others(api, client, frontdesk):
-    """The pair is the key, whatever the door: failures at the admin lock the token endpoint too."""
-    frontdesk.is_staff = True
-    frontdesk.save()
+    """The pair is the key, whatever the door: failures at the staff sign-in lock the token endpoint too."""
     for _ in range(5):
-        client.post("/admin/login/", {"username": "frontdesk", "password": "nope"}, REMOTE_ADDR=ATTACKER)
+        client.post("/login/", {"username": "frontdesk", "password": "nope"}, REMOTE_ADDR=ATTACKER)
     assert sign_in(api, "frontdesk", PASSWORD, ATTACKER).status_code == 429
     assert sign_in(api, "frontdesk", PASSWORD, HOME).status_code == 200
 
@@ -249,8 +248,11 @@ def test_code_that_authenticates_without_a_request_still_works(frontdesk):
 
 def test_the_token_authenticates_api_requests(api):
     clinic = ClinicFactory()
-    staff_user(ADMIN, clinic, username="boss")
-    token = sign_in(api, "boss", PASSWORD, HOME).json()["token"]
+    boss = staff_user(ADMIN, clinic, username="boss")
+    code = totp_code(totp_device(boss))  # admins sign in with a second factor
+    token = api.post(
+        TOKEN_URL, {"username": "boss", "password": PASSWORD, "otp": code}, format="json", REMOTE_ADDR=HOME
+    ).json()["token"]
 
     signed = APIClient()
     signed.credentials(HTTP_AUTHORIZATION=f"Token {token}")

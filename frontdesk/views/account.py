@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
+from accounts.two_factor import second_factor_status
 
 
 @login_required
@@ -21,6 +22,7 @@ def account(request):
     context = {
         "devices": selectors.api_token_list(user=request.user),
         "web_sessions": selectors.web_session_count(user=request.user),
+        "second_factor": second_factor_status(request.user),
     }
     return render(request, "frontdesk/account.html", context)
 

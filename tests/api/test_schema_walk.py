@@ -797,7 +797,9 @@ NOT_IN_SCHEMA = {
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",
     "account/": "The front desk's account page: signed-in devices, sign out everywhere (tests/test_tokens.py).",
-    "login/": "The front desk's sign-in page (django-axes guards it as it guards the API's token endpoint).",
+    "login/": "The front desk's sign-in page and its code step (django-axes guards both as it guards the API's "
+    "token endpoint).",
+    "account/two-factor/": "The front desk's two-factor settings: set up an app, recovery codes, turn it off.",
     "logout/": "The front desk's sign-out.",
     "patients/": "The front desk's patient search, registration, patient page and course booking.",
     "sessions/": "The front desk's session panel and its actions.",

@@ -14,7 +14,7 @@ from django.test import Client
 
 from scheduler.models import Chair, Clinic, StaffMember
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
-from tests.helpers import staff_of_every_role
+from tests.helpers import signed_in, staff_of_every_role
 
 NOW = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday, 12:00 in New York
 TODAY = dt.date(2027, 3, 1)
@@ -65,11 +65,9 @@ def away(db):
 
 @pytest.fixture
 def as_user():
-    """A test client signed in as the given user."""
+    """A test client signed in as the given user (with a second factor where the user has or needs one)."""
 
     def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return signed_in(Client(), user)
 
     return make

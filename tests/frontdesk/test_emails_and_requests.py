@@ -265,13 +265,13 @@ class TestFailedEmails:
 
 # --- Query counts ------------------------------------------------------------------------------------------
 
-#: session, user, clinic zone, roles, clinic ids, the session with its patient, course, clinic, chair and
+#: session, user, second factor (accounts.two_factor), clinic zone, roles, clinic ids, the session with its patient, course, clinic, chair and
 #: nurse, its history, its emails, the audit entry of the read.
-SESSION_PANEL_QUERIES = 9
-#: session, user, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
+SESSION_PANEL_QUERIES = 10
+#: session, user, second factor, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
 #: (with the patient's note), failed emails, flagged courses, boosters due; and, when any row is shown,
 #: one INSERT of the audit trail's access entries for all of them.
-WORKLISTS_QUERIES = 10
+WORKLISTS_QUERIES = 11
 
 
 def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_assert_num_queries, settings):

@@ -121,11 +121,12 @@ def _fill_day(site, count: int):
                        status=[SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.COMPLETED][i % 3])
 
 
-#: Queries of one day board, whatever it holds: session, user, the user's clinic zone (middleware), roles,
-#: clinic ids, the clinics, then the board's seven (opening hours, closures, chairs, sessions with their
+#: Queries of one day board, whatever it holds: session, user, the second factor (accounts.two_factor: whether
+#: one is owed, or the device that verified the session), the user's clinic zone (middleware), roles, clinic
+#: ids, the clinics, then the board's seven (opening hours, closures, chairs, sessions with their
 #: patient and course, nurses, shifts, time off), and one INSERT of the audit trail's access entries for
 #: the sessions shown.
-DAY_BOARD_QUERIES = 14
+DAY_BOARD_QUERIES = 15
 
 
 @pytest.mark.parametrize("sessions", [10, 40])
@@ -345,8 +346,8 @@ class TestPatients:
             client.get(f"/patients/{home.patient.pk}/")
 
 
-#: session, user, clinic zone, roles, clinics, the patient, the audit entry, courses, their sessions.
-PATIENT_PAGE_QUERIES = 9
+#: session, user, second factor, clinic zone, roles, clinics, the patient, the audit entry, courses, their sessions.
+PATIENT_PAGE_QUERIES = 10
 
 
 # --- Booking a course --------------------------------------------------------------------------------------
