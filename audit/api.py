@@ -136,6 +136,7 @@ LIST_SCHEMA = extend_schema(
         400: OpenApiResponse(ErrorSerializer, description="A filter is not valid."),
         401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
         403: OpenApiResponse(ErrorSerializer, description="Only admins read the audit trail."),
+        404: OpenApiResponse(ErrorSerializer, description="The page is past the last one."),
     },
     examples=[
         # One entry: the schema wraps list examples in the page envelope ({"count", "next", "previous", "results"}).
@@ -185,6 +186,12 @@ LIST_SCHEMA = extend_schema(
             },
             response_only=True,
             status_codes=["400"],
+        ),
+        OpenApiExample(
+            "Page past the end",
+            value={"code": "not_found", "message": "Invalid page.", "details": {}},
+            response_only=True,
+            status_codes=["404"],
         ),
         OpenApiExample(
             "Wrong role",

@@ -255,6 +255,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+# The username as axes stores it: cut to its column's length (a 1 MB username was a 500 on the sign-in form).
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 # The client address, for the lockout and the audit trail alike: REMOTE_ADDR, unless the environment's
 # TRUSTED_PROXY_COUNT says how many reverse proxies (each appending to X-Forwarded-For) stand in front
 # of the app. Then it is the address the outermost proxy saw; a longer chain (a client-sent header) is
@@ -365,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The default hook, then OpenAPI links from each creation to what can follow it (config/openapi.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.add_links"],
 }
 
 # --- Content-Security-Policy (django-csp; config.csp.CSPMiddleware in MIDDLEWARE) ------------------

@@ -3,10 +3,11 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.idle import session_keepalive
 from config.health import healthz
+from config.openapi import SchemaView
 from notifications.link_pages import patient_link
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
@@ -20,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     # Idle logout: an open page's script tells the server of input it would not otherwise see (accounts.idle).
     path("session/keepalive/", session_keepalive, name="session-keepalive"),

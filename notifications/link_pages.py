@@ -235,6 +235,11 @@ def _result(request, claim: links.LinkClaim, verdict: Verdict, session: Infusion
     return _page(request, "result.html", 200, title=title, message=message, action=claim.action, **_about(session))
 
 
+def _note(text: str) -> str:
+    """The patient's note as typed, less control characters (PostgreSQL refuses a NUL in text), cut to length."""
+    return "".join(c for c in text if c.isprintable() or c.isspace()).strip()[:NOTE_MAX_CHARS]
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def patient_link(request, action: str, token: str):
     """/p/<action>/<token>/: GET shows the session and one button; POST acts."""
@@ -249,7 +254,7 @@ def patient_link(request, action: str, token: str):
         return _gone(request, "expired", _session(exc.claim.session_id, lock=False))
 
     if request.method == "POST":
-        note = (request.POST.get("note") or "").strip()[:NOTE_MAX_CHARS] if action == links.RESCHEDULE else ""
+        note = _note(request.POST.get("note") or "") if action == links.RESCHEDULE else ""
         verdict, session = link_act(claim, note=note)
         logger.info("patient link %s for session %s: %s %s", action, claim.session_id, verdict.state, verdict.reason)
         if session is None:

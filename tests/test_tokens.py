@@ -30,6 +30,7 @@ from accounts.sessions import SessionStore
 from common.api import ADMIN, FRONT_DESK
 from tests.factories import ClinicFactory, UserFactory
 from tests.helpers import api_token_for, api_token_user, assert_error, staff_user
+from tests.helpers import signed_in as verified
 
 T0 = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, 07:00 in New York: a shift starts
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
@@ -76,9 +77,7 @@ def works(token: str) -> bool:
 
 def browser(user, *, csrf: bool = False) -> Client:
     """A browser signed in to the staff pages as `user` (with CSRF checks on, as a real one has them)."""
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
+    return verified(Client(enforce_csrf_checks=csrf), user)
 
 
 def signed_in(client: Client) -> bool:

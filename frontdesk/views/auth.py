@@ -21,6 +21,10 @@ class LoginView(auth_views.LoginView):
     template_name = "frontdesk/login.html"
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        """Django's safe `next`, and only a path on this site: `redirect()` would read "a\x00b" as a view name."""
+        return two_factor.next_url(self.request)
+
     def form_valid(self, form):
         user = form.get_user()
         status = second_factor_status(user)

@@ -92,7 +92,10 @@ def next_url(request) -> str:
     """The `next` this sign-in carries, if it is a safe address on this site ("" otherwise)."""
     url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
     safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return url if safe else ""
+    # A path on this site, printable: anything else (a bare word, control characters) would be read by
+    # redirect() as a view name, or break the Location header.
+    printable = url.startswith("/") and url.isprintable()
+    return url if safe and printable else ""
 
 
 def with_next(url: str, next_to: str) -> str:

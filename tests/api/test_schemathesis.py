@@ -1,20 +1,28 @@
-"""schemathesis against /api/schema/ as an authenticated front-desk user (issue 3, Acceptance).
+"""schemathesis against /api/schema/: every operation fuzzed, then workflows that follow the schema's links (issues 3, 11).
 
-The schema is loaded from the app itself (GET /api/schema/?format=json through its WSGI handler,
-in-process, so the test's transaction is visible to every request). The database holds the demo clinic
-(`seed_demo`, whose `frontdesk` user makes every request with `Authorization: Token …`) and another
-clinic built like the walker's. Every operation of the schema gets generated requests, schema-conforming
-(positive) and schema-breaking (negative), and every answer must be: no 5xx, a documented status, the
-documented content type and headers, a body that fits the documented response schema.
+The schema is loaded from the app itself (GET /api/schema/?format=json through its WSGI handler, in-process,
+so the test's transaction is visible to every request). The database holds the demo clinic (`seed_demo`,
+whose `frontdesk` and `admin` users make the requests with their API tokens) and another clinic built like
+the walker's. Every answer must be: no 5xx, a documented status, the documented content type and headers,
+a body that fits the documented response schema.
 
-Each operation gets the schema's own examples, then generated requests. Generated ids are half the time
-ids of rows that exist (of both clinics), in paths, queries and bodies, so requests reach real objects
-rather than only 404s. Operations the front desk may not call get a few examples (their 403 must conform
-too); the rest share the budget. Each request runs in a savepoint that is rolled back: every request meets
-the same world, and a database error in one cannot poison the rest.
+1. **Each operation on its own.** The schema's own examples, then generated requests, schema-conforming
+   (positive) and schema-breaking (negative), as the front desk where it may call the operation, else as an
+   admin (plus a few as the front desk: its 403 must conform too). Generated ids are half the time ids of
+   rows that exist (of both clinics), in paths, queries and bodies, so requests reach real objects rather
+   than only 404s. Each request runs in a savepoint that is rolled back: every request meets the same world.
+2. **Stateful: chains of calls** (`schema.as_state_machine()`), as an admin, who may call every operation.
+   A scenario starts with a creation (or a proposal) and goes on along the links the schema declares
+   (config/openapi.py): from a creation to what can be done with what it created, a patient registered → a
+   course proposed for them → the proposal booked → its first session confirmed, checked in, moved,
+   cancelled…; a clinic created → its chairs, staff, closures; a nurse added → their time off. So patients,
+   courses, sessions, clinics, chairs, staff and time off are created and then used by id. Each scenario runs in a savepoint rolled back
+   at its end (and the id sequences put back); a step that answers 5xx is rolled back on its own, so it
+   cannot poison the steps after it. Ids in bodies come from the admin's own clinics, and bodies half the
+   time from the schema's examples, so that creations succeed and feed the steps after them.
 
-Deterministic for CI: Hypothesis is derandomized, time is frozen, the world is built the same way. The
-number of requests sent is asserted (at least 1,000), printed (`-s`) and written to
+Deterministic for CI: Hypothesis is derandomized, time is frozen, the world is built the same way. The number
+of requests sent is asserted (at least 5,000 in all, about two minutes), printed (`-s`) and written to
 var/schemathesis-requests.txt for the release note.
 """
 
@@ -25,6 +33,7 @@ import time
 import traceback
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from io import StringIO
 
 import hypothesis
@@ -36,14 +45,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
 from django.urls import resolve
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -52,18 +62,29 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bookings.models import InfusionSession, Patient, TreatmentCycle
-from common.api import FRONT_DESK
+from common.api import ADMIN, FRONT_DESK
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.world import T_BOOK, T_RUN, build_site, ensure_shared_protocols
+from tests.helpers import api_token_for
 
-# About a minute of generated requests: `make test` runs it, `make test-fast` does not.
+
+def token_for(user) -> str:
+    """The API token a user's requests carry as `Authorization: Token <it>` (the one place tokens are made here)."""
+    return api_token_for(user)
+
+
+# A few minutes of generated requests: `make test` runs it, `make test-fast` does not.
 pytestmark = pytest.mark.slow
 
-#: Generated examples per operation (positive, negative): many for what the front desk may do, a few for
-#: what it may not (its 403 must conform too). With the 57 operations of the schema: 30 x 40 + 27 x 6 =
-#: 1,362 requests, plus one for each example the schema documents (46).
-BUDGET = {True: (32, 8), False: (4, 2)}
-MINIMUM_REQUESTS = 1000
+#: Generated examples per operation (positive, negative), by who sends them: the front desk where it may call
+#: the operation; else an admin, and the front desk a few (its 403 must conform too). With the schema's 64
+#: operations (31 the front desk may call): 31 x 34 + 33 x (34 + 3) = 2,275, plus the schema's examples (46).
+BUDGET = {"may": (26, 8), "refused": (2, 1)}
+#: Stateful scenarios, and calls at most in each (Hypothesis stops some earlier).
+SCENARIOS = 320
+STEPS = 10
+MINIMUM_REQUESTS = 5000
+MINIMUM_FOLLOWED = 600  # stateful steps whose ids came from an earlier answer
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -119,6 +140,22 @@ def in_process_wsgi():
         request_finished.connect(close_old_connections)
 
 
+#: How each collection's rows belong to a clinic, to find the ones of the admin's clinics.
+CLINIC_OF = {"clinics": "pk", "time-off": "staff__clinic"}
+
+
+def ids_of(clinics=None) -> dict[str, list[int]]:
+    """The ids of each collection's rows: all of them, or those of these clinics (with shared protocols)."""
+    found = {}
+    for name, model in COLLECTIONS.items():
+        rows = model.objects.all()
+        if clinics is not None:
+            mine = Q(**{f"{CLINIC_OF.get(name, 'clinic')}__in": clinics})
+            rows = rows.filter(mine | Q(clinic__isnull=True) if model is Protocol else mine)
+        found[name] = sorted(rows.values_list("pk", flat=True))
+    return found
+
+
 @pytest.fixture
 def seeded(db):
     """The demo clinic and another one, booked on a Friday; the clock then stays at Monday noon."""
@@ -127,28 +164,48 @@ def seeded(db):
         call_command("seed_demo", password="fuzz-password-1", stdout=StringIO())
         build_site("fuzz-away")
         traveller.move_to(T_RUN)
-        desk = get_user_model().objects.get(username="frontdesk")
+        users = get_user_model().objects
         yield {
-            "token": Token.objects.get_or_create(user=desk)[0].key,
-            "ids": {name: sorted(model.objects.values_list("pk", flat=True)) for name, model in COLLECTIONS.items()},
+            "headers": {
+                role: {"Authorization": f"Token {token_for(users.get(username=username))}"}
+                for role, username in ((FRONT_DESK, "frontdesk"), (ADMIN, "admin"))
+            },
+            "ids": ids_of(),
+            "own": ids_of(users.get(username="admin").clinics.all()),
         }
 
 
-def with_known(known_ids: dict[str, list[int]]):
-    """Generated data in which each id-holding key, at any depth, is as generated or the id of a real row."""
+def with_known(known_ids: dict[str, list[int]], *, always: bool = False):
+    """Generated data in which each id-holding key, at any depth, is as generated or the id of a real row
+    (`always`: the id of a real row)."""
 
     def known(data):
         if isinstance(data, dict):
             parts = {}
             for key, value in data.items():
                 ids = known_ids.get(ID_FIELDS.get(key, ""), [])
-                parts[key] = st.one_of(st.just(value), st.sampled_from(ids)) if ids else known(value)
+                if not ids:
+                    parts[key] = known(value)
+                else:
+                    parts[key] = st.sampled_from(ids) if always else st.one_of(st.just(value), st.sampled_from(ids))
             return st.fixed_dictionaries(parts)
         if isinstance(data, list):
             return st.tuples(*map(known, data)).map(list)
         return st.just(data)
 
     return known
+
+
+def body_examples(schema) -> dict[str, list]:
+    """operation label → the request bodies the schema documents for it."""
+    found: dict[str, list] = {}
+    for path, item in schema.raw_schema["paths"].items():
+        for method, operation in item.items():
+            content = (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
+            examples = content.get("application/json", {}).get("examples", {})
+            if examples:
+                found[f"{method.upper()} {path}"] = [example["value"] for example in examples.values()]
+    return found
 
 
 def where_in_schema(failure: Failure) -> str:
@@ -168,91 +225,221 @@ def front_desk_may(operation) -> bool:
     return FRONT_DESK in roles.get(action, roles.get("*", ()))
 
 
-def test_schemathesis_as_front_desk(seeded):
-    known_ids = seeded["ids"]
-    headers = {"Authorization": f"Token {seeded['token']}"}
-    sent: Counter[str] = Counter()
-    statuses: Counter[int] = Counter()
-    failures: dict[tuple[str, str, str], Failure] = {}  # (operation, check, schema location) → the first
+@dataclass
+class Tally:
+    """What was sent, what came back, and each distinct failure once."""
+
+    sent: Counter[str] = field(default_factory=Counter)  # by phase
+    statuses: Counter[int] = field(default_factory=Counter)
+    answers: Counter[tuple[str, str, int]] = field(default_factory=Counter)  # (phase, operation, status)
+    followed: Counter[str] = field(default_factory=Counter)  # stateful steps by the link they followed
+    failures: dict[tuple[str, str, str], Failure] = field(default_factory=dict)  # (operation, check, where) → first
+
+    def send(self, phase: str, case, headers: dict, *, keep: bool = False):
+        """Send the case in a savepoint, rolled back unless `keep` (then only after a 5xx), and check the answer."""
+        savepoint = transaction.savepoint()
+        try:
+            response = case.call(headers=headers)
+        except BaseException:
+            transaction.savepoint_rollback(savepoint)
+            raise
+        if keep and response.status_code < 500:
+            transaction.savepoint_commit(savepoint)
+        else:
+            transaction.savepoint_rollback(savepoint)
+        self.sent[phase] += 1
+        self.statuses[response.status_code] += 1
+        self.answers[(phase, case.operation.label, response.status_code)] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (Failure, FailureGroup) as exc:
+            # Keep going: every example is sent, and each distinct failure is reported once.
+            for failure in getattr(exc, "exceptions", (exc,)):
+                self.failures.setdefault((case.operation.label, failure.title, where_in_schema(failure)), failure)
+        return response
+
+
+def hypothesis_settings(**kwargs) -> hypothesis.settings:
+    return hypothesis.settings(
+        derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck), print_blob=False, **kwargs,
+    )
+
+
+def each_operation(schema, tally: Tally, headers: dict[str, dict], generating: dict) -> int:
+    """Phase 1: the schema's examples and generated requests for every operation; the number of operations."""
+
+    def fuzz(strategy, who: str, examples: int) -> None:
+        @hypothesis_settings(max_examples=examples)
+        @hypothesis.given(case=strategy)
+        def send(case):
+            tally.send("each operation", case, headers[who])
+
+        send()
+
+    def generated(operation, mode: GenerationMode, who: str):
+        generating["mode"] = mode
+        return operation.as_strategy(generation_mode=mode, headers=headers[who])
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
+        desk = front_desk_may(operation)
+        senders = [(FRONT_DESK, BUDGET["may"])] if desk else [(ADMIN, BUDGET["may"]), (FRONT_DESK, BUDGET["refused"])]
+        generating["mode"] = GenerationMode.POSITIVE
+        for example in schema.get_strategies_from_examples(operation, fill_missing=True):
+            fuzz(example, FRONT_DESK if desk else ADMIN, 1)
+        for who, (positive, negative) in senders:
+            fuzz(generated(operation, GenerationMode.POSITIVE, who), who, positive)
+            try:
+                fuzz(generated(operation, GenerationMode.NEGATIVE, who), who, negative)
+            except hypothesis.errors.Unsatisfiable:
+                # Nothing to break: an operation whose inputs accept any value (POST /auth/logout/ has none,
+                # DELETE /auth/tokens/{id}/ a free-form string id) has no schema-violating request; its positive
+                # requests above are all there is. Only operations without a body may end up here.
+                assert not operation.body, operation.label
+    return len(operations)
+
+
+def sequence_values() -> list[tuple[str, int | None]]:
+    """Each PostgreSQL sequence of the database and its value."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences")
+        return list(cursor.fetchall())
+
+
+def sequences_restore(values: list[tuple[str, int | None]]) -> None:
+    """Put the sequences back: a rollback leaves them advanced, and a scenario must meet the ids the last one met.
+
+    Otherwise the same steps would create rows with other ids, draw other values and Hypothesis, which replays
+    choices, would find the strategies inconsistent.
+    """
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["setval(%s, %s, %s)"] * len(values)),
+            [part for name, value in values for part in (name, value or 1, value is not None)],
+        )
+
+
+def book_the_proposal(schema) -> None:
+    """The proposal's sessions replace the generated ones whole (schemathesis merges a link's body item by item)."""
+    for item in schema.raw_schema["paths"].values():
+        for operation in item.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            for response in responses.values():
+                for link in response.get("links", {}).values():
+                    if link.get("operationId") == "cycles_create" and "requestBody" in link:
+                        link["x-schemathesis"] = {"merge_body": False}
+
+
+def workflows(schema, tally: Tally, headers: dict, generating: dict) -> None:
+    """Phase 2: scenarios of linked calls as an admin, each in a savepoint rolled back at its end."""
+    generating.update(mode=GenerationMode.POSITIVE, stateful=True)
+    book_the_proposal(schema)
+    # The schema's own links only. schemathesis would add ~250 it infers (a list's ids to each operation on an
+    # item, an item's answer to its siblings): with them the scenarios spread over ~300 rules and rarely get
+    # past a creation (60 scenarios: 63 objects created, no course booked, against 117 and 11 without them).
+    schema.config.phases.stateful.inference.algorithms = []
+
+    sequences = sequence_values()
+
+    class Workflow(schema.as_state_machine()):
+        def setup(self):
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+            sequences_restore(sequences)
+
+        def step(self, input):
+            if input.transition is not None and input.is_applied:
+                tally.followed[input.transition.id] += 1
+            return super().step(input)
+
+        def call(self, case, **kwargs):
+            return tally.send("stateful", case, headers, keep=True)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            """Checked in `call` already, where failures are collected rather than raised."""
+
+    Workflow.run(settings=hypothesis_settings(max_examples=SCENARIOS, stateful_step_count=STEPS))
+
+
+def json_when_unsaid(original):
+    """A body given whole by a link has no media type, and schemathesis will not choose among several: JSON."""
+
+    def default_media_type(operation) -> str:
+        types = operation.get_request_payload_content_types()
+        return "application/json" if "application/json" in types else original(operation)
+
+    return default_media_type
+
+
+def test_schemathesis(seeded, monkeypatch):
+    monkeypatch.setattr(APIOperation, "_get_default_media_type", json_when_unsaid(APIOperation._get_default_media_type))
+    tally = Tally()
     started = time.monotonic()
 
     with in_process_wsgi() as server_errors:
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-        generating = {"mode": GenerationMode.POSITIVE}  # read by the hooks while as_strategy() builds
+        # Read by the hooks while cases are drawn. Stateful steps take the ids in bodies and queries from the
+        # rows of the admin's own clinics (phase 1 tried the others), and bodies from the schema's examples
+        # half the time, so creations succeed and their answers feed the steps that follow.
+        generating = {"mode": GenerationMode.POSITIVE, "stateful": False}
+        examples = body_examples(schema)
 
         def positive_only(strategy, widen):
             return strategy if generating["mode"] is GenerationMode.NEGATIVE else widen(strategy)
 
+        def ids() -> dict[str, list[int]]:
+            return seeded["own"] if generating["stateful"] else seeded["ids"]
+
+        def known(strategy):
+            return strategy.flatmap(with_known(ids(), always=generating["stateful"]))
+
         @schema.hook
         def before_generate_path_parameters(context, strategy):
-            ids = known_ids.get(context.operation.path.removeprefix("/api/v1/").split("/")[0])
-            if not ids or "{id}" not in context.operation.path:
+            found = ids().get(context.operation.path.removeprefix("/api/v1/").split("/")[0])
+            if not found or "{id}" not in context.operation.path:
                 return strategy
-            return positive_only(strategy, lambda s: st.one_of(s, st.sampled_from(ids).map(lambda pk: {"id": pk})))
+            return positive_only(strategy, lambda s: st.one_of(s, st.sampled_from(found).map(lambda pk: {"id": pk})))
 
         @schema.hook
         def before_generate_query(context, strategy):
-            return positive_only(strategy, lambda s: s.flatmap(with_known(known_ids)))
+            return positive_only(strategy, known)
 
         @schema.hook
         def before_generate_body(context, strategy):
-            return positive_only(strategy, lambda s: s.flatmap(with_known(known_ids)))
+            documented = examples.get(context.operation.label) if generating["stateful"] else None
+            if documented:
+                strategy = st.one_of(strategy, st.sampled_from(documented))
+            return positive_only(strategy, known)
 
-        def generated(operation, mode: GenerationMode):
-            generating["mode"] = mode
-            return operation.as_strategy(generation_mode=mode, headers=headers)
+        operations = each_operation(schema, tally, seeded["headers"], generating)
+        halfway = time.monotonic()
+        workflows(schema, tally, seeded["headers"][ADMIN], generating)
 
-        def from_examples(operation):
-            """The schema's own examples (request bodies and parameters), the parameters they lack filled in."""
-            generating["mode"] = GenerationMode.POSITIVE
-            return schema.get_strategies_from_examples(operation, fill_missing=True)
-
-        def fuzz(operation, strategy, examples: int) -> None:
-            @hypothesis.settings(
-                max_examples=examples,
-                derandomize=True,
-                database=None,
-                deadline=None,
-                phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck),
-                print_blob=False,
-            )
-            @hypothesis.given(case=strategy)
-            def send(case):
-                savepoint = transaction.savepoint()
-                try:
-                    response = case.call(headers=headers)
-                finally:
-                    transaction.savepoint_rollback(savepoint)
-                sent[operation.label] += 1
-                statuses[response.status_code] += 1
-                try:
-                    case.validate_response(response, checks=CHECKS, headers=headers)
-                except (Failure, FailureGroup) as exc:
-                    # Keep going: every example is sent, and each distinct failure is reported once.
-                    for failure in getattr(exc, "exceptions", (exc,)):
-                        failures.setdefault((operation.label, failure.title, where_in_schema(failure)), failure)
-
-            send()
-
-        operations = [result.ok() for result in schema.get_all_operations()]
-        for operation in operations:
-            positive, negative = BUDGET[front_desk_may(operation)]
-            for example in from_examples(operation):
-                fuzz(operation, example, 1)
-            fuzz(operation, generated(operation, GenerationMode.POSITIVE), positive)
-            fuzz(operation, generated(operation, GenerationMode.NEGATIVE), negative)
-
-    total = sum(sent.values())
+    total = sum(tally.sent.values())
+    created = Counter({label.split()[1]: n for (phase, label, status), n in tally.answers.items()
+                       if phase == "stateful" and status == 201})
     figure = (
-        f"schemathesis: {total} requests as front_desk over {len(operations)} operations in "
-        f"{time.monotonic() - started:.0f} s; answers by status: {dict(sorted(statuses.items()))}"
+        f"schemathesis: {total} requests in {time.monotonic() - started:.0f} s, no 5xx: "
+        f"{tally.sent['each operation']} over {operations} operations one by one ({halfway - started:.0f} s), then "
+        f"{tally.sent['stateful']} in {SCENARIOS} stateful scenarios as an admin "
+        f"({sum(tally.followed.values())} steps following a link from an earlier answer; created: "
+        f"{', '.join(f'{path} {n}' for path, n in sorted(created.items()))}); "
+        f"answers by status: {dict(sorted(tally.statuses.items()))}"
     )
-    print(f"\n{figure}")
+    print(f"\n{figure}\nLinks followed most: {tally.followed.most_common(12)}")
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     (settings.VAR_DIR / FIGURE_FILE).write_text(figure + "\n")
 
     problems = [f"{where} raised {what}:\n{detail}" for (where, what), detail in server_errors.items()]
-    problems += [f"{label}: {title}:\n{failure.message}" for (label, title, _), failure in failures.items()]
+    problems += [f"{label}: {title}:\n{failure.message}" for (label, title, _), failure in tally.failures.items()]
     assert not problems, f"{len(problems)} distinct problems\n\n" + "\n\n".join(problems)
     assert total >= MINIMUM_REQUESTS, figure
+    assert sum(tally.followed.values()) >= MINIMUM_FOLLOWED, figure
+    # The workflows ran: patients registered, courses booked from a proposal, their sessions acted on by id.
+    assert created["/api/v1/patients/"] and created["/api/v1/cycles/"], figure
+    assert any(link.startswith("POST /api/v1/cycles/ -> [201]") for link in tally.followed), tally.followed

@@ -1,13 +1,14 @@
 """The staff pages given out-of-range or hostile input: a page with a clear error, never a 500.
 
 Each input here was a 500 before (an outside probe found them): extreme dates on the day board, a NUL byte
-in the patient search, and times at the edges of Python's datetime range in the booking check, the booking
-confirmation and a move.
+in the patient search, times at the edges of Python's datetime range in the booking check, the booking
+confirmation and a move, and a 1 MB username on the sign-in forms.
 """
 
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from bookings.models import InfusionSession
@@ -85,3 +86,12 @@ def test_the_booking_check_ignores_a_chair_or_nurse_id_out_of_range(as_user, hom
     assert response.status_code == 200
     booked = client.post(f"/patients/{home.patient.pk}/book/confirm/", confirm_data(home, rows))
     assert booked.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_a_username_too_long_to_record_is_a_failed_sign_in(client, path):
+    """axes records each failure with the username, in a 255-character column: a 1 MB one was a 500."""
+    response = client.post(path, {"username": "x" * (1 << 20), "password": "nope"}, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 200
+    assert b"correct username and password" in response.content
+    assert AccessAttempt.objects.get().username == "x" * 255

@@ -216,6 +216,13 @@ class TestPost:
         Client().post(url(second, links.RESCHEDULE), {"note": "x" * 5000})
         assert SessionEvent.objects.get(session=second, kind="reschedule_requested").data["note"] == "x" * 300
 
+    def test_control_characters_are_left_out_of_the_note(self, second):
+        """A NUL was a 500: PostgreSQL stores no NUL in text, nor in JSON."""
+        response = Client().post(url(second, links.RESCHEDULE), {"note": "Mor\x00nings\x1b[31m\x7f\nplease"})
+        assert response.status_code == 200
+        note = SessionEvent.objects.get(session=second, kind="reschedule_requested").data["note"]
+        assert note == "Mornings[31m\nplease"
+
     def test_unsubscribe(self, second, patient):
         pending = PatientEmail.objects.filter(patient=patient, status=EmailStatus.PENDING)
         assert pending.exists()
