@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 import zoneinfo
 from dataclasses import dataclass, field
@@ -136,16 +137,21 @@ def type_in(locator, text: str) -> None:
 
 def sign_in(page, base_url: str, username: str) -> None:
     """Sign in on the staff pages; with the code from the person's authenticator app when they have one."""
-    device = phone(username)
     page.goto(f"{base_url}/login/")
+    sign_in_here(page, username)
+    page.wait_for_url(f"{base_url}/")
+
+
+def sign_in_here(page, username: str) -> None:
+    """Fill the staff sign-in form the page shows (wherever it was sent from), and the code step if there is one."""
+    device = phone(username)
     type_in(page.get_by_label("Username"), username)
     type_in(page.get_by_label("Password"), PASSWORD)
     navigate(page, page.get_by_role("button", name="Sign in"))
     if device is not None:
-        page.wait_for_url(f"{base_url}/login/verify/")
+        page.wait_for_url(re.compile(r"/login/verify/"))
         page.get_by_label("Code", exact=True).press_sequentially(app_code(device), delay=60)
         navigate(page, page.get_by_role("button", name="Verify"))
-    page.wait_for_url(f"{base_url}/")
 
 
 def phone(username: str):

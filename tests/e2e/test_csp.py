@@ -16,7 +16,7 @@ from django.utils import timezone
 from bookings.models import EmailKind, EmailStatus, InfusionSession, PatientEmail, SessionStatus, TreatmentCycle
 from notifications import services as delivery
 from scheduler.models import Clinic
-from tests.e2e.conftest import PASSWORD, Watched, navigate, sign_in, type_in
+from tests.e2e.conftest import Watched, navigate, sign_in, sign_in_here, type_in
 from tests.e2e.test_frontdesk import DEPRESSION, build_clinic
 from tests.factories import UserFactory
 
@@ -132,10 +132,8 @@ def test_the_admin_under_the_policy(live_server, contexts):
     UserFactory(username="root", is_staff=True, is_superuser=True)
     page = contexts().page()
     page.goto(f"{base}/admin/")
-    page.get_by_role("button", name="Log in").wait_for()  # sent to the admin's own sign-in form
-    type_in(page.get_by_label("Username"), "root")
-    type_in(page.get_by_label("Password"), PASSWORD)
-    navigate(page, page.get_by_role("button", name="Log in"))
+    page.get_by_role("button", name="Sign in").wait_for()  # sent to the staff sign-in (two-factor)
+    sign_in_here(page, "root")
     page.get_by_role("heading", name="Site administration").wait_for()
 
     navigate(page, page.get_by_role("link", name="Clinics", exact=True))

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from common.api import FRONT_DESK
-from tests.e2e.conftest import PASSWORD, navigate, sign_in, type_in
+from tests.e2e.conftest import PASSWORD, navigate, sign_in, sign_in_here, type_in
 from tests.factories import ClinicFactory, PatientFactory, UserFactory
 from tests.helpers import staff_user
 
@@ -73,11 +73,11 @@ def test_an_unattended_admin_page_goes_to_the_admin_sign_in(live_server, context
     UserFactory(username="root", is_staff=True, is_superuser=True)
     base = live_server.url
     page = contexts().page()
-    page.goto(f"{base}/admin/login/")
-    type_in(page.get_by_label("Username"), "root")
-    type_in(page.get_by_label("Password"), PASSWORD)
-    navigate(page, page.get_by_role("button", name="Log in"))
+    page.goto(f"{base}/admin/")
+    page.get_by_role("button", name="Sign in").wait_for()  # the admin signs in on the staff sign-in (two-factor)
+    sign_in_here(page, "root")
+    page.get_by_role("heading", name="Site administration").wait_for()
     navigate(page, page.get_by_role("link", name="Clinics", exact=True))
-    page.wait_for_url(re.compile(r"/admin/login/\?next="), timeout=LEAVE_WITHIN_MS)
+    page.wait_for_url(re.compile(r"/login/\?next="), timeout=LEAVE_WITHIN_MS)
     page.get_by_text(f"You were signed out after {SECONDS} seconds without activity.").wait_for()
     assert page.locator('input[name="next"]').input_value() == "/admin/scheduler/clinic/"

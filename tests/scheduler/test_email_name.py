@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from scheduler.models import EMAIL_NAME_FALLBACK, Clinic, email_name_check, validate_email_name
 from tests.factories import ClinicFactory, ProtocolFactory, UserFactory
+from tests.helpers import signed_in
 
 REFUSED = [
     ("Riverside Ketamine Clinic", ["Ketamine"]),
@@ -113,7 +114,7 @@ def change_form_data(response) -> dict:
 class TestTheAdmin:
     @pytest.fixture
     def site(self, client):
-        client.force_login(UserFactory(is_staff=True, is_superuser=True))
+        signed_in(client, UserFactory(is_staff=True, is_superuser=True))
         return client
 
     @pytest.fixture
