@@ -135,6 +135,28 @@ def type_in(locator, text: str) -> None:
     locator.press_sequentially(text, delay=15)
 
 
+def type_date(locator, day) -> None:
+    """Click into a date field's first part (the month, en-US) and type the date over it: MMDDYYYY."""
+    _click_first_part(locator)
+    locator.press_sequentially(day.strftime("%m%d%Y"), delay=15)
+
+
+def step_hour(locator, *, later: bool = True) -> None:
+    """In a date-and-time field, one hour later (or earlier): click into it, arrow over to the hour (month, day,
+    year first) and press Up (Down), as a person moving a session by an hour does. One change, so one check.
+    The hour part counts 1-12 and leaves AM/PM alone: from 11 o'clock, go earlier."""
+    _click_first_part(locator)
+    for _ in range(3):
+        locator.press("ArrowRight")
+    locator.press("ArrowUp" if later else "ArrowDown")
+
+
+def _click_first_part(locator) -> None:
+    """Click a date field at its left edge, where its first part is."""
+    box = locator.bounding_box()
+    locator.click(position={"x": 6, "y": box["height"] / 2})
+
+
 def sign_in(page, base_url: str, username: str) -> None:
     """Sign in on the staff pages; with the code from the person's authenticator app when they have one."""
     page.goto(f"{base_url}/login/")

@@ -20,7 +20,16 @@ from bookings.models import (
 )
 from common.api import ADMIN, FRONT_DESK
 from notifications import links
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
+from tests.e2e.conftest import (
+    assert_accessible,
+    morning_zone,
+    navigate,
+    screenshot,
+    sign_in,
+    step_hour,
+    type_date,
+    type_in,
+)
 from tests.factories import (
     ChairFactory,
     ClinicFactory,
@@ -79,7 +88,8 @@ def build_clinic():
 def propose(page, base: str, patient, earliest: dt.date) -> None:
     page.goto(f"{base}/patients/{patient.pk}/book/")
     page.get_by_label("Protocol").select_option(label=DEPRESSION)
-    page.get_by_label("Earliest date").fill(earliest.isoformat())
+    type_date(page.get_by_label("Earliest date"), earliest)
+    assert page.get_by_label("Earliest date").input_value() == earliest.isoformat()
     navigate(page, page.get_by_role("button", name="Propose dates"))
     page.locator("#series").wait_for()
 
@@ -118,7 +128,8 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
 
     # Find the patient as you type, open her page.
     navigate(page, page.get_by_role("link", name="Patients"))
-    page.get_by_label("Find a patient").fill("rowe")
+    with page.expect_response(lambda r: "/patients/?q=rowe" in r.url):
+        type_in(page.get_by_label("Find a patient"), "rowe")
     navigate(page, page.get_by_role("link", name="Rowe, Jane"))
     page.get_by_role("heading", name="Jane Rowe").wait_for()
     assert_accessible(page, "patient page")
@@ -129,11 +140,13 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     proposed = starts(page)
     assert len(proposed) == 6
     assert_accessible(page, "booking page")
-    later = (dt.datetime.fromisoformat(proposed[2]) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    third = dt.datetime.fromisoformat(proposed[2])
+    forward = third.hour % 12 != 11  # the hour part of the field wraps 11 → 12 without changing AM/PM
+    moved = (third + dt.timedelta(hours=1 if forward else -1)).strftime("%Y-%m-%dT%H:%M")
     with page.expect_response(lambda r: "/book/check/" in r.url):
-        page.locator("#start-2").fill(later)
+        step_hour(page.locator("#start-2"), later=forward)
     page.get_by_text("Every session fits.").wait_for()
-    assert starts(page)[2] == later
+    assert starts(page)[2] == moved
     screenshot(page, "booking-proposal")
     navigate(page, page.get_by_role("button", name="Book all 6 sessions"))
     page.get_by_role("heading", name="Course booked for Jane Rowe").wait_for()
@@ -141,7 +154,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     screenshot(page, "booking-confirmed")
     cycle = TreatmentCycle.objects.get(patient=jane)
     sessions = list(cycle.sessions.order_by("sequence"))
-    assert sessions[2].starts_at == dt.datetime.fromisoformat(later).replace(tzinfo=world["tz"])
+    assert sessions[2].starts_at == dt.datetime.fromisoformat(moved).replace(tzinfo=world["tz"])
 
     # Move session 2 to the first free time the planner offers.
     page.goto(f"{base}/sessions/{sessions[1].pk}/")
@@ -154,7 +167,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     # Cancel session 4: the patient called.
     page.goto(f"{base}/sessions/{sessions[3].pk}/")
     page.locator("summary", has_text="Cancel this session").click()
-    page.get_by_label("Reason").fill("Family emergency")
+    type_in(page.get_by_label("Reason"), "Family emergency")
     page.get_by_role("button", name="Cancel session").click()
     page.locator("#panel").get_by_text("Session cancelled.").wait_for()
     assert InfusionSession.objects.get(pk=sessions[3].pk).status in (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
@@ -168,7 +181,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     patient_page.get_by_role("heading", name="Ask to reschedule").wait_for()
     assert_accessible(patient_page, "patient's reschedule link page")
     assert InfusionSession.objects.get(pk=fifth.pk).reschedule_requested_at is None  # opening the link did nothing
-    patient_page.get_by_label("A short note for the clinic (optional)").fill("Afternoons suit me better")
+    type_in(patient_page.get_by_label("A short note for the clinic (optional)"), "Afternoons suit me better")
     navigate(patient_page, patient_page.get_by_role("button", name="Ask to reschedule"))
     patient_page.get_by_role("heading", name="Request received").wait_for()
     assert InfusionSession.objects.get(pk=fifth.pk).reschedule_requested_at is not None
