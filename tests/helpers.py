@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
 from accounts.authentication import TokenAuthentication
@@ -50,6 +51,15 @@ def api_token_user(token: str):
     """The user a token authenticates as (raises AuthenticationFailed if it does not), as a request would see it."""
     user, _ = TokenAuthentication().authenticate_credentials(token.encode())
     return user
+
+
+def api_token_works(token: str) -> bool:
+    """Whether a request with this token would be let in."""
+    try:
+        api_token_user(token)
+    except AuthenticationFailed:
+        return False
+    return True
 
 
 def client_for(user=None) -> APIClient:

@@ -21,7 +21,6 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from knox.models import AuthToken
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
 from accounts import error_codes as codes
@@ -29,7 +28,7 @@ from accounts.models import TokenDevice, UserSession
 from accounts.sessions import SessionStore
 from common.api import ADMIN, FRONT_DESK
 from tests.factories import ClinicFactory, UserFactory
-from tests.helpers import api_token_for, api_token_user, assert_error, staff_user
+from tests.helpers import api_token_for, api_token_works, assert_error, staff_user
 from tests.helpers import signed_in as verified
 
 T0 = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, 07:00 in New York: a shift starts
@@ -65,14 +64,6 @@ def with_token(token: str) -> APIClient:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api
-
-
-def works(token: str) -> bool:
-    try:
-        api_token_user(token)
-    except AuthenticationFailed:
-        return False
-    return True
 
 
 def browser(user, *, csrf: bool = False) -> Client:
@@ -259,7 +250,7 @@ def test_a_device_can_be_signed_out_by_its_id(desk):
     phone, tablet = api_token_for(desk), api_token_for(desk)
     response = with_token(tablet).delete(f"{TOKENS_URL}{phone[:15]}/")
     assert response.status_code == 204, response.content
-    assert not works(phone) and works(tablet)
+    assert not api_token_works(phone) and api_token_works(tablet)
     assert_error(with_token(tablet).delete(f"{TOKENS_URL}{phone[:15]}/"), 404, codes.TOKEN_NOT_FOUND)
 
 
@@ -268,7 +259,7 @@ def test_another_users_token_cannot_be_revoked(desk, clinic):
     theirs = api_token_for(staff_user(ADMIN, clinic, username="boss"))
     response = with_token(mine).delete(f"{TOKENS_URL}{theirs[:15]}/")
     assert_error(response, 404, codes.TOKEN_NOT_FOUND)
-    assert works(theirs)
+    assert api_token_works(theirs)
 
 
 @pytest.mark.parametrize("token_id", ["%00", "abc%00def012345", "x" * 5000, "ABCDEF012345678", "..", "%FF"])
@@ -290,7 +281,7 @@ def test_logout_from_a_browser_ends_its_session_and_needs_csrf(desk):
     response = api.post(LOGOUT_URL, HTTP_X_CSRFTOKEN=api.cookies["csrftoken"].value)
     assert response.status_code == 204, response.content
     assert not signed_in(api)
-    assert signed_in(other_browser) and works(token)  # only that browser
+    assert signed_in(other_browser) and api_token_works(token)  # only that browser
 
 
 def test_signing_out_needs_a_sign_in():
@@ -312,12 +303,12 @@ def test_logout_all_ends_every_token_and_every_browser_session_of_the_user(desk,
     response = with_token(phone).post(LOGOUT_ALL_URL)
     assert response.status_code == 204, response.content
 
-    assert not works(phone) and not works(tablet)
+    assert not api_token_works(phone) and not api_token_works(tablet)
     for client in (at_the_desk, at_home):
         page = client.get("/account/")
         assert page.status_code == 302 and page["Location"].startswith("/login/")
     assert not UserSession.objects.filter(user=desk).exists()
-    assert works(their_token) and their_browser.get("/account/").status_code == 200
+    assert api_token_works(their_token) and their_browser.get("/account/").status_code == 200
 
     [entry] = user_entries(desk)
     assert entry.action == LogEntry.Action.UPDATE and entry.actor == desk
@@ -333,11 +324,11 @@ def test_logout_all_from_a_browser_ends_its_own_session_too(desk):
     other = browser(desk)
     api.get("/account/")
     assert_error(api.post(LOGOUT_ALL_URL), 403, "permission_denied")  # no CSRF token: nothing ended
-    assert works(token) and signed_in(other)
+    assert api_token_works(token) and signed_in(other)
 
     response = api.post(LOGOUT_ALL_URL, HTTP_X_CSRFTOKEN=api.cookies["csrftoken"].value)
     assert response.status_code == 204, response.content
-    assert not signed_in(api) and not works(token)
+    assert not signed_in(api) and not api_token_works(token)
     assert other.get("/account/").status_code == 302
 
 
@@ -379,12 +370,12 @@ def test_sign_out_everywhere_from_the_page(desk):
     assert b"Sign out everywhere" in page.content
 
     refused = here.post("/account/sign-out-everywhere/")  # no CSRF token
-    assert refused.status_code == 403 and works(token) and signed_in(here)
+    assert refused.status_code == 403 and api_token_works(token) and signed_in(here)
 
     response = here.post("/account/sign-out-everywhere/", {"csrfmiddlewaretoken": page.context["csrf_token"]}, follow=True)
     assert response.redirect_chain[-1][0] == "/login/"
     assert b"You are signed out everywhere" in response.content
-    assert not signed_in(here) and not works(token)
+    assert not signed_in(here) and not api_token_works(token)
     assert elsewhere.get("/account/").status_code == 302
     assert not UserSession.objects.filter(user=desk).exists()
     assert user_entries(desk)[-1].changes == {"api_tokens": [1, 0], "web_sessions": [2, 0]}
@@ -393,7 +384,7 @@ def test_sign_out_everywhere_from_the_page(desk):
 def test_sign_out_everywhere_takes_only_post(desk):
     token = api_token_for(desk)
     assert browser(desk).get("/account/sign-out-everywhere/").status_code == 405
-    assert works(token)
+    assert api_token_works(token)
 
 
 def test_a_device_signed_out_from_the_page(desk, clinic):
@@ -402,12 +393,12 @@ def test_a_device_signed_out_from_the_page(desk, clinic):
     client = browser(desk)
     response = client.post(f"/account/devices/{phone[:15]}/sign-out/", follow=True)
     assert b"That device is signed out" in response.content
-    assert not works(phone) and works(tablet)
+    assert not api_token_works(phone) and api_token_works(tablet)
 
     for key in (theirs[:15], "\x00", "x" * 10_000):
         response = client.post(f"/account/devices/{key}/sign-out/", follow=True)
         assert response.status_code == 200 and codes.TOKEN_NOT_FOUND_MESSAGE.encode() in response.content
-    assert works(theirs)
+    assert api_token_works(theirs)
 
 
 # --- Deactivation -------------------------------------------------------------------------------------------------
@@ -426,7 +417,7 @@ def test_deactivating_an_account_ends_its_tokens_and_sessions_at_once(desk, clin
     assert not UserSession.objects.filter(user=desk).exists()
     assert_error(with_token(token).get(SOME_API_URL), 401, "authentication_failed")
     assert client.get("/account/").status_code == 302
-    assert works(their_token)
+    assert api_token_works(their_token)
     [entry] = user_entries(desk)
     assert entry.changes == {"is_active": [True, False], "api_tokens": [1, 0], "web_sessions": [1, 0]}
     assert entry.actor is None  # from a shell: nobody signed in
@@ -443,7 +434,7 @@ def test_deactivating_in_the_admin_records_who_did_it(desk, clinic):
     response = admin.post(f"/admin/auth/user/{desk.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     desk.refresh_from_db()
-    assert not desk.is_active and not works(token)
+    assert not desk.is_active and not api_token_works(token)
     assert user_entries(desk)[-1].actor == boss
 
 

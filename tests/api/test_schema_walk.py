@@ -30,7 +30,6 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
 from accounts.models import UserSession
@@ -39,7 +38,7 @@ from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, Time
 from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
 from tests.factories import shared_protocol as shared
-from tests.helpers import api_token_for, api_token_user
+from tests.helpers import api_token_for, api_token_user, api_token_works
 
 # Every operation of the schema, called several ways: hundreds of tests, `make test`, not `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -389,14 +388,6 @@ def token_row(site: Site, role: str | None) -> AuthToken:
     return AuthToken.objects.get(token_key=site.tokens[role][:15])
 
 
-def works(token: str) -> bool:
-    try:
-        api_token_user(token)
-    except AuthenticationFailed:
-        return False
-    return True
-
-
 def no_role_needed(key: str) -> Callable[[World], None]:
     """A user of no role and no clinic is served, about their own token."""
 
@@ -417,7 +408,7 @@ def body_ignored(key: str) -> Callable[[World], None]:
             "POST", route(key)[1], "{not json", "application/json", HTTP_AUTHORIZATION=f"Token {token}"
         )
         assert response.status_code == 204, response.content
-        assert not works(token)
+        assert not api_token_works(token)
 
     return check
 
@@ -435,8 +426,8 @@ def logout_ends_only_its_token(world: World) -> None:
     home, away = world.home, world.away
     second = api_token_for(home.users["admin"])
     assert send("auth_logout", token=home.tokens["admin"]).status_code == 204
-    assert not works(home.tokens["admin"])
-    assert works(second) and works(home.tokens["front_desk"]) and works(away.tokens["admin"])
+    assert not api_token_works(home.tokens["admin"])
+    assert api_token_works(second) and api_token_works(home.tokens["front_desk"]) and api_token_works(away.tokens["admin"])
 
 
 def signed_in_browser(user) -> Client:
@@ -451,9 +442,9 @@ def logout_all_ends_only_own(world: World) -> None:
     second = api_token_for(admin)
     signed_in_browser(admin), signed_in_browser(desk), signed_in_browser(away.users["admin"])
     assert send("auth_logout_all", token=home.tokens["admin"]).status_code == 204
-    assert not works(home.tokens["admin"]) and not works(second)
+    assert not api_token_works(home.tokens["admin"]) and not api_token_works(second)
     assert not UserSession.objects.filter(user=admin).exists()
-    assert works(home.tokens["front_desk"]) and works(away.tokens["admin"])
+    assert api_token_works(home.tokens["front_desk"]) and api_token_works(away.tokens["admin"])
     assert UserSession.objects.filter(user=desk).exists() and UserSession.objects.filter(user=away.users["admin"]).exists()
 
 
