@@ -13,7 +13,6 @@ from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +29,6 @@ from accounts.services import (
 )
 from common.api import ErrorSerializer
 from common.openapi import error_example, error_response
-from common.parsers import JSONParser
 
 TOKEN_EXAMPLE = "0f3c9a1b2d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4"  # noqa: S105 (made up, for the docs)
 EXPIRES_EXAMPLE = "2027-03-01T19:00:00Z"
@@ -104,7 +102,6 @@ class TokenObtainView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
         operation_id="auth_token_obtain",

@@ -73,11 +73,12 @@ def test_right_credentials_give_a_new_token_at_each_sign_in(api, frontdesk):
     assert frontdesk.last_login is not None
 
 
-def test_a_form_encoded_sign_in_works_too(api, frontdesk):
+def test_a_form_encoded_sign_in_is_refused_json_only(api, frontdesk):
     response = api.generic(
         "POST", TOKEN_URL, f"username=frontdesk&password={PASSWORD}", "application/x-www-form-urlencoded", REMOTE_ADDR=HOME
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "unsupported_media_type"
 
 
 @pytest.mark.parametrize("case", ["wrong password", "unknown user", "inactive user"])

@@ -8,7 +8,6 @@ from rest_framework import viewsets
 from common.access import ADMIN, ALL_ROLES
 from common.api import ClinicScopedQuerysetMixin, RolePermission
 from common.errors import integrity_as_conflict
-from common.parsers import JSONParser
 
 READ_ACTIONS = ("list", "retrieve")
 WRITE_ACTIONS = ("create", "update", "partial_update", "destroy")
@@ -22,7 +21,6 @@ class ConfigViewSet(ClinicScopedQuerysetMixin, viewsets.ModelViewSet):
     """Read for every role, write for admins, rows of the user's clinics, one transaction per write."""
 
     permission_classes = [RolePermission]
-    parser_classes = [JSONParser]
     roles = CONFIG_ROLES
 
     def get_queryset(self):
