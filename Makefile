@@ -37,12 +37,13 @@ STATIC_SOURCES := $(RUN_STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VA
 # Per DJANGO_ENV: production collects with the manifest storage, development without.
 STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
 
-.PHONY: help run test test-fast install install-dev venv lint migrate seed collectstatic services check-services check-browser clean
+.PHONY: help run test test-fast client install install-dev venv lint migrate seed collectstatic services check-services check-browser clean
 
 help:
 	@echo "make run        migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/), a Celery worker and beat"
 	@echo "make test       check PostgreSQL and Redis, then ruff, import-linter, mypy, makemigrations --check and every test"
 	@echo "make test-fast  check PostgreSQL and Redis, then the tests not marked slow (under a minute)"
+	@echo "make client     write the API schema (clients/openapi.yaml) and generate the Python client from it (clients/python/)"
 	@echo "Steps: install (runtime), install-dev (runtime + tools), lint, migrate, seed, collectstatic, check-services, clean"
 
 # --- Virtualenv ------------------------------------------------------------------------------
@@ -126,6 +127,23 @@ test: $(DEV_STAMP) check-services lint check-browser
 # The tests not marked `slow` (pyproject.toml): no browser, no worker fleets, no schema fuzzing.
 test-fast: $(DEV_STAMP) check-services
 	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+# --- make client -----------------------------------------------------------------------------
+# The Python client in clients/python/, after any change to the API (a test in `make test` fails until it
+# is run: tests/api/test_generated_client.py). The schema is written as a server on PostgreSQL serves it
+# (the integer fields' bounds are the database backend's: SQLite's are wider), with no server needed: writing
+# it opens no connection, and the host named cannot resolve should anything try. The package is generated
+# from it by openapi-python-client (clients/python-config.yaml). Only clients/python/clinic_client/ is
+# generated, and replaced whole; the pyproject.toml and README.md beside it are written by hand.
+CLIENT_SCHEMA := clients/openapi.yaml
+CLIENT_PACKAGE := clients/python/clinic_client
+
+client: $(DEV_STAMP)
+	env -u DJANGO_ENV DATABASE_URL="postgres://no-database.invalid/clinic" REDIS_URL="" \
+		$(PY) manage.py spectacular --validate --fail-on-warn --file $(CLIENT_SCHEMA)
+	rm -rf $(CLIENT_PACKAGE)
+	PATH="$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path $(CLIENT_SCHEMA) --config clients/python-config.yaml \
+		--meta none --output-path $(CLIENT_PACKAGE) --fail-on-warning
 
 # --- Housekeeping ----------------------------------------------------------------------------
 # Removes what `make run` and the tools leave behind (the SQLite database, broker files, mail,

@@ -1,0 +1,193 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.clinic import Clinic
+from ...models.clinic_request import ClinicRequest
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: ClinicRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/clinics/",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Clinic | Error | None:
+    if response.status_code == 201:
+        response_201 = Clinic.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Clinic | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ClinicRequest,
+) -> Response[Clinic | Error]:
+    """Create a clinic
+
+     A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
+    Admins only. The creator becomes a member of the new clinic.
+
+    Args:
+        body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
+            rules and weekly opening hours.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Clinic | Error]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ClinicRequest,
+) -> Clinic | Error | None:
+    """Create a clinic
+
+     A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
+    Admins only. The creator becomes a member of the new clinic.
+
+    Args:
+        body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
+            rules and weekly opening hours.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Clinic | Error
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ClinicRequest,
+) -> Response[Clinic | Error]:
+    """Create a clinic
+
+     A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
+    Admins only. The creator becomes a member of the new clinic.
+
+    Args:
+        body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
+            rules and weekly opening hours.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Clinic | Error]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ClinicRequest,
+) -> Clinic | Error | None:
+    """Create a clinic
+
+     A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
+    Admins only. The creator becomes a member of the new clinic.
+
+    Args:
+        body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
+            rules and weekly opening hours.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Clinic | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

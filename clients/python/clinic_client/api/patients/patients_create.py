@@ -1,0 +1,192 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.patient import Patient
+from ...models.patient_request import PatientRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: PatientRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/patients/",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Patient | None:
+    if response.status_code == 201:
+        response_201 = Patient.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Patient]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PatientRequest,
+) -> Response[Error | Patient]:
+    """Register a patient
+
+     The home clinic must be one of yours. Consent to email (`email_consent: true`) is recorded with the
+    time now and `email_consent_source` (default "api"), and needs an email address. The time zone
+    defaults to the home clinic's.
+
+    Args:
+        body (PatientRequest): A patient. Consent to email is recorded with its time and source;
+            withdrawing it clears both.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Patient]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: PatientRequest,
+) -> Error | Patient | None:
+    """Register a patient
+
+     The home clinic must be one of yours. Consent to email (`email_consent: true`) is recorded with the
+    time now and `email_consent_source` (default "api"), and needs an email address. The time zone
+    defaults to the home clinic's.
+
+    Args:
+        body (PatientRequest): A patient. Consent to email is recorded with its time and source;
+            withdrawing it clears both.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Patient
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PatientRequest,
+) -> Response[Error | Patient]:
+    """Register a patient
+
+     The home clinic must be one of yours. Consent to email (`email_consent: true`) is recorded with the
+    time now and `email_consent_source` (default "api"), and needs an email address. The time zone
+    defaults to the home clinic's.
+
+    Args:
+        body (PatientRequest): A patient. Consent to email is recorded with its time and source;
+            withdrawing it clears both.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Patient]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: PatientRequest,
+) -> Error | Patient | None:
+    """Register a patient
+
+     The home clinic must be one of yours. Consent to email (`email_consent: true`) is recorded with the
+    time now and `email_consent_source` (default "api"), and needs an email address. The time zone
+    defaults to the home clinic's.
+
+    Args:
+        body (PatientRequest): A patient. Consent to email is recorded with its time and source;
+            withdrawing it clears both.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Patient
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,167 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .action_enum import ActionEnum
+from .audit_actor import AuditActor
+from .audit_entry import AuditEntry
+from .audit_entry_changes import AuditEntryChanges
+from .audit_list_action import AuditListAction
+from .availability import Availability
+from .available_slot import AvailableSlot
+from .blank_enum import BlankEnum
+from .book_session_request import BookSessionRequest
+from .by_enum import ByEnum
+from .cancel_request import CancelRequest
+from .chair import Chair
+from .chair_request import ChairRequest
+from .clinic import Clinic
+from .clinic_request import ClinicRequest
+from .closure import Closure
+from .closure_request import ClosureRequest
+from .cycle import Cycle
+from .cycle_book_request import CycleBookRequest
+from .cycle_cancel_request import CycleCancelRequest
+from .cycle_status_enum import CycleStatusEnum
+from .cycles_list_status_item import CyclesListStatusItem
+from .error import Error
+from .error_details import ErrorDetails
+from .notice import Notice
+from .notice_details import NoticeDetails
+from .opening_hours import OpeningHours
+from .opening_hours_request import OpeningHoursRequest
+from .paginated_audit_entry_list import PaginatedAuditEntryList
+from .paginated_chair_list import PaginatedChairList
+from .paginated_clinic_list import PaginatedClinicList
+from .paginated_closure_list import PaginatedClosureList
+from .paginated_cycle_list import PaginatedCycleList
+from .paginated_patient_list import PaginatedPatientList
+from .paginated_protocol_list import PaginatedProtocolList
+from .paginated_reminder_list import PaginatedReminderList
+from .paginated_session_list import PaginatedSessionList
+from .paginated_signed_in_device_list import PaginatedSignedInDeviceList
+from .paginated_staff_member_list import PaginatedStaffMemberList
+from .paginated_time_off_list import PaginatedTimeOffList
+from .patched_chair_request import PatchedChairRequest
+from .patched_clinic_request import PatchedClinicRequest
+from .patched_closure_request import PatchedClosureRequest
+from .patched_patient_request import PatchedPatientRequest
+from .patched_protocol_request import PatchedProtocolRequest
+from .patched_staff_member_request import PatchedStaffMemberRequest
+from .patched_time_off_request import PatchedTimeOffRequest
+from .patient import Patient
+from .patient_request import PatientRequest
+from .planned_session import PlannedSession
+from .progress import Progress
+from .proposal import Proposal
+from .proposal_request_request import ProposalRequestRequest
+from .protocol import Protocol
+from .protocol_request import ProtocolRequest
+from .reminder import Reminder
+from .reminder_status_enum import ReminderStatusEnum
+from .reminders_list_status_item import RemindersListStatusItem
+from .reschedule_request import RescheduleRequest
+from .rescheduled import Rescheduled
+from .review_reason_enum import ReviewReasonEnum
+from .role_enum import RoleEnum
+from .route_enum import RouteEnum
+from .scope_enum import ScopeEnum
+from .series import Series
+from .session import Session
+from .session_status_enum import SessionStatusEnum
+from .sessions_list_status_item import SessionsListStatusItem
+from .shift import Shift
+from .shift_request import ShiftRequest
+from .signed_in_device import SignedInDevice
+from .staff_list_role import StaffListRole
+from .staff_member import StaffMember
+from .staff_member_request import StaffMemberRequest
+from .time_off import TimeOff
+from .time_off_request import TimeOffRequest
+from .token import Token
+from .token_request_request import TokenRequestRequest
+from .warning import Warning_
+from .warning_details import WarningDetails
+from .weekday_enum import WeekdayEnum
+
+__all__ = (
+    "ActionEnum",
+    "AuditActor",
+    "AuditEntry",
+    "AuditEntryChanges",
+    "AuditListAction",
+    "Availability",
+    "AvailableSlot",
+    "BlankEnum",
+    "BookSessionRequest",
+    "ByEnum",
+    "CancelRequest",
+    "Chair",
+    "ChairRequest",
+    "Clinic",
+    "ClinicRequest",
+    "Closure",
+    "ClosureRequest",
+    "Cycle",
+    "CycleBookRequest",
+    "CycleCancelRequest",
+    "CycleStatusEnum",
+    "CyclesListStatusItem",
+    "Error",
+    "ErrorDetails",
+    "Notice",
+    "NoticeDetails",
+    "OpeningHours",
+    "OpeningHoursRequest",
+    "PaginatedAuditEntryList",
+    "PaginatedChairList",
+    "PaginatedClinicList",
+    "PaginatedClosureList",
+    "PaginatedCycleList",
+    "PaginatedPatientList",
+    "PaginatedProtocolList",
+    "PaginatedReminderList",
+    "PaginatedSessionList",
+    "PaginatedSignedInDeviceList",
+    "PaginatedStaffMemberList",
+    "PaginatedTimeOffList",
+    "PatchedChairRequest",
+    "PatchedClinicRequest",
+    "PatchedClosureRequest",
+    "PatchedPatientRequest",
+    "PatchedProtocolRequest",
+    "PatchedStaffMemberRequest",
+    "PatchedTimeOffRequest",
+    "Patient",
+    "PatientRequest",
+    "PlannedSession",
+    "Progress",
+    "Proposal",
+    "ProposalRequestRequest",
+    "Protocol",
+    "ProtocolRequest",
+    "Reminder",
+    "ReminderStatusEnum",
+    "RemindersListStatusItem",
+    "RescheduleRequest",
+    "Rescheduled",
+    "ReviewReasonEnum",
+    "RoleEnum",
+    "RouteEnum",
+    "ScopeEnum",
+    "Series",
+    "Session",
+    "SessionStatusEnum",
+    "SessionsListStatusItem",
+    "Shift",
+    "ShiftRequest",
+    "SignedInDevice",
+    "StaffListRole",
+    "StaffMember",
+    "StaffMemberRequest",
+    "TimeOff",
+    "TimeOffRequest",
+    "Token",
+    "TokenRequestRequest",
+    "WarningDetails",
+    "Warning_",
+    "WeekdayEnum",
+)

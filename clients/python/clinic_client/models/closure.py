@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="Closure")
+
+
+@_attrs_define
+class Closure:
+    """A span when a clinic takes no sessions.
+
+    Attributes:
+        id (int):
+        clinic (int): Id of the clinic (one of yours). Fixed once the row is created.
+        starts_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
+        ends_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
+            After `starts_at`.
+        reason (str): Shown to staff, e.g. "Thanksgiving" or "Staff training".
+    """
+
+    id: int
+    clinic: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    reason: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        clinic = self.clinic
+
+        starts_at = self.starts_at.isoformat()
+
+        ends_at = self.ends_at.isoformat()
+
+        reason = self.reason
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "clinic": clinic,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "reason": reason,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        clinic = d.pop("clinic")
+
+        starts_at = datetime.datetime.fromisoformat(d.pop("starts_at"))
+
+        ends_at = datetime.datetime.fromisoformat(d.pop("ends_at"))
+
+        reason = d.pop("reason")
+
+        closure = cls(
+            id=id,
+            clinic=clinic,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason,
+        )
+
+        closure.additional_properties = d
+        return closure
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class CyclesListStatusItem(StrEnum):
+    ABANDONED = "abandoned"
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    PLANNED = "planned"
+
+    def __str__(self) -> str:
+        return str(self.value)

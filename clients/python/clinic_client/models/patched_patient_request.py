@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PatchedPatientRequest")
+
+
+@_attrs_define
+class PatchedPatientRequest:
+    """A patient. Consent to email is recorded with its time and source; withdrawing it clears both.
+
+    Attributes:
+        clinic (int | Unset): Home clinic (id); one of your clinics.
+        first_name (str | Unset):
+        last_name (str | Unset):
+        date_of_birth (datetime.date | Unset): YYYY-MM-DD; not in the future.
+        email (str | Unset): Needed for email consent.
+        phone (str | Unset): Digits with optional +, spaces, dashes, dots, slashes, brackets and an extension (x123).
+        timezone (str | Unset): IANA time zone the patient's emails are written in, e.g. America/New_York. Defaults to
+            the home clinic's zone.
+        email_consent (bool | Unset): The patient agreed to receive reminders and notices by email.
+        email_consent_source (str | Unset): Where consent was given (intake form, phone call…). Recorded when
+            `email_consent` turns true (default "api"); cleared when it turns false.
+    """
+
+    clinic: int | Unset = UNSET
+    first_name: str | Unset = UNSET
+    last_name: str | Unset = UNSET
+    date_of_birth: datetime.date | Unset = UNSET
+    email: str | Unset = UNSET
+    phone: str | Unset = UNSET
+    timezone: str | Unset = UNSET
+    email_consent: bool | Unset = UNSET
+    email_consent_source: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        clinic = self.clinic
+
+        first_name = self.first_name
+
+        last_name = self.last_name
+
+        date_of_birth: str | Unset = UNSET
+        if not isinstance(self.date_of_birth, Unset):
+            date_of_birth = self.date_of_birth.isoformat()
+
+        email: str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
+        phone = self.phone
+
+        timezone = self.timezone
+
+        email_consent = self.email_consent
+
+        email_consent_source = self.email_consent_source
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if clinic is not UNSET:
+            field_dict["clinic"] = clinic
+        if first_name is not UNSET:
+            field_dict["first_name"] = first_name
+        if last_name is not UNSET:
+            field_dict["last_name"] = last_name
+        if date_of_birth is not UNSET:
+            field_dict["date_of_birth"] = date_of_birth
+        if email is not UNSET:
+            field_dict["email"] = email
+        if phone is not UNSET:
+            field_dict["phone"] = phone
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+        if email_consent is not UNSET:
+            field_dict["email_consent"] = email_consent
+        if email_consent_source is not UNSET:
+            field_dict["email_consent_source"] = email_consent_source
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        clinic = d.pop("clinic", UNSET)
+
+        first_name = d.pop("first_name", UNSET)
+
+        last_name = d.pop("last_name", UNSET)
+
+        _date_of_birth = d.pop("date_of_birth", UNSET)
+        date_of_birth: datetime.date | Unset
+        if isinstance(_date_of_birth, Unset):
+            date_of_birth = UNSET
+        else:
+            date_of_birth = datetime.date.fromisoformat(_date_of_birth)
+
+        def _parse_email(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
+        phone = d.pop("phone", UNSET)
+
+        timezone = d.pop("timezone", UNSET)
+
+        email_consent = d.pop("email_consent", UNSET)
+
+        email_consent_source = d.pop("email_consent_source", UNSET)
+
+        patched_patient_request = cls(
+            clinic=clinic,
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth,
+            email=email,
+            phone=phone,
+            timezone=timezone,
+            email_consent=email_consent,
+            email_consent_source=email_consent_source,
+        )
+
+        patched_patient_request.additional_properties = d
+        return patched_patient_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.scope_enum import ScopeEnum
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RescheduleRequest")
+
+
+@_attrs_define
+class RescheduleRequest:
+    """
+    Attributes:
+        starts_at (str): The new start (see the field's format). Example: 2027-03-02T09:00.
+        chair (int | None | Unset): A chair of the session's clinic; left out, the session keeps its chair if free, else
+            the system chooses.
+        nurse (int | None | Unset): A nurse of the session's clinic; left out, the session keeps its nurse if free, else
+            the system chooses.
+        scope (ScopeEnum | Unset): * `this` - This session only
+            * `following` - This and every later upcoming session Default: ScopeEnum.THIS.
+    """
+
+    starts_at: str
+    chair: int | None | Unset = UNSET
+    nurse: int | None | Unset = UNSET
+    scope: ScopeEnum | Unset = ScopeEnum.THIS
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        starts_at = self.starts_at
+
+        chair: int | None | Unset
+        if isinstance(self.chair, Unset):
+            chair = UNSET
+        else:
+            chair = self.chair
+
+        nurse: int | None | Unset
+        if isinstance(self.nurse, Unset):
+            nurse = UNSET
+        else:
+            nurse = self.nurse
+
+        scope: str | Unset = UNSET
+        if not isinstance(self.scope, Unset):
+            scope = self.scope.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "starts_at": starts_at,
+            }
+        )
+        if chair is not UNSET:
+            field_dict["chair"] = chair
+        if nurse is not UNSET:
+            field_dict["nurse"] = nurse
+        if scope is not UNSET:
+            field_dict["scope"] = scope
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        starts_at = d.pop("starts_at")
+
+        def _parse_chair(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        chair = _parse_chair(d.pop("chair", UNSET))
+
+        def _parse_nurse(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        nurse = _parse_nurse(d.pop("nurse", UNSET))
+
+        _scope = d.pop("scope", UNSET)
+        scope: ScopeEnum | Unset
+        if isinstance(_scope, Unset):
+            scope = UNSET
+        else:
+            scope = ScopeEnum(_scope)
+
+        reschedule_request = cls(
+            starts_at=starts_at,
+            chair=chair,
+            nurse=nurse,
+            scope=scope,
+        )
+
+        reschedule_request.additional_properties = d
+        return reschedule_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

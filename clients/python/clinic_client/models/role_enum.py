@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RoleEnum(StrEnum):
+    NURSE = "nurse"
+    PROVIDER = "provider"
+
+    def __str__(self) -> str:
+        return str(self.value)
