@@ -8,8 +8,9 @@ rest of what gunicorn writes on its own:
   not read), and names the URI of a request that failed ("Error handling request GET /patients/?q=…"):
   the quoted request and any query string are cut;
 - a patient link's path holds its signed token, which confirms, moves or cancels a session until it starts
-  (`/p/cancel/<token>/`): the access log and the error log (at debug, gunicorn names each path) show
-  `/p/cancel/[token]/`.
+  (`/p/cancel/<token>/`), or unsubscribes its patient (`/p/unsubscribe/<token>/`, and the one-click URL of the
+  emails' List-Unsubscribe header, `/p/unsubscribe/<token>/one-click/`): the access log and the error log (at
+  debug, gunicorn names each path) show `/p/cancel/[token]/`, `/p/unsubscribe/[token]/one-click/`.
 
 No Django here: gunicorn's master loads this before the application.
 """

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from accounts.idle import session_keepalive
 from config.health import healthz
 from config.openapi import SchemaView
-from notifications.link_pages import patient_link
+from notifications.link_pages import patient_link, unsubscribe_one_click
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
 # file (the same URL with ?script) instead of inline, and our template (templates/api/docs.html) drops the
@@ -27,6 +27,8 @@ urlpatterns = [
     path("session/keepalive/", session_keepalive, name="session-keepalive"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).
     path("p/<str:action>/<str:token>/", patient_link, name="patient-link"),
+    # The List-Unsubscribe URL: a mail app's one-click POST (RFC 8058), CSRF-exempt.
+    path("p/unsubscribe/<str:token>/one-click/", unsubscribe_one_click, name="patient-unsubscribe-one-click"),
     # The staff pages, last: they own the site's root.
     path("", include("frontdesk.urls")),
 ]

@@ -7,6 +7,12 @@ module reads no protocol and no clinical field, and tests/notifications/test_pri
 The clinic is named by `Clinic.name_for_patients` (its email name, or "the clinic"), never by its own name,
 which often says what it treats: in the subject, the sender and reply-to names, the text and the calendar file.
 
+Every email offers to stop them: a link in its text to the page (/p/unsubscribe/<token>/), and the headers
+mail apps turn into an "Unsubscribe" button, `List-Unsubscribe` (RFC 2369) with the one-click URL and
+`List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the app POSTs that body to the URL and the
+patient is unsubscribed with no page (notifications.link_pages). Both carry the same signed token. The
+calendar file's ORGANIZER is the From's name and address (`sender`).
+
 The caller (`services.email_send`) has locked the row and decided the email should go; this module only
 renders what the rows say now, and sets no Message-ID (the caller owns it).
 """
@@ -133,12 +139,21 @@ def session_links(session, *, now: datetime) -> SessionLinks | None:
     return SessionLinks(confirm=url(links.CONFIRM), reschedule=url(links.RESCHEDULE), cancel=url(links.CANCEL))
 
 
-def unsubscribe_url(session, *, now: datetime) -> str:
+@dataclass(frozen=True)
+class UnsubscribeLinks:
+    page: str  # in the text: a page with a button
+    one_click: str  # in List-Unsubscribe: a mail app's POST acts (RFC 8058)
+
+
+def unsubscribe_links(session, *, now: datetime) -> UnsubscribeLinks:
+    """The email's two ways to stop emails, one token between them."""
     expires_at = now + timedelta(days=UNSUBSCRIBE_LINK_DAYS)
     token = links.link_token(
         action=links.UNSUBSCRIBE, session_id=session.pk, version=session.version, expires_at=expires_at
     )
-    return links.link_url(action=links.UNSUBSCRIBE, token=token)
+    return UnsubscribeLinks(
+        page=links.link_url(action=links.UNSUBSCRIBE, token=token), one_click=links.one_click_url(token=token)
+    )
 
 
 def _session_view(session, *, patient, clinic, now: datetime, with_links: bool) -> SessionView:
@@ -272,10 +287,11 @@ def _tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
-def _from_address(clinic) -> str:
-    """The deployment's sender address, shown under the clinic's name for patients."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((capfirst(clinic.name_for_patients), address or settings.DEFAULT_FROM_EMAIL))
+def sender(clinic) -> tuple[str, str]:
+    """(name, address) of the From, and of the calendar's ORGANIZER: the deployment's sender address, under the
+    clinic's name for patients."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return capfirst(clinic.name_for_patients), address or settings.DEFAULT_FROM_EMAIL
 
 
 def _reply_to(clinic) -> list[str] | None:
@@ -288,7 +304,7 @@ class EmailContent:
     subject: str
     text: str
     html: str
-    unsubscribe_url: str
+    unsubscribe: UnsubscribeLinks
     calendar: bytes | None = None
     calendar_method: str | None = None
 
@@ -296,12 +312,12 @@ class EmailContent:
 def render(row, *, session, cycle, patient, clinic, now) -> EmailContent:
     """Everything one outbox row's email says, rendered now from the rows as they stand."""
     rendered = _renderer(row.kind)(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
-    unsubscribe = unsubscribe_url(session, now=now)
+    unsubscribe = unsubscribe_links(session, now=now)
     context = {
         "first_name": patient.first_name,
         "clinic": _clinic_view(clinic),
         "patient_zone": patient.timezone,
-        "unsubscribe_url": unsubscribe,
+        "unsubscribe_url": unsubscribe.page,
         "subject": rendered.subject,
         "has_calendar": rendered.calendar is not None,
         **rendered.context,
@@ -310,14 +326,13 @@ def render(row, *, session, cycle, patient, clinic, now) -> EmailContent:
     if rendered.calendar is not None:
         method, sessions = rendered.calendar
         calendar = ics.calendar_bytes(
-            sessions, method=method, clinic=clinic, patient=patient, now=now,
-            organizer_email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+            sessions, method=method, clinic=clinic, patient=patient, now=now, organizer=sender(clinic)
         )
     return EmailContent(
         subject=rendered.subject,
         text=_tidy_text(render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.txt", context)),
         html=render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.html", context),
-        unsubscribe_url=unsubscribe,
+        unsubscribe=unsubscribe,
         calendar=calendar,
         calendar_method=method,
     )
@@ -337,10 +352,14 @@ def build_message(row, *, session, cycle, patient, clinic, now) -> EmailMultiAlt
     message = EmailMultiAlternatives(
         subject=content.subject,
         body=content.text,
-        from_email=_from_address(clinic),
+        from_email=formataddr(sender(clinic)),
         to=[patient.email],
         reply_to=_reply_to(clinic),
-        headers={"List-Unsubscribe": f"<{content.unsubscribe_url}>", "Auto-Submitted": "auto-generated"},
+        headers={
+            "List-Unsubscribe": f"<{content.unsubscribe.one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
     )
     message.attach_alternative(content.html, "text/html")
     if content.calendar is not None:

@@ -5,18 +5,22 @@ when a change notice arrives. SEQUENCE must grow with every revision (RFC 5546):
 session's history, not stored, as the number of times it moved (a REQUEST), plus one for its cancellation.
 The event says only where and when: its summary, description and organiser name the clinic by its name for
 patients (`Clinic.name_for_patients`: its email name, or "the clinic"), never by its own name or a treatment.
+The ORGANIZER is the email's sender, name and address as in its From (the caller passes them): mail apps
+check an invitation's organiser against its sender. Patients answer through the email's links, not by a
+calendar reply to the organiser (RSVP=FALSE).
+The VTIMEZONE comes from notifications.vtimezone: it holds for the events' dates whatever year they fall in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
-from django.utils.text import capfirst
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from bookings.selectors import session_move_counts
+from notifications.vtimezone import vtimezone
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
@@ -52,9 +56,12 @@ def _address(email: str, name: str = "") -> vCalAddress:
 
 
 def calendar_for(
-    sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer_email: str = ""
+    sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer: tuple[str, str]
 ) -> Calendar:
-    """A calendar holding one event per session, in the clinic's time zone, with that zone's VTIMEZONE."""
+    """A calendar holding one event per session, in the clinic's time zone, with that zone's VTIMEZONE.
+
+    `organizer` is (name, address) of the email's From (iTIP requires an ORGANIZER in a REQUEST and a CANCEL).
+    """
     if method not in (REQUEST, CANCEL):
         raise ValueError(method)
     tz = clinic.tz
@@ -63,8 +70,8 @@ def calendar_for(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    organizer = clinic.email or organizer_email
     name = clinic.name_for_patients
+    organizer_name, organizer_email = organizer
     moves = move_counts(list(sessions))
     for session in sorted(sessions, key=lambda s: (s.starts_at, s.pk)):
         event = Event()
@@ -78,8 +85,7 @@ def calendar_for(
             event.add("location", ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip()))
         if clinic.phone:
             event.add("description", f"To change or cancel, call {name} at {clinic.phone}.")
-        if organizer:
-            event.add("organizer", _address(organizer, capfirst(name)))
+        event.add("organizer", _address(organizer_email, organizer_name))
         if patient.email:
             attendee = _address(patient.email, patient.first_name)
             attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
@@ -90,14 +96,14 @@ def calendar_for(
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     if sessions:
-        # A VTIMEZONE covering the events' years with room on either side (it lists each transition).
-        first = min(s.starts_at for s in sessions).astimezone(tz).year
-        last = max(s.ends_at for s in sessions).astimezone(tz).year
-        cal.add_missing_timezones(first_date=date(first - 1, 1, 1), last_date=date(last + 2, 1, 1))
+        first = min(s.starts_at for s in sessions).astimezone(tz).date()
+        last = max(s.ends_at for s in sessions).astimezone(tz).date()
+        # Before the events, as RFC 5545 shows it (a reader meets the zone before the times that use it).
+        cal.subcomponents.insert(0, vtimezone(clinic.timezone, first=first, last=last))
     return cal
 
 
-def calendar_bytes(sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer_email: str = "") -> bytes:
-    return calendar_for(
-        sessions, method=method, clinic=clinic, patient=patient, now=now, organizer_email=organizer_email
-    ).to_ical()
+def calendar_bytes(
+    sessions: Sequence, *, method: str, clinic, patient, now: datetime, organizer: tuple[str, str]
+) -> bytes:
+    return calendar_for(sessions, method=method, clinic=clinic, patient=patient, now=now, organizer=organizer).to_ical()

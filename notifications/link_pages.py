@@ -18,6 +18,13 @@ a link and a desk action on the same session cannot cross:
 A tampered token, or one for another action, gets the same 400 page whatever is wrong with it. Logs carry
 ids only; the services write the audit trail (actor: none, the patient's own link).
 
+The one exception to "a GET shows, a POST from the page acts": /p/unsubscribe/<token>/one-click/, the URL in
+every email's List-Unsubscribe header. A mail app's "Unsubscribe" button POSTs `List-Unsubscribe=One-Click`
+there with no cookie and no page (RFC 8058), so that POST alone unsubscribes: CSRF-exempt (the signed token is
+the authority, as on the page, and the POST can do nothing else), answered in plain text. A GET there is a
+person or a scanner following the header: it shows the unsubscribe page, whose button posts to the page's
+own URL with its CSRF token.
+
 A page names the clinic as its emails do (`Clinic.name_for_patients`), never by its own name, and says
 "appointment", never what the course is: the page may stay open on a shared screen or in a browser's history.
 """
@@ -29,8 +36,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from bookings import services
@@ -51,6 +62,11 @@ logger = logging.getLogger(__name__)
 
 CANCEL_REASON = "Cancelled by the patient from an email link"
 NOTE_MAX_CHARS = 300
+#: Where a withdrawal of consent came from (Patient.email_consent_source).
+UNSUBSCRIBE_SOURCE = "email link"
+ONE_CLICK_SOURCE = "email header (one-click)"
+#: The body a one-click POST carries (RFC 8058 section 3.2).
+ONE_CLICK_FIELD, ONE_CLICK_VALUE = "List-Unsubscribe", "One-Click"
 
 # What a link may do now.
 OPEN = "open"  # the button acts
@@ -102,7 +118,7 @@ def _session(session_id: int, *, lock: bool) -> InfusionSession | None:
     return rows.select_for_update(of=("self",)).filter(pk=session_id).first()
 
 
-def _perform(action: str, session: InfusionSession, note: str) -> None:
+def _perform(action: str, session: InfusionSession, note: str, source: str) -> None:
     if action == links.CONFIRM:
         services.session_confirm(session=session)
     elif action == links.RESCHEDULE:
@@ -110,11 +126,16 @@ def _perform(action: str, session: InfusionSession, note: str) -> None:
     elif action == links.CANCEL:
         services.session_cancel(session=session, by_party=CancelledBy.PATIENT, reason=CANCEL_REASON)
     elif action == links.UNSUBSCRIBE:
-        services.patient_unsubscribe(patient=session.patient, source="email link")
+        services.patient_unsubscribe(patient=session.patient, source=source)
 
 
-def link_act(claim: links.LinkClaim, *, note: str = "") -> tuple[Verdict, InfusionSession | None]:
-    """Do what the link says, once. Returns the verdict it was done under (OPEN: done now) and the session after."""
+def link_act(
+    claim: links.LinkClaim, *, note: str = "", source: str = UNSUBSCRIBE_SOURCE
+) -> tuple[Verdict, InfusionSession | None]:
+    """Do what the link says, once. Returns the verdict it was done under (OPEN: done now) and the session after.
+
+    `source`: where an unsubscribe came from, as the patient's record keeps it.
+    """
     with transaction.atomic():
         session = _session(claim.session_id, lock=claim.action != links.UNSUBSCRIBE)
         if session is None:
@@ -123,7 +144,7 @@ def link_act(claim: links.LinkClaim, *, note: str = "") -> tuple[Verdict, Infusi
         verdict = link_assess(claim, session, now=now)
         if verdict.state == OPEN:
             try:
-                _perform(claim.action, session, note)
+                _perform(claim.action, session, note, source)
             except ApplicationError as exc:
                 # Not expected under the locks; if a rule still refuses, say what the session is now.
                 logger.warning("patient link %s for session %s refused: %s", claim.action, session.pk, exc.code)
@@ -187,8 +208,7 @@ def _late(session: InfusionSession, now: datetime) -> bool:
     return (session.starts_at - now).total_seconds() < session.clinic.late_cancel_hours * 3600
 
 
-def _page(request, template: str, status: int, **context):
-    response = render(request, f"patient/{template}", context, status=status)
+def _private(response):
     # The URL holds the token: no cache keeps the page, no other site learns it, no search engine lists it.
     # `same-origin`, not `no-referrer`: under no-referrer browsers post the form with `Origin: null`, which
     # Django's CSRF check refuses; the page loads nothing from elsewhere, so the token still never leaves.
@@ -196,6 +216,10 @@ def _page(request, template: str, status: int, **context):
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _page(request, template: str, status: int, **context):
+    return _private(render(request, f"patient/{template}", context, status=status))
 
 
 @dataclass(frozen=True)
@@ -244,14 +268,9 @@ def _note(text: str) -> str:
 def patient_link(request, action: str, token: str):
     """/p/<action>/<token>/: GET shows the session and one button; POST acts."""
     now = timezone.now()
-    try:
-        claim = links.link_read(token, action=action, now=now)
-    except links.BadLink:
-        logger.info("patient link refused: not a valid link")
-        return _page(request, "bad.html", 400)
-    except links.ExpiredLink as exc:
-        logger.info("patient link %s for session %s: expired", exc.claim.action, exc.claim.session_id)
-        return _gone(request, "expired", _session(exc.claim.session_id, lock=False))
+    claim = _claim_or_page(request, action, token, now=now)
+    if isinstance(claim, HttpResponse):
+        return claim
 
     if request.method == "POST":
         note = _note(request.POST.get("note") or "") if action == links.RESCHEDULE else ""
@@ -261,6 +280,25 @@ def patient_link(request, action: str, token: str):
             return _gone(request, verdict.reason, None)
         return _result(request, claim, verdict, session)
 
+    return _show(request, claim, now=now)
+
+
+def _claim_or_page(request, action: str, token: str, *, now: datetime) -> links.LinkClaim | HttpResponse:
+    """The token's claim, or the page for a token that is not valid (400) or has expired (410)."""
+    try:
+        return links.link_read(token, action=action, now=now)
+    except links.BadLink:
+        logger.info("patient link refused: not a valid link")
+        return _page(request, "bad.html", 400)
+    except links.ExpiredLink as exc:
+        logger.info("patient link %s for session %s: expired", exc.claim.action, exc.claim.session_id)
+        return _gone(request, "expired", _session(exc.claim.session_id, lock=False))
+
+
+def _show(request, claim: links.LinkClaim, *, now: datetime, form_action: str = ""):
+    """The page a GET shows: the button, or what became of the session. `form_action`: where the button posts
+    (its own URL when empty)."""
+    action = claim.action
     session = _session(claim.session_id, lock=False)
     if session is None:
         return _gone(request, "missing", None)
@@ -269,7 +307,65 @@ def patient_link(request, action: str, token: str):
         return _result(request, claim, verdict, session)
     heading, button = _ASK[action]
     return _page(
-        request, "action.html", 200, action=action, heading=heading, button=button,
+        request, "action.html", 200, action=action, heading=heading, button=button, form_action=form_action,
         late=action == links.CANCEL and _late(session, now), late_hours=session.clinic.late_cancel_hours,
         note_max=NOTE_MAX_CHARS, **_about(session),
     )
+
+
+# --- One-click unsubscribe (RFC 8058) --------------------------------------------------------------
+
+#: What a one-click POST is answered: plain text, for a mail app (no person reads it).
+_ONE_CLICK_TEXT = {
+    OPEN: "Unsubscribed: no more emails will be sent.",
+    DONE: "Already unsubscribed.",
+    "bad": "This link is not valid.",
+    "not_one_click": "Expected the body List-Unsubscribe=One-Click.",
+    "expired": "This link has expired.",
+    "missing": "This link no longer works.",
+}
+
+
+def _plain(key: str, status: int) -> HttpResponse:
+    return _private(HttpResponse(_ONE_CLICK_TEXT[key] + "\n", status=status, content_type="text/plain; charset=utf-8"))
+
+
+def _is_one_click(request) -> bool:
+    """Whether the POST's body is `List-Unsubscribe=One-Click`: as a form (multipart or urlencoded, as RFC 8058
+    lets a mail app send it), or the bare line under any other content type."""
+    try:
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return request.POST.get(ONE_CLICK_FIELD) == ONE_CLICK_VALUE
+        return request.body.strip() == f"{ONE_CLICK_FIELD}={ONE_CLICK_VALUE}".encode()
+    except (MultiPartParserError, UnicodeDecodeError, ValueError):
+        return False
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_one_click(request, token: str):
+    """/p/unsubscribe/<token>/one-click/: a POST of `List-Unsubscribe=One-Click` unsubscribes; a GET shows the page."""
+    now = timezone.now()
+    if request.method != "POST":
+        shown = _claim_or_page(request, links.UNSUBSCRIBE, token, now=now)
+        if isinstance(shown, HttpResponse):
+            return shown
+        page = reverse("patient-link", kwargs={"action": links.UNSUBSCRIBE, "token": token})
+        return _show(request, shown, now=now, form_action=page)
+
+    try:
+        claim = links.link_read(token, action=links.UNSUBSCRIBE, now=now)
+    except links.BadLink:
+        logger.info("one-click unsubscribe refused: not a valid link")
+        return _plain("bad", 400)
+    except links.ExpiredLink as exc:
+        logger.info("one-click unsubscribe for session %s: expired", exc.claim.session_id)
+        return _plain("expired", 410)
+    if not _is_one_click(request):
+        logger.info("one-click unsubscribe for session %s refused: not a one-click body", claim.session_id)
+        return _plain("not_one_click", 400)
+    verdict, session = link_act(claim, source=ONE_CLICK_SOURCE)
+    logger.info("one-click unsubscribe for session %s: %s %s", claim.session_id, verdict.state, verdict.reason)
+    if session is None or verdict.state == GONE:
+        return _plain("missing", 410)
+    return _plain(verdict.state, 200)

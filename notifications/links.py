@@ -81,4 +81,10 @@ def link_read(token: str, *, action: str, now: datetime) -> LinkClaim:
 
 
 def link_url(*, action: str, token: str) -> str:
+    """The link's page, under SITE_URL (its scheme too: https in production)."""
     return settings.SITE_URL + reverse("patient-link", kwargs={"action": action, "token": token})
+
+
+def one_click_url(*, token: str) -> str:
+    """The List-Unsubscribe URL of an unsubscribe token: a POST there unsubscribes, no page between (RFC 8058)."""
+    return settings.SITE_URL + reverse("patient-unsubscribe-one-click", kwargs={"token": token})

@@ -739,6 +739,10 @@ def run_the_day(day: Day, clinic, protocol) -> None:
     unsubscribe = link_in(day.smtp.to(MARISOL)[0], "unsubscribe")
     ok(patient.get(unsubscribe))
     ok(patient.post(unsubscribe))
+    # Her mail app's "Unsubscribe" button: a POST to the List-Unsubscribe URL, no cookie, no CSRF token (RFC 8058).
+    one_click = urlsplit(str(day.smtp.to(MARISOL)[0].message["List-Unsubscribe"]).strip().strip("<>")).path
+    ok(Client(port).request("POST", one_click, body=b"List-Unsubscribe=One-Click",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"}))
 
     # Errors a day brings: bad bookings, unknown rows, a role that may not, invalid and hostile input.
     past = ok(desk_api.request("POST", "/api/v1/cycles/", body={
@@ -861,6 +865,8 @@ def test_a_clinic_day_leaves_no_patient_data_in_any_log(level, production_var, t
          "Invalid request from ip=10.0.0.9: Request Line is too large (6326 > 4094)"),
         ("Error handling request GET /patients/?q=jane+doe", "Error handling request GET /patients/?[query]"),
         ("GET /p/cancel/eyJzIjo0fQ:1xYutd:d02Vq1xIP0h/", "GET /p/cancel/[token]/"),
+        ("Error handling request POST /p/unsubscribe/eyJzIjo0fQ:1xYutd:d02Vq1xIP0h/one-click/",
+         "Error handling request POST /p/unsubscribe/[token]/one-click/"),
         ("Booting worker with pid: 19481", "Booting worker with pid: 19481"),
     ],
 )
@@ -875,6 +881,9 @@ def test_gunicorn_error_log_cuts_what_clients_sent(logged, shown):
     [
         ("/patients/", "/patients/"),
         ("/p/reschedule/eyJzIjo0fQ:1xYutd:d02Vq-_x/", "/p/reschedule/[token]/"),
+        # The List-Unsubscribe URL (one-click): the same token.
+        ("POST /p/unsubscribe/eyJzIjo0fQ:1xYutd:d02Vq-_x/one-click/ HTTP/1.1",
+         "POST /p/unsubscribe/[token]/one-click/ HTTP/1.1"),
         ("GET /patients/?q=jane HTTP/1.1", "GET /patients/?[query] HTTP/1.1"),
     ],
 )

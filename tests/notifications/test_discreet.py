@@ -17,24 +17,27 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from bookings import services
-from bookings.models import CancelledBy, EmailKind, EmailStatus, PatientEmail
+from bookings.models import EmailKind, PatientEmail
 from common.treatment_words import treatment_words_in
-from notifications import services as outbox
 from scheduler.models import Clinic, Protocol, Route
 from tests.factories import book_course
-from tests.notifications.conftest import links_in, make_clinic, make_patient, without_links
-from tests.notifications.delivery import Received, SmtpSink
+from tests.notifications.conftest import (
+    COURSE,
+    EVERY_KIND_FROM,
+    EVERY_KIND_OFFSETS,
+    deliver,
+    links_in,
+    make_clinic,
+    make_patient,
+    send_every_kind,
+    without_links,
+)
+from tests.notifications.delivery import Received
 
-T0 = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)  # Wednesday 1 April 2026, 08:00 in New York
+T0 = EVERY_KIND_FROM  # Wednesday 1 April 2026, 08:00 in New York
 OWN_NAME = "Riverside Ketamine Infusion Center"
-#: Mon/Wed/Fri over two weeks at 10:00: a depression induction, the clinic's main course.
-COURSE = [dt.datetime(2026, 4, d, 10, 0) for d in (13, 15, 17, 20, 22, 24)]
-BOOSTER = [dt.datetime(2026, 4, 6, 10, 0)]
-OFFSETS = [72, 24, 2]
-EVERY_KIND = {*EmailKind.NOTICES, EmailKind.BOOSTER_RECALL, *(EmailKind.reminder(h) for h in OFFSETS)}
 
 pytestmark = pytest.mark.frozen(T0)
 
@@ -48,41 +51,12 @@ NAMES = [
 NAMES_ON_THE_WIRE = [NAMES[0], *(pytest.param(*p.values, id=p.id, marks=pytest.mark.slow) for p in NAMES[1:])]
 
 
-@pytest.fixture
-def smtp(settings):
-    with SmtpSink() as sink:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        yield sink
-
-
 def clinic_named(email_name: str):
-    clinic = make_clinic(name=OWN_NAME, reminder_offsets_hours=OFFSETS)
+    clinic = make_clinic(name=OWN_NAME, reminder_offsets_hours=EVERY_KIND_OFFSETS)
     # An update, not a save through a form: a stored name the checks would have refused is shown by no email.
     Clinic.objects.filter(pk=clinic.pk).update(email_name=email_name)
     clinic.refresh_from_db()
     return clinic
-
-
-def deliver(smtp: SmtpSink) -> list[Received]:
-    """Sweep what is due now and send each, as beat and the worker do; what the SMTP server received."""
-    before = smtp.count
-    outcomes = [outbox.email_send(email_id=pk) for pk in outbox.emails_claim_due()]
-    assert all(o.status in ("sent", "cancelled", "skipped") for o in outcomes), outcomes
-    return smtp.wait_for(before + sum(o.status == "sent" for o in outcomes))[before:]
-
-
-def deliver_until(smtp: SmtpSink, frozen, until: dt.datetime | None = None) -> list[Received]:
-    """Move the clock to each pending email's time in turn (before `until`) and deliver what is due."""
-    received = []
-    while True:
-        row = PatientEmail.objects.filter(status=EmailStatus.PENDING).order_by("send_after", "pk").first()
-        if row is None or (until is not None and row.send_after >= until):
-            return received
-        frozen.move_to(max(row.send_after, timezone.now()))
-        received += deliver(smtp)
 
 
 def protocol_words() -> set[str]:
@@ -120,33 +94,7 @@ def assert_discreet(texts: dict[str, str], *, words: set[str]) -> None:
 def test_every_kind_of_email_on_the_wire_names_no_treatment(db, smtp, frozen, email_name, shown):
     clinic = clinic_named(email_name)
     patient = make_patient(clinic)
-    received = []
-
-    # A course booked; one session moved, then cancelled; a second course booked and cancelled whole.
-    course = book_course(patient=patient, clinic=clinic, protocol="depression-iv", starts=COURSE)
-    received += deliver(smtp)
-    last = max(course.sessions, key=lambda s: s.sequence)
-    (moved,) = services.session_reschedule(session=last, starts_at=COURSE[-1] + dt.timedelta(hours=2))
-    received += deliver(smtp)
-    services.session_cancel(session=moved, by_party=CancelledBy.PATIENT, reason="Cannot make it")
-    received += deliver(smtp)
-    later = book_course(patient=patient, clinic=clinic, protocol="depression-iv",
-                        starts=[d + dt.timedelta(weeks=5) for d in COURSE])
-    received += deliver(smtp)
-    services.cycle_cancel(cycle=later.cycle, reason="Going abroad", by_party=CancelledBy.PATIENT)
-    received += deliver(smtp)
-
-    # A one-visit booster before the course, its reminders sent, then done: the recall follows weeks later.
-    (booster,) = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=BOOSTER).sessions
-    received += deliver(smtp)
-    received += deliver_until(smtp, frozen, until=booster.starts_at)
-    frozen.move_to(booster.starts_at + dt.timedelta(minutes=5))
-    for step in (services.session_check_in, services.session_start, services.session_complete):
-        booster = step(session=booster)
-    received += deliver_until(smtp, frozen)
-
-    kinds = {PatientEmail.objects.get(pk=r.reminder_id).kind for r in received}
-    assert kinds == EVERY_KIND
+    received = send_every_kind(smtp, frozen, clinic=clinic, patient=patient)
     words = protocol_words()
     title = shown[0].upper() + shown[1:]
     for r in received:
@@ -189,6 +137,7 @@ def test_the_pages_behind_the_links_name_no_treatment(db, smtp, frozen, email_na
     for action in ("confirm", "reschedule", "cancel"):
         pages[f"{action}: the page"] = client.get(url[0, action])
     pages["unsubscribe: the page"] = client.get(unsubscribe)
+    pages["unsubscribe: the List-Unsubscribe URL opened"] = client.get(f"{unsubscribe}one-click/")
     pages["confirm: done"] = client.post(url[0, "confirm"])
     pages["confirm: done before"] = client.get(url[0, "confirm"])
     pages["reschedule: asked"] = client.post(url[1, "reschedule"], {"note": "Afternoons suit me"})
@@ -202,7 +151,7 @@ def test_the_pages_behind_the_links_name_no_treatment(db, smtp, frozen, email_na
     statuses = {what: response.status_code for what, response in pages.items()}
     assert statuses == {
         "confirm: the page": 200, "reschedule: the page": 200, "cancel: the page": 200,
-        "unsubscribe: the page": 200, "confirm: done": 200, "confirm: done before": 200,
+        "unsubscribe: the page": 200, "unsubscribe: the List-Unsubscribe URL opened": 200, "confirm: done": 200, "confirm: done before": 200,
         "reschedule: asked": 200, "cancel: done": 200, "cancel: moved since": 410, "a bad link": 400,
         "confirm: expired": 410,
     }

@@ -12,7 +12,7 @@ from bookings import services
 from bookings.models import CancelledBy
 from notifications import ics
 from tests.factories import book_course
-from tests.notifications.conftest import make_clinic, make_patient
+from tests.notifications.conftest import make_clinic, make_patient, vtimezone_offsets
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -40,8 +40,12 @@ def sessions(clinic, patient):
     return sorted(booked.sessions, key=lambda s: s.sequence)
 
 
+#: The email's From, which the calendar's ORGANIZER repeats.
+SENDER = ("Riverside Clinic", "appointments@clinic.example")
+
+
 def build(sessions, clinic, patient, method=ics.REQUEST, now=T0) -> tuple[Calendar, str]:
-    raw = ics.calendar_bytes(sessions, method=method, clinic=clinic, patient=patient, now=now)
+    raw = ics.calendar_bytes(sessions, method=method, clinic=clinic, patient=patient, now=now, organizer=SENDER)
     return Calendar.from_ical(raw), raw.decode()
 
 
@@ -57,7 +61,7 @@ def test_a_course_is_one_calendar_with_one_event_per_session(sessions, clinic, p
         assert event["STATUS"] == "CONFIRMED"
         assert event["SUMMARY"] == "Appointment at Riverside Clinic"
         assert event["LOCATION"] == "12 River Road, Springfield, NY 10001"
-        assert str(event["ORGANIZER"]) == "mailto:front@riverside.example"
+        assert str(event["ORGANIZER"]) == "mailto:appointments@clinic.example"
         assert event["ORGANIZER"].params["CN"] == "Riverside Clinic"
         assert str(event["ATTENDEE"]) == "mailto:alice@example.org"
         assert event["ATTENDEE"].params["RSVP"] == "FALSE"
@@ -82,11 +86,14 @@ def test_the_clinics_zone_is_defined_in_the_file(sessions, clinic, patient):
     assert cal.get_missing_tzids() == set()
     names = {str(sub["TZNAME"]) for sub in zone.subcomponents}
     assert {"EST", "EDT"} <= names
-    # The definition gives the same instants as the tz database across the change.
-    tz = zone.to_tz()
-    for session in sessions:
-        local = session.starts_at.astimezone(NY).replace(tzinfo=None)
-        assert local.replace(tzinfo=tz).astimezone(dt.UTC) == session.starts_at
+    # The definition gives the tz database's offsets across the change, read from the block itself (icalendar's
+    # own `to_tz()` would look the TZID up in its tz database and prove nothing).
+    starts = [s.starts_at for s in sessions]
+    assert vtimezone_offsets(zone, starts) == [s.astimezone(NY).utcoffset() for s in starts]
+    read = zone.to_tz(lookup_tzid=False)
+    for event in cal.walk("VEVENT"):
+        wall = event.start.replace(tzinfo=None)
+        assert wall.replace(tzinfo=read).astimezone(dt.UTC) == event.start
 
 
 def test_a_london_clinic_gets_its_own_zone(db, frozen):
@@ -127,24 +134,54 @@ def test_other_sessions_keep_their_sequence_when_one_moves(sessions, clinic, pat
     assert [e["SEQUENCE"] for e in cal.walk("VEVENT")] == [0, 0, 1, 0, 0, 0]
 
 
-def test_no_organizer_email_falls_back_to_the_sender(db, frozen):
-    clinic = make_clinic(email="")
+def test_the_organizer_is_the_emails_sender_whatever_the_clinics_own_address(db, frozen):
+    """ORGANIZER names the From (mail apps check an invitation's organiser against its sender), not the clinic's
+    own address, which is the email's Reply-To."""
+    for email in ("front@riverside.example", ""):
+        clinic = make_clinic(email=email)
+        patient = make_patient(clinic, email=f"alice{len(email)}@example.org")
+        booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 3, 2, 10, 0)])
+        cal, _ = build(booked.sessions, clinic, patient)
+        (event,) = cal.walk("VEVENT")
+        assert str(event["ORGANIZER"]) == "mailto:appointments@clinic.example"
+        assert event["ORGANIZER"].params["CN"] == "Riverside Clinic"
+
+
+# Thursday 20 February 2031: courses five years ahead, across the spring change where the zone has one.
+T2031 = dt.datetime(2031, 2, 20, 15, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "days"),
+    [
+        ("America/New_York", (4, 6, 8, 10, 12, 14)),  # summer time from Sunday 9 March 2031
+        ("Europe/Berlin", (21, 23, 25, 27, 29, 31)),  # from Sunday 30 March 2031
+        ("Asia/Kolkata", (4, 6, 8, 10, 12, 14)),  # none
+    ],
+)
+def test_a_course_in_2031_gets_a_zone_block_right_on_its_dates(db, frozen, zone, days):
+    frozen.move_to(T2031)
+    clinic = make_clinic(tz=zone)
     patient = make_patient(clinic)
-    booked = book_course(patient=patient, clinic=clinic, protocol="booster-iv", starts=[dt.datetime(2026, 3, 2, 10, 0)])
-    raw = ics.calendar_bytes(
-        booked.sessions, method=ics.REQUEST, clinic=clinic, patient=patient, now=T0, organizer_email="noreply@x.test"
-    )
-    (event,) = Calendar.from_ical(raw).walk("VEVENT")
-    assert str(event["ORGANIZER"]) == "mailto:noreply@x.test"
-    raw = ics.calendar_bytes(booked.sessions, method=ics.REQUEST, clinic=clinic, patient=patient, now=T0)
-    assert "ORGANIZER" not in raw.decode()
+    starts = [dt.datetime(2031, 3, d, 10, 0) for d in days]
+    booked = sorted(book_course(patient=patient, clinic=clinic, starts=starts).sessions, key=lambda s: s.starts_at)
+    cal, _ = build(booked, clinic, patient, now=T2031)
+    (block,) = cal.walk("VTIMEZONE")
+    assert str(block["TZID"]) == zone and cal.get_missing_tzids() == set()
+    tz = ZoneInfo(zone)
+    events = cal.walk("VEVENT")
+    assert [e.start.replace(tzinfo=None) for e in events] == starts  # the wall clock, in the clinic's zone
+    instants = [s.starts_at for s in booked]
+    assert vtimezone_offsets(block, instants) == [i.astimezone(tz).utcoffset() for i in instants]
+    read = block.to_tz(lookup_tzid=False)
+    assert [w.replace(tzinfo=read).astimezone(dt.UTC) for w in starts] == instants
 
 
 def test_an_empty_calendar_and_an_unknown_method(clinic, patient):
     cal, raw = build([], clinic, patient, method=ics.CANCEL)
     assert cal.walk("VEVENT") == [] and cal.walk("VTIMEZONE") == []
     with pytest.raises(ValueError):
-        ics.calendar_for([], method="PUBLISH", clinic=clinic, patient=patient, now=T0)
+        ics.calendar_for([], method="PUBLISH", clinic=clinic, patient=patient, now=T0, organizer=SENDER)
 
 
 @pytest.mark.parametrize("method", [ics.REQUEST, ics.CANCEL])
