@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 
 from bookings import selectors, services
-from bookings.models import InfusionSession
+from bookings.models import OCCUPYING_STATUSES, InfusionSession
 from common.api import CLINICIAN
 from scheduler import planning
 from scheduler.models import Chair, Clinic, StaffMember
@@ -87,7 +87,7 @@ def first_free_by_brute_force(session: InfusionSession, earliest: dt.date) -> dt
     minutes = protocol.chair_minutes_for(session.sequence)
     others = [
         planning.Slot(s.sequence, s.starts_at, s.ends_at)
-        for s in InfusionSession.objects.filter(cycle=session.cycle).exclude(pk=session.pk)
+        for s in InfusionSession.objects.filter(cycle=session.cycle, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
     ]
     for n in range(ORACLE_DAYS):
         day = earliest + dt.timedelta(days=n)
