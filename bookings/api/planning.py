@@ -19,7 +19,8 @@ from rest_framework.views import APIView
 from bookings import selectors
 from bookings.api.serializers import ScopedPrimaryKeyRelatedField, clinic_field
 from bookings.api.views import NOT_FOUND, _validation
-from bookings.models import InfusionSession, Patient
+from bookings.models import InfusionSession, Patient, transition_refusal
+from bookings.selectors.proposals import OPTIONS_MAX_DAYS
 from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, ErrorSerializer, RolePermission
 from common.fields import WallClockTimeField
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
@@ -276,29 +277,81 @@ class AvailabilityView(APIView):
         })
 
 
+#: How far from today `from` may be: a year, as far as a proposal's `earliest_date` reaches.
+OPTIONS_FROM_REACH_DAYS = 366
+
+
+class OptionsQuerySerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=20, default=5, help_text="How many options (1–20, default 5).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # `from` is a Python keyword: declared here rather than as a class attribute.
+        fields["from"] = serializers.DateField(
+            required=False,
+            help_text=(
+                "Look from this clinic date on (YYYY-MM-DD, the date in the clinic's time zone). Left out, or today "
+                "or earlier: from now on. At most a year from today either way (else 400); past the window's "
+                "end: `[]`."
+            ),
+        )
+        return fields
+
+    def validate(self, attrs):
+        # DRF reads an empty value of an optional query parameter as one left out; the schema offers none.
+        for name in ("count", "from"):
+            if self.initial_data.get(name) == "":
+                raise serializers.ValidationError({name: ["This field may not be blank."]})
+        start = attrs.get("from")
+        # A date far off is a client's mistake, not a question: nothing is booked that far from today.
+        reach = dt.timedelta(days=OPTIONS_FROM_REACH_DAYS)
+        today = timezone.now().date()
+        if start is not None and not today - reach <= start <= today + reach:
+            raise serializers.ValidationError({"from": ["Choose a date within a year of today."]})
+        return attrs
+
+
 SESSION_OPTIONS_SCHEMA = extend_schema(
     operation_id="sessions_options",
     tags=["sessions"],
     summary="Next free times for a session",
     description=(
-        "Up to `count` (default 5, at most 20) next start times, within four weeks, at which this session "
-        "could be moved while its course stays valid (spacing with its neighbours, the window). Its own "
-        "present time counts as free. Move it with `POST /api/v1/sessions/{id}/reschedule/`."
+        "Up to `count` (default 5, at most 20) next start times at which this session could be moved while "
+        "its course stays valid, earliest first, each with the chair and nurse it would take. Its own present "
+        "time counts as free. Move it with `POST /api/v1/sessions/{id}/reschedule/` (`scope: this`): every time "
+        "offered is one the reschedule accepts, until something else is booked there.\n\n"
+        "**The window.** The search covers the clinic dates the course's spacing leaves this session: after the "
+        "session before it has ended and at least the protocol's smallest gap later, at most its largest gap "
+        "after it, the same around the session after it, consecutive weekdays where the protocol says so, and "
+        "within the protocol's window (e.g. 14 days for the whole course); however far ahead the course lies. "
+        f"It starts today, or at `from` if later, and covers at most {OPTIONS_MAX_DAYS} days from there: that "
+        "bound only binds where the rules leave the window open (a last session without a largest gap or a "
+        "window, a one-session course) or very long; pass a later `from` to look further.\n\n"
+        "**Empty list.** `[]` means no time from `from` (or today) to the window's end keeps the course valid: "
+        "every time is taken, or `from` is past the window's end. Only a `booked` or `confirmed` session can "
+        "move: any other status answers 409 `invalid_transition`, as the reschedule does."
     ),
-    parameters=[OpenApiParameter("count", int, description="How many options (1–20, default 5).")],
+    # From the serializer: its bounds and formats are what the schema says (minimum, maximum, default, date).
+    parameters=[OptionsQuerySerializer],
     responses={
         200: PlannedSessionSerializer(many=True),
-        400: _errors("Bad input.", _validation("count", "Ensure this value is less than or equal to 20.")),
+        400: _errors(
+            "Bad input; `details` names the parameter.",
+            _validation("count", "Ensure this value is less than or equal to 20."),
+            _example("validation_error", "The request is not valid: from: Choose a date within a year of today.",
+                     {"from": ["Choose a date within a year of today."]}, name="from"),
+        ),
         401: UNAUTHENTICATED,
         403: FORBIDDEN_BOOKING,
         404: NOT_FOUND,
+        409: _errors(
+            "The session is not booked or confirmed, so it cannot move.",
+            _example("invalid_transition", transition_refusal("completed", "move"),
+                     {"session": 812, "status": "completed", "action": "move"}),
+        ),
     },
     examples=[OpenApiExample("Options", response_only=True, value=_PLANNED[1:3])],
 )
-
-
-class OptionsQuerySerializer(serializers.Serializer):
-    count = serializers.IntegerField(min_value=1, max_value=20, default=5)
 
 
 class SessionOptionsView(ClinicScopedQuerysetMixin, APIView):
@@ -314,5 +367,6 @@ class SessionOptionsView(ClinicScopedQuerysetMixin, APIView):
         )
         query = OptionsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        options = selectors.session_options(session=session, count=query.validated_data["count"])
+        v = query.validated_data
+        options = selectors.session_options(session=session, count=v["count"], earliest=v.get("from"))
         return Response(PlannedSessionSerializer(options, many=True, context={"tz": session.clinic.tz}).data)

@@ -11,7 +11,15 @@ from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
-from bookings.models import OCCUPYING_STATUSES, InfusionSession, Patient
+from bookings import error_codes as booking_codes
+from bookings.models import (
+    OCCUPYING_STATUSES,
+    UPCOMING_STATUSES,
+    InfusionSession,
+    Patient,
+    SessionStatus,
+    transition_refusal,
+)
 from bookings.selectors.occupancy import occupancy_load
 from common.errors import ApplicationError
 from scheduler import planning
@@ -23,6 +31,10 @@ from scheduler.selectors import ClinicCalendar, clinic_calendar_load, protocol_e
 _SERIES_SPAN_DAYS = 42
 #: The bookings a proposal loads first (see cycle_proposal).
 _FIRST_LOAD_DAYS = 35
+#: The most clinic dates one session's options are looked for on (about three months, as far as a proposal
+#: looks further on). Binds only where the spacing leaves the window open (a last session without a largest
+#: gap or a window, a one-session course) or reaching far: a later `earliest` looks further.
+OPTIONS_MAX_DAYS = 92
 
 
 @dataclass
@@ -133,19 +145,42 @@ def day_availability(
     return planner.availability(day, minutes, not_before=timezone.now())
 
 
-def session_options(*, session: InfusionSession, count: int = 5, days: int = 28) -> list[planning.PlannedSession]:
-    """The next free times for one session that keep its course valid (its own time counts as free)."""
-    cycle = session.cycle
-    protocol = cycle.protocol
+def session_options(
+    *, session: InfusionSession, count: int = 5, earliest: dt.date | None = None
+) -> list[planning.PlannedSession]:
+    """The next free times for one session that keep its course valid (its own time counts as free).
+
+    The search runs over the dates the course's spacing leaves the session (planning.session_window: after
+    the session before it, before the one after it, inside the protocol's window), from today or `earliest`
+    (a clinic date) if later, and at most OPTIONS_MAX_DAYS days from its first day: that many days of
+    bookings are loaded in one query, so the cost is fixed. An empty list: no time in that range keeps the
+    course valid (or `earliest` is past the window's end). A session that is not booked or confirmed cannot
+    move: ApplicationError("invalid_transition"), as the reschedule service answers.
+    """
+    if session.status not in UPCOMING_STATUSES:
+        raise ApplicationError(
+            booking_codes.INVALID_TRANSITION,
+            transition_refusal(SessionStatus(session.status).label.lower(), "move"),
+            details={"session": session.pk, "status": session.status, "action": "move"},
+            status=booking_codes.http_status(booking_codes.INVALID_TRANSITION),
+        )
+    protocol = session.cycle.protocol
     clinic = session.clinic
     now = timezone.now()
-    today = planning.local_date(now, clinic.tz)
+    minutes = protocol.chair_minutes_for(session.sequence)
+    spacing = protocol_spacing(protocol)
     others = [
         planning.Slot(s.sequence, s.starts_at, s.ends_at)
-        for s in InfusionSession.objects.filter(cycle=cycle, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
+        for s in InfusionSession.objects.filter(cycle_id=session.cycle_id, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
     ]
-    planner, _ = _planner(clinic, session.patient_id, today, today + dt.timedelta(days=days), exclude=frozenset({session.pk}))
+    window = planning.session_window(session.sequence, minutes, others, spacing, clinic.tz)
+    first = max(d for d in (planning.local_date(now, clinic.tz), earliest, window.first) if d is not None)
+    last = first + dt.timedelta(days=OPTIONS_MAX_DAYS - 1)
+    if window.last is not None:
+        last = min(last, window.last)
+    if last < first:
+        return []
+    planner, _ = _planner(clinic, session.patient_id, first, last, exclude=frozenset({session.pk}))
     return planner.session_options(
-        session.sequence, protocol.chair_minutes_for(session.sequence), others, protocol_spacing(protocol),
-        earliest=today, not_before=now, count=count, days=days,
+        session.sequence, minutes, others, spacing, earliest=first, not_before=now, count=count, days=(last - first).days,
     )

@@ -12,7 +12,7 @@ Callers import the package (`from scheduler import planning; planning.X`); the m
 - rules: the single-session rules and place_session
 - spacing: check_spacing, the rules between a course's sessions
 - series: check_series, a whole course checked at once
-- planner: SeriesPlanner and what it proposes
+- planner: SeriesPlanner and what it proposes; session_window, the dates one session of a course may take
 """
 
 from scheduler.planning.localtime import (
@@ -36,6 +36,8 @@ from scheduler.planning.planner import (
     Proposal,
     SeriesPlanner,
     SeriesSpec,
+    SessionWindow,
+    session_window,
 )
 from scheduler.planning.rules import (
     Assignment,
@@ -89,6 +91,7 @@ __all__ = [
     "SeriesPlanner",
     "SeriesRequest",
     "SeriesSpec",
+    "SessionWindow",
     "Slot",
     "Spacing",
     "Violation",
@@ -110,6 +113,7 @@ __all__ = [
     "nurse_violations",
     "peak_load",
     "place_session",
+    "session_window",
     "shift_wall_clock",
     "site_violations",
     "wall_clock_delta",

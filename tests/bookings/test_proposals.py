@@ -1,9 +1,11 @@
 """The planning selectors on the database: proposals, a day's availability and one session's options.
 
-Every proposal is booked as proposed through bookings.services.cycle_book (tests.factories.book_course: starts, chairs and nurses), so
-what the planner offers is what the booking service accepts. Property tests draw small random clinics,
-protocols and stored sessions; each example runs in its own savepoint with time frozen. The query count of
-each read is a constant, whatever the number of stored sessions.
+Every proposal is booked as proposed through bookings.services.cycle_book (tests.factories.book_course: starts,
+chairs and nurses), so what the planner offers is what the booking service accepts. Session options far ahead,
+and the promise that a session that can move gets options the reschedule takes, are in
+tests/api/test_session_options.py. Property tests draw small random clinics, protocols and stored sessions;
+each example runs in its own savepoint with time frozen. The query count of each read is a constant, whatever
+the number of stored sessions.
 """
 
 from __future__ import annotations
@@ -292,6 +294,31 @@ def test_session_options_keep_the_course_valid_and_count_its_own_time_as_free(cl
     assert moved[0].starts_at == options[2].start
 
 
+def test_session_options_of_a_course_ten_weeks_ahead_lie_in_its_window(clinic, two_chairs, nurse, patient):
+    """Past the four weeks options used to stop at: the third PTSD session, booked Friday 14 May, may fall from
+    Wednesday's +40 h to Monday's -40 h; with Friday closed after booking, nothing else is open then."""
+    protocol = shared_protocol("ptsd-iv")
+    proposal = selectors.cycle_proposal(patient=patient, protocol=protocol, clinic=clinic, earliest_date=dt.date(2027, 5, 10))
+    third = next(s for s in book_as_proposed(patient, protocol, clinic, proposal.sessions).sessions if s.sequence == 3)
+    options = selectors.session_options(session=third, count=20)
+    assert {o.start.astimezone(NY).date() for o in options} == {dt.date(2027, 5, 14)}
+    assert third.starts_at in [o.start for o in options]
+    assert selectors.session_options(session=third, earliest=dt.date(2027, 5, 15)) == []  # past the window's end
+    clinic.closures.create(starts_at=local(NY, 2027, 5, 14), ends_at=local(NY, 2027, 5, 15), reason="Burst pipe")
+    assert selectors.session_options(session=third) == []
+
+
+def test_session_options_of_a_session_that_cannot_move_are_refused_as_the_reschedule_is(clinic, two_chairs, nurse, patient):
+    session = book_course(patient=patient, clinic=clinic, protocol="booster-iv", days=[(3, 2)]).sessions[0]
+    cancelled = services.session_cancel(session=session, by_party="patient", reason="Travelling")
+    with pytest.raises(ApplicationError) as refused:
+        selectors.session_options(session=cancelled)
+    assert (refused.value.code, refused.value.status) == ("invalid_transition", 409)
+    with pytest.raises(BookingError) as service:
+        services.session_reschedule(session=cancelled, starts_at=local(NY, 2027, 3, 3, 9))
+    assert (service.value.code, service.value.message) == (refused.value.code, refused.value.message)
+
+
 # --- Query counts -------------------------------------------------------------------------------
 
 #: Hours, closures, chairs, nurses, their shifts, their time off (6), then the busy intervals of the window (1).
@@ -390,6 +417,44 @@ def test_the_query_count_of_no_feasible_series_is_a_constant(clinic, two_chairs,
         with CaptureQueriesContext(connection) as ctx, pytest.raises(ApplicationError):
             selectors.cycle_proposal(patient=patient, protocol=booster, clinic=clinic, earliest_date=MONDAY)
         assert len(ctx.captured_queries) == PLANNING_QUERIES + 2
+
+
+#: One session's options: its course's other sessions (1), then a planning read over the window (7).
+OPTIONS_QUERIES = PLANNING_QUERIES + 1
+
+
+@pytest.mark.parametrize("weeks_ahead", [0, 10])
+def test_the_query_count_of_session_options_is_a_constant(clinic, two_chairs, patient, weeks_ahead):
+    """Near today or ten weeks ahead, five sessions stored or hundreds, its window open after it or not."""
+    nurse = NurseFactory(clinic=clinic)
+    start = MONDAY + dt.timedelta(weeks=weeks_ahead)
+    depression = shared_protocol("depression-iv")
+    course = book_course(patient=patient, clinic=clinic, protocol=depression, starts=[
+        local(NY, d.year, d.month, d.day, 9) for d in (start + dt.timedelta(days=n) for n in (0, 2, 4, 7, 9, 11))
+    ], chair=two_chairs[1], nurse=nurse).sessions
+    other = PatientFactory(clinic=clinic)
+    booster = shared_protocol("booster-iv")
+    cycle = TreatmentCycle.objects.create(patient=other, protocol=booster, clinic=clinic, session_count=1)
+    for stored in (5, 300):
+        InfusionSession.objects.filter(cycle=cycle).delete()
+        _store_sessions(cycle, two_chairs[0], nurse, _weekday_starts(stored, MONDAY))
+        for session in (course[2], course[5]):  # between two others; the last, open after
+            session = InfusionSession.objects.select_related("clinic", "cycle__protocol").get(pk=session.pk)
+            with CaptureQueriesContext(connection) as ctx:
+                options = selectors.session_options(session=session)
+            assert len(ctx.captured_queries) == OPTIONS_QUERIES
+            # Three hundred fill the other chair every weekday to late May: the options see them.
+            assert options and (stored == 5 or {o.chair_id for o in options} == {two_chairs[1].pk})
+
+
+def test_session_options_ask_nothing_more_when_no_date_fits(clinic, two_chairs, nurse, patient):
+    """`earliest` past the window's end: the course's sessions are read, then nothing."""
+    session = book_course(patient=patient, clinic=clinic, protocol="ptsd-iv").cycle.sessions.select_related(
+        "clinic", "cycle__protocol"
+    ).get(sequence=3)
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.session_options(session=session, earliest=dt.date(2027, 4, 1)) == []
+    assert len(ctx.captured_queries) == 1
 
 
 # --- Properties: whatever is proposed is booked as proposed --------------------------------------

@@ -44,6 +44,7 @@ from scheduler.planning import (
     check_spacing,
     localize,
     place_session,
+    session_window,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -883,6 +884,94 @@ def test_session_options_of_the_last_session_run_to_the_end_of_the_window():
     for option in options:
         violations, _ = check_spacing([*others, Slot(6, option.start, option.end)], DEPRESSION.spacing, NY)
         assert violations == []
+
+
+# The dates one session of a course may take (session_window): the course each protocol books on the empty
+# clinic from Monday 1 March (EMPTY_CLINIC), one session moved. None: no bound on that side.
+SESSION_WINDOWS = [
+    pytest.param("depression-iv", 1, (None, day(1)), id="depression-first-open-before-ends-40h-before-the-second"),
+    pytest.param("depression-iv", 3, (day(5), day(6)), id="depression-third-between-its-neighbours"),
+    pytest.param("depression-iv", 6, (day(12), None), id="depression-last-open-after-no-hard-window"),
+    pytest.param("ptsd-iv", 1, ("2027-02-27", day(1)), id="ptsd-first-within-14-days-of-the-last"),
+    pytest.param("ptsd-iv", 6, (day(12), day(14)), id="ptsd-last-within-14-days-of-the-first"),
+    pytest.param("chronic-pain-iv", 3, (day(3), day(3)), id="pain-middle-the-weekday-between"),
+    pytest.param("chronic-pain-iv", 5, (day(5), day(5)), id="pain-last-the-next-weekday"),
+    pytest.param("chronic-pain-iv", 1, (day(1), day(1)), id="pain-first-the-weekday-before"),
+    pytest.param("anxiety-sc", 2, (day(7), day(9)), id="anxiety-six-to-eight-days-from-each-neighbour"),
+    pytest.param("anxiety-sc", 4, (day(21), day(23)), id="anxiety-last-six-to-eight-days-after"),
+    pytest.param("booster-iv", 1, (None, None), id="booster-alone-open-both-ways"),
+    pytest.param("esketamine-nasal", 8, (day(17), day(28)), id="esketamine-last-48h-on-within-28-days"),
+    pytest.param("esketamine-nasal", 1, ("2027-02-18", day(1)), id="esketamine-first-within-28-days-of-the-last"),
+]
+
+
+def _course(protocol: str) -> list[Slot]:
+    return slots(planner().propose(SPECS[protocol], wishes()).sessions)
+
+
+@pytest.mark.parametrize(("protocol", "sequence", "expected"), SESSION_WINDOWS)
+def test_session_window_is_every_date_the_spacing_accepts_and_no_other(protocol, sequence, expected):
+    """Brute force: every half hour of every day from six weeks before the course to six weeks after, placed
+    among the others and checked by check_spacing. The window holds each date that passes, and its ends
+    are such dates (no looser than it must be), or it is open where dates pass up to the edge searched."""
+    spec, course = SPECS[protocol], _course(protocol)
+    others = [s for s in course if s.sequence != sequence]
+    length = timedelta(minutes=spec.minutes_for(sequence))
+    window = session_window(sequence, spec.minutes_for(sequence), others, spec.spacing, NY)
+    assert (window.first, window.last) == tuple(date.fromisoformat(d) if d else None for d in expected)
+
+    first_searched, last_searched = date(2027, 3, 1) - timedelta(days=42), date(2027, 3, 31) + timedelta(days=42)
+    accepted = set()
+    moment = datetime.combine(first_searched, time.min, NY).astimezone(UTC)
+    while moment.astimezone(NY).date() <= last_searched:
+        if not check_spacing([*others, Slot(sequence, moment, moment + length)], spec.spacing, NY)[0]:
+            accepted.add(moment.astimezone(NY).date())
+        moment += timedelta(minutes=30)
+    assert accepted
+    assert min(accepted) == (window.first or first_searched)
+    assert max(accepted) == (window.last or last_searched)
+    assert all(
+        (window.first is None or window.first <= d) and (window.last is None or d <= window.last) for d in accepted
+    )
+
+
+def test_session_window_ignores_the_session_itself_and_bounds_by_the_nearest_neighbours():
+    """Its own stored slot among `course` changes nothing; with session 2 cancelled (not in the course), session 3
+    of a PTSD course is bound by sessions 1 and 4."""
+    course = _course("ptsd-iv")
+    assert session_window(3, 120, course, PTSD.spacing, NY) == session_window(
+        3, 120, [s for s in course if s.sequence != 3], PTSD.spacing, NY
+    )
+    without_second = [s for s in course if s.sequence not in (2, 3)]
+    window = session_window(3, 120, without_second, PTSD.spacing, NY)
+    # After Monday 08:00 + 40 h (Wednesday 00:00), before Monday 8 08:00 - 40 h (Saturday 16:00).
+    assert (window.first, window.last) == (date(2027, 3, 3), date(2027, 3, 6))
+
+
+def test_session_window_may_be_empty_when_the_others_already_break_the_window():
+    """A PTSD course whose others span 16 days (booked before the window shrank): no date keeps it valid."""
+    course = [Slot(1, at(day(1), "08:00"), at(day(1), "10:00")), Slot(3, at(day(16), "08:00"), at(day(16), "10:00"))]
+    window = session_window(2, 120, course, PTSD.spacing, NY)
+    assert window.first is not None and window.last is not None and window.first > window.last
+
+
+def test_session_options_far_ahead_are_looked_for_where_the_window_is():
+    """The PTSD course ten weeks ahead (09:00 now that the clocks went forward), session 4 moved: its window is
+    the weekend and Monday between Friday's and Wednesday's sessions, and its options are that Monday's first
+    free times, its own among them."""
+    late = [Slot(s.sequence, s.start + timedelta(weeks=10), s.end + timedelta(weeks=10)) for s in _course("ptsd-iv")]
+    stored = [Booking(s.start, s.end, 1, 1, PATIENT, sid) for s, sid in zip(late, COURSE_IDS, strict=True)]
+    others = [s for s in late if s.sequence != 4]
+    window = session_window(4, 120, others, PTSD.spacing, NY)
+    # Friday 14 May 09:00 + 40 h is Sunday 01:00; Wednesday 19 May 09:00 - 40 h is Monday 17:00.
+    assert (window.first, window.last) == (date(2027, 5, 16), date(2027, 5, 17))
+    plan = planner(bookings=stored, exclude=frozenset({COURSE_IDS[3]}), last_day=window.last)
+    options = plan.session_options(
+        4, 120, others, PTSD.spacing, earliest=window.first, not_before=at(MON, "00:00"),
+        days=(window.last - window.first).days,
+    )
+    assert wall(options) == ["Mon 05-17 08:00", "Mon 05-17 08:15", "Mon 05-17 08:30", "Mon 05-17 08:45", "Mon 05-17 09:00"]
+    assert options[-1].start == late[3].start
 
 
 def test_the_planner_values_are_utc_instants():
