@@ -5,3 +5,7 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # Registers the deployment check of SITE_URL (no database is touched).
+        from notifications import checks  # noqa: F401

@@ -389,10 +389,18 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_check_deploy_passes_with_production_settings(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path, SITE_URL="https://clinic.example.com"))
     assert result.returncode == 0, output(result)
     assert "no issues" in result.stdout, output(result)
     assert "WARNING" not in result.stdout + result.stderr, output(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site_url", ["http://clinic.example.com", "https://", "clinic.example.com"])
+def test_check_deploy_warns_when_patients_links_would_not_be_https(tmp_path, site_url):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path, SITE_URL=site_url))
+    assert result.returncode != 0, output(result)
+    assert "notifications.W001" in result.stderr + result.stdout, output(result)
 
 
 def deployment_env(tmp_path: Path) -> dict[str, str]:
