@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from accounts.idle import session_keepalive
 from config.health import healthz
 from config.openapi import SchemaView
+from config.views import api_not_found
 from notifications.link_pages import patient_link
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
@@ -23,6 +24,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    # Whatever else is under /api/: a JSON 404, DEBUG or not, and no slash-appending redirect (config.views).
+    path("api/<path:rest>", api_not_found, name="api-not-found"),
     # Idle logout: an open page's script tells the server of input it would not otherwise see (accounts.idle).
     path("session/keepalive/", session_keepalive, name="session-keepalive"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).
