@@ -19,3 +19,8 @@ logger_class = "config.gunicorn_logging.Logger"
 # gunicorn's control socket (by default ~/.gunicorn/gunicorn.ctl) serves nothing here: off, so web
 # writes nothing into the user's home (the image's user has none it may write to).
 control_socket_disable = True
+# The longest request line gunicorn reads (method, URL with its query, protocol): its maximum, 8190 bytes, not
+# its default 4094. A client generated from the schema puts a list's filters in the query, and a 4.4 KB request
+# line was refused with gunicorn's own 414 page before Django saw it. docs/API_CONVENTIONS.md states the limit
+# for URLs (8,000 bytes). Header fields (a Referer repeating that URL) keep gunicorn's default, 8190 bytes.
+limit_request_line = 8190

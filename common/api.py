@@ -11,11 +11,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -32,6 +34,7 @@ from common.access import (
     user_roles,
 )
 from common.errors import ApplicationError
+from common.middleware import api_error_body
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -77,6 +80,10 @@ class RolePermission(BasePermission):
 def roles_for(view) -> frozenset[str]:
     mapping = getattr(view, "roles", None) or {}
     action = getattr(view, "action", None) or request_method_action(view)
+    if action == "metadata" and "metadata" not in mapping:
+        # OPTIONS (DRF's metadata: the methods the resource has) is for whoever may use the resource at all; it
+        # was a 403 naming no role on the views that list their actions one by one.
+        return frozenset().union(*mapping.values())
     return frozenset(mapping.get(action, mapping.get("*", ())))
 
 
@@ -145,11 +152,23 @@ def _first_message(detail) -> str:
 
 
 def exception_handler(exc, context):
-    """DRF's hook: one error shape for domain errors, DRF's errors and the ORM's refusals."""
+    """DRF's hook: one error shape for domain errors, DRF's errors and the ORM's refusals, always as JSON.
+
+    The browsable API may render the answers a browser asks for, never an error: whatever the Accept header
+    (text/html, or a type no renderer has: the 406 itself), an error is JSON.
+    """
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+    exc = _method_first(exc, context)
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.message, exc.status, exc.details, headers=exc.headers or None)
     if isinstance(exc, ProtectedError | RestrictedError):
         return error_response(codes.IN_USE, codes.IN_USE_MESSAGE, status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised as a SuspiciousOperation when the body is read: Django would answer 400 (an HTML page under DEBUG).
+        too_large = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return Response(api_error_body(too_large), status=too_large)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -167,3 +186,16 @@ def exception_handler(exc, context):
         details = {}
     response.data = {"code": code, "message": message, "details": details}
     return response
+
+
+def _method_first(exc, context):
+    """A method the resource does not have is 405 for everyone, with its Allow header.
+
+    DRF checks credentials and roles before it looks for the method's handler: a PUT on a collection was a 401
+    or a 403 naming no role. The schema is public, so the 405 tells nothing a credential protects.
+    """
+    view, request = context.get("view"), context.get("request")
+    refused = isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed | exceptions.PermissionDenied)
+    if refused and view is not None and request is not None and request.method not in view.allowed_methods:
+        return exceptions.MethodNotAllowed(request.method)
+    return exc

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "common.middleware.NoStoreMiddleware",
     # The Content-Security-Policy header on every answer built here (django-csp's; see its section below).
     "config.csp.CSPMiddleware",
+    # Every error under /api/ in the API's JSON shape, whoever answered it and whatever DEBUG says.
+    "common.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -337,7 +339,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the errors every operation can answer (common.openapi).
+    "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     # JSON only, with a nesting limit (a hostile body is a 400, not a RecursionError). Form and multipart
     # bodies are a 415: offered beside JSON they made generated clients send each field in every encoding.

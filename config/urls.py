@@ -8,7 +8,12 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from accounts.idle import session_keepalive
 from config.health import healthz
 from config.openapi import SchemaView
+<<<<<<< HEAD
 from notifications.link_pages import patient_link, unsubscribe_one_click
+=======
+from config.views import api_not_found
+from notifications.link_pages import patient_link
+>>>>>>> h-status
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
 # file (the same URL with ?script) instead of inline, and our template (templates/api/docs.html) drops the
@@ -23,6 +28,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    # Whatever else is under /api/: a JSON 404, DEBUG or not, and no slash-appending redirect (config.views).
+    path("api/<path:rest>", api_not_found, name="api-not-found"),
     # Idle logout: an open page's script tells the server of input it would not otherwise see (accounts.idle).
     path("session/keepalive/", session_keepalive, name="session-keepalive"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).

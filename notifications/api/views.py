@@ -17,7 +17,7 @@ from audit.mixins import AuditReadMixin
 from bookings.api.emails import ReminderSerializer
 from bookings.models import PatientEmail
 from common.api import ALL_ROLES, BOOKING_ROLES, ClinicScopedQuerysetMixin, RolePermission
-from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, PAGE_NOT_FOUND, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 from notifications import services
@@ -30,7 +30,6 @@ NOT_FOUND = _errors(
     "No such email in your clinics (another clinic's are not found either).",
     _example("not_found", "No PatientEmail matches the given query."),
 )
-PAGE_NOT_FOUND = _errors("The page is past the last one.", _example("not_found", "Invalid page."))
 BAD_FILTER = _errors(
     "A query parameter is not valid; `details` names it.",
     _example("validation_error", "The request is not valid: status: Select a valid choice. lost is not one of the "

@@ -782,6 +782,8 @@ NOT_IN_SCHEMA = {
     "admin/": "Django's admin: HTML pages behind a staff session, not part of the API.",
     "api/schema/": "The schema itself (SERVE_INCLUDE_SCHEMA is off); readable by anyone.",
     "api/docs/": "Swagger UI over the schema; readable by anyone.",
+    "api/{}": "The last of the API's routes: whatever no API route takes is a JSON 404 (config.views.api_not_found); "
+    "tested in tests/api/test_json_everywhere.py.",
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
     "p/": "Patients' email links (notifications.link_pages): HTML pages authorised by a signed token, no login; "
     "tested in tests/notifications/test_links.py.",
@@ -843,20 +845,25 @@ def test_every_route_is_in_the_schema_or_explained():
 
 
 def test_the_schema_documents_what_the_walk_expects():
-    """The success status everywhere; 401 and 403 wherever credentials are needed; 404 for every {id}."""
+    """The success status everywhere; 401 and 403 wherever credentials are needed; 404 for every {id}; 406
+    everywhere; 400, 413 and 415 with a body; every error's body is the Error schema (common.openapi.AutoSchema)."""
     for key, (method, path) in SCHEMA_OPS.items():
         op, operation = TABLE[key], SCHEMA["paths"][path][method]
         codes = set(operation["responses"])
         assert str(op.ok) in codes, key
         if isinstance(op.roles, Public):
             assert operation.get("security") in (None, [], [{}]), f"{key} is public but its schema asks for auth"
-        elif isinstance(op.roles, SignedIn):  # no role to lack; a write from a browser can miss its CSRF token
-            assert "401" in codes and operation.get("security"), key
-            assert method == "get" or "403" in codes, key
-        else:
+        else:  # a role to lack, or (a session) a second factor still owed or a write without its CSRF token
             assert {"401", "403"} <= codes and operation.get("security"), key
         if "{id}" in path:
             assert "404" in codes, key
+        # Whatever the operation: an Accept header ruling JSON out; a body that is not JSON, too large or unreadable.
+        assert "406" in codes, key
+        if "requestBody" in operation:
+            assert {"400", "413", "415"} <= codes, key
+        for status, response in operation["responses"].items():
+            if status >= "400":
+                assert response["content"]["application/json"]["schema"]["$ref"].endswith("/Error"), (key, status)
 
 
 # --- The walk -----------------------------------------------------------------------------------

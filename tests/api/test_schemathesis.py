@@ -1,17 +1,30 @@
-"""schemathesis against /api/schema/: every operation fuzzed, then workflows that follow the schema's links (issues 3, 11).
+"""schemathesis against /api/schema/ with all its checks: every operation fuzzed, its coverage phase, then workflows
+that follow the schema's links (issues 3, 11, 12).
 
 The schema is loaded from the app itself (GET /api/schema/?format=json through its WSGI handler, in-process,
 so the test's transaction is visible to every request). The database holds the demo clinic (`seed_demo`,
 whose `frontdesk` and `admin` users make the requests with their API tokens) and another clinic built like
-the walker's. Every answer must be: no 5xx, a documented status, the documented content type and headers,
-a body that fits the documented response schema.
+the walker's. Every answer goes through every check of schemathesis 4.32.5 (`--checks all`: its registry,
+`schemathesis.checks.CHECKS`; the test asserts CHECKS holds each of them): no 5xx, a documented status, the
+documented content type and headers, a body that fits the documented response schema; a method the path lacks
+is a 405 with an Allow header and OPTIONS' Allow lists the documented methods (`unsupported_method`,
+`allow_header_conformance`, judged on the coverage phase's requests); an operation that needs credentials refuses
+a request without them or with invalid ones (`ignored_auth`, probed once per operation, as schemathesis' own
+runner does); in the workflows, a resource just created can be used (`ensure_resource_availability`) and a deleted
+one cannot (`use_after_free`). `missing_required_header` has nothing to judge (the schema declares no header
+parameter: credentials are security schemes), nor `object_level_authorization` (it needs WFC identity documents;
+another clinic's objects are walked by test_schema_walk.py). Business-rule refusals a check would count as
+failures are listed in BUSINESS_RULES with their reason (none today).
 
 1. **Each operation on its own.** The schema's own examples, then generated requests, schema-conforming
    (positive) and schema-breaking (negative), as the front desk where it may call the operation, else as an
    admin (plus a few as the front desk: its 403 must conform too). Generated ids are half the time ids of
    rows that exist (of both clinics), in paths, queries and bodies, so requests reach real objects rather
    than only 404s. Each request runs in a savepoint that is rolled back: every request meets the same world.
-2. **Stateful: chains of calls** (`schema.as_state_machine()`), as an admin, who may call every operation.
+2. **schemathesis' coverage phase**, as its CLI runs it: for each operation, deterministic requests at the
+   edges of each input (boundaries, wrong types, missing and unexpected properties, other media types), and
+   each HTTP method the path does not have. Sent as in phase 1 (front desk where it may, else an admin).
+3. **Stateful: chains of calls** (`schema.as_state_machine()`), as an admin, who may call every operation.
    A scenario starts with a creation (or a proposal) and goes on along the links the schema declares
    (config/openapi.py): from a creation to what can be done with what it created, a patient registered → a
    course proposed for them → the proposal booked → its first session confirmed, checked in, moved,
@@ -22,8 +35,9 @@ a body that fits the documented response schema.
    time from the schema's examples, so that creations succeed and feed the steps after them.
 
 Deterministic for CI: Hypothesis is derandomized, time is frozen, the world is built the same way. The number
-of requests sent is asserted (at least 5,000 in all, about two minutes), printed (`-s`) and written to
-var/schemathesis-requests.txt for the release note.
+of requests sent is asserted (at least 9,000 in all, a few minutes), printed (`-s`) and written to
+var/schemathesis-requests.txt for the release note. The stateful checks are asserted to have had material: reads
+of a resource deleted earlier in the scenario, and calls on a resource its scenario just created.
 """
 
 from __future__ import annotations
@@ -51,14 +65,23 @@ from django.urls import resolve
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks, not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.generation.meta import CoverageScenario
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
+    object_level_authorization,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 
 from bookings.models import InfusionSession, Patient, TreatmentCycle
@@ -77,21 +100,50 @@ def token_for(user) -> str:
 pytestmark = pytest.mark.slow
 
 #: Generated examples per operation (positive, negative), by who sends them: the front desk where it may call
-#: the operation; else an admin, and the front desk a few (its 403 must conform too). With the schema's 64
-#: operations (31 the front desk may call): 31 x 34 + 33 x (34 + 3) = 2,275, plus the schema's examples (46).
+#: the operation; else an admin, and the front desk a few (its 403 must conform too). With the schema's 68
+#: operations (41 the front desk may call): 41 x 34 + 27 x (34 + 3) = 2,393, plus the schema's examples. The
+#: coverage phase adds what schemathesis derives from the schema (4,511 requests today).
 BUDGET = {"may": (26, 8), "refused": (2, 1)}
 #: Stateful scenarios, and calls at most in each (Hypothesis stops some earlier).
 SCENARIOS = 320
 STEPS = 10
-MINIMUM_REQUESTS = 5000
+MINIMUM_REQUESTS = 9000
 MINIMUM_FOLLOWED = 600  # stateful steps whose ids came from an earlier answer
+
+
+def once_per_operation(check):
+    """ignored_auth probes each 2xx again without credentials and with invalid ones; schemathesis' runner stops
+    once an operation has passed (CheckContext.auth_enforced_operations), which validate_response cannot share."""
+    confirmed: set[str] = set()
+
+    def judged_once(ctx, response, case):
+        if case.operation.label in confirmed:
+            return None
+        result = check(ctx, response, case)
+        if 200 <= response.status_code < 300:
+            confirmed.add(case.operation.label)
+        return result
+
+    judged_once.__name__ = check.__name__
+    return judged_once
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
+    use_after_free,
+    ensure_resource_availability,
+    once_per_operation(ignored_auth),
+    object_level_authorization,
 ]
+#: Failures that are business rules, not defects: (operation label, check title) → why. None today.
+BUSINESS_RULES: dict[tuple[str, str], str] = {}
 FIGURE_FILE = "schemathesis-requests.txt"
 
 #: The rows behind each collection's {id} in paths.
@@ -233,10 +285,12 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     answers: Counter[tuple[str, str, int]] = field(default_factory=Counter)  # (phase, operation, status)
     followed: Counter[str] = field(default_factory=Counter)  # stateful steps by the link they followed
+    material: Counter[str] = field(default_factory=Counter)  # what the method and stateful checks had to judge
     failures: dict[tuple[str, str, str], Failure] = field(default_factory=dict)  # (operation, check, where) → first
 
-    def send(self, phase: str, case, headers: dict, *, keep: bool = False):
-        """Send the case in a savepoint, rolled back unless `keep` (then only after a 5xx), and check the answer."""
+    def send(self, phase: str, case, headers: dict, *, keep: bool = False, recorder=None):
+        """Send the case in a savepoint, rolled back unless `keep` (then only after a 5xx), and check the answer
+        (the stateful checks find the scenario's earlier calls in `recorder`)."""
         savepoint = transaction.savepoint()
         try:
             response = case.call(headers=headers)
@@ -251,11 +305,12 @@ class Tally:
         self.statuses[response.status_code] += 1
         self.answers[(phase, case.operation.label, response.status_code)] += 1
         try:
-            case.validate_response(response, checks=CHECKS, headers=headers)
+            case.validate_response(response, checks=CHECKS, headers=headers, recorder=recorder)
         except (Failure, FailureGroup) as exc:
             # Keep going: every example is sent, and each distinct failure is reported once.
             for failure in getattr(exc, "exceptions", (exc,)):
-                self.failures.setdefault((case.operation.label, failure.title, where_in_schema(failure)), failure)
+                if (case.operation.label, failure.title) not in BUSINESS_RULES:
+                    self.failures.setdefault((case.operation.label, failure.title, where_in_schema(failure)), failure)
         return response
 
 
@@ -300,6 +355,20 @@ def each_operation(schema, tally: Tally, headers: dict[str, dict], generating: d
     return len(operations)
 
 
+def coverage(schema, tally: Tally, headers: dict[str, dict]) -> None:
+    """Phase 2: schemathesis' coverage phase for every operation, positive and negative, as its CLI runs it."""
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        who = FRONT_DESK if front_desk_may(operation) else ADMIN
+        config = schema.config.generation_for(operation=operation, phase="coverage")
+        for case in schema.iter_coverage_cases(operation, generation_modes=list(GenerationMode), generation_config=config):
+            response = tally.send("coverage", case, headers[who])
+            if case.meta.phase.data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+                tally.material[f"{case.method} (unsupported) -> {response.status_code}"] += 1
+                if case.method == "OPTIONS" and response.headers.get("allow"):
+                    tally.material["allow_header_conformance"] += 1
+
+
 def sequence_values() -> list[tuple[str, int | None]]:
     """Each PostgreSQL sequence of the database and its value."""
     with connection.cursor() as cursor:
@@ -334,7 +403,7 @@ def book_the_proposal(schema) -> None:
 
 
 def workflows(schema, tally: Tally, headers: dict, generating: dict) -> None:
-    """Phase 2: scenarios of linked calls as an admin, each in a savepoint rolled back at its end."""
+    """Phase 3: scenarios of linked calls as an admin, each in a savepoint rolled back at its end."""
     generating.update(mode=GenerationMode.POSITIVE, stateful=True)
     book_the_proposal(schema)
     # The schema's own links only. schemathesis would add ~250 it infers (a list's ids to each operation on an
@@ -347,6 +416,7 @@ def workflows(schema, tally: Tally, headers: dict, generating: dict) -> None:
     class Workflow(schema.as_state_machine()):
         def setup(self):
             self.savepoint = transaction.savepoint()
+            self.deleted: set[str] = set()  # paths this scenario deleted
 
         def teardown(self):
             transaction.savepoint_rollback(self.savepoint)
@@ -355,10 +425,28 @@ def workflows(schema, tally: Tally, headers: dict, generating: dict) -> None:
         def step(self, input):
             if input.transition is not None and input.is_applied:
                 tally.followed[input.transition.id] += 1
-            return super().step(input)
+            output = super().step(input)
+            self.material(input, output.response.status_code)
+            return output
+
+        def material(self, input, status: int) -> None:
+            """Count what use_after_free and ensure_resource_availability had to judge: a resource this scenario
+            deleted, used again; a resource it had just created, used by the id its creation answered."""
+            case, path = input.case, input.case.formatted_path
+            parent = self.recorder.find_parent(case_id=case.id)
+            created = (
+                input.is_applied and parent is not None and parent.method == "POST" and case.path.startswith(parent.path)
+                and 200 <= self.recorder.find_response(case_id=parent.id).status_code < 300
+            )
+            if any(path.startswith(gone) for gone in self.deleted):
+                tally.material[f"use_after_free: {case.method} of a deleted resource -> {status}"] += 1
+            elif created:
+                tally.material[f"ensure_resource_availability: {case.method} of one just created -> {status}"] += 1
+            if case.method == "DELETE" and 200 <= status < 300:
+                self.deleted.add(path)
 
         def call(self, case, **kwargs):
-            return tally.send("stateful", case, headers, keep=True)
+            return tally.send("stateful", case, headers, keep=True, recorder=self.recorder)
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             """Checked in `call` already, where failures are collected rather than raised."""
@@ -417,6 +505,7 @@ def test_schemathesis(seeded, monkeypatch):
             return positive_only(strategy, known)
 
         operations = each_operation(schema, tally, seeded["headers"], generating)
+        coverage(schema, tally, seeded["headers"])
         halfway = time.monotonic()
         workflows(schema, tally, seeded["headers"][ADMIN], generating)
 
@@ -425,13 +514,14 @@ def test_schemathesis(seeded, monkeypatch):
                        if phase == "stateful" and status == 201})
     figure = (
         f"schemathesis: {total} requests in {time.monotonic() - started:.0f} s, no 5xx: "
-        f"{tally.sent['each operation']} over {operations} operations one by one ({halfway - started:.0f} s), then "
+        f"{tally.sent['each operation']} over {operations} operations one by one and {tally.sent['coverage']} in "
+        f"schemathesis' coverage phase ({halfway - started:.0f} s), then "
         f"{tally.sent['stateful']} in {SCENARIOS} stateful scenarios as an admin "
         f"({sum(tally.followed.values())} steps following a link from an earlier answer; created: "
         f"{', '.join(f'{path} {n}' for path, n in sorted(created.items()))}); "
         f"answers by status: {dict(sorted(tally.statuses.items()))}"
     )
-    print(f"\n{figure}\nLinks followed most: {tally.followed.most_common(12)}")
+    print(f"\n{figure}\nLinks followed most: {tally.followed.most_common(12)}\nChecks' material: {dict(tally.material)}")
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     (settings.VAR_DIR / FIGURE_FILE).write_text(figure + "\n")
 
@@ -443,3 +533,16 @@ def test_schemathesis(seeded, monkeypatch):
     # The workflows ran: patients registered, courses booked from a proposal, their sessions acted on by id.
     assert created["/api/v1/patients/"] and created["/api/v1/cycles/"], figure
     assert any(link.startswith("POST /api/v1/cycles/ -> [201]") for link in tally.followed), tally.followed
+    # Every check of schemathesis' registry ran (the strict-input change adds the two data checks, issue 12).
+    load_all_checks()
+    missing = set(REGISTERED_CHECKS.get_all_names()) - {check.__name__ for check in CHECKS}
+    assert missing <= {"negative_data_rejection", "positive_data_acceptance"}, missing
+    # ...and had something to judge: every method a path lacks was a 405 (OPTIONS aside, answered with its Allow);
+    # deleted resources were used again and created ones used at once, in the workflows.
+    material = tally.material
+    unsupported = {key for key in material if "(unsupported)" in key}
+    assert unsupported and all(key.endswith("-> 405") or key == "OPTIONS (unsupported) -> 200" for key in unsupported), material
+    assert material["allow_header_conformance"] == material["OPTIONS (unsupported) -> 200"] > 0, material
+    for check, never in (("use_after_free", "-> 2"), ("ensure_resource_availability", "-> 404")):
+        judged = [key for key in material if key.startswith(check)]
+        assert judged and not any(never in key for key in judged), material

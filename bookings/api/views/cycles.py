@@ -15,7 +15,6 @@ from bookings.api.views.base import ScopedViewSet
 from bookings.api.views.openapi import (
     CONFLICT_EXAMPLES,
     NOT_FOUND,
-    PAGE_NOT_FOUND,
     RULE_EXAMPLES,
     SESSION_EXAMPLE,
     _body,
@@ -25,7 +24,7 @@ from bookings.api.views.openapi import (
 )
 from bookings.models import TreatmentCycle
 from common.access import ALL_ROLES, BOOKING_ROLES
-from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, PAGE_NOT_FOUND, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 

@@ -26,7 +26,6 @@ NOT_FOUND = _errors(
     "No such object in your clinics (another clinic's objects are not found either).",
     _example("not_found", "No InfusionSession matches the given query.", name="not_found"),
 )
-PAGE_NOT_FOUND = _errors("The page is past the last one.", _example("not_found", "Invalid page."))
 
 
 def _filter_errors(field: str, message: str) -> OpenApiResponse:

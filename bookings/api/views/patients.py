@@ -11,12 +11,12 @@ from bookings import selectors
 from bookings.api.filters import PatientFilter, documented_parameters
 from bookings.api.serializers import DEFAULT_CONSENT_SOURCE, PatientSerializer
 from bookings.api.views.base import ScopedViewSet
-from bookings.api.views.openapi import NOT_FOUND, PAGE_NOT_FOUND, _body, _filter_errors, _ok, _validation
+from bookings.api.views.openapi import NOT_FOUND, _body, _filter_errors, _ok, _validation
 from bookings.models import Patient
 from bookings.services.patients import patient_create, patient_update
 from common import error_codes as codes
 from common.access import ALL_ROLES, BOOKING_ROLES
-from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, PAGE_NOT_FOUND, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 

@@ -17,7 +17,6 @@ from bookings.api.views.openapi import (
     CONFLICT_EXAMPLES,
     FORBIDDEN_INFUSION,
     NOT_FOUND,
-    PAGE_NOT_FOUND,
     RULE_EXAMPLES,
     SESSION_EXAMPLE,
     _body,
@@ -28,7 +27,7 @@ from bookings.api.views.openapi import (
 from bookings.models import InfusionSession, transition_refusal
 from bookings.selectors import emails_for_sessions
 from common.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES
-from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
+from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, PAGE_NOT_FOUND, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 
