@@ -8,12 +8,8 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from accounts.idle import session_keepalive
 from config.health import healthz
 from config.openapi import SchemaView
-<<<<<<< HEAD
-from notifications.link_pages import patient_link, unsubscribe_one_click
-=======
 from config.views import api_not_found
-from notifications.link_pages import patient_link
->>>>>>> h-status
+from notifications.link_pages import patient_link, unsubscribe_one_click
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
 # file (the same URL with ?script) instead of inline, and our template (templates/api/docs.html) drops the
