@@ -61,7 +61,7 @@ NOT_BLANK = f"[^{_whitespace_class()}]"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATE = re.compile(DATE_PATTERN)
 #: A date in the years a schedule may name (validator and schema pattern of a date field that needs it).
-SCHEDULE_YEARS = RegexValidator(r"^(19[0-9]{2}|2[0-9]{3})-", message="Give a date in the years 1900 to 2999.")
+SCHEDULE_YEARS = RegexValidator(r"^(19[0-9]{2}|2[0-9]{3})-", message="Choose a date between 1900-01-01 and 2999-12-31.")
 #: RFC 3339 (OpenAPI's `date-time`): a date, a time with seconds, and an offset.
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 _INSTANT = re.compile(INSTANT_PATTERN)

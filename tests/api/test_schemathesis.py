@@ -4,7 +4,8 @@ The schema is loaded from the app itself (GET /api/schema/?format=json through i
 so the test's transaction is visible to every request). The database holds the demo clinic (`seed_demo`,
 whose `frontdesk` and `admin` users make the requests with their API tokens) and another clinic built like
 the walker's. Every answer must be: no 5xx, a documented status, the documented content type and headers,
-a body that fits the documented response schema.
+a body that fits the documented response schema; a schema-breaking request refused, a schema-valid one accepted
+but for the business rules listed with their reasons in tests/api/strict_checks.py.
 
 1. **Each operation on its own.** The schema's own examples, then generated requests, schema-conforming
    (positive) and schema-breaking (negative), as the front desk where it may call the operation, else as an
