@@ -133,10 +133,6 @@ class StrictURLField(StrictStringMixin, serializers.URLField):
     pass
 
 
-class StrictRegexField(StrictStringMixin, serializers.RegexField):
-    pass
-
-
 class StrictBooleanField(serializers.BooleanField):
     """true or false; not 0, 1, "true" or "yes"."""
 
@@ -200,7 +196,7 @@ class StrictDateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
         if not isinstance(value, str) or not _INSTANT.fullmatch(value):
             self.fail("invalid", format="YYYY-MM-DDThh:mm:ss[.ffffff](Z|±hh:mm)")
-        return super().to_internal_value(value)
+        return super().to_internal_value(value.upper())  # RFC 3339 allows t and z; Python reads T and Z
 
 
 # --- Lists and related ids -----------------------------------------------------------------------
