@@ -223,12 +223,11 @@ def example_query_value(parameter: dict) -> str:
     return {"integer": "1", "boolean": "true"}.get(schema.get("type"), "2027-03-03")
 
 
-@pytest.mark.parametrize("operation_id", QUERY_OPERATIONS)
+# Not the availability: its ids must name rows of the user's clinics, which an id at a bound does not.
+@pytest.mark.parametrize("operation_id", [name for name in QUERY_OPERATIONS if name != "availability_retrieve"])
 def test_query_bounds_are_accepted(world, db, operation_id):
     """What the schema allows at the edges of a range is answered (not a 400, not a 500): the largest id too."""
     _, _, op = OPERATIONS[operation_id]
-    if operation_id == "availability_retrieve":
-        pytest.skip("its ids must name rows: TestTable covers its bounds")
     for parameter in (p for p in op["parameters"] if p["in"] == "query"):
         schema = resolve(parameter["schema"])
         for bound in ("minimum", "maximum"):
