@@ -29,6 +29,7 @@ from accounts.services import (
 )
 from common.api import ErrorSerializer
 from common.openapi import error_example, error_response
+from common.serializers import StrictCharField, StrictSerializer
 
 TOKEN_EXAMPLE = "0f3c9a1b2d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4"  # noqa: S105 (made up, for the docs)
 EXPIRES_EXAMPLE = "2027-03-01T19:00:00Z"
@@ -52,16 +53,16 @@ def _no_control_characters(value: str) -> None:
         raise serializers.ValidationError("The device name may not contain control characters.")
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150, trim_whitespace=False)
-    password = serializers.CharField(max_length=1024, trim_whitespace=False, style={"input_type": "password"})
-    device = serializers.CharField(
+class TokenRequestSerializer(StrictSerializer):
+    username = StrictCharField(max_length=150, trim_whitespace=False)
+    password = StrictCharField(max_length=1024, trim_whitespace=False, style={"input_type": "password"})
+    device = StrictCharField(
         max_length=DEVICE_LABEL_LENGTH, required=False, allow_blank=True, default="",
         validators=[_no_control_characters],
         help_text="A name for this device in your list of signed-in devices (e.g. \"Ward tablet 3\"); "
         "left out, the client's User-Agent is used.",
     )
-    otp = serializers.CharField(
+    otp = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=64,
@@ -225,6 +226,11 @@ class TokenListView(generics.ListAPIView):
         tags=["auth"],
         responses={
             200: SignedInDeviceSerializer(many=True),
+            400: error_response(
+                "`page` or `page_size` is not a whole number in its range.",
+                error_example("validation_error", "The request is not valid: page: Ensure this value is greater than "
+                              "or equal to 1.", {"page": ["Ensure this value is greater than or equal to 1."]}),
+            ),
             401: UNAUTHENTICATED_OR_BAD_TOKEN,
             404: error_response("A page past the end.", error_example("not_found", "Invalid page.")),
         },

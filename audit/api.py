@@ -19,6 +19,8 @@ from rest_framework import generics, serializers
 from audit.records import ACTION_NAMES, ACTIONS_BY_NAME
 from audit.selectors import entry_list
 from common.api import ADMIN, ErrorSerializer, RolePermission
+from common.fields import DAY_OR_TIME, DAY_OR_TIME_PATTERN
+from common.serializers import MAX_ID, QuerySerializer, StrictChoiceField, StrictIntegerField
 
 #: API names of the audited models; any other model is named "<app>.<model>".
 OBJECT_TYPES = {
@@ -27,27 +29,31 @@ OBJECT_TYPES = {
     "bookings.infusionsession": "session",
 }
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+@extend_schema_field({"type": "string", "pattern": DAY_OR_TIME_PATTERN})
 class InstantField(serializers.DateTimeField):
-    """An ISO 8601 instant, or a bare date meaning its midnight (in the user's clinic time zone)."""
+    """A date (its midnight, in the user's clinic time zone) or a date and time, with an offset or without one
+    (then in that zone too): the pattern DAY_OR_TIME_PATTERN."""
 
     def __init__(self, *, day_end: bool = False, **kwargs):
         self.day_end = day_end
         super().__init__(**kwargs)
 
     def to_internal_value(self, value):
+        if not isinstance(value, str) or not DAY_OR_TIME.fullmatch(value):
+            self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+HH:MM]")
         try:
             instant = self._instant(value)
             instant.astimezone(dt.UTC)  # the database stores UTC: year 1 or 9999 may not fit
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, serializers.ValidationError):
             self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+HH:MM]")
         return instant
 
-    def _instant(self, value) -> dt.datetime:
-        if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
-            day = dt.date.fromisoformat(value.strip())
+    def _instant(self, value: str) -> dt.datetime:
+        if _DATE_ONLY.fullmatch(value):
+            day = dt.date.fromisoformat(value)
             if self.day_end:
                 day += dt.timedelta(days=1)
             return timezone.make_aware(dt.datetime.combine(day, dt.time()))
@@ -56,17 +62,14 @@ class InstantField(serializers.DateTimeField):
         return instant + dt.timedelta(microseconds=1) if self.day_end else instant
 
 
-_MAX_ID = 2**63 - 1  # a database id is a bigint: a larger number is bad input, not a 500
-
-
-class AuditQuerySerializer(serializers.Serializer):
-    patient = serializers.IntegerField(
-        required=False, min_value=1, max_value=_MAX_ID, help_text="Only entries about this patient (id)."
+class AuditQuerySerializer(QuerySerializer):
+    patient = StrictIntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only entries about this patient (id)."
     )
-    actor = serializers.IntegerField(
-        required=False, min_value=1, max_value=_MAX_ID, help_text="Only entries by this user (id)."
+    actor = StrictIntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only entries by this user (id)."
     )
-    action = serializers.ChoiceField(
+    action = StrictChoiceField(
         choices=list(ACTIONS_BY_NAME), required=False, help_text="create, update, delete or access (a read)."
     )
 

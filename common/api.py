@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -34,6 +35,7 @@ from common.access import (
     user_roles,
 )
 from common.errors import ApplicationError
+from common.fields import StrictIntegerFormField
 from common.middleware import api_error_body
 
 if TYPE_CHECKING:
@@ -107,9 +109,61 @@ class ClinicScopedQuerysetMixin(_ViewBase):
 
 
 class Pagination(PageNumberPagination):
+    """`?page=` (from 1) and `?page_size=` (1 to 200, default 50), strictly: anything else is a 400 naming it.
+
+    DRF would quietly fall back to the default size for `page_size=0` or `null`, cut 500 to the maximum,
+    and answer 404 for `page=0`. A page past the last one stays a 404 (`not_found`), documented on every list.
+    """
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()  # `page=last` is not an integer: the schema does not offer it
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.query = self._parse(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _limits(self) -> dict[str, tuple[int, int | None]]:
+        return {self.page_query_param: (1, None), self.page_size_query_param: (1, self.max_page_size)}
+
+    def _parse(self, request) -> dict[str, int]:
+        parsed, errors = {}, {}
+        for name, (low, high) in self._limits().items():
+            given = request.query_params.getlist(name)
+            if not given:
+                continue
+            field = StrictIntegerFormField(min_value=low, max_value=high)
+            try:
+                if len(given) > 1:
+                    raise forms.ValidationError("Give this parameter once.")
+                if given[0] == "":
+                    raise forms.ValidationError("Give a value, or leave the parameter out.")
+                parsed[name] = field.clean(given[0])
+            except forms.ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return parsed
+
+    def get_page_size(self, request):
+        return self.query.get(self.page_size_query_param, self.page_size)
+
+    def get_page_number(self, request, paginator):
+        return self.query.get(self.page_query_param, 1)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low, high = self._limits()[parameter["name"]]
+            parameter["schema"].update({"minimum": low, **({"maximum": high} if high else {})})
+        described = {
+            self.page_query_param: "The page, from 1. A page past the last one is a 404 `not_found`.",
+            self.page_size_query_param: f"Results per page, 1 to {self.max_page_size} (default {self.page_size}).",
+        }
+        for parameter in parameters:
+            parameter["description"] = described[parameter["name"]]
+        return parameters
 
 
 # --- Errors ------------------------------------------------------------------------------------

@@ -358,7 +358,8 @@ SPECTACULAR_SETTINGS = {
         "clinics the user belongs to, and checked against the user's role (admin, front_desk, clinician). "
         "Errors have one shape: `{\"code\", \"message\", \"details\"}`. A body that cannot be read is refused "
         "first: JSON that does not parse or nests more than 32 levels deep is 400 `parse_error`, a body over 2.5 MB "
-        "is 413 `request_too_large`."
+        "is 413 `request_too_large`. Inputs are read as strictly as this schema types them (no `\"5\"` for 5, no 0 for "
+        "false); no text may hold U+0000 (400)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -8,12 +8,19 @@ import datetime as dt
 import django_filters as filters
 from django import forms
 from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
 
 from bookings import selectors
 from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus, TreatmentCycle
-from common.fields import ChoiceInFilter, IdFilter
+from common.fields import (
+    DAY_OR_TIME,
+    DAY_OR_TIME_PATTERN,
+    BooleanFilter,
+    ChoiceInFilter,
+    DateFilter,
+    IdFilter,
+    StrictFilterSet,
+)
 
 
 class DateOrInstantField(forms.Field):
@@ -25,24 +32,29 @@ class DateOrInstantField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = str(value).strip()
+        if not isinstance(value, str) or not DAY_OR_TIME.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             # The date first: Python reads a bare date as a datetime at midnight, but as an upper bound a
             # date means its whole day.
-            parsed = parse_date(text) or parse_datetime(text)
-        except ValueError:
+            parsed = parse_date(value) or parse_datetime(value)
+        except ValueError:  # 2027-02-30
             parsed = None
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
 
 
-@extend_schema_field(OpenApiTypes.STR)
+#: The schema of `from` and `to`: what DateOrInstantField reads.
+DAY_OR_TIME_SCHEMA = {"type": "string", "pattern": DAY_OR_TIME_PATTERN}
+
+
+@extend_schema_field(DAY_OR_TIME_SCHEMA)
 class DateOrInstantFilter(filters.Filter):
     field_class = DateOrInstantField
 
 
-class PatientFilter(filters.FilterSet):
+class PatientFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic_id", help_text="Only patients whose home clinic is this one (id).")
     search = filters.CharFilter(
         method="filter_search",
@@ -62,7 +74,7 @@ class PatientFilter(filters.FilterSet):
         return selectors.patient_search(queryset, term=value)
 
 
-class CycleFilter(filters.FilterSet):
+class CycleFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic_id", help_text="Only courses at this clinic (id).")
     patient = IdFilter(field_name="patient_id", help_text="Only this patient's courses (id).")
     status = ChoiceInFilter(
@@ -74,9 +86,9 @@ class CycleFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class SessionFilter(filters.FilterSet):
+class SessionFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic_id", help_text="Only sessions at this clinic (id).")
-    date = filters.DateFilter(
+    date = DateFilter(
         method="filter_date",
         help_text="Only sessions starting on this day (YYYY-MM-DD) in their clinic's time zone.",
     )
@@ -102,7 +114,7 @@ class SessionFilter(filters.FilterSet):
     status = ChoiceInFilter(
         choices=SessionStatus.choices, help_text="Only sessions in this status; several may be separated by commas."
     )
-    reschedule_requested = filters.BooleanFilter(
+    reschedule_requested = BooleanFilter(
         field_name="reschedule_requested_at", lookup_expr="isnull", exclude=True,
         help_text="true: only sessions the patient asked (by an email link) to move, not moved since; false: the others.",
     )
@@ -138,17 +150,12 @@ _PARAMETER_EXAMPLES = {
 
 
 def documented_parameters(filterset_class: type[filters.FilterSet]) -> list[OpenApiParameter]:
-    """The ids and times a filter set takes, as OpenAPI parameters with their help texts.
-
-    drf-spectacular documents the other filters (with their help texts) by itself; it types these from the
-    classes' schema overrides, which carry no per-parameter description.
-    """
-    kinds = {IdFilter: OpenApiTypes.INT, DateOrInstantFilter: OpenApiTypes.STR}
+    """`from` and `to`, with their examples (drf-spectacular documents the other filters by itself)."""
     return [
         OpenApiParameter(
-            name, kinds[type(f)], OpenApiParameter.QUERY, description=f.extra.get("help_text", ""),
+            name, DAY_OR_TIME_SCHEMA, OpenApiParameter.QUERY, description=f.extra.get("help_text", ""),
             examples=_PARAMETER_EXAMPLES.get(name, []),
         )
         for name, f in filterset_class.base_filters.items()
-        if type(f) in kinds
+        if isinstance(f, DateOrInstantFilter)
     ]

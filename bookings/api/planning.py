@@ -11,7 +11,8 @@ import datetime as dt
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,15 @@ from common.fields import WallClockTimeField
 from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
+from common.serializers import (
+    SCHEDULE_YEARS,
+    QuerySerializer,
+    StrictBooleanField,
+    StrictDateField,
+    StrictIntegerField,
+    StrictListField,
+    StrictSerializer,
+)
 from scheduler import planning
 from scheduler.models import Chair, Protocol, StaffMember, StaffRole
 
@@ -46,13 +56,13 @@ def _patient_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
 # --- Serializers --------------------------------------------------------------------------------
 
 
-class ProposalRequestSerializer(serializers.Serializer):
+class ProposalRequestSerializer(StrictSerializer):
     patient = _patient_field(help_text="The patient (id): their other sessions are kept clear of.")
     protocol = _protocol_field(help_text="The protocol (id): the clinic's own or a shared template.")
     clinic = clinic_field(help_text="Where the sessions would take place (id).")
-    earliest_date = serializers.DateField(help_text="The first day the course may start (clinic date); today at the earliest.")
-    weekdays = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6), required=False, allow_empty=False, max_length=7,
+    earliest_date = StrictDateField(help_text="The first day the course may start (clinic date); today at the earliest.")
+    weekdays = StrictListField(
+        child=StrictIntegerField(min_value=0, max_value=6), required=False, allow_empty=False, max_length=7,
         help_text="Days the patient can come, 0 = Monday … 6 = Sunday. Left out: any day the clinic is open.",
     )
     time_from = WallClockTimeField(required=False, help_text="Sessions start at or after this clinic time.")
@@ -87,6 +97,7 @@ class PlannedSessionSerializer(serializers.Serializer):
     chair = serializers.IntegerField(source="chair_id", help_text="The chair it would take (id).")
     nurse = serializers.IntegerField(source="nurse_id", help_text="The nurse it would take (id).")
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_starts_local(self, obj) -> str:
         return obj.start.astimezone(self.context["tz"]).isoformat()
 
@@ -110,12 +121,12 @@ class ProposalSerializer(serializers.Serializer):
     )
 
 
-class AvailabilityQuerySerializer(serializers.Serializer):
+class AvailabilityQuerySerializer(QuerySerializer):
     clinic = clinic_field(help_text="The clinic (id).")
     protocol = _protocol_field(help_text="The protocol whose session length counts (id).")
-    date = serializers.DateField(help_text="The clinic date to look at.")
+    date = StrictDateField(help_text="The clinic date to look at (1900 to 2999).", validators=[SCHEDULE_YEARS])
     patient = _patient_field(required=False, help_text="Leave out times this patient is already booked.")
-    first_visit = serializers.BooleanField(default=False, help_text="Use the longer first-visit block.")
+    first_visit = StrictBooleanField(default=False, help_text="Use the longer first-visit block.")
 
     def validate_date(self, day: dt.date) -> dt.date:
         # At the ends of datetime's range (years 1 and 9999) the day's bounds in the clinic's zone overflow.
@@ -129,12 +140,13 @@ class AvailabilityQuerySerializer(serializers.Serializer):
 class AvailableSlotSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(source="start")
     ends_at = serializers.DateTimeField(source="end")
-    starts_local = serializers.SerializerMethodField()
+    starts_local = serializers.SerializerMethodField(help_text="The start in the clinic's time zone, with its offset.")
     chairs = serializers.ListField(child=serializers.IntegerField(), source="chair_ids", help_text="Free chairs (ids).")
     nurses = serializers.ListField(
         child=serializers.IntegerField(), source="nurse_ids", help_text="Nurses who could take it (ids)."
     )
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_starts_local(self, obj) -> str:
         return obj.start.astimezone(self.context["tz"]).isoformat()
 
@@ -240,13 +252,7 @@ class AvailabilityView(APIView):
             "begin on the clinic date, with the chairs free for its whole block and the nurses who could take it "
             "(on shift, under capacity, not starting another infusion within the stagger)."
         ),
-        parameters=[
-            OpenApiParameter("clinic", int, required=True, description="The clinic (id)."),
-            OpenApiParameter("protocol", int, required=True, description="The protocol (id)."),
-            OpenApiParameter("date", dt.date, required=True, description="The clinic date."),
-            OpenApiParameter("patient", int, description="Leave out times this patient is already booked."),
-            OpenApiParameter("first_visit", bool, description="Use the protocol's longer first-visit block."),
-        ],
+        parameters=[AvailabilityQuerySerializer],
         responses={
             200: AvailabilitySerializer,
             400: _errors("Bad input; `details` names the parameter.", _validation("date", "This field is required.")),
@@ -281,13 +287,13 @@ class AvailabilityView(APIView):
 OPTIONS_FROM_REACH_DAYS = 366
 
 
-class OptionsQuerySerializer(serializers.Serializer):
-    count = serializers.IntegerField(min_value=1, max_value=20, default=5, help_text="How many options (1–20, default 5).")
+class OptionsQuerySerializer(QuerySerializer):
+    count = StrictIntegerField(min_value=1, max_value=20, default=5, help_text="How many options (1–20, default 5).")
 
     def get_fields(self):
         fields = super().get_fields()
         # `from` is a Python keyword: declared here rather than as a class attribute.
-        fields["from"] = serializers.DateField(
+        fields["from"] = StrictDateField(
             required=False,
             help_text=(
                 "Look from this clinic date on (YYYY-MM-DD, the date in the clinic's time zone). Left out, or today "
@@ -298,10 +304,6 @@ class OptionsQuerySerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs):
-        # DRF reads an empty value of an optional query parameter as one left out; the schema offers none.
-        for name in ("count", "from"):
-            if self.initial_data.get(name) == "":
-                raise serializers.ValidationError({name: ["This field may not be blank."]})
         start = attrs.get("from")
         # A date far off is a client's mistake, not a question: nothing is booked that far from today.
         reach = dt.timedelta(days=OPTIONS_FROM_REACH_DAYS)

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,35 +21,36 @@ from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason,
 from bookings.progress import cycle_progress
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
 from common.access import scope_to_user_clinics, user_clinic_ids
+from common.fields import LOCAL_OR_INSTANT_HELP, LocalOrInstantMixin, local_or_instant
+from common.serializers import (
+    SCHEDULE_YEARS,
+    StrictCharField,
+    StrictChoiceField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictSerializer,
+)
 from scheduler.models import Chair, Clinic, Protocol, StaffMember, StaffRole
 
 #: Where consent was given when a client does not say.
 DEFAULT_CONSENT_SOURCE = "api"
-# Requested session times beyond these are refused as input: far outside anything bookable, and near the
-# ends of what a datetime can hold, where converting between zones overflows.
-_EARLIEST_START = dt.datetime(1900, 1, 1)
-_LATEST_START = dt.datetime(9000, 1, 1)
 
 
 # --- Fields --------------------------------------------------------------------------------------
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyRelatedField(StrictPrimaryKeyRelatedField):
     """An id resolved among the requesting user's clinics only (a superuser sees every clinic).
 
     `scope` builds the filter from the user's clinic ids; by default the model's `clinic` must be one of them
     (common.access.scope_to_user_clinics).
     """
 
-    default_error_messages = {
-        "does_not_exist": "There is no such {name} in your clinics (id {pk_value}).",
-        "incorrect_type": "Expected an id (a whole number), received {data_type}.",
-    }
+    default_error_messages = {"does_not_exist": "There is no such {name} in your clinics (id {pk_value})."}
 
     def __init__(self, *, name: str, scope=None, **kwargs):
         self.name = name
         self.scope = scope
-        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=2**63 - 1))
         super().__init__(**kwargs)
 
     def get_queryset(self):
@@ -77,23 +78,13 @@ def clinic_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
     )
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "example": "2027-03-02T09:00",
-        "description": (
-            "ISO 8601. With an offset (`2027-03-02T14:00:00Z`, `2027-03-02T09:00-05:00`) it is that instant; "
-            "without one (`2027-03-02T09:00`) it is a wall-clock time in the clinic's time zone. A wall-clock "
-            "time the clocks skip (spring forward) is refused with `nonexistent_local_time`; one that occurs "
-            "twice (fall back) is taken at its first occurrence."
-        ),
-    }
-)
-class StartField(serializers.Field):
+class StartField(LocalOrInstantMixin, serializers.Field):
     """A session start: an aware instant (kept, in UTC) or a naive wall-clock time (kept naive).
 
     DRF's DateTimeField would make a naive value aware in the request's current zone; the services read a
-    naive value in the clinic's zone, so this field leaves it naive.
+    naive value in the clinic's zone, so this field leaves it naive. A wall-clock time the clocks skip
+    (spring forward) is refused by the services with `nonexistent_local_time`; one that occurs twice (fall
+    back) is taken at its first occurrence.
     """
 
     default_error_messages = {
@@ -101,27 +92,12 @@ class StartField(serializers.Field):
             "Enter a date and time in ISO 8601: 2027-03-02T09:00 (clinic time) or 2027-03-02T14:00:00Z (an instant)."
         ),
         "date_only": "Give a time as well as the date, e.g. 2027-03-02T09:00.",
-        "out_of_range": "That is too far in the past or the future to book.",
     }
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        text = data.strip()
-        if not text.isprintable():
-            self.fail("invalid")
-        if "T" not in text.upper() and " " not in text:
-            # Python would read a bare date as midnight; a session needs its time said.
-            self.fail("date_only" if re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", text) else "invalid")
-        try:
-            parsed = parse_datetime(text)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            self.fail("invalid")
-        wall = parsed.replace(tzinfo=None)
-        if not (_EARLIEST_START <= wall < _LATEST_START):
-            self.fail("out_of_range")
+        if isinstance(data, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", data):
+            self.fail("date_only")  # Python would read a bare date as midnight; a session needs its time said
+        parsed = local_or_instant(data, lambda: self.fail("invalid"))
         return parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else parsed
 
     def to_representation(self, value):
@@ -130,26 +106,35 @@ class StartField(serializers.Field):
 
 # --- Patients ------------------------------------------------------------------------------------
 
+#: The shape bookings.services.patients checks, as a pattern the schema can carry: at least three digits, with
+#: +, spaces, dashes, dots, slashes and brackets, and an extension (x123). Not trimmed: as sent.
+PHONE = RegexValidator(
+    r"^\+?([ ().\-/]*[0-9]){3}[0-9 ().\-/]*( *([xX]|[eE][xX][tT]\.?) *[0-9]{1,6})?$",
+    message="Enter a phone number: digits, optionally with +, spaces, dashes, dots, slashes, brackets and an "
+    "extension (x123).",
+)
+
 
 # Parses only (types, formats, lengths): the rules of a patient record are bookings.services.patients'.
 # (A comment, not the docstring: the docstring is the schema's description.)
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(StrictModelSerializer):
     """A patient. Consent to email is recorded with its time and source; withdrawing it clears both."""
 
     clinic = clinic_field(help_text="Home clinic (id); one of your clinics.")
-    timezone = serializers.CharField(
+    timezone = StrictCharField(
         max_length=64,
         required=False,
         help_text="IANA time zone the patient's emails are written in, e.g. America/New_York. "
         "Defaults to the home clinic's zone.",
     )
-    phone = serializers.CharField(
+    phone = StrictCharField(
         max_length=40,
         required=False,
         allow_blank=True,
+        validators=[PHONE],
         help_text="Digits with optional +, spaces, dashes, dots, slashes, brackets and an extension (x123).",
     )
-    email_consent_source = serializers.CharField(
+    email_consent_source = StrictCharField(
         max_length=80,
         required=False,
         allow_blank=True,
@@ -166,7 +151,7 @@ class PatientSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "email_consent_at")
         extra_kwargs = {
             "email_consent_at": {"help_text": "When consent to email was recorded; null without consent."},
-            "date_of_birth": {"help_text": "YYYY-MM-DD; not in the future."},
+            "date_of_birth": {"help_text": "YYYY-MM-DD, from 1900; not in the future.", "validators": [SCHEDULE_YEARS]},
             "email": {"help_text": "Needed for email consent."},
             "email_consent": {"help_text": "The patient agreed to receive reminders and notices by email."},
         }
@@ -215,8 +200,8 @@ class SessionSerializer(serializers.ModelSerializer):
         return obj.ends_at.astimezone(obj.clinic.tz).isoformat()
 
 
-class RescheduleSerializer(serializers.Serializer):
-    starts_at = StartField(help_text="The new start (see the field's format).")
+class RescheduleSerializer(StrictSerializer):
+    starts_at = StartField(help_text=f"The new start. {LOCAL_OR_INSTANT_HELP}")
     chair = ScopedPrimaryKeyRelatedField(
         name="chair", queryset=Chair.objects.all(), required=False, allow_null=True,
         help_text="A chair of the session's clinic; left out, the session keeps its chair if free, else the "
@@ -227,7 +212,7 @@ class RescheduleSerializer(serializers.Serializer):
         help_text="A nurse of the session's clinic; left out, the session keeps its nurse if free, else the "
         "system chooses.",
     )
-    scope = serializers.ChoiceField(
+    scope = StrictChoiceField(
         choices=[(SCOPE_THIS, "This session only"), (SCOPE_FOLLOWING, "This and every later upcoming session")],
         default=SCOPE_THIS,
         help_text="`this`: move only this session. `following`: move it and every later upcoming session of the "
@@ -240,9 +225,9 @@ class RescheduledSerializer(serializers.Serializer):
     moved = SessionSerializer(many=True, help_text="Every session moved (this one first, then later ones).")
 
 
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, help_text="Why; kept with the session.")
-    by = serializers.ChoiceField(choices=CancelledBy.choices, help_text="Who asked: the patient or the clinic.")
+class CancelSerializer(StrictSerializer):
+    reason = StrictCharField(max_length=300, help_text="Why; kept with the session.")
+    by = StrictChoiceField(choices=CancelledBy.choices, help_text="Who asked: the patient or the clinic.")
 
 
 # --- Cycles --------------------------------------------------------------------------------------
@@ -310,8 +295,8 @@ class CycleSerializer(serializers.ModelSerializer):
         ]
 
 
-class BookSessionSerializer(serializers.Serializer):
-    starts_at = StartField(help_text="When the session starts (see the field's format).")
+class BookSessionSerializer(StrictSerializer):
+    starts_at = StartField(help_text=f"When the session starts. {LOCAL_OR_INSTANT_HELP}")
     chair = ScopedPrimaryKeyRelatedField(
         name="chair", queryset=Chair.objects.all(), required=False, allow_null=True,
         help_text="A chair of the clinic; left out or null, the system chooses a free one.",
@@ -322,7 +307,7 @@ class BookSessionSerializer(serializers.Serializer):
     )
 
 
-class CycleBookSerializer(serializers.Serializer):
+class CycleBookSerializer(StrictSerializer):
     patient = ScopedPrimaryKeyRelatedField(name="patient", queryset=Patient.objects.all(), help_text="The patient (id).")
     protocol = ScopedPrimaryKeyRelatedField(
         name="protocol",
@@ -338,8 +323,8 @@ class CycleBookSerializer(serializers.Serializer):
     )
 
 
-class CycleCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, help_text="Why the course ends; kept with it and its sessions.")
-    by = serializers.ChoiceField(
+class CycleCancelSerializer(StrictSerializer):
+    reason = StrictCharField(max_length=300, help_text="Why the course ends; kept with it and its sessions.")
+    by = StrictChoiceField(
         choices=CancelledBy.choices, default=CancelledBy.CLINIC, help_text="Who asked (default: the clinic)."
     )

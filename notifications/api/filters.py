@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import django_filters as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 
 from bookings.models import EmailStatus, PatientEmail
-from common.fields import ChoiceInFilter, IdFilter, InstantFilter
+from common.fields import ChoiceInFilter, IdFilter, InstantFilter, StrictFilterSet
 
 
-class ReminderFilter(filters.FilterSet):
+class ReminderFilter(StrictFilterSet):
     status = ChoiceInFilter(
         choices=EmailStatus.choices, help_text="Only emails in this status; several may be separated by commas."
     )
@@ -34,12 +32,3 @@ class ReminderFilter(filters.FilterSet):
         model = PatientEmail
         fields: list[str] = []
 
-
-def documented_parameters() -> list[OpenApiParameter]:
-    """The ids and instants, with their help texts (drf-spectacular types them but drops the description)."""
-    kinds = {IdFilter: OpenApiTypes.INT, InstantFilter: OpenApiTypes.DATETIME}
-    return [
-        OpenApiParameter(name, kinds[type(f)], OpenApiParameter.QUERY, description=f.extra.get("help_text", ""))
-        for name, f in ReminderFilter.base_filters.items()
-        if type(f) in kinds
-    ]

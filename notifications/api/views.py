@@ -21,7 +21,7 @@ from common.openapi import FORBIDDEN_BOOKING, FORBIDDEN_READ, PAGE_NOT_FOUND, UN
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 from notifications import services
-from notifications.api.filters import ReminderFilter, documented_parameters
+from notifications.api.filters import ReminderFilter
 
 # --- OpenAPI -------------------------------------------------------------------------------------
 
@@ -69,7 +69,6 @@ def _ok(name: str, value) -> OpenApiExample:
         ),
         responses={200: ReminderSerializer(many=True), 400: BAD_FILTER, 401: UNAUTHENTICATED, 403: FORBIDDEN_READ,
                    404: PAGE_NOT_FOUND},
-        parameters=documented_parameters(),
         examples=[_ok("A failed reminder", REMINDER_EXAMPLE)],
         tags=["reminders"],
     ),

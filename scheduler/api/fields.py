@@ -8,11 +8,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from common.access import scope_to_user_clinics
+from common.fields import LocalOrInstantMixin, local_or_instant
+from common.serializers import StrictPrimaryKeyRelatedField
 from scheduler import planning
 from scheduler.models import Clinic
 
 
-class InUserClinicsField(serializers.PrimaryKeyRelatedField):
+class InUserClinicsField(StrictPrimaryKeyRelatedField):
     """The id of a row of the requesting user's clinics (any row for a superuser).
 
     `clinic_lookup` is the path from the row to its clinic ("pk" for a clinic itself).
@@ -37,16 +39,15 @@ def clinic_field(**kwargs) -> InUserClinicsField:
     return InUserClinicsField(queryset=Clinic.objects.all(), clinic_lookup="pk", noun="Clinic", **kwargs)
 
 
-class ClinicDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 instant. One given without an offset is a wall-clock time in the row's clinic zone.
+class ClinicDateTimeField(LocalOrInstantMixin, serializers.DateTimeField):
+    """An instant, or without an offset a wall-clock time in the row's clinic zone (common.fields' pattern).
 
     The field keeps such a value naive; the serializer, which knows the clinic, localizes it.
     """
 
-    def enforce_timezone(self, value):
-        if timezone.is_naive(value):
-            return value
-        return super().enforce_timezone(value)
+    def to_internal_value(self, value):
+        parsed = local_or_instant(value, lambda: self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh:mm]"))
+        return parsed if timezone.is_naive(parsed) else parsed.astimezone(dt.UTC)
 
 
 SANE_INSTANTS = (dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(3000, 1, 1, tzinfo=dt.UTC))

@@ -2,54 +2,44 @@
 
 from __future__ import annotations
 
-from django import forms
 from django_filters import rest_framework as filters
 
-from common.fields import InstantFilter
+from common.fields import BooleanFilter, IdFilter, InstantFilter, StrictFilterSet
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, StaffRole, TimeOff
 
 
-class IdFilter(filters.NumberFilter):
-    """A whole-number id. An id the user may not see simply finds nothing.
-
-    Not common.fields.IdFilter: without its schema override drf-spectacular keeps these filters' help texts.
-    """
-
-    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field will do; the stub says NumberFilter's own
-
-
-class ClinicFilter(filters.FilterSet):
-    active = filters.BooleanFilter(field_name="is_active", help_text="true: active clinics only; false: inactive.")
+class ClinicFilter(StrictFilterSet):
+    active = BooleanFilter(field_name="is_active", help_text="true: active clinics only; false: inactive.")
 
     class Meta:
         model = Clinic
         fields: list[str] = []
 
 
-class ChairFilter(filters.FilterSet):
+class ChairFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic", help_text="Only this clinic's chairs (a clinic id).")
-    active = filters.BooleanFilter(field_name="is_active", help_text="true: chairs in service; false: out of service.")
+    active = BooleanFilter(field_name="is_active", help_text="true: chairs in service; false: out of service.")
 
     class Meta:
         model = Chair
         fields: list[str] = []
 
 
-class StaffFilter(filters.FilterSet):
+class StaffFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic", help_text="Only this clinic's staff (a clinic id).")
     role = filters.ChoiceFilter(choices=StaffRole.choices, help_text="nurse or provider.")
-    active = filters.BooleanFilter(field_name="is_active", help_text="true: active staff only; false: inactive.")
+    active = BooleanFilter(field_name="is_active", help_text="true: active staff only; false: inactive.")
 
     class Meta:
         model = StaffMember
         fields: list[str] = []
 
 
-class ProtocolFilter(filters.FilterSet):
+class ProtocolFilter(StrictFilterSet):
     clinic = IdFilter(
         method="filter_clinic", help_text="The protocols this clinic may book: its own and the shared templates."
     )
-    active = filters.BooleanFilter(field_name="is_active", help_text="true: active protocols only; false: retired.")
+    active = BooleanFilter(field_name="is_active", help_text="true: active protocols only; false: retired.")
 
     class Meta:
         model = Protocol
@@ -59,7 +49,7 @@ class ProtocolFilter(filters.FilterSet):
         return queryset.offered_at(value)
 
 
-class ClosureFilter(filters.FilterSet):
+class ClosureFilter(StrictFilterSet):
     clinic = IdFilter(field_name="clinic", help_text="Only this clinic's closures (a clinic id).")
     ends_after = InstantFilter(
         field_name="ends_at", lookup_expr="gt", help_text="Only closures ending after this instant (ISO 8601)."
@@ -73,7 +63,7 @@ class ClosureFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class TimeOffFilter(filters.FilterSet):
+class TimeOffFilter(StrictFilterSet):
     clinic = IdFilter(field_name="staff__clinic", help_text="Only this clinic's staff (a clinic id).")
     staff = IdFilter(field_name="staff", help_text="Only this staff member's time off (an id).")
     ends_after = InstantFilter(

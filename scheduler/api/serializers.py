@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from common.access import scope_to_user_clinics
 from common.fields import WallClockTimeField
+from common.serializers import StrictIntegerField, StrictListField, StrictModelSerializer
 from scheduler.api.fields import ClinicDateTimeField, InUserClinicsField, clinic_field, hhmm, localized
 from scheduler.models import (
     Chair,
@@ -31,12 +32,12 @@ from scheduler.models import (
 
 if TYPE_CHECKING:
     # The mixin comes before a ModelSerializer in every MRO: to mypy, that serializer is its base.
-    _SerializerBase = serializers.ModelSerializer[Any]
+    _SerializerBase = StrictModelSerializer
 else:
     _SerializerBase = object
 
 
-class ConfigSerializer(serializers.ModelSerializer):
+class ConfigSerializer(StrictModelSerializer):
     """Shared helpers: the value a field will have after this write (given, or the stored one)."""
 
     def value(self, attrs: dict, name: str):
@@ -109,7 +110,7 @@ class WholeRowMixin(_SerializerBase):
 # --- Clinics ------------------------------------------------------------------------------------
 
 
-class OpeningHoursSerializer(WholeRowMixin, serializers.ModelSerializer):
+class OpeningHoursSerializer(WholeRowMixin, StrictModelSerializer):
     """One opening span on a weekday, in the clinic's local time."""
 
     opens = WallClockTimeField(help_text="Wall-clock time in the clinic's zone, HH:MM[:SS].")
@@ -126,7 +127,7 @@ class OpeningHoursSerializer(WholeRowMixin, serializers.ModelSerializer):
         return attrs
 
 
-class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
+class ClinicSerializer(NestedSetMixin, StrictModelSerializer):
     """A clinic (location): its time zone, contact details, scheduling rules and weekly opening hours."""
 
     nested_field, nested_model, nested_fk = "opening_hours", OpeningHours, "clinic"
@@ -138,8 +139,8 @@ class ClinicSerializer(NestedSetMixin, serializers.ModelSerializer):
         "left out, the stored set stays. A weekday may have several spans, which must not overlap.",
     )
 
-    reminder_offsets_hours = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=336),
+    reminder_offsets_hours = StrictListField(
+        child=StrictIntegerField(min_value=1, max_value=336),
         required=False,
         max_length=6,
         help_text="Hours before each session at which a reminder is emailed; default [72, 24]. Add 2 for a "
@@ -227,7 +228,7 @@ class ChairSerializer(ClinicOwnedSerializer):
 # --- Staff --------------------------------------------------------------------------------------
 
 
-class ShiftSerializer(WholeRowMixin, serializers.ModelSerializer):
+class ShiftSerializer(WholeRowMixin, StrictModelSerializer):
     """A weekly working span: this weekday from `starts` to `ends` (clinic local time), between optional dates."""
 
     starts = WallClockTimeField(help_text="Wall-clock time in the clinic's zone, HH:MM[:SS].")

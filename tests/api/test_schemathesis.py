@@ -14,7 +14,9 @@ runner does); in the workflows, a resource just created can be used (`ensure_res
 one cannot (`use_after_free`). `missing_required_header` has nothing to judge (the schema declares no header
 parameter: credentials are security schemes), nor `object_level_authorization` (it needs WFC identity documents;
 another clinic's objects are walked by test_schema_walk.py). Business-rule refusals a check would count as
-failures are listed in BUSINESS_RULES with their reason (none today).
+failures are listed in BUSINESS_RULES with their reason (none today). Schema-breaking requests must be refused
+(`negative_data_rejection`) and schema-valid ones accepted (`positive_data_acceptance`) but for the business
+rules listed with their reasons in tests/api/strict_checks.py.
 
 1. **Each operation on its own.** The schema's own examples, then generated requests, schema-conforming
    (positive) and schema-breaking (negative), as the front desk where it may call the operation, else as an
@@ -76,6 +78,7 @@ from schemathesis.specs.openapi.checks import (
     ensure_resource_availability,
     ignored_auth,
     missing_required_header,
+    negative_data_rejection,
     object_level_authorization,
     response_headers_conformance,
     response_schema_conformance,
@@ -87,6 +90,7 @@ from schemathesis.specs.openapi.checks import (
 from bookings.models import InfusionSession, Patient, TreatmentCycle
 from common.api import ADMIN, FRONT_DESK
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
+from tests.api.strict_checks import RULES_MET, positive_data_acceptance_but_rules, strict_statuses
 from tests.api.world import T_BOOK, T_RUN, build_site, ensure_shared_protocols
 from tests.helpers import api_token_for
 
@@ -141,6 +145,9 @@ CHECKS = [
     ensure_resource_availability,
     once_per_operation(ignored_auth),
     object_level_authorization,
+    # Schema-breaking requests refused, schema-valid ones accepted but for the listed business rules (issue 12).
+    negative_data_rejection,
+    positive_data_acceptance_but_rules,
 ]
 #: Failures that are business rules, not defects: (operation label, check title) → why. None today.
 BUSINESS_RULES: dict[tuple[str, str], str] = {}
@@ -471,6 +478,7 @@ def test_schemathesis(seeded, monkeypatch):
 
     with in_process_wsgi() as server_errors:
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+        strict_statuses(schema)
         # Read by the hooks while cases are drawn. Stateful steps take the ids in bodies and queries from the
         # rows of the admin's own clinics (phase 1 tried the others), and bodies from the schema's examples
         # half the time, so creations succeed and their answers feed the steps that follow.
@@ -521,7 +529,8 @@ def test_schemathesis(seeded, monkeypatch):
         f"{', '.join(f'{path} {n}' for path, n in sorted(created.items()))}); "
         f"answers by status: {dict(sorted(tally.statuses.items()))}"
     )
-    print(f"\n{figure}\nLinks followed most: {tally.followed.most_common(12)}\nChecks' material: {dict(tally.material)}")
+    print(f"\n{figure}\nLinks followed most: {tally.followed.most_common(12)}\nChecks' material: {dict(tally.material)}"
+          f"\nBusiness rules met: {dict(RULES_MET)}")
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     (settings.VAR_DIR / FIGURE_FILE).write_text(figure + "\n")
 
@@ -533,10 +542,10 @@ def test_schemathesis(seeded, monkeypatch):
     # The workflows ran: patients registered, courses booked from a proposal, their sessions acted on by id.
     assert created["/api/v1/patients/"] and created["/api/v1/cycles/"], figure
     assert any(link.startswith("POST /api/v1/cycles/ -> [201]") for link in tally.followed), tally.followed
-    # Every check of schemathesis' registry ran (the strict-input change adds the two data checks, issue 12).
+    # Every check of schemathesis' registry ran (positive_data_acceptance as strict_checks' wrapper of it).
     load_all_checks()
-    missing = set(REGISTERED_CHECKS.get_all_names()) - {check.__name__ for check in CHECKS}
-    assert missing <= {"negative_data_rejection", "positive_data_acceptance"}, missing
+    ran = {"positive_data_acceptance" if check is positive_data_acceptance_but_rules else check.__name__ for check in CHECKS}
+    assert set(REGISTERED_CHECKS.get_all_names()) <= ran, set(REGISTERED_CHECKS.get_all_names()) - ran
     # ...and had something to judge: every method a path lacks was a 405 (OPTIONS aside, answered with its Allow);
     # deleted resources were used again and created ones used at once, in the workflows.
     material = tally.material

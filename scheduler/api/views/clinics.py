@@ -41,7 +41,7 @@ _CLINIC = {
     response_example={"id": 1, **_CLINIC},
     field="timezone",
     field_error="'Mars/Olympus' is not an IANA time zone name (e.g. America/New_York).",
-    filter_error=None,
+    filter_error=("active", "Enter true or false."),
     extra={
         "create": " The creator becomes a member of the new clinic.",
         "update": " `opening_hours`, when given, replaces the whole weekly set at once.",

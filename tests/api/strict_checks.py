@@ -1,0 +1,138 @@
+"""What schemathesis' negative_data_rejection and positive_data_acceptance expect of this API (issue 12).
+
+A request that breaks the schema is refused: 400, or earlier 401 (not signed in), 403 (a role that may not) or
+404 (a path's id of no row). A request the schema allows is accepted (2xx), unless a rule of the domain refuses
+it: those refusals are BUSINESS_RULES, each with its reason, and no other refusal passes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fnmatch import fnmatchcase
+
+from schemathesis.core.failures import Failure
+from schemathesis.core.transport import Response
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+NEGATIVE_STATUSES = ["400", "401", "403", "404"]
+
+#: Where the schedule's rules refuse a requested time: booking a course, moving a session.
+_SCHEDULING = ("cycles_create", "sessions_reschedule", "cycles_proposals")
+_SCHEDULE_RULES = {
+    "in_past": "a start in the past",
+    "outside_hours": "a start or end outside the clinic's opening hours",
+    "clinic_closed": "a time inside a closure",
+    "chair_conflict": "the chair is taken then",
+    "nurse_unavailable": "the nurse is not on shift, or away",
+    "nurse_capacity": "the nurse already watches as many patients as allowed",
+    "stagger": "the nurse starts another infusion within the stagger",
+    "patient_conflict": "the patient is in another session then",
+    "spacing_too_close": "too close to the course's neighbouring session",
+    "spacing_too_far": "too far from the course's neighbouring session",
+    "window_exceeded": "the course would stretch past the protocol's window",
+    "nonexistent_local_time": "a wall-clock time the clocks skip (spring forward)",
+    "time_out_of_range": "an instant whose clinic-local day lies outside the years 1900-2999",
+    "protocol_unavailable": "a retired protocol, or another clinic's",
+    "clinic_inactive": "an inactive clinic takes no bookings",
+    "wrong_clinic": "a chair, nurse or protocol of another clinic than the course's",
+    "session_count_mismatch": "not as many sessions as the protocol has",
+    "no_feasible_series": "no series fits the clinic's capacity in the weeks asked",
+    "invalid_transition": "the session or course is not in a state this step leaves from",
+    "session_in_progress": "a session under way cannot move",
+    "busy": "another change of the same course is being written (retry)",
+}
+_IDS = ("clinic", "patient", "protocol", "chair", "nurse", "staff")
+_ONE_RULE_ACROSS_FIELDS = "a value that breaks a rule between two fields, which a schema cannot state"
+
+#: (operationId pattern, error code or, for a `validation_error`, the field its details name) → why it is refused.
+#: A `validation_error` passes when every field it names is listed; "null_character" stands for a text refused
+#: only for holding U+0000.
+BUSINESS_RULES: dict[tuple[str, str], str] = {
+    ("*", "not_found"): "a path's id that names no row of the user's clinics (most generated ids), or a page past "
+    "the last one (documented 404 of every list)",
+    ("*", "permission_denied"): "the front desk is sent every operation, admin-only and clinician-only ones too",
+    ("*", "in_use"): "deleting a row that bookings still refer to",
+    ("*", "null_character"): "a text holding U+0000, which PostgreSQL cannot store (stated in the API description)",
+    **{("*", name): f"a {name} id of no row of the user's clinics (a generated id, or the other clinic's row); "
+       "for a row being changed, another clinic than its own (rows stay in their clinic)" for name in _IDS},
+    ("*", "timezone"): "not an IANA time zone name of the server's tz database (too long, and version-bound, for an enum)",
+    ("*", "slug"): "a slug already taken among the user's clinics, or among the clinic's protocols",
+    ("chairs_*", "name"): "a chair name already taken in the clinic",
+    ("clinics_*", "opening_hours"): f"a span closing before it opens, or overlapping spans: {_ONE_RULE_ACROSS_FIELDS}",
+    ("staff_*", "shifts"): f"a shift ending before it starts, or overlapping shifts: {_ONE_RULE_ACROSS_FIELDS}",
+    ("closures_*", "ends_at"): f"an end not after the start: {_ONE_RULE_ACROSS_FIELDS}",
+    ("time_off_*", "ends_at"): f"an end not after the start: {_ONE_RULE_ACROSS_FIELDS}",
+    **{("protocols_*", name): f"a maximum below its minimum: {_ONE_RULE_ACROSS_FIELDS}"
+       for name in ("max_gap_hours", "max_gap_days", "recall_max_days", "window_days")},
+    ("cycles_proposals", "time_to"): f"`time_to` not after `time_from`: {_ONE_RULE_ACROSS_FIELDS}",
+    ("audit_list", "to"): f"`to` not after `from`: {_ONE_RULE_ACROSS_FIELDS}",
+    ("cycles_proposals", "earliest_date"): "a course starts today at the earliest and at most a year ahead",
+    ("patients_*", "date_of_birth"): "a date of birth in the future",
+    ("cycles_create", "sessions"): "a session's chair or nurse that is no row of the clinic's",
+    ("auth_token_obtain", "invalid_credentials"): "a username and password of no account",
+    ("auth_token_obtain", "device"): "a device name with control or format characters (the device list must show safely)",
+    ("sessions_*", "invalid_transition"): _SCHEDULE_RULES["invalid_transition"],
+    ("cycles_cancel", "invalid_transition"): _SCHEDULE_RULES["invalid_transition"],
+    ("sessions_check_in", "not_today"): "a patient is checked in on the session's day only",
+    ("sessions_no_show", "too_early_for_no_show"): "a no-show is recorded only once the grace period has passed",
+    ("reminders_resend", "reminder_not_resendable"): "only a failed email is sent again",
+    **{(op, code): f"the requested time breaks a rule of the schedule: {why}"
+       for op in _SCHEDULING for code, why in _SCHEDULE_RULES.items()},
+}
+#: How often each rule excused a refusal in the run (printed with the figures).
+RULES_MET: Counter[tuple[str, str]] = Counter()
+
+_NUL_MESSAGE = "Null characters are not allowed."
+
+
+def _names(body) -> list[str]:
+    """The names a refusal is listed under: its code, or each field a validation_error names."""
+    code = body.get("code", "") if isinstance(body, dict) else ""
+    if code != "validation_error":
+        return [code]
+    details = body.get("details") or {}
+    return ["null_character" if details[name] == [_NUL_MESSAGE] else name for name in details]
+
+
+def refusal_rules(case, response: Response) -> list[tuple[str, str]] | None:
+    """The BUSINESS_RULES entries that explain this refusal, or None when some part of it is explained by none."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    operation = case.operation.definition.raw.get("operationId", "")
+    found = []
+    for name in _names(body):
+        rule = next(((op, key) for op, key in BUSINESS_RULES if key == name and fnmatchcase(operation, op)), None)
+        if rule is None:
+            return None
+        found.append(rule)
+    return found or None
+
+
+def positive_data_acceptance_but_rules(ctx, response, case):
+    """schemathesis' positive_data_acceptance, but a refusal every part of which is a BUSINESS_RULES entry passes."""
+    try:
+        return positive_data_acceptance(ctx, response, case)
+    except Failure as exc:
+        answer = Response.from_any(response)
+        rules = refusal_rules(case, answer)
+        if rules is None:
+            # First line: what tells one refusal from another (the test keeps each distinct failure once).
+            try:
+                names = _names(answer.json())
+            except ValueError:
+                names = []
+            exc.message = (
+                f"Refused: {answer.status_code} {names}\n{exc.message}\nAnswer: {answer.text[:400]}\n"
+                f"Request: {case.path_parameters} {case.query} {str(case.body)[:400]}"
+            )
+            raise
+        RULES_MET.update(rules)
+        return None
+
+
+def strict_statuses(schema) -> None:
+    """Positive data must be accepted (BUSINESS_RULES aside); negative data refused with NEGATIVE_STATUSES."""
+    schema.config.checks.positive_data_acceptance.expected_statuses = ["2xx"]
+    schema.config.checks.negative_data_rejection.expected_statuses = NEGATIVE_STATUSES
