@@ -16,14 +16,14 @@ class AvailableSlot:
     Attributes:
         starts_at (datetime.datetime):
         ends_at (datetime.datetime):
-        starts_local (str):
+        starts_local (datetime.datetime): The start in the clinic's time zone, with its offset.
         chairs (list[int]): Free chairs (ids).
         nurses (list[int]): Nurses who could take it (ids).
     """
 
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    starts_local: str
+    starts_local: datetime.datetime
     chairs: list[int]
     nurses: list[int]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -33,7 +33,7 @@ class AvailableSlot:
 
         ends_at = self.ends_at.isoformat()
 
-        starts_local = self.starts_local
+        starts_local = self.starts_local.isoformat()
 
         chairs = self.chairs
 
@@ -60,7 +60,7 @@ class AvailableSlot:
 
         ends_at = datetime.datetime.fromisoformat(d.pop("ends_at"))
 
-        starts_local = d.pop("starts_local")
+        starts_local = datetime.datetime.fromisoformat(d.pop("starts_local"))
 
         chairs = cast(list[int], d.pop("chairs"))
 

@@ -13,9 +13,12 @@ T = TypeVar("T", bound="BookSessionRequest")
 
 @_attrs_define
 class BookSessionRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
-        starts_at (str): When the session starts (see the field's format). Example: 2027-03-02T09:00.
+        starts_at (str): When the session starts. With an offset (2027-03-02T14:00:00Z, 2027-03-02T09:00-05:00) it is
+            that instant; without one (2027-03-02T09:00) it is a wall-clock time in the clinic's time zone. Years 1900-2999.
+            Example: 2027-03-02T09:00.
         chair (int | None | Unset): A chair of the clinic; left out or null, the system chooses a free one.
         nurse (int | None | Unset): A nurse of the clinic; left out or null, the system chooses one on shift with
             capacity.

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="CancelRequest")
 
 @_attrs_define
 class CancelRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
         reason (str): Why; kept with the session.
         by (ByEnum): * `patient` - Patient

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
@@ -16,24 +15,25 @@ class ClosureRequest:
 
     Attributes:
         clinic (int): Id of the clinic (one of yours). Fixed once the row is created.
-        starts_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
-        ends_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
-            After `starts_at`.
+        starts_at (str): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. Example:
+            2027-03-02T09:00.
+        ends_at (str): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. After
+            `starts_at`. Example: 2027-03-02T09:00.
         reason (str): Shown to staff, e.g. "Thanksgiving" or "Staff training".
     """
 
     clinic: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: str
+    ends_at: str
     reason: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         clinic = self.clinic
 
-        starts_at = self.starts_at.isoformat()
+        starts_at = self.starts_at
 
-        ends_at = self.ends_at.isoformat()
+        ends_at = self.ends_at
 
         reason = self.reason
 
@@ -55,9 +55,9 @@ class ClosureRequest:
         d = dict(src_dict)
         clinic = d.pop("clinic")
 
-        starts_at = datetime.datetime.fromisoformat(d.pop("starts_at"))
+        starts_at = d.pop("starts_at")
 
-        ends_at = datetime.datetime.fromisoformat(d.pop("ends_at"))
+        ends_at = d.pop("ends_at")
 
         reason = d.pop("reason")
 

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="CycleBookRequest")
 
 @_attrs_define
 class CycleBookRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
         patient (int): The patient (id).
         protocol (int): The protocol (id): the clinic's own or a shared template.

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="CycleCancelRequest")
 
 @_attrs_define
 class CycleCancelRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
         reason (str): Why the course ends; kept with it and its sessions.
         by (ByEnum | Unset): * `patient` - Patient

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
@@ -18,29 +17,25 @@ class PatchedTimeOffRequest:
 
     Attributes:
         staff (int | Unset): Id of the staff member (of one of your clinics). Fixed once created.
-        starts_at (datetime.datetime | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the
-            clinic's zone.
-        ends_at (datetime.datetime | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's
-            zone. After `starts_at`.
+        starts_at (str | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
+            Example: 2027-03-02T09:00.
+        ends_at (str | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. After
+            `starts_at`. Example: 2027-03-02T09:00.
         reason (str | Unset):
     """
 
     staff: int | Unset = UNSET
-    starts_at: datetime.datetime | Unset = UNSET
-    ends_at: datetime.datetime | Unset = UNSET
+    starts_at: str | Unset = UNSET
+    ends_at: str | Unset = UNSET
     reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         staff = self.staff
 
-        starts_at: str | Unset = UNSET
-        if not isinstance(self.starts_at, Unset):
-            starts_at = self.starts_at.isoformat()
+        starts_at = self.starts_at
 
-        ends_at: str | Unset = UNSET
-        if not isinstance(self.ends_at, Unset):
-            ends_at = self.ends_at.isoformat()
+        ends_at = self.ends_at
 
         reason = self.reason
 
@@ -63,19 +58,9 @@ class PatchedTimeOffRequest:
         d = dict(src_dict)
         staff = d.pop("staff", UNSET)
 
-        _starts_at = d.pop("starts_at", UNSET)
-        starts_at: datetime.datetime | Unset
-        if isinstance(_starts_at, Unset):
-            starts_at = UNSET
-        else:
-            starts_at = datetime.datetime.fromisoformat(_starts_at)
+        starts_at = d.pop("starts_at", UNSET)
 
-        _ends_at = d.pop("ends_at", UNSET)
-        ends_at: datetime.datetime | Unset
-        if isinstance(_ends_at, Unset):
-            ends_at = UNSET
-        else:
-            ends_at = datetime.datetime.fromisoformat(_ends_at)
+        ends_at = d.pop("ends_at", UNSET)
 
         reason = d.pop("reason", UNSET)
 

@@ -21,7 +21,7 @@ class Patient:
         clinic (int): Home clinic (id); one of your clinics.
         first_name (str):
         last_name (str):
-        date_of_birth (datetime.date): YYYY-MM-DD; not in the future.
+        date_of_birth (datetime.date): YYYY-MM-DD, from 1900; not in the future.
         email_consent_at (datetime.datetime | None): When consent to email was recorded; null without consent.
         email (str | Unset): Needed for email consent.
         phone (str | Unset): Digits with optional +, spaces, dashes, dots, slashes, brackets and an extension (x123).
@@ -68,7 +68,11 @@ class Patient:
         else:
             email = self.email
 
-        phone = self.phone
+        phone: str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
 
         timezone = self.timezone
 
@@ -136,7 +140,12 @@ class Patient:
 
         email = _parse_email(d.pop("email", UNSET))
 
-        phone = d.pop("phone", UNSET)
+        def _parse_phone(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        phone = _parse_phone(d.pop("phone", UNSET))
 
         timezone = d.pop("timezone", UNSET)
 

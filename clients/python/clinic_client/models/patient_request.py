@@ -20,7 +20,7 @@ class PatientRequest:
         clinic (int): Home clinic (id); one of your clinics.
         first_name (str):
         last_name (str):
-        date_of_birth (datetime.date): YYYY-MM-DD; not in the future.
+        date_of_birth (datetime.date): YYYY-MM-DD, from 1900; not in the future.
         email (str | Unset): Needed for email consent.
         phone (str | Unset): Digits with optional +, spaces, dashes, dots, slashes, brackets and an extension (x123).
         timezone (str | Unset): IANA time zone the patient's emails are written in, e.g. America/New_York. Defaults to
@@ -56,7 +56,11 @@ class PatientRequest:
         else:
             email = self.email
 
-        phone = self.phone
+        phone: str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
 
         timezone = self.timezone
 
@@ -105,7 +109,12 @@ class PatientRequest:
 
         email = _parse_email(d.pop("email", UNSET))
 
-        phone = d.pop("phone", UNSET)
+        def _parse_phone(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        phone = _parse_phone(d.pop("phone", UNSET))
 
         timezone = d.pop("timezone", UNSET)
 

@@ -17,7 +17,7 @@ class PlannedSession:
         sequence (int): k in 'session k of n'.
         starts_at (datetime.datetime): UTC instant.
         ends_at (datetime.datetime): UTC instant (the chair block's end).
-        starts_local (str): The start in the clinic's time zone, with its offset.
+        starts_local (datetime.datetime): The start in the clinic's time zone, with its offset.
         chair (int): The chair it would take (id).
         nurse (int): The nurse it would take (id).
     """
@@ -25,7 +25,7 @@ class PlannedSession:
     sequence: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    starts_local: str
+    starts_local: datetime.datetime
     chair: int
     nurse: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -37,7 +37,7 @@ class PlannedSession:
 
         ends_at = self.ends_at.isoformat()
 
-        starts_local = self.starts_local
+        starts_local = self.starts_local.isoformat()
 
         chair = self.chair
 
@@ -67,7 +67,7 @@ class PlannedSession:
 
         ends_at = datetime.datetime.fromisoformat(d.pop("ends_at"))
 
-        starts_local = d.pop("starts_local")
+        starts_local = datetime.datetime.fromisoformat(d.pop("starts_local"))
 
         chair = d.pop("chair")
 

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="ProposalRequestRequest")
 
 @_attrs_define
 class ProposalRequestRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
         patient (int): The patient (id): their other sessions are kept clear of.
         protocol (int): The protocol (id): the clinic's own or a shared template.

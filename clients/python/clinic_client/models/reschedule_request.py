@@ -14,9 +14,12 @@ T = TypeVar("T", bound="RescheduleRequest")
 
 @_attrs_define
 class RescheduleRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
-        starts_at (str): The new start (see the field's format). Example: 2027-03-02T09:00.
+        starts_at (str): The new start. With an offset (2027-03-02T14:00:00Z, 2027-03-02T09:00-05:00) it is that
+            instant; without one (2027-03-02T09:00) it is a wall-clock time in the clinic's time zone. Years 1900-2999.
+            Example: 2027-03-02T09:00.
         chair (int | None | Unset): A chair of the session's clinic; left out, the session keeps its chair if free, else
             the system chooses.
         nurse (int | None | Unset): A nurse of the session's clinic; left out, the session keeps its nurse if free, else

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
@@ -18,24 +17,25 @@ class TimeOffRequest:
 
     Attributes:
         staff (int): Id of the staff member (of one of your clinics). Fixed once created.
-        starts_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
-        ends_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
-            After `starts_at`.
+        starts_at (str): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. Example:
+            2027-03-02T09:00.
+        ends_at (str): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. After
+            `starts_at`. Example: 2027-03-02T09:00.
         reason (str | Unset):
     """
 
     staff: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: str
+    ends_at: str
     reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         staff = self.staff
 
-        starts_at = self.starts_at.isoformat()
+        starts_at = self.starts_at
 
-        ends_at = self.ends_at.isoformat()
+        ends_at = self.ends_at
 
         reason = self.reason
 
@@ -58,9 +58,9 @@ class TimeOffRequest:
         d = dict(src_dict)
         staff = d.pop("staff")
 
-        starts_at = datetime.datetime.fromisoformat(d.pop("starts_at"))
+        starts_at = d.pop("starts_at")
 
-        ends_at = datetime.datetime.fromisoformat(d.pop("ends_at"))
+        ends_at = d.pop("ends_at")
 
         reason = d.pop("reason", UNSET)
 

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="TokenRequestRequest")
 
 @_attrs_define
 class TokenRequestRequest:
-    """
+    """`many=True` makes a StrictListSerializer (DRF's many_init, with that class as the default).
+
     Attributes:
         username (str):
         password (str):

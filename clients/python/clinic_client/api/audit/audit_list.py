@@ -1,4 +1,3 @@
-import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -16,11 +15,11 @@ def _get_kwargs(
     *,
     action: AuditListAction | Unset = UNSET,
     actor: int | Unset = UNSET,
-    from_: datetime.datetime | Unset = UNSET,
+    from_: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     patient: int | Unset = UNSET,
-    to: datetime.datetime | Unset = UNSET,
+    to: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -33,10 +32,7 @@ def _get_kwargs(
 
     params["actor"] = actor
 
-    json_from_: str | Unset = UNSET
-    if not isinstance(from_, Unset):
-        json_from_ = from_.isoformat()
-    params["from"] = json_from_
+    params["from"] = from_
 
     params["page"] = page
 
@@ -44,10 +40,7 @@ def _get_kwargs(
 
     params["patient"] = patient
 
-    json_to: str | Unset = UNSET
-    if not isinstance(to, Unset):
-        json_to = to.isoformat()
-    params["to"] = json_to
+    params["to"] = to
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -115,11 +108,11 @@ def sync_detailed(
     client: AuthenticatedClient,
     action: AuditListAction | Unset = UNSET,
     actor: int | Unset = UNSET,
-    from_: datetime.datetime | Unset = UNSET,
+    from_: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     patient: int | Unset = UNSET,
-    to: datetime.datetime | Unset = UNSET,
+    to: str | Unset = UNSET,
 ) -> Response[Error | PaginatedAuditEntryList]:
     """List the audit trail of your clinics (admins)
 
@@ -131,11 +124,11 @@ def sync_detailed(
     Args:
         action (AuditListAction | Unset):
         actor (int | Unset):
-        from_ (datetime.datetime | Unset):
+        from_ (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
         patient (int | Unset):
-        to (datetime.datetime | Unset):
+        to (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,11 +160,11 @@ def sync(
     client: AuthenticatedClient,
     action: AuditListAction | Unset = UNSET,
     actor: int | Unset = UNSET,
-    from_: datetime.datetime | Unset = UNSET,
+    from_: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     patient: int | Unset = UNSET,
-    to: datetime.datetime | Unset = UNSET,
+    to: str | Unset = UNSET,
 ) -> Error | PaginatedAuditEntryList | None:
     """List the audit trail of your clinics (admins)
 
@@ -183,11 +176,11 @@ def sync(
     Args:
         action (AuditListAction | Unset):
         actor (int | Unset):
-        from_ (datetime.datetime | Unset):
+        from_ (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
         patient (int | Unset):
-        to (datetime.datetime | Unset):
+        to (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,11 +207,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     action: AuditListAction | Unset = UNSET,
     actor: int | Unset = UNSET,
-    from_: datetime.datetime | Unset = UNSET,
+    from_: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     patient: int | Unset = UNSET,
-    to: datetime.datetime | Unset = UNSET,
+    to: str | Unset = UNSET,
 ) -> Response[Error | PaginatedAuditEntryList]:
     """List the audit trail of your clinics (admins)
 
@@ -230,11 +223,11 @@ async def asyncio_detailed(
     Args:
         action (AuditListAction | Unset):
         actor (int | Unset):
-        from_ (datetime.datetime | Unset):
+        from_ (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
         patient (int | Unset):
-        to (datetime.datetime | Unset):
+        to (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -264,11 +257,11 @@ async def asyncio(
     client: AuthenticatedClient,
     action: AuditListAction | Unset = UNSET,
     actor: int | Unset = UNSET,
-    from_: datetime.datetime | Unset = UNSET,
+    from_: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     patient: int | Unset = UNSET,
-    to: datetime.datetime | Unset = UNSET,
+    to: str | Unset = UNSET,
 ) -> Error | PaginatedAuditEntryList | None:
     """List the audit trail of your clinics (admins)
 
@@ -280,11 +273,11 @@ async def asyncio(
     Args:
         action (AuditListAction | Unset):
         actor (int | Unset):
-        from_ (datetime.datetime | Unset):
+        from_ (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
         patient (int | Unset):
-        to (datetime.datetime | Unset):
+        to (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

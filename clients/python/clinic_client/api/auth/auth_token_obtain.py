@@ -104,7 +104,8 @@ def sync_detailed(
     staff pages.
 
     Args:
-        body (TokenRequestRequest):
+        body (TokenRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +149,8 @@ def sync(
     staff pages.
 
     Args:
-        body (TokenRequestRequest):
+        body (TokenRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,7 +189,8 @@ async def asyncio_detailed(
     staff pages.
 
     Args:
-        body (TokenRequestRequest):
+        body (TokenRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,7 +232,8 @@ async def asyncio(
     staff pages.
 
     Args:
-        body (TokenRequestRequest):
+        body (TokenRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

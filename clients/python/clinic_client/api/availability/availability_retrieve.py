@@ -15,7 +15,7 @@ def _get_kwargs(
     *,
     clinic: int,
     date: datetime.date,
-    first_visit: bool | Unset = UNSET,
+    first_visit: bool | Unset = False,
     patient: int | Unset = UNSET,
     protocol: int,
 ) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     clinic: int,
     date: datetime.date,
-    first_visit: bool | Unset = UNSET,
+    first_visit: bool | Unset = False,
     patient: int | Unset = UNSET,
     protocol: int,
 ) -> Response[Availability | Error]:
@@ -105,7 +105,7 @@ def sync_detailed(
     Args:
         clinic (int):
         date (datetime.date):
-        first_visit (bool | Unset):
+        first_visit (bool | Unset):  Default: False.
         patient (int | Unset):
         protocol (int):
 
@@ -137,7 +137,7 @@ def sync(
     client: AuthenticatedClient,
     clinic: int,
     date: datetime.date,
-    first_visit: bool | Unset = UNSET,
+    first_visit: bool | Unset = False,
     patient: int | Unset = UNSET,
     protocol: int,
 ) -> Availability | Error | None:
@@ -150,7 +150,7 @@ def sync(
     Args:
         clinic (int):
         date (datetime.date):
-        first_visit (bool | Unset):
+        first_visit (bool | Unset):  Default: False.
         patient (int | Unset):
         protocol (int):
 
@@ -177,7 +177,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     clinic: int,
     date: datetime.date,
-    first_visit: bool | Unset = UNSET,
+    first_visit: bool | Unset = False,
     patient: int | Unset = UNSET,
     protocol: int,
 ) -> Response[Availability | Error]:
@@ -190,7 +190,7 @@ async def asyncio_detailed(
     Args:
         clinic (int):
         date (datetime.date):
-        first_visit (bool | Unset):
+        first_visit (bool | Unset):  Default: False.
         patient (int | Unset):
         protocol (int):
 
@@ -220,7 +220,7 @@ async def asyncio(
     client: AuthenticatedClient,
     clinic: int,
     date: datetime.date,
-    first_visit: bool | Unset = UNSET,
+    first_visit: bool | Unset = False,
     patient: int | Unset = UNSET,
     protocol: int,
 ) -> Availability | Error | None:
@@ -233,7 +233,7 @@ async def asyncio(
     Args:
         clinic (int):
         date (datetime.date):
-        first_visit (bool | Unset):
+        first_visit (bool | Unset):  Default: False.
         patient (int | Unset):
         protocol (int):
 

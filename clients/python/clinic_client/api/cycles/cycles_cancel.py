@@ -109,7 +109,8 @@ def sync_detailed(
 
     Args:
         id (int):
-        body (CycleCancelRequest):
+        body (CycleCancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,7 +146,8 @@ def sync(
 
     Args:
         id (int):
-        body (CycleCancelRequest):
+        body (CycleCancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,7 +178,8 @@ async def asyncio_detailed(
 
     Args:
         id (int):
-        body (CycleCancelRequest):
+        body (CycleCancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +213,8 @@ async def asyncio(
 
     Args:
         id (int):
-        body (CycleCancelRequest):
+        body (CycleCancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

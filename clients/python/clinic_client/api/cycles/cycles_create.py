@@ -102,7 +102,8 @@ def sync_detailed(
     the session asked for.
 
     Args:
-        body (CycleBookRequest):
+        body (CycleBookRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +140,8 @@ def sync(
     the session asked for.
 
     Args:
-        body (CycleBookRequest):
+        body (CycleBookRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,7 +173,8 @@ async def asyncio_detailed(
     the session asked for.
 
     Args:
-        body (CycleBookRequest):
+        body (CycleBookRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,7 +209,8 @@ async def asyncio(
     the session asked for.
 
     Args:
-        body (CycleBookRequest):
+        body (CycleBookRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

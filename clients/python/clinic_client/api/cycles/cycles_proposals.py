@@ -100,7 +100,8 @@ def sync_detailed(
     dates where it bound, and the earliest date from which a series would fit.
 
     Args:
-        body (ProposalRequestRequest):
+        body (ProposalRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +136,8 @@ def sync(
     dates where it bound, and the earliest date from which a series would fit.
 
     Args:
-        body (ProposalRequestRequest):
+        body (ProposalRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,7 +167,8 @@ async def asyncio_detailed(
     dates where it bound, and the earliest date from which a series would fit.
 
     Args:
-        body (ProposalRequestRequest):
+        body (ProposalRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +201,8 @@ async def asyncio(
     dates where it bound, and the earliest date from which a series would fit.
 
     Args:
-        body (ProposalRequestRequest):
+        body (ProposalRequestRequest): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -108,7 +108,8 @@ def sync_detailed(
 
     Args:
         id (int):
-        body (CancelRequest):
+        body (CancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with that
+            class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +144,8 @@ def sync(
 
     Args:
         id (int):
-        body (CancelRequest):
+        body (CancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with that
+            class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +175,8 @@ async def asyncio_detailed(
 
     Args:
         id (int):
-        body (CancelRequest):
+        body (CancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with that
+            class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,7 +209,8 @@ async def asyncio(
 
     Args:
         id (int):
-        body (CancelRequest):
+        body (CancelRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with that
+            class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -110,7 +110,8 @@ def sync_detailed(
 
     Args:
         id (int):
-        body (RescheduleRequest):
+        body (RescheduleRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +148,8 @@ def sync(
 
     Args:
         id (int):
-        body (RescheduleRequest):
+        body (RescheduleRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +181,8 @@ async def asyncio_detailed(
 
     Args:
         id (int):
-        body (RescheduleRequest):
+        body (RescheduleRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,7 +217,8 @@ async def asyncio(
 
     Args:
         id (int):
-        body (RescheduleRequest):
+        body (RescheduleRequest): `many=True` makes a StrictListSerializer (DRF's many_init, with
+            that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
