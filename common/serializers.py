@@ -212,18 +212,26 @@ def _size_validators(field) -> None:
 
 
 class StrictListField(serializers.ListField):
-    """A JSON array; `allow_empty=False` or `min_length` show in the schema as `minItems`."""
+    """A JSON array; `allow_empty=False` or `min_length` show in the schema as `minItems`, `unique=True` as
+    `uniqueItems` (each value at most once)."""
 
-    default_error_messages = {"not_a_list": 'Expected a list of items but got type "{input_type}".'}
+    default_error_messages = {
+        "not_a_list": 'Expected a list of items but got type "{input_type}".',
+        "not_unique": "Each value may appear only once.",
+    }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, unique: bool = False, **kwargs):
+        self.unique = unique
         super().__init__(**kwargs)
         _size_validators(self)
 
     def to_internal_value(self, data):
         if not isinstance(data, list):
             self.fail("not_a_list", input_type=json_type(data))
-        return super().to_internal_value(data)
+        values = super().to_internal_value(data)
+        if self.unique and len(set(values)) != len(values):
+            self.fail("not_unique")
+        return values
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -394,4 +402,17 @@ class StrictStringSchema(OpenApiSerializerFieldExtension):
         pattern = self.target.schema_pattern
         if pattern and "pattern" not in schema and direction == "request":
             schema["pattern"] = pattern
+        return schema
+
+
+class StrictListSchema(OpenApiSerializerFieldExtension):
+    """A list whose values may each appear once says so: `uniqueItems`."""
+
+    target_class = "common.serializers.StrictListField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if self.target.unique:
+            schema["uniqueItems"] = True
         return schema

@@ -143,6 +143,7 @@ class ClinicSerializer(NestedSetMixin, StrictModelSerializer):
         child=StrictIntegerField(min_value=1, max_value=336),
         required=False,
         max_length=6,
+        unique=True,
         help_text="Hours before each session at which a reminder is emailed; default [72, 24]. Add 2 for a "
         "same-day note.",
     )
@@ -184,8 +185,6 @@ class ClinicSerializer(NestedSetMixin, StrictModelSerializer):
         return value
 
     def validate_reminder_offsets_hours(self, value):
-        if len(set(value)) != len(value):
-            raise serializers.ValidationError("Each reminder offset may appear only once.")
         return sorted(value, reverse=True)
 
     def validate_opening_hours(self, hours):

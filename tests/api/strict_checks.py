@@ -73,6 +73,11 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("auth_token_obtain", "device"): "a device name with control or format characters (the device list must show safely)",
     ("sessions_*", "invalid_transition"): _SCHEDULE_RULES["invalid_transition"],
     ("cycles_cancel", "invalid_transition"): _SCHEDULE_RULES["invalid_transition"],
+    ("cycles_cancel", "session_in_progress"): "a course with a session under way is not cancelled until it ends",
+    ("patients_*", "email_consent"): f"consent to email without an email address: {_ONE_RULE_ACROSS_FIELDS}",
+    ("patients_*", "email"): f"an email address removed while consent to email stands: {_ONE_RULE_ACROSS_FIELDS}",
+    ("sessions_options", "from"): "a date more than a year from today: nothing is booked that far off, and the "
+    "options must be times the reschedule accepts",
     ("sessions_check_in", "not_today"): "a patient is checked in on the session's day only",
     ("sessions_no_show", "too_early_for_no_show"): "a no-show is recorded only once the grace period has passed",
     ("reminders_resend", "reminder_not_resendable"): "only a failed email is sent again",

@@ -273,6 +273,7 @@ REFUSED_BODIES = [
     ("cycles_create", {"sessions": {}}, "sessions"),
     ("cycles_create", {"patient": "41"}, "patient"),
     ("cycles_proposals", {"weekdays": []}, "weekdays"),  # issue 12: refused, and now minItems says so
+    ("clinics_create", {"reminder_offsets_hours": [24, 24]}, "reminder_offsets_hours"),  # and uniqueItems says so
     ("cycles_proposals", {"weekdays": ["0"]}, "weekdays"),
     ("cycles_proposals", {"time_to": ""}, "time_to"),  # issue 12
     ("cycles_proposals", {"earliest_date": 20270301}, "earliest_date"),
@@ -364,7 +365,7 @@ def component(name: str) -> dict:
 @pytest.mark.parametrize(("schema_name", "prop", "constraints"), [
     ("CycleBookRequest", "sessions", {"minItems": 1, "maxItems": 52}),
     ("ProposalRequestRequest", "weekdays", {"minItems": 1, "maxItems": 7}),
-    ("ClinicRequest", "reminder_offsets_hours", {"maxItems": 6}),
+    ("ClinicRequest", "reminder_offsets_hours", {"maxItems": 6, "uniqueItems": True}),
     ("ChairRequest", "clinic", {"minimum": 1, "maximum": MAX_ID}),
     ("ClinicRequest", "late_cancel_hours", {"minimum": 0, "maximum": 32767}),
     ("ClinicRequest", "name", {"minLength": 1, "pattern": NOT_BLANK}),
