@@ -15,7 +15,7 @@ from bench.planner.clinic import BUILDER_VERSION, DEFAULT_SIZES, TZ, window_days
 from bench.planner.database import Databases, check_target, insert, read_marker, write_marker
 from bench.planner.generate import plan_all
 from bench.planner.measure import measure
-from bench.planner.report import _q, machine, report, say
+from bench.planner.report import _empty, _q, machine, report, say
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -28,6 +28,13 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def parse_counts(text: str) -> tuple[int, ...]:
+    counts = tuple(int(part) for part in text.split(","))
+    if any(not 1 <= c <= 20 for c in counts):  # the API's own bounds
+        raise argparse.ArgumentTypeError("counts lie from 1 to 20")
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.planner", description=(bench.planner.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES),
@@ -36,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="calls of each before measuring")
     parser.add_argument("--nofit-calls", type=int, default=50,
                         help="measured calls of a proposal that cannot fit (the slowest path), per size")
+    parser.add_argument("--options-calls", type=int, default=200,
+                        help="upcoming booked or confirmed sessions of the clinic whose options are asked for, per size")
+    parser.add_argument("--options-counts", type=parse_counts, default=(5, 20),
+                        help="the options' count asked for (the API's `count`, 1-20), e.g. 5 or 5,20")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--rebuild", action="store_true", help="build the databases again even if up to date")
     parser.add_argument("--build-only", action="store_true", help="build and check the data, measure nothing")
@@ -100,13 +111,19 @@ def main(argv: list[str] | None = None) -> int:
             say(f"  PROBLEMS: {checked['problems']}")
         measured = {}
         if not args.build_only:
-            measured = measure(marker["clinic"], today, args.calls, args.warmup, args.seed, args.nofit_calls)
+            measured = measure(marker["clinic"], today, args.calls, args.warmup, args.seed, args.nofit_calls,
+                               args.options_calls, args.options_counts)
             if measured.get("missing"):
                 say(f"  not measured: bookings.selectors has no {', '.join(measured['missing'])} yet")
             else:
                 p, a = measured["proposal"], measured["availability"]
                 say(f"  proposal p50 {p['p50_ms']:.1f} ms p95 {p['p95_ms']:.1f} ms ({_q(p)} queries); "
                      f"availability p50 {a['p50_ms']:.1f} ms p95 {a['p95_ms']:.1f} ms ({_q(a)} queries)")
+            if measured.get("options_missing"):
+                say("  options not measured: bookings.selectors has no session_options")
+            for o in measured.get("options", []):
+                say(f"  options (count {o['count']}) p50 {o['p50_ms']:.1f} ms p95 {o['p95_ms']:.1f} ms ({_q(o)} queries), "
+                     f"{_empty(o)} empty")
         info = info or machine()
         results.append({"size": size, **checked, "build": marker, "measured": measured})
         dbs.connection.close()
@@ -114,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     report(results, info)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "today": today.isoformat(), "calls": args.calls, "results": results},
+            json.dump({"machine": info, "today": today.isoformat(), "calls": args.calls,
+                       "options_calls": args.options_calls, "options_counts": list(args.options_counts),
+                       "results": results},
                       f, indent=2, default=str)
     return 1 if any(r["problems"] for r in results) else 0
 

@@ -1,4 +1,5 @@
-"""Measuring the selectors: wall time, SQL time and queries per call of proposals and day availability."""
+"""Measuring the selectors: wall time, SQL time and queries per call of proposals, day availability and one
+session's options."""
 
 from __future__ import annotations
 
@@ -88,11 +89,13 @@ def _timed(counter: QueryCounter, series: Series | None, call):
     return result, error
 
 
-def measure(clinic_id: int, today: date, calls: int, warmup: int, seed: int, nofit_calls: int) -> dict:
+def measure(clinic_id: int, today: date, calls: int, warmup: int, seed: int, nofit_calls: int,
+            options_calls: int = 0, options_counts: tuple[int, ...] = ()) -> dict:
     from django.db import connection
+    from django.utils import timezone
 
     from bookings import selectors
-    from bookings.models import Patient
+    from bookings.models import UPCOMING_STATUSES, InfusionSession, Patient
     from common.errors import ApplicationError
     from scheduler.models import Clinic, Closure, Protocol
 
@@ -112,6 +115,17 @@ def measure(clinic_id: int, today: date, calls: int, warmup: int, seed: int, nof
     open_days = [d for d in (first + timedelta(i) for i in range(WINDOW_DAYS)) if d.weekday() < 5 and d not in closed]
     rng = random.Random(seed)
     proposal, availability, nofit = Series(), Series(), Series()
+    session_options = getattr(selectors, "session_options", None)
+    if session_options is None:  # older code measured back to back: proposals and availability still run
+        options_counts = ()
+    options = {count: Series() for count in options_counts}
+    # The sessions whose options are asked for: drawn once (from their own generator, so the proposals' and
+    # availability's draws stay those of earlier runs), each asked with every count.
+    upcoming = list(InfusionSession.objects.filter(
+        clinic=clinic, status__in=UPCOMING_STATUSES, starts_at__gt=timezone.now(),
+    ).order_by("pk").values_list("pk", flat=True)) if options else []
+    options_rng = random.Random(seed + 1)
+    options_sessions = options_rng.sample(upcoming, min(options_calls, len(upcoming))) if upcoming else []
     counter = QueryCounter()
 
     def one_proposal(series: Series | None, nofit_case: bool = False):
@@ -155,16 +169,42 @@ def measure(clinic_id: int, today: date, calls: int, warmup: int, seed: int, nof
         else:
             series.outcomes[f"error:{type(error).__name__}: {error}"[:200]] += 1
 
+    def one_options(series: Series | None, pk: int, count: int):
+        # Read as the API view reads it (clinic and protocol joined), outside the timed call like the view's own
+        # query: the selector's queries are what is counted.
+        assert session_options is not None  # no options are asked for without it
+        session = InfusionSession.objects.select_related("clinic", "cycle__protocol").get(pk=pk)
+        result, error = _timed(counter, series, lambda: session_options(session=session, count=count))
+        if series is None:
+            return
+        if error is None:
+            series.outcomes["answered" if result else "empty"] += 1
+            series.extra["options"].append(len(result))
+        elif isinstance(error, ApplicationError):
+            series.outcomes[error.code] += 1
+        else:
+            series.outcomes[f"error:{type(error).__name__}: {error}"[:200]] += 1
+
     load_before = os.getloadavg()[0]
     with connection.execute_wrapper(counter):
         for _ in range(warmup):
             one_proposal(None)
             one_availability(None)
-        for i in range(calls):  # interleaved, so drift on the machine hits every kind alike
-            one_proposal(proposal)
-            one_availability(availability)
-            if i < nofit_calls:
-                one_proposal(nofit, nofit_case=True)
+            for count in options if options_sessions else ():
+                one_options(None, options_rng.choice(upcoming), count)
+        # Interleaved, so drift on the machine hits every kind alike.
+        for i in range(max(calls, len(options_sessions))):
+            if i < calls:
+                one_proposal(proposal)
+                one_availability(availability)
+                if i < nofit_calls:
+                    one_proposal(nofit, nofit_case=True)
+            if i < len(options_sessions):
+                for count, series in options.items():
+                    one_options(series, options_sessions[i], count)
     # Other work on the machine shows here: on 2 cores a load above ~1 before the run means shared CPUs.
     return {"proposal": proposal.summary(), "availability": availability.summary(), "nofit": nofit.summary(),
+            "options": [{"count": count, "upcoming": len(upcoming), **series.summary()}
+                        for count, series in options.items() if series.ms],
+            "options_missing": session_options is None,
             "load_before": load_before, "load_after": os.getloadavg()[0]}

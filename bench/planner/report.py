@@ -65,6 +65,11 @@ def _q(summary: dict) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
+def _empty(summary: dict) -> str:
+    """How many of the calls answered an empty list, of all calls."""
+    return f"{summary['outcomes'].get('empty', 0)} of {summary['calls']}"
+
+
 def _ms(summary: dict, key: str) -> str:
     return f"{summary[key]:.1f}" if summary else "-"
 
@@ -104,6 +109,19 @@ def report(results: list[dict], info: dict) -> None:
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             say("  ".join(cell.rjust(w) if i < len(row) - 1 else cell for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    if any(r["measured"].get("options") for r in results):
+        say("")
+        say("one session's options (session_options of random upcoming booked or confirmed sessions of the clinic)")
+        rows = [("stored", "count", "options_p50", "options_p95", "options_max", "options_queries", "empty",
+                 "options/answer", "answers")]
+        for r in results:
+            for o in r["measured"].get("options", []):
+                rows.append((f"{r['stored']:,}", str(o["count"]), _ms(o, "p50_ms"), _ms(o, "p95_ms"), _ms(o, "max_ms"),
+                             _q(o), _empty(o), f"{o.get('options', 0):.1f}",
+                             ", ".join(f"{k} {v}" for k, v in sorted(o["outcomes"].items()))))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            say("  ".join(cell.rjust(w) if i < len(row) - 1 else cell for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
     say("")
     for r in results:
         p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
@@ -119,6 +137,10 @@ def report(results: list[dict], info: dict) -> None:
              f"{p.get('alternatives', 0):.1f} alternatives")
         say(f"  availability outcomes: {a['outcomes']}; {a.get('slots', 0):.1f} start times per day, "
              f"{a.get('free_chairs_per_slot', 0):.1f} free chairs per start")
-        for label, s in (("proposal", p), ("availability", a)):
+        for o in r["measured"].get("options", []):
+            say(f"  options (count {o['count']}) SQL p50 {o['sql_p50_ms']:.1f} ms / p95 {o['sql_p95_ms']:.1f} ms; "
+                 f"{o['calls']} of the clinic's {o['upcoming']:,} upcoming booked or confirmed sessions")
+        options = [(f"options (count {o['count']})", o) for o in r["measured"].get("options", [])[:1]]
+        for label, s in (("proposal", p), ("availability", a), *options):
             for q in s["slowest_sql"][:2]:
                 say(f"  {label} SQL {q['mean_ms']:.2f} ms avg ({q['max_ms']:.2f} max, {q['runs']} runs): {q['sql'][:110]}")
