@@ -61,6 +61,19 @@ def format_when(instant: datetime, tz: tzinfo) -> str:
     return f"{format_day(instant, tz)}, {format_clock(instant, tz)}"
 
 
+def format_duration(minutes: int) -> str:
+    """'2 hours', '1 hour 30 minutes', '45 minutes'."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}" if hours else "", f"{rest} minute{'s' if rest != 1 else ''}" if rest else ""]
+    return " ".join(part for part in parts if part) or "0 minutes"
+
+
+def format_until(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> str:
+    """'12:00, 2 hours in all': when the patient is free to go, for the ride home they must arrange."""
+    minutes = round((ends_at - starts_at).total_seconds() / 60)
+    return f"{ends_at.astimezone(tz):%H:%M}, {format_duration(minutes)} in all"
+
+
 def _zone_name(tz: tzinfo) -> str:
     return getattr(tz, "key", None) or str(tz)
 
@@ -90,6 +103,7 @@ class SessionView:
     day: str
     clock: str
     clinic_when: str  # in the clinic's zone, when the patient's zone differs; else ""
+    until: str = ""  # the end in the patient's zone and the length: "12:00, 2 hours in all"
     links: SessionLinks | None = None
 
 
@@ -164,6 +178,7 @@ def _session_view(session, *, patient, clinic, now: datetime, with_links: bool) 
         day=format_day(session.starts_at, tz),
         clock=format_clock(session.starts_at, tz),
         clinic_when=clinic_when,
+        until=format_until(session.starts_at, session.ends_at, tz),
         links=session_links(session, now=now) if with_links else None,
     )
 

@@ -275,7 +275,7 @@ class TestReminders:
         assert row.due_at == first.starts_at - dt.timedelta(hours=2)
         message = render(row, now=row.due_at)
         assert message.subject == "Today at 10:00: your appointment at Riverside Clinic"
-        assert "See you today at 10:00 (America/New_York, EDT)." in message.body
+        assert "See you today at 10:00 (America/New_York, EDT), until about 12:30, 2 hours 30 minutes in all." in message.body
         assert "A reminder of your appointment" not in message.body
         assert "Arrive 15 minutes early." in message.body
         assert len(links_in(message.body)) == 4
@@ -288,7 +288,7 @@ class TestReminders:
         assert row.due_at == dt.datetime(2026, 4, 13, 21, 0, tzinfo=NY)
         message = render(row, now=row.due_at)
         assert message.subject == "Tomorrow at 08:30: your appointment at Riverside Clinic"
-        assert "See you tomorrow at 08:30 (America/New_York, EDT)." in message.body
+        assert "See you tomorrow at 08:30 (America/New_York, EDT), until about 10:30, 2 hours in all." in message.body
 
     def test_rules_are_the_clinics_own(self, clinic, patient):
         clinic.preparation_rules = "Bring your glasses.\n\n  Park at the back.  "
@@ -417,3 +417,19 @@ def test_sending_through_the_outbox_delivers_the_rendered_email(booked, frozen):
     assert len(calendar_of(sent).walk("VEVENT")) == 6
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT
+
+
+
+@pytest.mark.parametrize(("minutes", "text"), [
+    (120, "2 hours"), (150, "2 hours 30 minutes"), (60, "1 hour"), (61, "1 hour 1 minute"), (45, "45 minutes"),
+    (1, "1 minute"), (0, "0 minutes"),
+])
+def test_format_duration(minutes, text):
+    assert emails.format_duration(minutes) == text
+
+
+def test_the_end_is_on_the_patients_clock_across_a_clock_change():
+    """00:30 to 03:30 of real time on the night New York springs forward (02:00 EST → 03:00 EDT): the patient
+    is free at 04:30 by the clock, after 3 hours."""
+    starts = dt.datetime(2027, 3, 14, 5, 30, tzinfo=dt.UTC)
+    assert emails.format_until(starts, starts + dt.timedelta(hours=3), ZoneInfo("America/New_York")) == "04:30, 3 hours in all"
