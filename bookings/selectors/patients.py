@@ -57,12 +57,24 @@ def search_date(word: str) -> dt.date | None:
 
 
 def _search_words(term: str) -> list[str]:
-    """The words of a search: a term that is one phone number, however punctuated, is one word of its digits
-    (a date such as 1986-09-17 or 09/17/1986 stays a date)."""
+    """The words of a search: a term that is one phone number, however punctuated, is one word of its digits,
+    and so is each word that is part of one ("(212)", "555-0105"); a date (1986-09-17, 09/17/1986) stays a date."""
     term = "".join(c for c in term if c.isprintable() or c.isspace()).strip()
-    if search_date(term) is None and _PHONE_TERM.match(term) and sum(c.isdigit() for c in term) >= _DUPLICATE_PHONE_DIGITS:
+    words = term.split()
+    if (
+        _PHONE_TERM.match(term) and sum(c.isdigit() for c in term) >= _DUPLICATE_PHONE_DIGITS
+        and all(search_date(word) is None for word in words)
+    ):
         return [phone_key(term)]
-    return term.split()
+    return [_phone_part(word) for word in words]
+
+
+def _phone_part(word: str) -> str:
+    if search_date(word) is None and _PHONE_TERM.match(word):
+        digits = "".join(c for c in word if c.isdigit())
+        if len(digits) >= 3:
+            return digits
+    return word
 
 
 def patient_search(queryset: QuerySet[Patient], *, term: str) -> QuerySet[Patient]:

@@ -227,7 +227,7 @@ class TestDuplicates:
 
 class TestSearch:
     TERMS = ["09/17/1986", "9/17/1986", "1986-09-17", "(212) 555-0105", "212-555-0105", "2125550105",
-             "+1 212 555 0105", "haddad 1986-09-17"]
+             "+1 212 555 0105", "haddad 1986-09-17", "Omar (212) 555-0105", "555-0105 09/17/1986"]
 
     @pytest.mark.parametrize("term", TERMS)
     def test_phone_and_date_formats(self, as_user, home, away, term):
