@@ -84,10 +84,64 @@ class LocalDateTimeField(forms.DateTimeField):
         raise forms.ValidationError("Enter a date and time, e.g. 2027-03-02 09:00.", code="invalid")
 
 
-class PatientForm(forms.ModelForm):
-    """Register a patient. Parses only: bookings.services.patients checks the rules and records consent.
+#: Names people type for a zone, with the IANA name they mean (the US and Canada's everyday names first).
+TIME_ZONE_ALIASES = {
+    "eastern": "America/New_York", "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "central": "America/Chicago", "ct": "America/Chicago", "cst": "America/Chicago", "cdt": "America/Chicago",
+    "mountain": "America/Denver", "mt": "America/Denver", "mst": "America/Denver", "mdt": "America/Denver",
+    "arizona": "America/Phoenix",
+    "pacific": "America/Los_Angeles", "pt": "America/Los_Angeles", "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "alaska": "America/Anchorage", "akst": "America/Anchorage", "hawaii": "Pacific/Honolulu", "hst": "Pacific/Honolulu",
+    "atlantic": "America/Halifax", "newfoundland": "America/St_Johns",
+    "gmt": "Europe/London", "uk": "Europe/London", "bst": "Europe/London", "cet": "Europe/Paris",
+}
 
-    The view hands `cleaned_data` to `patient_create` and, on a refusal, `add_service_error` shows it.
+
+def time_zone_suggestion(text: str) -> str | None:
+    """The IANA zone someone typing `text` most likely means ("Eastern" → America/New_York, "new york" →
+    America/New_York, "europe/lisbon" → Europe/Lisbon), else None."""
+    typed = " ".join(text.split()).lower()
+    if not typed:
+        return None
+    if typed.removeprefix("us ").removeprefix("us/") in TIME_ZONE_ALIASES:
+        return TIME_ZONE_ALIASES[typed.removeprefix("us ").removeprefix("us/")]
+    typed = typed.replace(" ", "_")
+    by_city = None
+    for name in time_zone_names():
+        if name.lower() == typed:
+            return name
+        if by_city is None and "/" in name and name.rsplit("/", 1)[1].lower() == typed:
+            by_city = name
+    return by_city
+
+
+def _first_field_focused(form: forms.BaseForm, order: list[str]) -> None:
+    """Put `autofocus` on the first field with an error, else the first of `order` the form has."""
+    names = [n for n in order if n in form.fields]
+    erring = [n for n in names if n in form.errors] if form.is_bound else []
+    for name in names:
+        form.fields[name].widget.attrs.pop("autofocus", None)
+    if names:
+        form.fields[(erring or names)[0]].widget.attrs["autofocus"] = True
+
+
+def _confirmed_ids(text: str) -> frozenset[int]:
+    """The patient ids a "different person" button carried ("12,15"); anything else is ignored, not an error."""
+    return frozenset(int(part) for part in text.split(",")[:20] if part.isascii() and part.isdigit() and len(part) < 19)
+
+
+#: The patient record's fields the desk types, in the order of the page.
+PATIENT_FIELDS: tuple[str, ...] = (
+    "first_name", "last_name", "date_of_birth", "email", "phone", "timezone", "email_consent", "email_consent_source",
+)
+
+
+class _PatientFields(forms.ModelForm):
+    """The fields of a patient record the desk types, parsed only: bookings.services.patients checks the rules.
+
+    `different_person` is what the duplicate warning's button sends: the ids of the possible duplicates the
+    person saw and set aside.
     """
 
     email_consent_source = forms.CharField(
@@ -97,30 +151,41 @@ class PatientForm(forms.ModelForm):
     )
     timezone = forms.CharField(
         label="Time zone", max_length=64,
-        help_text="The patient's IANA time zone for emails, e.g. America/New_York.",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        help_text="The patient's time zone for emails: type part of a city (New_York, Chicago) and choose from the list.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
     )
+    different_person = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Patient
-        fields = (
-            "clinic", "first_name", "last_name", "date_of_birth", "email", "phone", "timezone",
-            "email_consent", "email_consent_source",
-        )
-        labels = {"clinic": "Home clinic", "email_consent": "Agrees to receive emails (reminders, changes)"}
+        fields: tuple[str, ...] = PATIENT_FIELDS
+        labels = {"email_consent": "Agrees to receive emails (reminders, changes)"}
         widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "date_of_birth": DateInput(),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, clinics, **kwargs):
-        super().__init__(*args, **kwargs)
-        clinic_field = cast(forms.ModelChoiceField, self.fields["clinic"])
-        clinic_field.queryset = clinics
-        clinic_field.empty_label = None
-        if not self.is_bound and clinics:
-            self.initial.setdefault("timezone", clinics[0].timezone)
+    def clean_timezone(self) -> str:
+        """An IANA name, checked here as well as in the service so the desk can say which zone was meant."""
+        value = self.cleaned_data["timezone"].strip()
+        if value in time_zone_names():
+            return value
+        suggestion = time_zone_suggestion(value)
+        hint = f"did you mean {suggestion}?" if suggestion else "type part of a city (e.g. New_York) and choose from the list."
+        raise forms.ValidationError(f"{value!r} is not an IANA time zone name: {hint}", code="unknown_zone")
+
+    def patient_fields(self) -> dict:
+        """`cleaned_data` as the patient services take it (without the duplicate warning's answer)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "different_person"}
+
+    def confirmed_different(self) -> frozenset[int]:
+        return _confirmed_ids(self.cleaned_data.get("different_person") or "")
+
+    def focus_first(self) -> None:
+        _first_field_focused(self, list(PATIENT_FIELDS))
 
     def add_service_error(self, error: ApplicationError) -> None:
         """Show a refusal of bookings.services.patients on the fields it names (else above the form)."""
@@ -129,6 +194,43 @@ class PatientForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, message)
         if not self.errors:
             self.add_error(None, error.message)
+
+
+class PatientForm(_PatientFields):
+    """Register a patient: the record's fields and the home clinic, among the user's clinics.
+
+    The view hands `patient_fields()` to `patient_create` and, on a refusal, `add_service_error` shows it.
+    """
+
+    class Meta(_PatientFields.Meta):
+        fields = ("clinic", *PATIENT_FIELDS)
+        labels = {**_PatientFields.Meta.labels, "clinic": "Home clinic"}
+
+    def __init__(self, *args, clinics, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinic_field = cast(forms.ModelChoiceField, self.fields["clinic"])
+        clinic_field.queryset = clinics
+        clinic_field.empty_label = None
+        if not self.is_bound and clinics:
+            self.initial.setdefault("timezone", clinics[0].timezone)
+        # The clinic is a field to choose only where there is a choice (the page shows it then).
+        self.focus_order = ["clinic"] if len(clinics) > 1 else []
+
+    def focus_first(self) -> None:
+        _first_field_focused(self, [*self.focus_order, *PATIENT_FIELDS])
+
+
+class PatientEditForm(_PatientFields):
+    """Change a patient's details (the home clinic stays): the view hands `patient_fields()` to `patient_update`.
+
+    Consent given earlier keeps its time and source; turning it off clears both (the service's rule).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_consent_source"].help_text = (
+            "How the patient agreed; recorded when consent is turned on (kept while it stays on)."
+        )
 
 
 class ProposalForm(forms.Form):

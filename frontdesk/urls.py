@@ -27,6 +27,8 @@ urlpatterns = [
     path("patients/", patients.patient_list, name="patients"),
     path("patients/new/", patients.patient_new, name="patient-new"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient"),
+    # Patient care (issue 13): change a patient's details, with the duplicate warning.
+    path("patients/<int:pk>/edit/", patients.patient_edit, name="patient-edit"),
     path("patients/<int:pk>/book/", booking.book, name="book"),
     path("patients/<int:pk>/book/check/", booking.book_check, name="book-check"),
     path("patients/<int:pk>/book/confirm/", booking.book_confirm, name="book-confirm"),

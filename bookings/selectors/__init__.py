@@ -22,7 +22,15 @@ from bookings.selectors.lists import (
     sessions_starting_between,
 )
 from bookings.selectors.occupancy import occupancy_load
-from bookings.selectors.patients import patient_list, patient_search
+from bookings.selectors.patients import (
+    PossibleDuplicate,
+    TodaysPatient,
+    patient_duplicates,
+    patient_list,
+    patient_search,
+    patients_with_sessions_between,
+    phone_key,
+)
 from bookings.selectors.proposals import CycleProposal, cycle_proposal, day_availability, session_options
 
 __all__ = [
@@ -42,8 +50,13 @@ __all__ = [
     "emails_for_sessions",
     "sessions_move_check",
     "occupancy_load",
+    "PossibleDuplicate",
+    "TodaysPatient",
+    "patient_duplicates",
     "patient_list",
     "patient_search",
+    "patients_with_sessions_between",
+    "phone_key",
     "session_list",
     "session_move_counts",
     "session_options",

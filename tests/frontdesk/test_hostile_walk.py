@@ -219,9 +219,21 @@ ROUTES: dict[str, Route] = {
             "date_of_birth": Param(lambda w: "1970-05-17", "date"), "email": Param(lambda w: "ada@example.org", "email"),
             "phone": Param(lambda w: "+1 555 0142"), "timezone": Param(lambda w: "America/New_York", "zone"),
             "email_consent": Param(lambda w: "on", "bool"), "email_consent_source": Param(lambda w: "intake form"),
+            "different_person": Param(lambda w: "1,2"),  # patient care (issue 13): the duplicate warning's button
         },
     ),
     "frontdesk:patient": Route(path={"pk": _id(lambda site: site.patient)}, refused=NOT_STAFF | ELSEWHERE),
+    # Patient care (issue 13): the edit form, with the duplicate warning's button.
+    "frontdesk:patient-edit": Route(
+        methods=("GET", "POST"), path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
+        form={
+            "first_name": Param(lambda w: "Ada"), "last_name": Param(lambda w: "Walker"),
+            "date_of_birth": Param(lambda w: "1970-05-17", "date"), "email": Param(lambda w: "ada@example.org", "email"),
+            "phone": Param(lambda w: "+1 555 0142"), "timezone": Param(lambda w: "America/New_York", "zone"),
+            "email_consent": Param(lambda w: "on", "bool"), "email_consent_source": Param(lambda w: "intake form"),
+            "different_person": Param(lambda w: "1,2"),
+        },
+    ),
     "frontdesk:book": Route(path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
                             query={**PROPOSAL, "alt": Param(lambda w: "1", "int")}),
     "frontdesk:book-check": Route(
