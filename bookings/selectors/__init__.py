@@ -23,7 +23,18 @@ from bookings.selectors.lists import (
 )
 from bookings.selectors.occupancy import occupancy_load
 from bookings.selectors.patients import patient_list, patient_search
-from bookings.selectors.proposals import CycleProposal, cycle_proposal, day_availability, session_options
+from bookings.selectors.proposals import (
+    DAY_PARTS,
+    CycleProposal,
+    SlotDay,
+    SlotFilters,
+    SlotGrid,
+    cycle_proposal,
+    day_availability,
+    session_options,
+    session_slot_grid,
+    slot_grid,
+)
 
 __all__ = [
     "BookingCheck",
@@ -47,6 +58,12 @@ __all__ = [
     "session_list",
     "session_move_counts",
     "session_options",
+    "session_slot_grid",
+    "slot_grid",
+    "SlotDay",
+    "SlotFilters",
+    "SlotGrid",
+    "DAY_PARTS",
     "sessions_on_local_date",
     "sessions_starting_between",
 ]
