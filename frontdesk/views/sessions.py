@@ -224,7 +224,8 @@ def slot_grid_context(request, session: InfusionSession) -> dict:
         "error": error,
         "later_query": later,
         "paged": bool(form.is_valid() and form.cleaned_data["from"]),
-        "note": selectors.session_request_note(session=session),
+        # In the session panel the request banner above already shows the note.
+        "note": "" if request.GET.get("in") == "panel" else selectors.session_request_note(session=session),
         "grid_url": reverse("frontdesk:session-options", args=[session.pk]),
         "move_url": reverse("frontdesk:session-move", args=[session.pk]),
     }

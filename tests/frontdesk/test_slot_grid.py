@@ -101,6 +101,8 @@ class TestGrid:
         services.session_request_reschedule(session=session, note="Thursday afternoon, please")
         response = grid(as_user(home.users[FRONT_DESK]), session)
         assert b"The patient asked" in response.content and b"Thursday afternoon, please" in response.content
+        in_panel = grid(as_user(home.users[FRONT_DESK]), session, **{"in": "panel"})  # the panel's banner shows it
+        assert b"Thursday afternoon, please" not in in_panel.content and times(in_panel)
 
     def test_a_time_button_moves_the_session_and_the_answer_takes_the_focus(self, as_user, home):
         session = home.book(COURSE).sessions[1]
