@@ -113,6 +113,23 @@ class TestGrid:
         assert re.search(rb'class="panel-answer" tabindex="-1" autofocus>', moved.content)
         assert InfusionSession.objects.get(pk=session.pk).starts_at == dt.datetime.fromisoformat(chosen).replace(tzinfo=home.clinic.tz)
 
+    def test_a_refused_move_brings_the_grid_back_with_the_answer_focused(self, as_user, home):
+        session = home.book(COURSE).sessions[1]
+        client = as_user(home.users[FRONT_DESK])
+        # A time no longer free (here: one that has passed) is refused by the move service.
+        refused = client.post(reverse("frontdesk:session-move", args=[session.pk]),
+                              {"starts_at": "2027-03-01T08:00", "scope": "this"}, **HTMX)
+        html = refused.content.decode()
+        assert 'role="alert"' in html and 'class="panel-answer" tabindex="-1" autofocus' in html
+        assert 'hx-trigger="load"' in html  # the grid comes back at once, to pick another time
+        assert InfusionSession.objects.get(pk=session.pk).starts_at == dt.datetime(2027, 3, 4, 9, tzinfo=home.clinic.tz)
+
+    def test_later_days_keep_the_filters(self, as_user, home):
+        session = home.book(COURSE).sessions[2]
+        response = grid(as_user(home.users[FRONT_DESK]), session, day=["0", "1", "2", "3", "4"], part=["morning"])
+        link = re.search(r'href="([^"]*from=[^"]*)"', response.content.decode()).group(1).replace("&amp;", "&")
+        assert "day=0&day=1&day=2&day=3&day=4&part=morning&from=2027-03-12" in link
+
     def test_without_htmx_the_grid_is_a_page(self, as_user, home):
         session = home.book(COURSE).sessions[1]
         response = as_user(home.users[ADMIN]).get(reverse("frontdesk:session-options", args=[session.pk]))
