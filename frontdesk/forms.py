@@ -287,3 +287,30 @@ class RescheduleForm(forms.Form):
         choices=[(SCOPE_THIS, "This session only"), (SCOPE_FOLLOWING, "This and the later sessions, by the same offset")],
         initial=SCOPE_THIS, widget=forms.RadioSelect,
     )
+
+
+class SlotGridForm(forms.Form):
+    """The slot grid's filters (a GET): weekdays, times of day, and `from`, the first date of the page.
+
+    Ticking none of a kind means any. An unknown value is a form error, never a wider search.
+    """
+
+    day = forms.TypedMultipleChoiceField(
+        label="Days", choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    part = forms.MultipleChoiceField(
+        label="Time of day",
+        choices=[("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")],
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # "from" is a Python keyword: the field is added by name.
+        self.fields["from"] = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+
+    def clean_from(self):
+        day = self.cleaned_data.get("from")
+        if day is not None and not planning.FIRST_DAY <= day <= planning.LAST_DAY:
+            raise forms.ValidationError(DAY_OUT_OF_RANGE)
+        return day

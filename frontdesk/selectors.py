@@ -120,6 +120,18 @@ def session_for_action(*, user, session_id: int) -> InfusionSession:
     return scoped(InfusionSession.objects.all(), user).select_related("clinic", "cycle__protocol").get(pk=session_id)
 
 
+def session_request_note(*, session: InfusionSession) -> str:
+    """The note of the patient's latest reschedule request still open on this session ("" if none): one
+    query, or none when no request is open."""
+    if session.reschedule_requested_at is None:
+        return ""
+    data = (
+        SessionEvent.objects.filter(session=session, kind="reschedule_requested")
+        .order_by("-at", "-pk").values_list("data", flat=True).first()
+    )
+    return (data or {}).get("note", "")
+
+
 def staff_names(*, clinic: Clinic) -> tuple[dict[int, str], dict[int, str]]:
     """Chair names and nurse names of a clinic by id (two queries), to label planned sessions."""
     chairs = dict(Chair.objects.filter(clinic=clinic).values_list("pk", "name"))

@@ -31,7 +31,18 @@ from bookings.selectors.patients import (
     patients_with_sessions_between,
     phone_key,
 )
-from bookings.selectors.proposals import CycleProposal, cycle_proposal, day_availability, session_options
+from bookings.selectors.proposals import (
+    DAY_PARTS,
+    CycleProposal,
+    SlotDay,
+    SlotFilters,
+    SlotGrid,
+    cycle_proposal,
+    day_availability,
+    session_options,
+    session_slot_grid,
+    slot_grid,
+)
 
 __all__ = [
     "BookingCheck",
@@ -60,6 +71,12 @@ __all__ = [
     "session_list",
     "session_move_counts",
     "session_options",
+    "session_slot_grid",
+    "slot_grid",
+    "SlotDay",
+    "SlotFilters",
+    "SlotGrid",
+    "DAY_PARTS",
     "sessions_on_local_date",
     "sessions_starting_between",
 ]

@@ -1,4 +1,4 @@
-"""Planning reads: a course's proposal, a day's free start times, one session's next free times.
+"""Planning reads: a course's proposal, a day's free start times, one session's next free times and slot grid.
 
 Each loads the clinic's calendar (5 queries) and the busy intervals of its window (1 query), then
 plans in memory: the query count does not depend on how many sessions are stored.
@@ -145,6 +145,36 @@ def day_availability(
     return planner.availability(day, minutes, not_before=timezone.now())
 
 
+def _ensure_movable(session: InfusionSession) -> None:
+    """A session that is not booked or confirmed cannot move: refused as the reschedule service refuses it."""
+    if session.status not in UPCOMING_STATUSES:
+        raise ApplicationError(
+            booking_codes.INVALID_TRANSITION,
+            transition_refusal(SessionStatus(session.status).label.lower(), "move"),
+            details={"session": session.pk, "status": session.status, "action": "move"},
+            status=booking_codes.http_status(booking_codes.INVALID_TRANSITION),
+        )
+
+
+def _course_others(session: InfusionSession) -> list[planning.Slot]:
+    """The other sessions of the session's course that hold their time (one query)."""
+    return [
+        planning.Slot(s.sequence, s.starts_at, s.ends_at)
+        for s in InfusionSession.objects.filter(cycle_id=session.cycle_id, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
+    ]
+
+
+def _option_dates(clinic: Clinic, window: planning.SessionWindow, earliest: dt.date | None,
+                  now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The clinic dates one session's times are looked for on: the spacing's window from today or `earliest`,
+    at most OPTIONS_MAX_DAYS of them (`last < first`: none)."""
+    first = max(d for d in (planning.local_date(now, clinic.tz), earliest, window.first) if d is not None)
+    last = first + dt.timedelta(days=OPTIONS_MAX_DAYS - 1)
+    if window.last is not None:
+        last = min(last, window.last)
+    return first, last
+
+
 def session_options(
     *, session: InfusionSession, count: int = 5, earliest: dt.date | None = None
 ) -> list[planning.PlannedSession]:
@@ -157,30 +187,107 @@ def session_options(
     course valid (or `earliest` is past the window's end). A session that is not booked or confirmed cannot
     move: ApplicationError("invalid_transition"), as the reschedule service answers.
     """
-    if session.status not in UPCOMING_STATUSES:
-        raise ApplicationError(
-            booking_codes.INVALID_TRANSITION,
-            transition_refusal(SessionStatus(session.status).label.lower(), "move"),
-            details={"session": session.pk, "status": session.status, "action": "move"},
-            status=booking_codes.http_status(booking_codes.INVALID_TRANSITION),
-        )
+    _ensure_movable(session)
     protocol = session.cycle.protocol
     clinic = session.clinic
     now = timezone.now()
     minutes = protocol.chair_minutes_for(session.sequence)
     spacing = protocol_spacing(protocol)
-    others = [
-        planning.Slot(s.sequence, s.starts_at, s.ends_at)
-        for s in InfusionSession.objects.filter(cycle_id=session.cycle_id, status__in=OCCUPYING_STATUSES).exclude(pk=session.pk)
-    ]
-    window = planning.session_window(session.sequence, minutes, others, spacing, clinic.tz)
-    first = max(d for d in (planning.local_date(now, clinic.tz), earliest, window.first) if d is not None)
-    last = first + dt.timedelta(days=OPTIONS_MAX_DAYS - 1)
-    if window.last is not None:
-        last = min(last, window.last)
+    others = _course_others(session)
+    first, last = _option_dates(clinic, planning.session_window(session.sequence, minutes, others, spacing, clinic.tz),
+                                earliest, now)
     if last < first:
         return []
     planner, _ = _planner(clinic, session.patient_id, first, last, exclude=frozenset({session.pk}))
     return planner.session_options(
         session.sequence, minutes, others, spacing, earliest=first, not_before=now, count=count, days=(last - first).days,
+    )
+
+
+#: The desk's time-of-day filters: local start times from (inclusive) to (exclusive).
+DAY_PARTS: dict[str, tuple[dt.time, dt.time]] = {
+    "morning": (dt.time(0), dt.time(12)),
+    "afternoon": (dt.time(12), dt.time(17)),
+    "evening": (dt.time(17), dt.time.max),
+}
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    day: dt.date
+    #: The starts shown (UTC), spread over the day; `free` counts all the day's free starts.
+    starts: tuple[dt.datetime, ...]
+    free: int
+
+
+@dataclass(frozen=True)
+class SlotGrid:
+    days: tuple[SlotDay, ...]
+    #: The first date of the next page (more free times there), or None: none left in the course's window.
+    next_from: dt.date | None
+
+
+def _pick(starts: list[dt.datetime], count: int, tz) -> list[dt.datetime]:
+    """`count` starts spread over the day, on the hour where enough are, else on the half hour: round times
+    are what people ask for and remember."""
+    for minutes in ((0,), (0, 30)):
+        round_starts = [s for s in starts if s.astimezone(tz).minute in minutes]
+        if len(round_starts) >= count:
+            return planning.spread(round_starts, count)
+    return planning.spread(starts, count)
+
+
+@dataclass(frozen=True)
+class SlotFilters:
+    """What a slot grid page asks for: from which date, how many days and times a day, which weekdays
+    (0 = Monday) and parts of the day (DAY_PARTS names; unknown ones are ignored). Empty: any."""
+
+    earliest: dt.date | None = None
+    days: int = 5
+    per_day: int = 8
+    weekdays: frozenset[int] = frozenset()
+    parts: frozenset[str] = frozenset()
+
+
+def slot_grid(
+    *,
+    clinic: Clinic,
+    protocol: Protocol,
+    patient_id: int | None,
+    sequence: int,
+    others: list[planning.Slot],
+    exclude: frozenset[int] = frozenset(),
+    filters: SlotFilters = SlotFilters(),
+) -> SlotGrid:
+    """Free start times for session `sequence` of a course (its `others` stay), over the next `days` dates
+    that have any, at most `per_day` a day: a slot grid. Unsaved rows (the booking page) pass their times as
+    `others`; a stored session passes its siblings and excludes its own booking (session_slot_grid).
+
+    The dates are those the course's spacing leaves the session (as session_options), from today or
+    `earliest`, for at most OPTIONS_MAX_DAYS days; one calendar and one occupancy load serve the whole page,
+    so the query count does not depend on how many days or sessions there are.
+    """
+    now = timezone.now()
+    minutes = protocol.chair_minutes_for(sequence)
+    spacing = protocol_spacing(protocol)
+    window = planning.session_window(sequence, minutes, others, spacing, clinic.tz)
+    first, last = _option_dates(clinic, window, filters.earliest, now)
+    if last < first:
+        return SlotGrid((), None)
+    planner, _ = _planner(clinic, patient_id, first, last, exclude=exclude)
+    found, next_from = planner.session_days(
+        sequence, minutes, others, spacing, earliest=first, last=last, not_before=now, days=filters.days,
+        weekdays=filters.weekdays or None, starts_between=[DAY_PARTS[p] for p in sorted(filters.parts) if p in DAY_PARTS],
+    )
+    shown = [SlotDay(day, tuple(_pick(starts, filters.per_day, clinic.tz)), len(starts)) for day, starts in found]
+    return SlotGrid(tuple(shown), next_from)
+
+
+def session_slot_grid(*, session: InfusionSession, filters: SlotFilters = SlotFilters()) -> SlotGrid:
+    """A stored session's slot grid (see slot_grid): its own time counts as free. Refused as the reschedule
+    is for a session that cannot move (ApplicationError "invalid_transition")."""
+    _ensure_movable(session)
+    return slot_grid(
+        clinic=session.clinic, protocol=session.cycle.protocol, patient_id=session.patient_id, sequence=session.sequence,
+        others=_course_others(session), exclude=frozenset({session.pk}), filters=filters,
     )

@@ -7,10 +7,12 @@ bookings.services; a refusal (an ApplicationError with its code and message) is 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,7 @@ from bookings.models import UPCOMING_STATUSES, InfusionSession, SessionStatus
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
-from frontdesk.forms import CancelForm, RescheduleForm
+from frontdesk.forms import CancelForm, RescheduleForm, SlotGridForm
 from frontdesk.views.common import render_in
 
 #: url name → (service, roles, what the desk is told, the button's words)
@@ -32,8 +34,9 @@ ACTIONS = {
     "complete": (services.session_complete, INFUSION_ROLES, "Session completed.", "Complete"),
     "no-show": (services.session_no_show, BOOKING_ROLES, "Recorded as a no-show.", "No-show"),
 }
-#: Options offered for a move.
-OPTION_COUNT = 5
+#: The slot grid: days with free times per page, and times shown per day (spread from morning to evening).
+GRID_DAYS = 5
+GRID_PER_DAY = 8
 
 
 def _load(request, pk: int) -> InfusionSession:
@@ -182,21 +185,47 @@ def session_move(request, pk: int):
 
 @staff_page(BOOKING_ROLES)
 def session_options(request, pk: int):
-    """The next free times the planner offers for this session (htmx: a list of buttons)."""
+    """The session's slot grid: free start times over the coming days, as filtered (htmx: the partial; else a page).
+
+    The same partial serves wherever a stored session is moved: it needs the session, the grid's own URL and
+    the URL its time buttons post to (session_move).
+    """
     session = _session_for_action(request, pk)
-    error = ""
-    options = []
-    if session.status in UPCOMING_STATUSES:
-        try:
-            planned = booking_selectors.session_options(session=session, count=OPTION_COUNT)
-        except ApplicationError as exc:
-            planned, error = [], exc.message
-        chairs, nurses = selectors.staff_names(clinic=session.clinic)
-        options = [
-            {"start": p.start.astimezone(session.clinic.tz), "chair": chairs.get(p.chair_id, "?"), "nurse": nurses.get(p.nurse_id, "?")}
-            for p in planned
-        ]
-    else:
+    record_access([session], request=request, patient_of=lambda s: s.patient_id, clinic_of=lambda s: s.clinic_id)
+    context = slot_grid_context(request, session)
+    template = "frontdesk/partials/slot_grid.html" if request.htmx else "frontdesk/slots.html"
+    return render_in(request, template, context, tz=session.clinic.tz)
+
+
+def slot_grid_context(request, session: InfusionSession) -> dict:
+    """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm)."""
+    form = SlotGridForm(request.GET, auto_id=f"slots-{session.pk}-%s")
+    grid, error = booking_selectors.SlotGrid((), None), ""
+    later = ""
+    if session.status not in UPCOMING_STATUSES:
         error = "Only a booked or confirmed session can be moved."
-    context = {"session": session, "options": options, "error": error}
-    return render_in(request, "frontdesk/partials/session_options.html", context, tz=session.clinic.tz)
+    elif not form.is_valid():
+        error = "The free times were not looked up: see the filters."
+    else:
+        filters = form.cleaned_data
+        try:
+            grid = booking_selectors.session_slot_grid(session=session, filters=booking_selectors.SlotFilters(
+                earliest=filters["from"], days=GRID_DAYS, per_day=GRID_PER_DAY,
+                weekdays=frozenset(filters["day"]), parts=frozenset(filters["part"]),
+            ))
+        except ApplicationError as exc:
+            error = exc.message
+        if grid.next_from:
+            later = urlencode({"day": filters["day"], "part": filters["part"], "from": grid.next_from.isoformat()}, doseq=True)
+    return {
+        "session": session,
+        "form": form,
+        "grid": grid,
+        "error": error,
+        "later_query": later,
+        "paged": bool(form.is_valid() and form.cleaned_data["from"]),
+        # In the session panel the request banner above already shows the note.
+        "note": "" if request.GET.get("in") == "panel" else selectors.session_request_note(session=session),
+        "grid_url": reverse("frontdesk:session-options", args=[session.pk]),
+        "move_url": reverse("frontdesk:session-move", args=[session.pk]),
+    }

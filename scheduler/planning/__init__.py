@@ -38,6 +38,7 @@ from scheduler.planning.planner import (
     SeriesSpec,
     SessionWindow,
     session_window,
+    spread,
 )
 from scheduler.planning.rules import (
     Assignment,
@@ -114,6 +115,7 @@ __all__ = [
     "peak_load",
     "place_session",
     "session_window",
+    "spread",
     "shift_wall_clock",
     "site_violations",
     "wall_clock_delta",

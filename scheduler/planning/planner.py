@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from scheduler import error_codes as codes
@@ -109,6 +110,8 @@ class _Candidate:
     local_start: time
     local_end: time
 
+
+_T = TypeVar("_T")
 
 #: A search branch that found nothing: (next sequence, previous start, first day, window).
 _SearchKey = tuple[int, datetime, date, int | None]
@@ -602,17 +605,63 @@ class SeriesPlanner:
         booking from the occupancy so its present time counts as free.
         """
         prefs = Preferences(earliest=earliest, not_before=not_before)
-        others = [s for s in course if s.sequence != sequence]
         found: list[PlannedSession] = []
-        for day in self._days_from(earliest, earliest + timedelta(days=days), prefs):
-            for c in self.day_candidates(day, minutes, prefs):
-                violations, _ = check_spacing([*others, Slot(sequence, c.start, c.end)], spacing, self.tz)
-                if violations:
-                    continue
+        for _, starts in self._course_starts(sequence, minutes, course, spacing, prefs, earliest + timedelta(days=days)):
+            for c in starts:
                 found.append(self._planned(sequence, c, prefs))
                 if len(found) >= count:
                     return found
         return found
+
+    def _course_starts(
+        self, sequence: int, minutes: int, course: Sequence[Slot], spacing: Spacing, prefs: Preferences, last: date,
+        starts_between: Sequence[tuple[time, time]] = (),
+    ) -> Iterable[tuple[date, list[_Candidate]]]:
+        """Day by day from prefs.earliest to `last`, the starts (within `starts_between`, if any) at which
+        session `sequence` keeps its course valid; a day's list is computed only when asked for."""
+        others = [s for s in course if s.sequence != sequence]
+        for day in self._days_from(prefs.earliest, last, prefs):
+            yield day, [
+                c
+                for c in self.day_candidates(day, minutes, prefs)
+                if (not starts_between or any(lo <= c.local_start < hi for lo, hi in starts_between))
+                and not check_spacing([*others, Slot(sequence, c.start, c.end)], spacing, self.tz)[0]
+            ]
+
+    def session_days(
+        self, sequence: int, minutes: int, course: Sequence[Slot], spacing: Spacing, *, earliest: date, last: date,
+        not_before: datetime, days: int = 5, weekdays: frozenset[int] | None = None,
+        starts_between: Sequence[tuple[time, time]] = (),
+    ) -> tuple[list[tuple[date, list[datetime]]], date | None]:
+        """One session's free starts spread over days (a slot grid): the first `days` dates from `earliest`
+        to `last` with a start that keeps the course valid, each with all its such starts (UTC), and the
+        next such date after them (None: none left up to `last`), where a later page begins.
+
+        `weekdays` (0 = Monday) and `starts_between` (half-open local start-time ranges, any of them) narrow
+        the search as the desk's filters ask. As in session_options, the caller excludes the session's own
+        booking, so its present time counts as free.
+        """
+        prefs = Preferences(earliest=earliest, not_before=not_before, weekdays=weekdays)
+        found: list[tuple[date, list[datetime]]] = []
+        for day, starts in self._course_starts(sequence, minutes, course, spacing, prefs, last, starts_between):
+            if not starts:
+                continue
+            if len(found) == days:
+                return found, day
+            found.append((day, [c.start for c in starts]))
+        return found, None
+
+
+def spread(items: Sequence[_T], count: int) -> list[_T]:
+    """At most `count` of `items`, evenly spread from the first to the last (a day's starts, morning to evening)."""
+    if count <= 0:
+        return []
+    if len(items) <= count:
+        return list(items)
+    if count == 1:
+        return [items[0]]
+    step = (len(items) - 1) / (count - 1)
+    return [items[round(i * step)] for i in range(count)]
 
 
 @dataclass(frozen=True, slots=True)
