@@ -10,6 +10,8 @@ PROTOCOL_UNAVAILABLE = rules.PROTOCOL_UNAVAILABLE
 CLINIC_INACTIVE = "clinic_inactive"
 NOT_TODAY = "not_today"
 TOO_EARLY_FOR_NO_SHOW = "too_early_for_no_show"
+#: Completing before the protocol's chair time has passed needs a stated reason.
+TOO_EARLY_TO_COMPLETE = "too_early_to_complete"
 SESSION_IN_PROGRESS = "session_in_progress"
 REASON_REQUIRED = "reason_required"
 INVALID_SCOPE = "invalid_scope"
@@ -23,6 +25,7 @@ _CONFLICT = {
     INVALID_TRANSITION,
     NOT_TODAY,
     TOO_EARLY_FOR_NO_SHOW,
+    TOO_EARLY_TO_COMPLETE,
     SESSION_IN_PROGRESS,
     BUSY,
 }

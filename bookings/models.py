@@ -208,6 +208,10 @@ class InfusionSession(models.Model):
     chair_started_by = _user_fk()
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = _user_fk()
+    early_completion_reason = models.CharField(
+        max_length=300, blank=True,
+        help_text="Why the session was completed before the protocol's chair time had passed; empty otherwise.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = _user_fk()
     cancelled_by_party = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)

@@ -280,6 +280,35 @@ class CancelForm(forms.Form):
         return value
 
 
+class CancelConfirmForm(CancelForm):
+    """Cancelling in two steps: without `confirm` the desk is shown what would happen (and what is late)."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CycleCancelForm(CancelConfirmForm):
+    """Cancelling a whole course: who asked, why, and the confirmation step."""
+
+    by = forms.ChoiceField(
+        label="Who asked", choices=CancelledBy.choices, initial=CancelledBy.PATIENT, widget=forms.RadioSelect
+    )
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError("Say why the course is cancelled.")
+        return value
+
+
+class CompleteEarlyForm(forms.Form):
+    """Completing a session before the protocol's chair time: the clinician says why (kept with the session)."""
+
+    reason = forms.CharField(
+        label="Why end it early", max_length=300, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class RescheduleForm(forms.Form):
     starts_at = LocalDateTimeField(label="New start (clinic time)")
     scope = forms.ChoiceField(

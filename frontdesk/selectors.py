@@ -193,7 +193,8 @@ def cycle_get(*, user, cycle_id: int) -> TreatmentCycle:
         scoped(TreatmentCycle.objects.all(), user)
         .select_related("patient", "protocol", "clinic")
         .prefetch_related(
-            Prefetch("sessions", queryset=InfusionSession.objects.select_related("chair", "nurse").order_by("sequence", "pk"))
+            # The clinic with each session: whether cancelling it would be late reads its late-cancel hours.
+            Prefetch("sessions", queryset=InfusionSession.objects.select_related("chair", "nurse", "clinic").order_by("sequence", "pk"))
         )
         .get(pk=cycle_id)
     )

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from frontdesk.views import account, auth, booking, day, outbox, patients, reminders, sessions, two_factor, worklists
+from frontdesk.views import (
+    account,
+    auth,
+    booking,
+    courses,
+    day,
+    outbox,
+    patients,
+    reminders,
+    sessions,
+    two_factor,
+    worklists,
+)
 
 app_name = "frontdesk"
 
@@ -33,6 +45,9 @@ urlpatterns = [
     path("patients/<int:pk>/book/check/", booking.book_check, name="book-check"),
     path("patients/<int:pk>/book/confirm/", booking.book_confirm, name="book-confirm"),
     path("courses/<int:pk>/booked/", booking.cycle_booked, name="cycle-booked"),
+    # The course page, and cancelling the whole course from it (a confirmation step first).
+    path("courses/<int:pk>/", courses.course_detail, name="course"),
+    path("courses/<int:pk>/cancel/", courses.course_cancel, name="course-cancel"),
     path("worklists/", worklists.worklists, name="worklists"),
     path("emails/<int:pk>/send-again/", reminders.reminder_send_again, name="reminder-resend"),
     path("outbox/", outbox.mail_list, name="outbox"),

@@ -209,6 +209,7 @@ def test_running_and_completing_a_session_records_each_step(booked, patient, cli
     nurse_user = staff_user(CLINICIAN, clinic)
     services.session_check_in(session=first, by=desk)
     services.session_start(session=first, by=nurse_user)
+    frozen.move_to(first.ends_at)  # the protocol's chair time has passed
     services.session_complete(session=first, by=nurse_user)
 
     steps = entries_for(first)[1:]

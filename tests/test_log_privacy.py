@@ -723,12 +723,12 @@ def run_the_day(day: Day, clinic, protocol) -> None:
     zoe_first = sessions[ZOE][0]["id"]
     ok(desk.post(f"/sessions/{zoe_first}/check-in/"), 302)
     ok(nurse.post(f"/sessions/{zoe_first}/start/"), 302)
-    ok(nurse.post(f"/sessions/{zoe_first}/complete/"), 302)
+    ok(nurse.post(f"/sessions/{zoe_first}/complete/", {"reason": "Ended early, the patient asked"}), 302)
     ok(desk.get(f"/sessions/{zoe_first}/"))
     bart_first = sessions[BARTHOLOMEW][0]["id"]
     ok(desk_api.request("POST", f"/api/v1/sessions/{bart_first}/check-in/"))
     ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/start/"))
-    ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/complete/"))
+    ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/complete/", body={"reason": "Ended early, the patient asked"}))
     # Marisol does not come: once her start has passed, the desk records a no-show.
     marisol_first = sessions[MARISOL][0]["id"]
     ok(desk.request("POST", f"/sessions/{marisol_first}/no-show/", form={},

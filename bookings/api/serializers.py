@@ -177,7 +177,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = (
             "id", "cycle", "patient", "clinic", "chair", "nurse", "sequence", "session_count",
             "starts_at", "ends_at", "starts_local", "ends_local", "timezone", "status", "version", "extra_monitoring",
-            "booked_at", "confirmed_at", "checked_in_at", "chair_started_at", "completed_at",
+            "booked_at", "confirmed_at", "checked_in_at", "chair_started_at", "completed_at", "early_completion_reason",
             "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at", "reschedule_requested_at",
         )
         read_only_fields = fields
@@ -228,6 +228,14 @@ class RescheduledSerializer(serializers.Serializer):
 class CancelSerializer(StrictSerializer):
     reason = StrictCharField(max_length=300, help_text="Why; kept with the session.")
     by = StrictChoiceField(choices=CancelledBy.choices, help_text="Who asked: the patient or the clinic.")
+
+
+class CompleteSerializer(StrictSerializer):
+    reason = StrictCharField(
+        max_length=300, required=False, allow_blank=True,
+        help_text="Why the session ends before the protocol's chair time has passed (needed then; kept with the "
+        "session). Ignored when the chair time has passed.",
+    )
 
 
 # --- Cycles --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from bookings.selectors.booking_check import (
     sessions_move_check,
     sessions_rules_check,
 )
+from bookings.selectors.cancelling import CancelPreview, cancel_is_late, cycle_cancel_preview
 from bookings.selectors.lists import (
     TimeBound,
     cycle_list,
@@ -46,6 +47,9 @@ from bookings.selectors.proposals import (
 
 __all__ = [
     "BookingCheck",
+    "CancelPreview",
+    "cancel_is_late",
+    "cycle_cancel_preview",
     "CheckedSession",
     "CycleProposal",
     "Problem",

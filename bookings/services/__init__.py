@@ -17,6 +17,7 @@ from bookings.services.moving import SCOPE_FOLLOWING, SCOPE_THIS, session_resche
 from bookings.services.patient_requests import patient_unsubscribe, session_request_reschedule
 from bookings.services.patients import patient_create, patient_update
 from bookings.services.transitions import (
+    completion_earliest_at,
     cycle_cancel,
     session_cancel,
     session_check_in,
@@ -30,6 +31,7 @@ __all__ = [
     "SCOPE_FOLLOWING",
     "SCOPE_THIS",
     "BookingError",
+    "completion_earliest_at",
     "CycleBooked",
     "SessionRequest",
     "cycle_book",

@@ -30,11 +30,12 @@ from bookings.outbox import (
     outbox_session_cancelled,
     outbox_session_done,
 )
+from bookings.selectors import cancel_is_late
 from bookings.services.audit import audit_cycle_update, audit_entry, event
 from bookings.services.errors import BookingError, transition_error
 from bookings.services.locks import lock_cycle, lock_session
 from scheduler import planning
-from scheduler.models import Clinic
+from scheduler.models import Clinic, Protocol
 
 
 def _transition(
@@ -105,13 +106,44 @@ def session_start(*, session: InfusionSession, by=None) -> InfusionSession:
                        by=by, now=now, fields={"chair_started_at": now, "chair_started_by": by})
 
 
+def completion_earliest_at(*, session: InfusionSession, protocol: Protocol) -> datetime | None:
+    """When the protocol's chair time for this session has passed since the patient sat down (None before that).
+
+    The chair time is the protocol's for this visit (the first visit's is longer): completing before it is the
+    mistake of a button pressed too soon, or a session cut short, which a clinician must say.
+    """
+    if session.chair_started_at is None:
+        return None
+    return session.chair_started_at + timedelta(minutes=protocol.chair_minutes_for(session.sequence))
+
+
 @transaction.atomic
-def session_complete(*, session: InfusionSession, by=None) -> InfusionSession:
-    """The session is done; the course becomes active, is flagged for review, or completes."""
+def session_complete(*, session: InfusionSession, by=None, reason: str = "") -> InfusionSession:
+    """The session is done; the course becomes active, is flagged for review, or completes.
+
+    Before the protocol's chair time has passed it needs a `reason`, kept on the session and in its history;
+    without one it is refused with `too_early_to_complete`.
+    """
     now = timezone.now()
+    reason = (reason or "").strip()
     cycle, current = lock_session(session)
+    fields: dict = {"completed_at": now, "completed_by": by}
+    data = None
+    earliest = completion_earliest_at(session=current, protocol=cycle.protocol) if current.status == SessionStatus.IN_CHAIR else None
+    if earliest is not None and now < earliest:
+        minutes = cycle.protocol.chair_minutes_for(current.sequence)
+        if not reason:
+            raise BookingError(
+                codes.TOO_EARLY_TO_COMPLETE,
+                f"This session holds the chair for {minutes} minutes; say why it is completed before "
+                f"{timezone.localtime(earliest, current.clinic.tz):%H:%M}.",
+                details={"session": current.pk, "earliest_at": earliest.isoformat(), "chair_minutes": minutes},
+            )
+        fields["early_completion_reason"] = reason
+        data = {"reason": reason, "early": True, "chair_minutes": minutes,
+                "minutes_in_chair": int((now - (earliest - timedelta(minutes=minutes))).total_seconds() // 60)}
     current = _transition(current, "complete", sources=[SessionStatus.IN_CHAIR], target=SessionStatus.COMPLETED,
-                          by=by, now=now, fields={"completed_at": now, "completed_by": by})
+                          by=by, now=now, fields=fields, data=data)
     review = cycle.protocol.review_after_session
     if review and current.sequence == review and not cycle.needs_review:
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
@@ -179,7 +211,7 @@ def session_no_show(*, session: InfusionSession, by=None) -> InfusionSession:
 def _cancel_locked(
     cycle: TreatmentCycle, current: InfusionSession, *, by_party: str, reason: str, by, now: datetime, notify: bool = True
 ):
-    late = current.starts_at - now < timedelta(hours=current.clinic.late_cancel_hours)
+    late = cancel_is_late(session=current, now=now)
     target = SessionStatus.LATE_CANCELLED if late else SessionStatus.CANCELLED
     current = _transition(
         current, "cancel", sources=UPCOMING_STATUSES, target=target, by=by, now=now,

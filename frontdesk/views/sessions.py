@@ -6,6 +6,7 @@ bookings.services; a refusal (an ApplicationError with its code and message) is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -23,11 +24,11 @@ from bookings.models import UPCOMING_STATUSES, InfusionSession, SessionStatus
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
-from frontdesk.forms import CancelForm, RescheduleForm, SlotGridForm
+from frontdesk.forms import CancelConfirmForm, CompleteEarlyForm, RescheduleForm, SlotGridForm
 from frontdesk.views.common import render_in
 
 #: url name → (service, roles, what the desk is told, the button's words)
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., InfusionSession], frozenset[str], str, str]] = {
     "confirm": (services.session_confirm, BOOKING_ROLES, "Session confirmed.", "Confirm"),
     "check-in": (services.session_check_in, BOOKING_ROLES, "Patient checked in.", "Check in"),
     "start": (services.session_start, INFUSION_ROLES, "Patient is in the chair.", "Start (in chair)"),
@@ -64,11 +65,21 @@ def _available_actions(session: InfusionSession, user) -> dict:
             names.append("no-show")
     if status == SessionStatus.CHECKED_IN:
         names.append("start")
+    complete_early = None
     if status == SessionStatus.IN_CHAIR:
-        names.append("complete")
+        earliest = services.completion_earliest_at(session=session, protocol=session.cycle.protocol)
+        if earliest is not None and now < earliest and can(user, INFUSION_ROLES):
+            # Not a plain button: completing before the chair time has passed asks for a reason.
+            complete_early = {"earliest": earliest, "minutes": session.cycle.protocol.chair_minutes_for(session.sequence)}
+        else:
+            names.append("complete")
     buttons = [(name, ACTIONS[name][3]) for name in names if can(user, ACTIONS[name][1])]
     can_change = status in UPCOMING_STATUSES and can(user, BOOKING_ROLES)
-    return {"buttons": buttons, "hints": hints, "can_cancel": can_change, "can_move": can_change}
+    return {
+        "buttons": buttons, "hints": hints, "can_cancel": can_change, "can_move": can_change, "complete_early": complete_early,
+        # Said before the desk cancels: a cancel now would be recorded as late.
+        "cancel_late": can_change and booking_selectors.cancel_is_late(session=session, now=now),
+    }
 
 
 def _reschedule_note(events: list) -> str:
@@ -79,14 +90,19 @@ def _reschedule_note(events: list) -> str:
     return ""
 
 
-def _panel(request, pk: int, *, notice: str = "", error: str = "", cancel_form=None, move_form=None, changed=False):
+def _panel(
+    request, pk: int, *, notice: str = "", error: str = "", cancel_form=None, cancel_confirm=False, move_form=None,
+    complete_form=None, changed=False,
+):
     session = _load(request, pk)
     record_access([session], request=request, patient_of=lambda s: s.patient_id, clinic_of=lambda s: s.clinic_id)
     events = list(session.events.all())
     context = {
         "session": session,
         "actions": _available_actions(session, request.user),
-        "cancel_form": cancel_form or CancelForm(),
+        "cancel_form": cancel_form or CancelConfirmForm(),
+        "cancel_confirm": cancel_confirm,
+        "complete_form": complete_form or CompleteEarlyForm(),
         "move_form": move_form or RescheduleForm(initial={"starts_at": session.starts_at.astimezone(session.clinic.tz)}),
         "notice": notice,
         "error": error,
@@ -133,8 +149,14 @@ def session_action(request, pk: int, action: str):
     if not can(request.user, roles):
         return forbidden(request, roles)
     session = _session_for_action(request, pk)
+    extra = {}
+    if action == "complete":
+        form = CompleteEarlyForm(request.POST)
+        if not form.is_valid():
+            return after_post(request, pk, error="The session was not completed: see the form.", complete_form=form)
+        extra["reason"] = form.cleaned_data["reason"]
     try:
-        service(session=session, by=request.user)
+        service(session=session, by=request.user, **extra)
     except ApplicationError as exc:
         return after_post(request, pk, error=exc.message)
     return after_post(request, pk, notice=done)
@@ -151,9 +173,12 @@ def _session_for_action(request, pk: int) -> InfusionSession:
 @staff_page(BOOKING_ROLES)
 def session_cancel(request, pk: int):
     session = _session_for_action(request, pk)
-    form = CancelForm(request.POST)
+    form = CancelConfirmForm(request.POST)
     if not form.is_valid():
         return after_post(request, pk, error="The session was not cancelled: see the form.", cancel_form=form)
+    if not form.cleaned_data["confirm"]:
+        # The first step: the panel asks to confirm, saying whether it would count as late.
+        return _panel(request, pk, cancel_form=form, cancel_confirm=True)
     try:
         cancelled = services.session_cancel(
             session=session, by_party=form.cleaned_data["by"], reason=form.cleaned_data["reason"], by=request.user

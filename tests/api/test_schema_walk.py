@@ -706,7 +706,9 @@ TABLE: dict[str, Op] = {
                            check=now_status("no_show")),
     "sessions_start": Op(200, CLINICAL, target=session("checked_in"), bad=BAD_ID, other=(NotFound(),),
                          check=now_status("in_chair")),
-    "sessions_complete": Op(200, CLINICAL, target=session("in_chair"), bad=BAD_ID, other=(NotFound(),),
+    # Started at noon, before its chair time has passed: completing it needs a reason.
+    "sessions_complete": Op(200, CLINICAL, target=session("in_chair"), body=same({"reason": "Felt unwell"}),
+                            bad=Bad("reason", body=same({"reason": 5})), other=(NotFound(),),
                             check=now_status("completed")),
     "sessions_reminders": Op(200, EVERY_ROLE, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),),
                              check=session_reminders),

@@ -235,6 +235,7 @@ class TestRead:
         frozen.move_to(first.starts_at)
         services.session_check_in(session=first)
         services.session_start(session=first)
+        frozen.move_to(first.ends_at)  # the protocol's chair time has passed
         services.session_complete(session=first)
         response = desk.get(f"{URL}{cycle.pk}/")
         assert response.status_code == 200

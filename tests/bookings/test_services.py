@@ -303,6 +303,7 @@ def complete(session, frozen):
     frozen.move_to(session.starts_at)
     services.session_check_in(session=session)
     services.session_start(session=session)
+    frozen.move_to(session.ends_at)  # the protocol's chair time has passed
     return services.session_complete(session=session)
 
 
@@ -315,6 +316,7 @@ class TestTransitions:
         frozen.move_to(first.starts_at - dt.timedelta(minutes=20))
         assert services.session_check_in(session=first).status == SessionStatus.CHECKED_IN
         assert services.session_start(session=first).status == SessionStatus.IN_CHAIR
+        frozen.move_to(first.ends_at)  # the protocol's chair time has passed
         done = services.session_complete(session=first)
         assert done.status == SessionStatus.COMPLETED and done.version == 5
         assert done.completed_at is not None and done.checked_in_at is not None

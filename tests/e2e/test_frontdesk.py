@@ -119,10 +119,13 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     panel.get_by_role("heading", name="Maria Lopez: session 3 of 6").wait_for()
     assert_accessible(page, "day board")
     screenshot(page, "day-board")
-    for button, outcome in (("Check in", "Patient checked in."), ("Start (in chair)", "Patient is in the chair."),
-                            ("Complete", "Session completed.")):
+    for button, outcome in (("Check in", "Patient checked in."), ("Start (in chair)", "Patient is in the chair.")):
         panel.get_by_role("button", name=button).click()
         panel.get_by_text(outcome).wait_for()
+    # Seconds after the start, before the protocol's chair time: Complete asks why.
+    type_in(panel.get_by_label("Why end it early"), "Felt unwell")
+    panel.get_by_role("button", name="Complete early").click()
+    panel.get_by_text("Session completed.").wait_for()
     assert InfusionSession.objects.get(pk=world["today"].pk).status == SessionStatus.COMPLETED
     page.locator(f'[data-session="{world["today"].pk}"]').get_by_text("Completed").wait_for()  # the board redrew
 
@@ -168,6 +171,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     page.locator("summary", has_text="Cancel this session").click()
     type_in(page.get_by_label("Reason"), "Family emergency")
     page.get_by_role("button", name="Cancel session").click()
+    page.get_by_role("button", name=re.compile("^Yes, cancel it")).click()  # the confirmation step
     page.locator("#panel").get_by_text("Session cancelled.").wait_for()
     assert InfusionSession.objects.get(pk=sessions[3].pk).status in (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
 

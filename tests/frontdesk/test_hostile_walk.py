@@ -197,7 +197,8 @@ ROUTES: dict[str, Route] = {
     "frontdesk:session-options": Route(path=SESSION, htmx=True, refused=NOT_BOOKING | ELSEWHERE),
     "frontdesk:session-cancel": Route(
         methods=("POST",), path=SESSION, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
-        form={"by": Param(lambda w: "patient", "choice"), "reason": Param(lambda w: "Unwell")},
+        form={"by": Param(lambda w: "patient", "choice"), "reason": Param(lambda w: "Unwell"),
+              "confirm": Param(lambda w: "on", "bool")},
     ),
     "frontdesk:session-move": Route(
         methods=("POST",), path=SESSION, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
@@ -243,6 +244,13 @@ ROUTES: dict[str, Route] = {
     "frontdesk:book-confirm": Route(methods=("POST",), path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
                                     form={**PROPOSAL, **SERIES}),
     "frontdesk:cycle-booked": Route(path={"pk": _id(lambda site: site.cycle)}, refused=NOT_BOOKING | ELSEWHERE),
+    # The course page, and cancelling the whole course (a confirmation step, then the cancel).
+    "frontdesk:course": Route(path={"pk": _id(lambda site: site.cycle)}, refused=NOT_STAFF | ELSEWHERE),
+    "frontdesk:course-cancel": Route(
+        methods=("POST",), path={"pk": _id(lambda site: site.cycle)}, refused=NOT_BOOKING | ELSEWHERE,
+        form={"by": Param(lambda w: "patient", "choice"), "reason": Param(lambda w: "Moving away"),
+              "confirm": Param(lambda w: "on", "bool")},
+    ),
     "frontdesk:worklists": Route(query={"clinic": CLINIC}, refused=NOT_STAFF),
     "frontdesk:reminder-resend": Route(
         methods=("POST",), path={"pk": _id(failed_email)}, htmx=True, refused=NOT_BOOKING | ELSEWHERE,

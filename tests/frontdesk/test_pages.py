@@ -187,8 +187,14 @@ class TestSessionPanel:
         assert desk.post(reverse("frontdesk:session-action", args=[session.pk, "start"]), **HTMX).status_code == 403
         started = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "start"]), **HTMX)
         assert b"Patient is in the chair." in started.content
-        done = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "complete"]), **HTMX)
+        assert b"Complete early" in started.content  # seconds after the start: a reason is asked for
+        early = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "complete"]), **HTMX)
+        assert b"say why it is completed before" in early.content
+        assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.IN_CHAIR
+        done = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "complete"]),
+                              {"reason": "Felt unwell"}, **HTMX)
         assert b"Session completed." in done.content
+        assert InfusionSession.objects.get(pk=session.pk).early_completion_reason == "Felt unwell"
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.COMPLETED
         assert TreatmentCycle.objects.get(pk=session.cycle_id).status == CycleStatus.ACTIVE
 
@@ -213,7 +219,10 @@ class TestSessionPanel:
         bad = client.post(url, {"by": "patient", "reason": "  "}, **HTMX)
         assert bad.status_code == 200 and b"This field is required." in bad.content
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.BOOKED
-        good = client.post(url, {"by": "patient", "reason": "Unwell"}, **HTMX)
+        asked = client.post(url, {"by": "patient", "reason": "Unwell"}, **HTMX)
+        assert b"Yes, cancel it" in asked.content  # the confirmation step first
+        assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.BOOKED
+        good = client.post(url, {"by": "patient", "reason": "Unwell", "confirm": "on"}, **HTMX)
         assert b"Session cancelled." in good.content
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.CANCELLED
 
@@ -324,7 +333,7 @@ class TestPatients:
         booked = home.book(TODAY_COURSE)
         services.session_check_in(session=booked.sessions[0])
         services.session_start(session=booked.sessions[0])
-        services.session_complete(session=booked.sessions[0])
+        services.session_complete(session=booked.sessions[0], reason="The clinician ended it early")
         response = as_user(home.users[CLINICIAN]).get(f"/patients/{home.patient.pk}/")
         assert response.status_code == 200
         html = response.content.decode()

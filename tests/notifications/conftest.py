@@ -184,8 +184,10 @@ def send_every_kind(smtp: SmtpSink, frozen, *, clinic, patient) -> list[Received
     received += deliver(smtp)
     received += deliver_until(smtp, frozen, until=booster.starts_at)
     frozen.move_to(booster.starts_at + dt.timedelta(minutes=5))
-    for step in (services.session_check_in, services.session_start, services.session_complete):
+    for step in (services.session_check_in, services.session_start):
         booster = step(session=booster)
+    frozen.move_to(booster.ends_at + dt.timedelta(minutes=5))  # the protocol's chair time has passed
+    booster = services.session_complete(session=booster)
     received += deliver_until(smtp, frozen)
     assert {PatientEmail.objects.get(pk=r.reminder_id).kind for r in received} == EVERY_KIND
     return received

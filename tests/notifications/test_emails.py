@@ -240,6 +240,7 @@ class TestCancelled:
         frozen.move_to(s[0].starts_at)
         services.session_check_in(session=s[0])
         services.session_start(session=s[0])
+        frozen.move_to(s[0].ends_at)  # the protocol's chair time has passed
         services.session_complete(session=s[0])
         confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Stopping")
@@ -306,6 +307,7 @@ class TestBoosterRecall:
         frozen.move_to(session.starts_at + dt.timedelta(minutes=5))
         services.session_check_in(session=session)
         services.session_start(session=session)
+        frozen.move_to(session.ends_at + dt.timedelta(minutes=5))  # the protocol's chair time has passed
         services.session_complete(session=session)
         row = row_for(session, EmailKind.BOOSTER_RECALL)
         assert row.due_at == timezone.now() + dt.timedelta(days=28)

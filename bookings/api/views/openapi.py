@@ -69,7 +69,7 @@ SESSION_EXAMPLE = {
     "starts_local": "2027-03-03T09:00:00-05:00", "ends_local": "2027-03-03T11:00:00-05:00",
     "timezone": "America/New_York", "status": "confirmed", "version": 2, "extra_monitoring": True,
     "booked_at": "2027-02-20T16:31:07Z", "confirmed_at": "2027-03-01T18:02:44Z", "checked_in_at": None,
-    "chair_started_at": None, "completed_at": None, "cancelled_at": None, "cancelled_by_party": "",
+    "chair_started_at": None, "completed_at": None, "early_completion_reason": "", "cancelled_at": None, "cancelled_by_party": "",
     "cancel_reason": "", "no_show_at": None,
 }
 

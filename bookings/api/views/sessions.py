@@ -11,7 +11,13 @@ from audit.mixins import AuditReadMixin
 from bookings import selectors, services
 from bookings.api.emails import ReminderSerializer
 from bookings.api.filters import SessionFilter, documented_parameters
-from bookings.api.serializers import CancelSerializer, RescheduledSerializer, RescheduleSerializer, SessionSerializer
+from bookings.api.serializers import (
+    CancelSerializer,
+    CompleteSerializer,
+    RescheduledSerializer,
+    RescheduleSerializer,
+    SessionSerializer,
+)
 from bookings.api.views.base import ScopedViewSet
 from bookings.api.views.openapi import (
     CONFLICT_EXAMPLES,
@@ -211,13 +217,28 @@ class SessionViewSet(AuditReadMixin, mixins.ListModelMixin, mixins.RetrieveModel
         "sessions_complete",
         "Complete a session",
         "The infusion and recovery are done. The course becomes active, is flagged for review after its "
-        "review session, or completes with its last session. For clinicians and admins.",
+        "review session, or completes with its last session. Before the protocol's chair time for the session "
+        "(its `chair_minutes`, the first visit's longer) has passed since `chair_started_at`, a `reason` is "
+        "needed: it is kept as `early_completion_reason` and in the session's history; without one the answer "
+        "is 409 `too_early_to_complete`, whose details give `earliest_at`. The body may be empty otherwise. "
+        "For clinicians and admins.",
         FORBIDDEN_INFUSION,
-        [_invalid_transition("checked_in", "complete", "checked in")],
+        [_invalid_transition("checked_in", "complete", "checked in"),
+         _example("too_early_to_complete",
+                  "This session holds the chair for 120 minutes; say why it is completed before 11:00.",
+                  {"session": 812, "earliest_at": "2027-03-03T16:00:00+00:00", "chair_minutes": 120})],
+        request=CompleteSerializer,
+        bad_request={400: _errors("The request is not valid.",
+                                  _validation("reason", "Ensure this field has no more than 300 characters."))},
+        examples=[_body("Completed early, with the reason", {"reason": "Patient felt unwell; the clinician ended the infusion."}),
+                  _ok("The session", {**SESSION_EXAMPLE, "status": "completed"})],
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._transition(services.session_complete)
+        session = self.get_object()
+        params = self.parse(CompleteSerializer)
+        services.session_complete(session=session, by=request.user, reason=params.get("reason", ""))
+        return self._answer(session.pk)
 
     @_session_action(
         "sessions_no_show",

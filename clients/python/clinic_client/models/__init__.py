@@ -17,6 +17,7 @@ from .clinic import Clinic
 from .clinic_request import ClinicRequest
 from .closure import Closure
 from .closure_request import ClosureRequest
+from .complete_request import CompleteRequest
 from .cycle import Cycle
 from .cycle_book_request import CycleBookRequest
 from .cycle_cancel_request import CycleCancelRequest
@@ -100,6 +101,7 @@ __all__ = (
     "ClinicRequest",
     "Closure",
     "ClosureRequest",
+    "CompleteRequest",
     "Cycle",
     "CycleBookRequest",
     "CycleCancelRequest",

@@ -45,6 +45,8 @@ class Session:
         checked_in_at (datetime.datetime | None):
         chair_started_at (datetime.datetime | None): When the patient sat in the chair (the infusion started).
         completed_at (datetime.datetime | None):
+        early_completion_reason (str): Why the session was completed before the protocol's chair time had passed; empty
+            otherwise.
         cancelled_at (datetime.datetime | None):
         cancelled_by_party (str): Who cancelled: `patient` or `clinic`; empty unless cancelled.
         cancel_reason (str):
@@ -73,6 +75,7 @@ class Session:
     checked_in_at: datetime.datetime | None
     chair_started_at: datetime.datetime | None
     completed_at: datetime.datetime | None
+    early_completion_reason: str
     cancelled_at: datetime.datetime | None
     cancelled_by_party: str
     cancel_reason: str
@@ -140,6 +143,8 @@ class Session:
         else:
             completed_at = self.completed_at
 
+        early_completion_reason = self.early_completion_reason
+
         cancelled_at: None | str
         if isinstance(self.cancelled_at, datetime.datetime):
             cancelled_at = self.cancelled_at.isoformat()
@@ -187,6 +192,7 @@ class Session:
                 "checked_in_at": checked_in_at,
                 "chair_started_at": chair_started_at,
                 "completed_at": completed_at,
+                "early_completion_reason": early_completion_reason,
                 "cancelled_at": cancelled_at,
                 "cancelled_by_party": cancelled_by_party,
                 "cancel_reason": cancel_reason,
@@ -294,6 +300,8 @@ class Session:
 
         completed_at = _parse_completed_at(d.pop("completed_at"))
 
+        early_completion_reason = d.pop("early_completion_reason")
+
         def _parse_cancelled_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
@@ -365,6 +373,7 @@ class Session:
             checked_in_at=checked_in_at,
             chair_started_at=chair_started_at,
             completed_at=completed_at,
+            early_completion_reason=early_completion_reason,
             cancelled_at=cancelled_at,
             cancelled_by_party=cancelled_by_party,
             cancel_reason=cancel_reason,

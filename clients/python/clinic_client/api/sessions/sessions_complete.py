@@ -6,14 +6,18 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.complete_request import CompleteRequest
 from ...models.error import Error
 from ...models.session import Session
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
+    *,
+    body: CompleteRequest | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +26,12 @@ def _get_kwargs(
         ),
     }
 
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -30,6 +40,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_200 = Session.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
@@ -56,6 +71,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -75,14 +100,21 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    body: CompleteRequest | Unset = UNSET,
 ) -> Response[Error | Session]:
     """Complete a session
 
      The infusion and recovery are done. The course becomes active, is flagged for review after its
-    review session, or completes with its last session. For clinicians and admins.
+    review session, or completes with its last session. Before the protocol's chair time for the session
+    (its `chair_minutes`, the first visit's longer) has passed since `chair_started_at`, a `reason` is
+    needed: it is kept as `early_completion_reason` and in the session's history; without one the answer
+    is 409 `too_early_to_complete`, whose details give `earliest_at`. The body may be empty otherwise.
+    For clinicians and admins.
 
     Args:
         id (int):
+        body (CompleteRequest | Unset): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,6 +126,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -107,14 +140,21 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
+    body: CompleteRequest | Unset = UNSET,
 ) -> Error | Session | None:
     """Complete a session
 
      The infusion and recovery are done. The course becomes active, is flagged for review after its
-    review session, or completes with its last session. For clinicians and admins.
+    review session, or completes with its last session. Before the protocol's chair time for the session
+    (its `chair_minutes`, the first visit's longer) has passed since `chair_started_at`, a `reason` is
+    needed: it is kept as `early_completion_reason` and in the session's history; without one the answer
+    is 409 `too_early_to_complete`, whose details give `earliest_at`. The body may be empty otherwise.
+    For clinicians and admins.
 
     Args:
         id (int):
+        body (CompleteRequest | Unset): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,6 +167,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -134,14 +175,21 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    body: CompleteRequest | Unset = UNSET,
 ) -> Response[Error | Session]:
     """Complete a session
 
      The infusion and recovery are done. The course becomes active, is flagged for review after its
-    review session, or completes with its last session. For clinicians and admins.
+    review session, or completes with its last session. Before the protocol's chair time for the session
+    (its `chair_minutes`, the first visit's longer) has passed since `chair_started_at`, a `reason` is
+    needed: it is kept as `early_completion_reason` and in the session's history; without one the answer
+    is 409 `too_early_to_complete`, whose details give `earliest_at`. The body may be empty otherwise.
+    For clinicians and admins.
 
     Args:
         id (int):
+        body (CompleteRequest | Unset): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +201,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,14 +213,21 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
+    body: CompleteRequest | Unset = UNSET,
 ) -> Error | Session | None:
     """Complete a session
 
      The infusion and recovery are done. The course becomes active, is flagged for review after its
-    review session, or completes with its last session. For clinicians and admins.
+    review session, or completes with its last session. Before the protocol's chair time for the session
+    (its `chair_minutes`, the first visit's longer) has passed since `chair_started_at`, a `reason` is
+    needed: it is kept as `early_completion_reason` and in the session's history; without one the answer
+    is 409 `too_early_to_complete`, whose details give `earliest_at`. The body may be empty otherwise.
+    For clinicians and admins.
 
     Args:
         id (int):
+        body (CompleteRequest | Unset): `many=True` makes a StrictListSerializer (DRF's many_init,
+            with that class as the default).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,5 +241,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            body=body,
         )
     ).parsed
