@@ -217,6 +217,10 @@ class InfusionSession(models.Model):
     reschedule_requested_at = models.DateTimeField(
         null=True, blank=True, help_text="The patient asked (through an email link) to move this session; cleared when it moves."
     )
+    called_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the desk last phoned the patient about this session (tomorrow's unconfirmed list)."
+    )
+    called_by = _user_fk()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
