@@ -268,6 +268,7 @@ class EventKind:
     BOOKED = "booked"
     MOVED = "moved"  # starts_at, chair or nurse changed; each move is one calendar revision (SEQUENCE)
     RESCHEDULE_REQUESTED = "reschedule_requested"  # the patient asked, through an email link
+    CALLED = "called"  # the desk phoned the patient about it (tomorrow's unconfirmed list)
 
 
 class SessionEvent(models.Model):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit import records as audit
 from bookings import error_codes as codes
-from bookings.models import UPCOMING_STATUSES, InfusionSession
+from bookings.models import UPCOMING_STATUSES, EventKind, InfusionSession
 from bookings.services.audit import audit_entry, event
 from bookings.services.errors import BookingError
 from bookings.services.locks import lock_session
@@ -31,7 +31,7 @@ def session_mark_called(*, session: InfusionSession, by) -> InfusionSession:
     before = {"called_at": current.called_at, "called_by": current.called_by_id}
     InfusionSession.objects.filter(pk=current.pk).update(called_at=now, called_by=by, updated_at=now)
     current.refresh_from_db()
-    event(current, "called", by=by, at=now).save()
+    event(current, EventKind.CALLED, by=by, at=now).save()
     changes = {"called_at": [before["called_at"], now], "called_by": [before["called_by"], getattr(by, "pk", None)]}
     audit.record_many([audit_entry(current, audit.UPDATE, changes, by)])
     return current
