@@ -153,3 +153,27 @@ def test_the_outbox_shows_an_email_as_the_patient_sees_it(live_server, contexts,
     frame = page.frame_locator("iframe.mail-html")
     frame.get_by_text(re.compile("Jane")).first.wait_for()
     accessible_at_both_widths(page, "email page", "outbox-email-html")
+
+
+def test_the_now_line_is_redrawn_when_the_clock_reaches_the_next_column(live_server, contexts):
+    """board.js asks for a redraw once the browser's clock passes into the next 5-minute column, and only then
+    (the browser's clock is Playwright's: it jumps ahead; the server's is real)."""
+    world = build_clinic()
+    page = contexts().page()
+    page.clock.install()
+    sign_in(page, live_server.url, world["desk"].username)
+    page.locator("td.now-line").first.wait_for()
+    redraws: list[str] = []
+    page.on("request", lambda request: redraws.append(request.url) if "part=board" in request.url else None)
+    page.clock.run_for(60_000)  # a minute: still the same column, at most
+    minute = int(page.locator("#board").get_attribute("data-now-minute"))
+    quiet = 5 - minute % 5 - 1  # whole minutes left in the column after the one just run
+    if quiet > 0:
+        page.clock.run_for(quiet * 60_000 - 30_000)
+        assert redraws == []
+    with page.expect_response(lambda response: "part=board" in response.url):
+        page.clock.run_for(5 * 60_000)
+    page.locator("td.now-line").first.wait_for()
+    count = len(redraws)
+    page.clock.run_for(40_000)  # the redrawn board is not redrawn again at once
+    assert len(redraws) == count
