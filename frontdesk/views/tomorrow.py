@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -58,7 +59,11 @@ def session_called(request, pk: int):
     except ApplicationError as exc:
         error = exc.message
     if not request.htmx:
-        return redirect(f"{reverse('frontdesk:tomorrow')}?clinic={session.clinic_id}")
+        # Without htmx (no script), back to the list of the session's day, with the outcome as a message.
+        if error:
+            messages.error(request, error)
+        day = session.starts_at.astimezone(session.clinic.tz).date()
+        return redirect(f"{reverse('frontdesk:tomorrow')}?clinic={session.clinic_id}&date={day.isoformat()}")
     row = selectors.session_for_call(user=request.user, session_id=pk)
     audit_shown(request, [row])
     return render_in(request, "frontdesk/partials/unconfirmed_row.html", {"s": row, "error": error}, tz=row.clinic.tz)
