@@ -221,6 +221,10 @@ class InfusionSession(models.Model):
     reschedule_requested_at = models.DateTimeField(
         null=True, blank=True, help_text="The patient asked (through an email link) to move this session; cleared when it moves."
     )
+    called_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the desk last phoned the patient about this session (tomorrow's unconfirmed list)."
+    )
+    called_by = _user_fk()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -268,6 +272,7 @@ class EventKind:
     BOOKED = "booked"
     MOVED = "moved"  # starts_at, chair or nurse changed; each move is one calendar revision (SEQUENCE)
     RESCHEDULE_REQUESTED = "reschedule_requested"  # the patient asked, through an email link
+    CALLED = "called"  # the desk phoned the patient about it (tomorrow's unconfirmed list)
 
 
 class SessionEvent(models.Model):

@@ -1,7 +1,9 @@
 """The day board's layout: chairs × 5-minute columns, and each nurse's load hour by hour. No queries.
 
 Everything is in the clinic's wall-clock time of the day shown: a session's place is its local start and
-end, in minutes since local midnight.
+end, in minutes since local midnight. On today's board the free stretches are cut at the current 5-minute
+column, so the now-line is drawn by a CSS class on the cells that begin there (the CSP allows no inline
+style to place it).
 """
 
 from __future__ import annotations
@@ -38,10 +40,24 @@ class Cell:
     label: str = ""
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+    #: The now-line runs along this cell's left edge (a free cell beginning at the current column).
+    now_start: bool = False
+    #: The now-line falls inside this session: it is under way.
+    under_way: bool = False
 
     @property
     def css(self) -> str:
         return STATUS_STYLE.get(self.session.status, "") if self.session else ""
+
+    @property
+    def requested(self) -> bool:
+        """The patient asked (by an email link) to move this session."""
+        return bool(self.session and self.session.reschedule_requested_at)
+
+    @property
+    def email_failed(self) -> bool:
+        """An email about this session could not be sent (annotated by the selector)."""
+        return bool(self.session and getattr(self.session, "email_failed", False))
 
 
 @dataclass
@@ -86,6 +102,11 @@ class Board:
     closure_notes: list[str]
     off_board: list[InfusionSession] = field(default_factory=list)
     session_count: int = 0
+    #: The current 5-minute column on today's board (None on other days, or outside the board's hours).
+    now_column: int | None = None
+    now_text: str = ""
+    #: Minutes since local midnight now, on today's board only (board.js redraws when the column changes).
+    now_minute: int | None = None
 
     @property
     def column_range(self) -> range:
@@ -110,7 +131,8 @@ def _fmt(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def build(data: DayBoardData) -> Board:
+def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
+    """The board of `data`'s day; `now` (an aware instant) draws the now-line when it falls on that day."""
     tz = data.clinic.tz
     day = data.day
     open_spans = [(t.hour * 60 + t.minute, c.hour * 60 + c.minute) for t, c in data.opening_hours]
@@ -128,6 +150,14 @@ def build(data: DayBoardData) -> Board:
     first = first // 60 * 60
     last = min(24 * 60, math.ceil(last / 60) * 60)
     columns = (last - first) // STEP
+    now_column = now_minute = None
+    now_text = ""
+    if now is not None and now.astimezone(tz).date() == day:
+        local_now = now.astimezone(tz)
+        now_minute = local_now.hour * 60 + local_now.minute
+        if first <= now_minute < last:
+            now_column = (now_minute - first) // STEP
+            now_text = _fmt(now_minute)
 
     def is_open(minute: int) -> tuple[bool, str]:
         for a, b, reason in closure_spans:
@@ -146,7 +176,7 @@ def build(data: DayBoardData) -> Board:
         chair_sessions = sorted(by_chair.get(chair.pk, []), key=lambda item: item[1])
         if not chair.is_active and not chair_sessions:
             continue
-        rows.append(ChairRow(chair.name, chair.is_active, _cells(chair_sessions, first, columns, is_open, tz)))
+        rows.append(ChairRow(chair.name, chair.is_active, _cells(chair_sessions, first, columns, is_open, tz, now_column)))
 
     hours = [(h, 60 // STEP) for h in range(first // 60, last // 60)]
     open_text = ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in open_spans) if open_spans else ""
@@ -157,11 +187,12 @@ def build(data: DayBoardData) -> Board:
     return Board(
         first_minute=first, last_minute=last, columns=columns, hours=hours, rows=rows,
         nurse_rows=_nurse_rows(data, placed, first, last), open_text=open_text, closure_notes=closure_notes,
-        off_board=off_board, session_count=len(on_board),
+        off_board=off_board, session_count=len(on_board), now_column=now_column, now_text=now_text,
+        now_minute=now_minute,
     )
 
 
-def _cells(chair_sessions, first: int, columns: int, is_open, tz) -> list[Cell]:
+def _cells(chair_sessions, first: int, columns: int, is_open, tz, now_column: int | None = None) -> list[Cell]:
     cells: list[Cell] = []
     cursor = 0
     queue = list(chair_sessions)
@@ -175,6 +206,7 @@ def _cells(chair_sessions, first: int, columns: int, is_open, tz) -> list[Cell]:
                 cells.append(Cell(
                     "session", end_col - start_col, session=session,
                     start=session.starts_at.astimezone(tz), end=session.ends_at.astimezone(tz),
+                    under_way=now_column is not None and start_col <= now_column < end_col,
                 ))
                 cursor = end_col
                 continue
@@ -187,10 +219,10 @@ def _cells(chair_sessions, first: int, columns: int, is_open, tz) -> list[Cell]:
         span = 1
         while cursor + span < limit:
             next_minute = minute + span * STEP
-            if next_minute % 60 == 0 or is_open(next_minute) != state:
+            if next_minute % 60 == 0 or is_open(next_minute) != state or cursor + span == now_column:
                 break
             span += 1
-        cells.append(Cell("open" if state[0] else "closed", span, label=state[1]))
+        cells.append(Cell("open" if state[0] else "closed", span, label=state[1], now_start=cursor == now_column))
         cursor += span
     return cells
 

@@ -5,7 +5,8 @@ line of 79 dashes. Nothing here writes; a file that cannot be read or parsed is 
 
 A user sees only the emails of their clinics' patients (a superuser: all). A patient email's Message-ID,
 `<reminder.<id>.<resends>@EMAIL_MESSAGE_ID_DOMAIN>` (notifications.services.message_id_for), names its outbox
-row and so its clinic; an email naming no row of this deployment is shown to superusers only.
+row and so its clinic; an email naming no row of this deployment is shown to superusers only. Each email's
+time is shown in its clinic's zone (`Mail.zone`); one naming no row, in the zone the page is shown in.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
-from frontdesk.selectors import patient_email_ids_visible
+from frontdesk.selectors import patient_email_zones
 
 _SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 _NAME = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]+\.log$")
@@ -43,7 +45,11 @@ class Mail:
     #: The patient email (outbox row) this message is, from its Message-ID; None for any other message.
     email_id: int | None = None
     text: str = ""
+    #: The HTML part, as the patient's mail app shows it ("" when the message has none).
+    html: str = ""
     attachments: list[str] = field(default_factory=list)
+    #: The IANA zone its time is shown in: its clinic's, else the page's.
+    zone: str = ""
 
 
 def enabled() -> bool:
@@ -77,11 +83,14 @@ def _email_id(message: EmailMessage) -> int | None:
 
 
 def _visible(user, mails: list[Mail]) -> list[Mail]:
-    """The mails the user may read: one query, however many there are."""
+    """The mails the user may read, each with the zone its time is shown in: one query, however many."""
+    zones = patient_email_zones(user=user, ids={m.email_id for m in mails if m.email_id is not None})
+    here = timezone.get_current_timezone_name()
+    for mail in mails:
+        mail.zone = zones.get(mail.email_id, here) if mail.email_id is not None else here
     if user.is_superuser:
         return mails
-    ids = patient_email_ids_visible(user=user, ids={m.email_id for m in mails if m.email_id is not None})
-    return [m for m in mails if m.email_id in ids]
+    return [m for m in mails if m.email_id in zones]
 
 
 def _mail(name: str, index: int, message: EmailMessage, *, full: bool) -> Mail:
@@ -96,6 +105,8 @@ def _mail(name: str, index: int, message: EmailMessage, *, full: bool) -> Mail:
     if full:
         body = message.get_body(preferencelist=("plain", "html"))
         mail.text = body.get_content() if body is not None else ""
+        html = message.get_body(preferencelist=("html",))
+        mail.html = html.get_content() if html is not None else ""
         mail.attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
     return mail
 

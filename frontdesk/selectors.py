@@ -70,11 +70,18 @@ class DayBoardData:
     time_off: list[TimeOff]
 
 
+def _email_failed() -> Exists:
+    """Whether an email about the session failed after its last attempt: a subquery, so the marks on the
+    board cost no query of their own."""
+    return Exists(PatientEmail.objects.filter(session=OuterRef("pk"), status=EmailStatus.FAILED))
+
+
 def day_board_load(*, clinic: Clinic, day: dt.date) -> DayBoardData:
     """What the day board shows for one clinic-local day, in seven queries whatever the day holds.
 
-    Sessions come with their patient and course (for "k of n"); chairs and nurses are loaded once and
-    matched by id, so nothing is read per session.
+    Sessions come with their patient, course (for "k of n") and nurse, and `email_failed` (a failed email
+    about them, for the mark on the card); chairs and nurses are loaded once and matched by id, so nothing
+    is read per session.
     """
     start, end = local_day_bounds(clinic, day)
     hours = list(
@@ -82,11 +89,12 @@ def day_board_load(*, clinic: Clinic, day: dt.date) -> DayBoardData:
     )
     closures = list(Closure.objects.filter(clinic=clinic, starts_at__lt=end, ends_at__gt=start).order_by("starts_at"))
     chairs = list(Chair.objects.filter(clinic=clinic).order_by("name", "pk"))
-    sessions = list(
+    sessions: list[InfusionSession] = list(
         InfusionSession.objects.filter(
             clinic=clinic, starts_at__gt=start - LONGEST_SESSION, starts_at__lt=end, ends_at__gt=start
         )
-        .select_related("patient", "cycle")
+        .select_related("patient", "cycle", "nurse")
+        .annotate(email_failed=_email_failed())
         .order_by("starts_at", "pk")
     )
     nurses = list(StaffMember.objects.filter(clinic=clinic, role=StaffRole.NURSE).order_by("last_name", "first_name", "pk"))
@@ -97,6 +105,45 @@ def day_board_load(*, clinic: Clinic, day: dt.date) -> DayBoardData:
     ]
     time_off = list(TimeOff.objects.filter(staff__clinic=clinic, starts_at__lt=end, ends_at__gt=start))
     return DayBoardData(clinic, day, hours, closures, chairs, sessions, nurses, shifts, time_off)
+
+
+# --- Tomorrow: the unconfirmed list and the huddle sheet --------------------------------------------
+
+
+def sessions_unconfirmed_for_day(*, clinic: Clinic, day: dt.date) -> list[InfusionSession]:
+    """The clinic-local day's sessions still only booked (the patient has not confirmed), by start time.
+
+    One query: each with its patient (the phone number), chair, nurse and who last called them.
+    """
+    start, end = local_day_bounds(clinic, day)
+    return list(
+        InfusionSession.objects.filter(clinic=clinic, status=SessionStatus.BOOKED, starts_at__gte=start, starts_at__lt=end)
+        .select_related("patient", "cycle", "chair", "nurse", "called_by")
+        .order_by("starts_at", "chair__name", "pk")
+    )
+
+
+def sessions_for_huddle(*, clinic: Clinic, day: dt.date) -> list[InfusionSession]:
+    """The clinic-local day's sessions that will hold a chair, by start time then chair (one query)."""
+    start, end = local_day_bounds(clinic, day)
+    return list(
+        InfusionSession.objects.filter(clinic=clinic, status__in=UPCOMING_STATUSES, starts_at__gte=start, starts_at__lt=end)
+        .select_related("patient", "cycle", "chair", "nurse")
+        .annotate(email_failed=_email_failed())
+        .order_by("starts_at", "chair__name", "pk")
+    )
+
+
+def session_for_call(*, user, session_id: int) -> InfusionSession:
+    """A session of the user's clinics as a row of the unconfirmed list shows it (one query).
+
+    Raises InfusionSession.DoesNotExist for another clinic's session as for a missing one.
+    """
+    return (
+        scoped(InfusionSession.objects.all(), user)
+        .select_related("patient", "cycle", "clinic", "chair", "nurse", "called_by")
+        .get(pk=session_id)
+    )
 
 
 # --- One session -------------------------------------------------------------------------------------
@@ -285,6 +332,13 @@ def boosters_due(*, clinic: Clinic, now: dt.datetime | None = None, limit: int =
 
 def patient_email_ids_visible(*, user, ids: Collection[int]) -> frozenset[int]:
     """Of these patient emails (outbox rows), the ones of the user's clinics; one query (none for no ids)."""
+    return frozenset(patient_email_zones(user=user, ids=ids))
+
+
+def patient_email_zones(*, user, ids: Collection[int]) -> dict[int, str]:
+    """Of these patient emails (outbox rows), the ones of the user's clinics, each with its clinic's time
+    zone name (the outbox shows an email's time as its clinic's staff read it); one query (none for no ids)."""
     if not ids:
-        return frozenset()
-    return frozenset(scoped(PatientEmail.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+        return {}
+    rows = scoped(PatientEmail.objects.filter(pk__in=ids), user).values_list("pk", "clinic__timezone")
+    return dict(rows)

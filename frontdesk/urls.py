@@ -15,6 +15,7 @@ from frontdesk.views import (
     two_factor,
     worklists,
 )
+from frontdesk.views import tomorrow as tomorrow_pages
 
 app_name = "frontdesk"
 
@@ -52,4 +53,9 @@ urlpatterns = [
     path("emails/<int:pk>/send-again/", reminders.reminder_send_again, name="reminder-resend"),
     path("outbox/", outbox.mail_list, name="outbox"),
     path("outbox/<str:name>/<int:index>/", outbox.mail_detail, name="mail"),
+    path("outbox/<str:name>/<int:index>/html/", outbox.mail_html, name="mail-html"),
+    # Tomorrow: the unconfirmed patients to phone (with the "called" mark) and the huddle sheet to print.
+    path("tomorrow/", tomorrow_pages.unconfirmed_list, name="tomorrow"),
+    path("tomorrow/print/", tomorrow_pages.huddle_sheet, name="tomorrow-print"),
+    path("tomorrow/sessions/<int:pk>/called/", tomorrow_pages.session_called, name="session-called"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from frontdesk import board, selectors
 from frontdesk.access import BOOKING_ROLES, can, staff_page
 from frontdesk.forms import parse_day
@@ -26,7 +28,7 @@ def day_board(request):
         "today": today,
         "prev_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
-        "board": board.build(data),
+        "board": board.build(data, now=timezone.now()),
         "bad_date": bad_date,
         "can_book": can(request.user, BOOKING_ROLES),
     }

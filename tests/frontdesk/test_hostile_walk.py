@@ -263,6 +263,17 @@ ROUTES: dict[str, Route] = {
                                                         "a" * 5000, "20270301-170000-1.log%00", w.mail[0] + "x"]),
               "index": (lambda w: str(w.mail[1]), lambda w: ["0", "1", "99", str(10**30), "9" * 5000])},
     ),
+    # Issue 13, the board and the outbox: an email's HTML part, tomorrow's unconfirmed list and huddle sheet.
+    "frontdesk:mail-html": Route(
+        refused=NOT_BOOKING | ELSEWHERE,
+        path={"name": (lambda w: w.mail[0], lambda w: ["19700101-000000-1.log", "..", "..%2F..%2Fetc%2Fpasswd", "%00",
+                                                        "a" * 5000, w.mail[0] + "x"]),
+              "index": (lambda w: str(w.mail[1]), lambda w: ["0", "1", "99", str(10**30), "9" * 5000])},
+    ),
+    "frontdesk:tomorrow": Route(query={"clinic": CLINIC, "date": Param(lambda w: "2027-03-02", "date")}, refused=NOT_BOOKING),
+    "frontdesk:tomorrow-print": Route(query={"clinic": CLINIC, "date": Param(lambda w: "2027-03-02", "date")},
+                                      refused=NOT_STAFF),
+    "frontdesk:session-called": Route(methods=("POST",), path=SESSION, htmx=True, refused=NOT_BOOKING | ELSEWHERE),
     "patient-link": Route(
         methods=("GET", "POST"),
         path={"action": (lambda w: links.RESCHEDULE, lambda w: [*links.ACTIONS, "bogus", "a" * 5000, "%00"]),
