@@ -25,6 +25,8 @@ CONSENT_SOURCES = ("intake form", "phone call", "in person", "web form")
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 #: What <input type="datetime-local"> sends.
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+#: The booking page's grid of start times: a session's time control offers every this many minutes.
+TIME_STEP_MINUTES = 15
 #: The desk's words for a date or time the planner refuses as out of range (years 1 and 9999 overflow).
 DAY_OUT_OF_RANGE = f"Choose a date between {planning.FIRST_DAY:%Y-%m-%d} and {planning.LAST_DAY:%Y-%m-%d}."
 TIME_OUT_OF_RANGE = (
@@ -48,6 +50,46 @@ def parse_day(text: str | None, default: dt.date) -> tuple[dt.date, str]:
 @functools.cache
 def time_zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def time_grid(*, opens: dt.time, closes: dt.time, block_minutes: int = 0, step: int = TIME_STEP_MINUTES) -> list[str]:
+    """The start times a booking row offers ("HH:MM"): every `step` minutes from opening to the last start whose
+    `block_minutes` still end by closing (the whole span when no block fits, so the list is never empty)."""
+    first = opens.hour * 60 + opens.minute
+    first += -first % step  # the grid's own times: an opening at 08:10 offers 08:15 first
+    end = closes.hour * 60 + closes.minute
+    last = end - block_minutes if end - block_minutes >= first else end - step
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(first, max(last, first) + 1, step)]
+
+
+def time_choices(grid: list[str], chosen: str) -> list[str]:
+    """The grid with `chosen` among it: a time off the grid (a proposal at 10:05) stays what the row holds."""
+    if chosen in grid or parse_wall_time(chosen) is None:
+        return grid
+    return sorted([*grid, chosen])
+
+
+def parse_wall_time(text: str) -> dt.time | None:
+    try:
+        return dt.datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        return None
+
+
+def parse_wall(day: str, time: str) -> tuple[dt.datetime | None, str]:
+    """A row's date ("YYYY-MM-DD") and time ("HH:MM") as one naive wall-clock time, or None and what is missing."""
+    try:
+        date = dt.datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        date = None
+    clock = parse_wall_time(time)
+    if date is None and clock is None:
+        return None, "Enter a date and choose a time."
+    if date is None:
+        return None, "Enter a date."
+    if clock is None:
+        return None, "Choose a time."
+    return dt.datetime.combine(date, clock), ""
 
 
 class DateInput(forms.DateInput):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from bookings import selectors as booking_selectors
@@ -256,6 +256,13 @@ def protocols_for_booking(*, clinic: Clinic) -> list[Protocol]:
 
 def protocol_for_booking(*, clinic: Clinic, protocol_id) -> Protocol | None:
     return protocols_for_clinic(clinic=clinic).filter(pk=protocol_id).first()
+
+
+def clinic_open_span(*, clinic: Clinic) -> tuple[dt.time, dt.time] | None:
+    """The earliest opening and the latest closing over the clinic's week (one query; None when it has no hours):
+    the span of start times a booking row offers."""
+    span = OpeningHours.objects.filter(clinic=clinic).aggregate(opens=Min("opens"), closes=Max("closes"))
+    return (span["opens"], span["closes"]) if span["opens"] is not None else None
 
 
 # --- Worklists ---------------------------------------------------------------------------------------

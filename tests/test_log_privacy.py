@@ -574,9 +574,10 @@ def book_on_page(browser: Client, clinic, protocol, patient_id: int, starts: lis
     base = f"/patients/{patient_id}/book/"
     wishes = {"clinic": clinic.pk, "protocol": protocol.pk, "earliest_date": starts[0][:10]}
     ok(browser.get(base, **wishes))
-    ok(browser.request("GET", f"{base}check/", query={**wishes, "start": starts, "changed": 0},
+    days, times = [s[:10] for s in starts], [s[11:16] for s in starts]
+    ok(browser.request("GET", f"{base}check/", query={**wishes, "day": days, "time": times},
                        headers={"HX-Request": "true", "HX-Target": "series"}))
-    answer = ok(browser.post(f"{base}confirm/", [*wishes.items(), *(("start", s) for s in starts)]), 302)
+    answer = ok(browser.post(f"{base}confirm/", [*wishes.items(), *(("day", d) for d in days), *(("time", t) for t in times)]), 302)
     ok(browser.get(answer.location))
     return int(answer.location.rstrip("/").rsplit("/", 2)[-2])
 
@@ -757,7 +758,7 @@ def run_the_day(day: Day, clinic, protocol) -> None:
     }), 400, 409)
     ok(desk.post(f"/patients/{ids[ZOE]}/book/confirm/", [
         ("clinic", clinic.pk), ("protocol", protocol.pk), ("earliest_date", today.isoformat()),
-        ("start", _wall(today - dt.timedelta(days=1), "10:00")), ("start", "next tuesday"),
+        ("day", (today - dt.timedelta(days=1)).isoformat()), ("time", "10:00"), ("day", "next tuesday"), ("time", "10:00"),
     ]))
     ok(desk_api.request("POST", "/api/v1/patients/", body={
         "clinic": clinic.pk, "first_name": ZOE.first, "last_name": ZOE.last, "date_of_birth": "1979-02-30",

@@ -1,10 +1,15 @@
 """Book a course: the planner proposes the series, the desk adjusts any session, then books all at once.
 
 1. GET  patients/<id>/book/?protocol=…        the form, and the proposal with its alternatives (nothing stored)
-2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by bookings.selectors.cycle_check
+2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by bookings.selectors.cycle_check;
+                                              the page swaps in every cell but the date and time controls
+                                              (frontdesk/static/frontdesk/booking.js says when to ask)
 3. POST patients/<id>/book/confirm/           bookings.services.cycle_book, all or nothing; a conflict
                                               (someone took the chair a moment ago) shows a fresh proposal
 4. GET  courses/<id>/booked/                  what was booked and what the patient will receive
+
+Each session is a date (day[]) and a start time on the clinic's 15-minute grid (time[]), with the chair and
+nurse the last check chose (chair[], nurse[]; the page empties them when the person changes that row).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from bookings.models import Patient, TreatmentCycle
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import BOOKING_ROLES, staff_page
-from frontdesk.forms import LOCAL_INPUT_FORMATS, TIME_OUT_OF_RANGE, ProposalForm
+from frontdesk.forms import TIME_OUT_OF_RANGE, ProposalForm, parse_wall, time_choices, time_grid
 from frontdesk.views.common import local_today, no_clinic, render_in
 from scheduler import error_codes as rule_codes
 from scheduler import planning
@@ -37,7 +42,8 @@ class Row:
     """One session of the series as the desk sees it, in its input order (ids stay stable across re-checks)."""
 
     index: int
-    text: str  # the wall-clock start as typed or proposed, YYYY-MM-DDTHH:MM
+    day: str  # the wall-clock date as typed or proposed, YYYY-MM-DD
+    time: str  # the wall-clock start time chosen or proposed, HH:MM
     sequence: int | None = None
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -46,6 +52,7 @@ class Row:
     chair: str = ""
     nurse: str = ""
     problems: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)  # what its time control offers
 
 
 @dataclass
@@ -57,6 +64,10 @@ class Series:
     @property
     def ok(self) -> bool:
         return not self.general and not any(r.problems for r in self.rows)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 def _patient(request, pk: int) -> Patient:
@@ -71,25 +82,25 @@ def _clinic_for(request, patient: Patient, clinics: list[Clinic]) -> Clinic | No
     return selectors.clinic_choose(clinics=clinics, clinic_id=asked or patient.clinic_id)
 
 
-def _local_text(instant: dt.datetime, tz) -> str:
-    return instant.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
-
-
-def _names(series: Series, clinic: Clinic) -> Series:
+def _names(series: Series, clinic: Clinic, protocol: Protocol) -> Series:
+    """Chair and nurse names, and each row's choice of start times (the clinic's grid, with the row's own time)."""
     chairs, nurses = selectors.staff_names(clinic=clinic)
+    span = selectors.clinic_open_span(clinic=clinic) or (dt.time(0, 0), dt.time(23, 59))
+    grid = time_grid(opens=span[0], closes=span[1], block_minutes=protocol.chair_minutes)
     for row in series.rows:
         row.chair = chairs.get(row.chair_id, "") if row.chair_id else ""
         row.nurse = nurses.get(row.nurse_id, "") if row.nurse_id else ""
+        row.times = time_choices(grid, row.time)
     return series
 
 
-def _from_plan(plan: planning.Proposal, clinic: Clinic) -> Series:
+def _from_plan(plan: planning.Proposal, clinic: Clinic, protocol: Protocol) -> Series:
     tz = clinic.tz
-    rows = [
-        Row(i, _local_text(s.start, tz), s.sequence, s.start.astimezone(tz), s.end.astimezone(tz), s.chair_id, s.nurse_id)
-        for i, s in enumerate(plan.sessions)
-    ]
-    return _names(Series(rows, warnings=[w.message for w in plan.warnings]), clinic)
+    rows = []
+    for i, s in enumerate(plan.sessions):
+        start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+        rows.append(Row(i, f"{start:%Y-%m-%d}", f"{start:%H:%M}", s.sequence, start, end, s.chair_id, s.nurse_id))
+    return _names(Series(rows, warnings=[w.message for w in plan.warnings]), clinic, protocol)
 
 
 def _int_or_none(value) -> int | None:
@@ -99,27 +110,17 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def _rows_from_input(data, *, changed: int | None = None) -> list[Row]:
-    """The series as posted: start[], chair[], nurse[] in row order. A changed row loses its chair and nurse."""
-    starts, chairs, nurses = data.getlist("start"), data.getlist("chair"), data.getlist("nurse")
-    rows = []
-    for i, text in enumerate(starts):
-        keep = i != changed
-        rows.append(Row(
-            i, text.strip(),
-            chair_id=_int_or_none(chairs[i]) if keep and i < len(chairs) else None,
-            nurse_id=_int_or_none(nurses[i]) if keep and i < len(nurses) else None,
-        ))
-    return rows
+def _rows_from_input(data) -> list[Row]:
+    """The series as posted: day[], time[], chair[], nurse[] in row order (a list cut short reads as empty)."""
+    days, times, chairs, nurses = (data.getlist(name) for name in ("day", "time", "chair", "nurse"))
 
+    def at(values: list[str], i: int) -> str:
+        return values[i].strip() if i < len(values) else ""
 
-def _parse_start(text: str) -> dt.datetime | None:
-    for fmt in LOCAL_INPUT_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    return None
+    return [
+        Row(i, at(days, i), at(times, i), chair_id=_int_or_none(at(chairs, i)), nurse_id=_int_or_none(at(nurses, i)))
+        for i in range(max(len(days), len(times)))
+    ]
 
 
 #: The desk's own words for a refusal, where they differ from the booking service's.
@@ -134,9 +135,9 @@ def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Cli
     )
     requests: list[services.SessionRequest | None] = []
     for row in rows:
-        wall = _parse_start(row.text)
+        wall, missing = parse_wall(row.day, row.time)
         if wall is None:
-            row.problems.append("Enter a date and time.")
+            row.problems.append(missing)
             requests.append(None)
         else:
             chair = chairs.get(row.chair_id) if row.chair_id else None
@@ -157,7 +158,7 @@ def _check(rows: list[Row], *, patient: Patient, protocol: Protocol, clinic: Cli
         else:
             rows[problem.row].problems.append(message)
     series.warnings = [w.message for w in check.warnings]
-    return _names(series, clinic)
+    return _names(series, clinic, protocol)
 
 
 def _proposal(form: ProposalForm, *, patient: Patient, protocol: Protocol, clinic: Clinic):
@@ -211,12 +212,19 @@ def _alternatives(proposal, clinic: Clinic) -> list[dict]:
     for i, option in enumerate(options):
         first, last = option.sessions[0].start.astimezone(tz), option.sessions[-1].start.astimezone(tz)
         span = (last.date() - first.date()).days + 1
+        days = f"{span} day" if span == 1 else f"{span} days"
+        dates = _day(first) if span == 1 else f"{_day(first)} – {_day(last)}"
         described.append({
             "index": i,
             "label": "Earliest" if i == 0 else f"Alternative {i}",
-            "summary": f"{first:%a %d %b} – {last:%a %d %b} ({span} days), from {first:%H:%M}",
+            "summary": f"{dates} ({days}), from {first:%H:%M}",
         })
     return described
+
+
+def _day(when: dt.date) -> str:
+    """A date as the desk reads it: "Mon 7 Dec"."""
+    return f"{when:%a} {when.day} {when:%b}"
 
 
 def _prefs(form: ProposalForm) -> list[tuple[str, str]]:
@@ -249,7 +257,7 @@ def book(request, pk: int):
     alt = _int_or_none(request.GET.get("alt")) or 0
     options = [proposal, *proposal.alternatives]
     alt = alt if 0 <= alt < len(options) else 0
-    series = _from_plan(options[alt], clinic)
+    series = _from_plan(options[alt], clinic, protocol)
     return _page(request, patient=patient, clinic=clinic, form=form, series=series, proposal=proposal, alt=alt)
 
 
@@ -265,14 +273,18 @@ def _bound_form(request, data, patient):
 
 @staff_page(BOOKING_ROLES)
 def book_check(request, pk: int):
-    """htmx: the series table re-checked after the desk changed a time."""
+    """htmx: the series re-checked after the desk changed a date or a time.
+
+    The answer is the series as the page renders it, with every piece but the date and time controls marked to
+    be swapped in where it stands (hx-swap-oob): the control a person is working in is never replaced, so focus,
+    caret and a half-typed value stay theirs.
+    """
     patient = _patient(request, pk)
     _, clinic, form, protocol = _bound_form(request, request.GET, patient)
     if protocol is None:
         return render_in(request, "frontdesk/partials/message.html", {"error": "Choose a protocol first."})
-    rows = _rows_from_input(request.GET, changed=_int_or_none(request.GET.get("changed")))
-    series = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
-    context = {"series": series, "clinic": clinic, "patient": patient}
+    series = _check(_rows_from_input(request.GET), patient=patient, protocol=protocol, clinic=clinic)
+    context = {"series": series, "clinic": clinic, "patient": patient, "oob": True}
     return render_in(request, "frontdesk/partials/series.html", context, tz=clinic.tz)
 
 
@@ -286,7 +298,7 @@ def book_confirm(request, pk: int):
     if protocol is None:
         return _page(request, patient=patient, clinic=clinic, form=form, error="Choose a protocol and plan the course first.")
     rows = _rows_from_input(request.POST)
-    parsed = [_parse_start(r.text) for r in rows]
+    parsed = [parse_wall(r.day, r.time)[0] for r in rows]
     if any(p is None for p in parsed) or not rows:
         series: Series | None = _check(rows, patient=patient, protocol=protocol, clinic=clinic)
         return _page(request, patient=patient, clinic=clinic, form=form, series=series,
@@ -309,7 +321,7 @@ def book_confirm(request, pk: int):
         if exc.status == 409:
             # Someone else took a chair, a nurse's capacity or the patient's time a moment ago: plan afresh.
             proposal, error = _proposal(form, patient=patient, protocol=protocol, clinic=clinic)
-            series = _from_plan(proposal, clinic) if proposal else None
+            series = _from_plan(proposal, clinic, protocol) if proposal else None
             return _page(
                 request, patient=patient, clinic=clinic, form=form, series=series, proposal=proposal, error=error,
                 conflict=f"Nothing was booked: {exc.message} Here is a fresh proposal.",

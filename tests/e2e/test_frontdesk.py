@@ -26,7 +26,6 @@ from tests.e2e.conftest import (
     navigate,
     screenshot,
     sign_in,
-    step_hour,
     type_date,
     type_in,
 )
@@ -95,7 +94,21 @@ def propose(page, base: str, patient, earliest: dt.date) -> None:
 
 
 def starts(page) -> list[str]:
-    return page.locator('#series input[name="start"]').evaluate_all("inputs => inputs.map(i => i.value)")
+    """Each session's start as the page holds it: its date field and its time list, "YYYY-MM-DDTHH:MM"."""
+    days = page.locator('#series input[name="day"]').evaluate_all("inputs => inputs.map(i => i.value)")
+    times = page.locator('#series select[name="time"]').evaluate_all("lists => lists.map(s => s.value)")
+    return [f"{day}T{time}" for day, time in zip(days, times, strict=True)]
+
+
+def step_hour(page, row: int, *, later: bool) -> None:
+    """Move a session by an hour with the keys, as a person does: click into its date, Tab past the date's parts
+    to its time list and press Down (Up) four times, one 15-minute step each; the check follows the pause."""
+    day = page.locator(f"#day-{row}")
+    day.click(position={"x": 6, "y": day.bounding_box()["height"] / 2})
+    for _ in range(3):  # month → day → year → the time list
+        page.keyboard.press("Tab")
+    for _ in range(4):
+        page.keyboard.press("ArrowDown" if later else "ArrowUp")
 
 
 def placements(page) -> list[tuple[str, str]]:
@@ -144,10 +157,11 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     assert len(proposed) == 6
     assert_accessible(page, "booking page")
     third = dt.datetime.fromisoformat(proposed[2])
-    forward = third.hour % 12 != 11  # the hour part of the field wraps 11 → 12 without changing AM/PM
+    forward = third.hour < 17  # the time list ends at 18:00 (a two-hour session ends by closing at 20:00)
     moved = (third + dt.timedelta(hours=1 if forward else -1)).strftime("%Y-%m-%dT%H:%M")
     with page.expect_response(lambda r: "/book/check/" in r.url):
-        step_hour(page.locator("#start-2"), later=forward)
+        step_hour(page, 2, later=forward)
+    page.locator("#check-2", has_text=moved[-5:]).wait_for()
     page.get_by_text("Every session fits.").wait_for()
     assert starts(page)[2] == moved
     screenshot(page, "booking-proposal")

@@ -173,7 +173,8 @@ PROPOSAL = {
     "time_to": Param(lambda w: "17:00", "time"),
 }
 SERIES = {
-    "start": Param(proposed_starts, "datetime", many=True),
+    "day": Param(lambda w: [s[:10] for s in proposed_starts(w)], "date", many=True),
+    "time": Param(lambda w: [s[11:] for s in proposed_starts(w)], "time", many=True),
     "chair": Param(lambda w: [str(c.pk) for c in w.home.chairs[: w.home.protocol.session_count]], "int", many=True),
     "nurse": Param(lambda w: [str(w.home.nurses[0].pk)] * w.home.protocol.session_count, "int", many=True),
 }
@@ -239,7 +240,7 @@ ROUTES: dict[str, Route] = {
                             query={**PROPOSAL, "alt": Param(lambda w: "1", "int")}),
     "frontdesk:book-check": Route(
         path={"pk": _id(lambda site: site.patient)}, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
-        query={**PROPOSAL, **SERIES, "changed": Param(lambda w: "1", "int")},
+        query={**PROPOSAL, **SERIES},
     ),
     "frontdesk:book-confirm": Route(methods=("POST",), path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
                                     form={**PROPOSAL, **SERIES}),
