@@ -58,6 +58,8 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("*", "timezone"): "not an IANA time zone name of the server's tz database (too long, and version-bound, for an enum)",
     ("*", "slug"): "a slug already taken among the user's clinics, or among the clinic's protocols",
     ("chairs_*", "name"): "a chair name already taken in the clinic",
+    ("clinics_*", "email_name"): "a name for patients that names a treatment (common/treatment_words.py and the "
+    "clinic's protocol words): patients see it on lock screens and shared inboxes (issue 11)",
     ("clinics_*", "opening_hours"): f"a span closing before it opens, or overlapping spans: {_ONE_RULE_ACROSS_FIELDS}",
     ("staff_*", "shifts"): f"a shift ending before it starts, or overlapping shifts: {_ONE_RULE_ACROSS_FIELDS}",
     ("closures_*", "ends_at"): f"an end not after the start: {_ONE_RULE_ACROSS_FIELDS}",
