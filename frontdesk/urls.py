@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from frontdesk.views import account, auth, booking, day, outbox, patients, reminders, sessions, two_factor, worklists
+from frontdesk.views import (
+    account,
+    auth,
+    booking,
+    day,
+    outbox,
+    patients,
+    reminders,
+    sessions,
+    staff,
+    two_factor,
+    worklists,
+)
 
 app_name = "frontdesk"
 
@@ -35,4 +47,13 @@ urlpatterns = [
     path("emails/<int:pk>/send-again/", reminders.reminder_send_again, name="reminder-resend"),
     path("outbox/", outbox.mail_list, name="outbox"),
     path("outbox/<str:name>/<int:index>/", outbox.mail_detail, name="mail"),
+    # Staff management for a clinic's admins; the set-password page an invite or reset emails a link to.
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/invite/", staff.staff_invite, name="staff-invite"),
+    path("staff/<int:pk>/", staff.staff_member, name="staff-member"),
+    path("staff/<int:pk>/roles/", staff.staff_roles, name="staff-roles"),
+    path("staff/<int:pk>/active/", staff.staff_active, name="staff-active"),
+    path("staff/<int:pk>/password/", staff.staff_password, name="staff-password"),
+    path("staff/<int:pk>/remove/", staff.staff_remove, name="staff-remove"),
+    path("staff/welcome/<uidb64>/<token>/", staff.staff_welcome, name="staff-welcome"),
 ]
