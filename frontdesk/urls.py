@@ -56,4 +56,6 @@ urlpatterns = [
     path("staff/<int:pk>/password/", staff.staff_password, name="staff-password"),
     path("staff/<int:pk>/remove/", staff.staff_remove, name="staff-remove"),
     path("staff/welcome/<uidb64>/<token>/", staff.staff_welcome, name="staff-welcome"),
+    path("staff/nurses/<int:pk>/", staff.nurse_week, name="staff-nurse"),
+    path("staff/nurses/<int:pk>/time-off/<int:time_off>/remove/", staff.nurse_time_off_remove, name="staff-time-off-remove"),
 ]

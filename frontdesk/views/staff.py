@@ -13,15 +13,19 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import staff
+from bookings.models import UPCOMING_STATUSES, InfusionSession
 from common.access import ADMIN
 from common.errors import ApplicationError
 from frontdesk.access import scoped, staff_page
-from frontdesk.staff_forms import InviteForm, RolesForm
+from frontdesk.staff_forms import InviteForm, RolesForm, TimeOffForm, WeekForm
 from frontdesk.views.common import no_clinic, render_in
-from scheduler.models import Clinic
+from scheduler import services as scheduler_services
+from scheduler.models import Clinic, Shift, StaffMember, StaffRole, TimeOff
+from scheduler.planning.localtime import localize
 
 ADMIN_ONLY = frozenset({ADMIN})
 
@@ -45,7 +49,11 @@ def staff_list(request):
         return no_clinic(request)
     names = {c.pk: c.name for c in clinics}
     rows = staff.staff_list(managed=list(names))
-    return render_in(request, "frontdesk/staff.html", {"rows": rows, "clinic_names": names, "me": request.user.pk})
+    # Nurses only: providers supervise and are never scheduled, so they have no week to edit.
+    nurses = StaffMember.objects.filter(clinic__in=names, role=StaffRole.NURSE).select_related("clinic").order_by(
+        "clinic__name", "last_name", "first_name", "pk")
+    context = {"rows": rows, "clinic_names": names, "me": request.user.pk, "nurses": nurses}
+    return render_in(request, "frontdesk/staff.html", context)
 
 
 @staff_page(ADMIN_ONLY)
@@ -168,3 +176,79 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
 
 
 staff_welcome = WelcomeView.as_view()
+
+
+# --- Nurses: the week grid and time off --------------------------------------------------------------------
+
+
+def _nurse(request, pk: int) -> StaffMember:
+    """A nurse of the admin's clinics (another clinic's, or a provider: 404)."""
+    found = scoped(StaffMember.objects.filter(role=StaffRole.NURSE), request.user).select_related("clinic").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such nurse.")
+    return found
+
+
+def _locked_days(shifts) -> frozenset[int]:
+    """Weekdays the grid leaves alone: more than one undated shift (a split shift) on the day."""
+    counts: dict[int, int] = {}
+    for s in shifts:
+        if s.valid_from is None and s.valid_until is None:
+            counts[s.weekday] = counts.get(s.weekday, 0) + 1
+    return frozenset(day for day, n in counts.items() if n > 1)
+
+
+@staff_page(ADMIN_ONLY)
+def nurse_week(request, pk: int):
+    nurse = _nurse(request, pk)
+    shifts = list(Shift.objects.filter(staff=nurse).order_by("weekday", "starts"))
+    locked = _locked_days(shifts)
+    initial = {}
+    for s in shifts:
+        if s.valid_from is None and s.valid_until is None and s.weekday not in locked:
+            initial[f"starts_{s.weekday}"], initial[f"ends_{s.weekday}"] = s.starts, s.ends
+    form = WeekForm(request.POST if request.method == "POST" and "week" in request.POST else None, initial=initial, locked=locked)
+    off_form = TimeOffForm(request.POST if request.method == "POST" and "time_off" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            scheduler_services.staff_week_set(staff=nurse, week=form.week(), by=request.user)
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"{nurse.first_name} {nurse.last_name}'s week is saved.")
+            return redirect("frontdesk:staff-nurse", pk=nurse.pk)
+    if off_form.is_bound and off_form.is_valid():
+        try:
+            starts, ends = (localize(wall, nurse.clinic.tz) for wall in off_form.span())
+            scheduler_services.time_off_add(staff=nurse, starts_at=starts, ends_at=ends,
+                                            reason=off_form.cleaned_data["reason"], by=request.user)
+        except ApplicationError as error:
+            off_form.add_error(None, error.message)
+        else:
+            messages.success(request, "The time off is saved: the planner gives this nurse no session then.")
+            booked = InfusionSession.objects.filter(
+                nurse=nurse, status__in=UPCOMING_STATUSES, starts_at__lt=ends, ends_at__gt=starts
+            ).count()
+            if booked:
+                messages.warning(request, f"{booked} booked session{'s' if booked != 1 else ''} with this nurse fall in "
+                                 "that time: move them or give them another nurse (the day board shows them).")
+            return redirect("frontdesk:staff-nurse", pk=nurse.pk)
+    context = {
+        "nurse": nurse, "form": form, "off_form": off_form,
+        "locked": [s for s in shifts if s.weekday in locked and s.valid_from is None and s.valid_until is None],
+        "dated": [s for s in shifts if s.valid_from is not None or s.valid_until is not None],
+        "time_off": TimeOff.objects.filter(staff=nurse, ends_at__gt=timezone.now()).order_by("starts_at"),
+    }
+    return render_in(request, "frontdesk/staff_nurse.html", context, tz=nurse.clinic.tz)
+
+
+@require_POST
+@staff_page(ADMIN_ONLY)
+def nurse_time_off_remove(request, pk: int, time_off: int):
+    nurse = _nurse(request, pk)
+    try:
+        scheduler_services.time_off_remove(staff=nurse, time_off_id=time_off, by=request.user)
+    except TimeOff.DoesNotExist:
+        raise Http404("No such time off.") from None
+    messages.success(request, "The time off is removed.")
+    return redirect("frontdesk:staff-nurse", pk=nurse.pk)

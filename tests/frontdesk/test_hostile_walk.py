@@ -48,6 +48,7 @@ from bookings.models import EmailKind, EmailStatus, Patient, PatientEmail
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import links
 from notifications import services as delivery
+from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
 from tests.helpers import signed_in
 
@@ -312,6 +313,21 @@ ROUTES: dict[str, Route] = {
                         lambda w: ["set-password", "x", "%00", "a" * 5000, "a-b-c",
                                    default_token_generator.make_token(w.away.users[FRONT_DESK])])},
         form={"new_password1": Param(lambda w: "a-long-walk-pass-1"), "new_password2": Param(lambda w: "a-long-walk-pass-1")},
+    ),
+    # A nurse's week grid and time off (one page, two forms told apart by their submit button's name).
+    "frontdesk:staff-nurse": Route(
+        methods=("GET", "POST"), path={"pk": _id(lambda site: site.nurses[0])}, refused=NOT_ADMIN,
+        form={**{f"starts_{d}": Param(lambda w: "08:00", "time") for d in range(7)},
+              **{f"ends_{d}": Param(lambda w: "16:00", "time") for d in range(7)},
+              "week": Param(lambda w: "1", "choice"), "time_off": Param(lambda w: "1", "choice"),
+              "first_day": Param(lambda w: "2027-04-05", "date"), "from_time": Param(lambda w: "09:00", "time"),
+              "last_day": Param(lambda w: "2027-04-06", "date"), "until_time": Param(lambda w: "13:00", "time"),
+              "reason": Param(lambda w: "Holiday")},
+    ),
+    "frontdesk:staff-time-off-remove": Route(
+        methods=("POST",), refused=NOT_ADMIN,
+        path={"pk": _id(lambda site: site.nurses[1]),
+              "time_off": _id(lambda site: TimeOff.objects.filter(staff=site.nurses[1]).order_by("pk").first())},
     ),
 }
 

@@ -6,7 +6,9 @@ never one's own lock-out, hostile input a form error, every change in the audit 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from auditlog.models import LogEntry
@@ -16,6 +18,8 @@ from knox.models import AuthToken
 
 from accounts.models import UserSession
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
+from scheduler.models import Shift, StaffMember, StaffRole, TimeOff
+from tests.factories import NurseFactory
 from tests.frontdesk.conftest import NOW
 from tests.helpers import api_token_for, staff_user
 
@@ -226,3 +230,109 @@ class TestChanges:
         assert b"admin site" in answer.content
         root.refresh_from_db()
         assert root.is_active
+
+
+# --- Nurses: the week grid and time off --------------------------------------------------------------------
+
+WEEK = {f"starts_{d}": "08:00" for d in range(5)} | {f"ends_{d}": "16:30" for d in range(5)}
+
+
+def pattern(nurse):
+    return [(s.weekday, s.starts.strftime("%H:%M"), s.ends.strftime("%H:%M"), s.valid_from)
+            for s in Shift.objects.filter(staff=nurse).order_by("weekday", "starts")]
+
+
+class TestNurseWeek:
+    def test_the_week_is_saved_in_one_form_and_audited(self, as_user, home):
+        nurse = home.nurses[0]
+        client = as_user(home.users[ADMIN])
+        page = client.get(f"/staff/nurses/{nurse.pk}/")
+        assert page.status_code == 200 and b'name="starts_6"' in page.content
+        done = client.post(f"/staff/nurses/{nurse.pk}/", {**WEEK, "starts_5": "09:00", "ends_5": "13:00", "week": "1"})
+        assert done.status_code == 302
+        assert pattern(nurse) == [*((d, "08:00", "16:30", None) for d in range(5)), (5, "09:00", "13:00", None)]
+        entry = LogEntry.objects.get(content_type__model="staffmember", object_pk=str(nurse.pk))
+        assert entry.actor == home.users[ADMIN] and entry.additional_data["clinic"] == home.clinic.pk
+        assert entry.changes["shifts"][1][0] == "Monday 08:00-16:30"
+
+    @pytest.mark.parametrize("data, message", [
+        ({"starts_0": "16:00", "ends_0": "08:00"}, b"Monday: the shift must end after it starts"),
+        ({"starts_1": "08:00"}, b"Tuesday: give both times, or neither"),
+        ({"starts_2": "25:00", "ends_2": "26:00"}, b"Enter a valid time."),
+        ({"starts_3": "\x00", "ends_3": "x" * 5000}, b"Enter a valid time."),
+    ])
+    def test_a_bad_week_is_a_form_error_and_changes_nothing(self, as_user, home, data, message):
+        nurse = home.nurses[0]
+        before = pattern(nurse)
+        page = as_user(home.users[ADMIN]).post(f"/staff/nurses/{nurse.pk}/", {**data, "week": "1"})
+        assert page.status_code == 200 and message in page.content
+        assert pattern(nurse) == before
+
+    def test_split_and_dated_shifts_are_kept_and_not_overlapped(self, as_user, home):
+        nurse = NurseFactory(clinic=home.clinic, shifts={1: [("08:00", "12:00"), ("13:00", "17:00")]})
+        Shift.objects.create(staff=nurse, weekday=2, starts=dt.time(8), ends=dt.time(12), valid_from=dt.date(2027, 3, 1))
+        client = as_user(home.users[ADMIN])
+        page = client.get(f"/staff/nurses/{nurse.pk}/")
+        assert b'name="starts_1"' not in page.content and b"Split shifts, kept" in page.content
+        clash = client.post(f"/staff/nurses/{nurse.pk}/", {"starts_2": "11:00", "ends_2": "15:00", "week": "1"})
+        assert b"overlaps the shift 08:00" in clash.content
+        client.post(f"/staff/nurses/{nurse.pk}/", {"starts_2": "13:00", "ends_2": "18:00", "week": "1"})
+        assert pattern(nurse) == [(1, "08:00", "12:00", None), (1, "13:00", "17:00", None),
+                                  (2, "08:00", "12:00", dt.date(2027, 3, 1)), (2, "13:00", "18:00", None)]
+
+    def test_not_a_provider_nor_another_clinics_nurse_nor_for_the_front_desk(self, as_user, home, away):
+        provider = NurseFactory(clinic=home.clinic, role=StaffRole.PROVIDER, first_name="Elena")
+        client = as_user(home.users[ADMIN])
+        assert client.get(f"/staff/nurses/{provider.pk}/").status_code == 404
+        assert client.get(f"/staff/nurses/{away.nurses[0].pk}/").status_code == 404
+        assert client.post(f"/staff/nurses/{away.nurses[0].pk}/", {**WEEK, "week": "1"}).status_code == 404
+        assert b"Elena" not in client.get("/staff/").content  # providers are not among the nurses
+        assert as_user(home.users[FRONT_DESK]).get(f"/staff/nurses/{home.nurses[0].pk}/").status_code == 403
+
+
+class TestTimeOff:
+    def test_whole_days_in_the_clinic_zone_with_a_warning_for_booked_sessions(self, as_user, home):
+        course = home.book([dt.datetime(2027, 3, 2, 9), dt.datetime(2027, 3, 4, 9), dt.datetime(2027, 3, 8, 9)])
+        nurse = StaffMember.objects.get(pk=min(course.sessions, key=lambda s: s.starts_at).nurse_id)
+        client = as_user(home.users[ADMIN])
+        page = client.post(f"/staff/nurses/{nurse.pk}/", {"first_day": "2027-03-02", "last_day": "2027-03-03",
+                                                          "reason": "Holiday", "time_off": "1"}, follow=True)
+        (off,) = TimeOff.objects.filter(staff=nurse)
+        tz = zoneinfo.ZoneInfo("America/New_York")
+        assert off.starts_at == dt.datetime(2027, 3, 2, tzinfo=tz) and off.ends_at == dt.datetime(2027, 3, 4, tzinfo=tz)
+        assert b"1 booked session with this nurse" in page.content and b"Holiday" in page.content
+        assert LogEntry.objects.filter(content_type__model="timeoff", object_pk=str(off.pk), action=LogEntry.Action.CREATE).exists()
+        client.post(f"/staff/nurses/{nurse.pk}/time-off/{off.pk}/remove/")
+        assert not TimeOff.objects.filter(staff=nurse).exists()
+        assert LogEntry.objects.filter(content_type__model="timeoff", object_pk=str(off.pk), action=LogEntry.Action.DELETE).exists()
+
+    @pytest.mark.parametrize("data, message", [
+        ({"first_day": "2027-03-14", "from_time": "02:30", "last_day": "2027-03-14"}, b"the clocks skip that hour"),
+        ({"first_day": "2027-03-05", "last_day": "2027-03-04"}, b"Must be on or after the first day."),
+        ({"first_day": "2027-03-05", "last_day": "2029-03-04"}, b"at most a year"),
+        ({"first_day": "9999-12-31", "last_day": "9999-12-31"}, b"Choose a date between"),
+        ({"first_day": "2027-03-05", "from_time": "10:00", "last_day": "2027-03-05", "until_time": "09:00"}, b"end after it starts"),
+        ({"first_day": "2027-03-05", "last_day": "2027-03-05", "reason": "a\x01b"}, b"letters, spaces and punctuation"),
+    ])
+    def test_hostile_time_off_is_a_form_error(self, as_user, home, data, message):
+        nurse = home.nurses[0]
+        page = as_user(home.users[ADMIN]).post(f"/staff/nurses/{nurse.pk}/", {**data, "time_off": "1"})
+        assert page.status_code == 200 and message in page.content
+        assert not TimeOff.objects.filter(staff=nurse).exists()
+
+    def test_another_clinics_time_off_is_not_found(self, as_user, home, away):
+        off = TimeOff.objects.create(staff=away.nurses[0], starts_at=NOW, ends_at=NOW + dt.timedelta(days=1))
+        client = as_user(home.users[ADMIN])
+        assert client.post(f"/staff/nurses/{home.nurses[0].pk}/time-off/{off.pk}/remove/").status_code == 404
+        assert client.post(f"/staff/nurses/{away.nurses[0].pk}/time-off/{off.pk}/remove/").status_code == 404
+        assert TimeOff.objects.filter(pk=off.pk).exists()
+
+
+def test_the_admin_site_offers_no_provider_for_shifts_or_time_off(as_user, home):
+    provider = NurseFactory(clinic=home.clinic, role=StaffRole.PROVIDER, first_name="Elena", shifts={})
+    root = staff_user(None, home.clinic, username="root", is_superuser=True, is_staff=True)
+    client = as_user(root)
+    for url in ("/admin/scheduler/shift/add/", "/admin/scheduler/timeoff/add/"):
+        page = client.get(url)
+        assert page.status_code == 200 and f'value="{home.nurses[0].pk}"'.encode() in page.content
+        assert f'value="{provider.pk}"'.encode() not in page.content
