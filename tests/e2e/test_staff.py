@@ -3,6 +3,7 @@ link of her email in her own browser, types a password, signs in and lands on th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 
@@ -11,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail as django_mail
 
 from common.api import ADMIN, FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in, type_in
+from scheduler.models import Shift, StaffRole, TimeOff
+from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in, type_date, type_in
 from tests.e2e.hands import count_hands
-from tests.factories import ClinicFactory
+from tests.factories import ClinicFactory, NurseFactory
 from tests.helpers import staff_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -96,3 +98,51 @@ def test_an_admin_invites_a_receptionist_who_then_signs_in(live_server, contexts
     rita.goto(link)
     rita.get_by_text("This link does not work any more").wait_for()
     assert get_user_model().objects.get(username="rita").check_password(NEW_PASSWORD)
+
+
+def type_time(locator, text: str) -> None:
+    """Click into a time field's first part (the hour, en-US) and type over it, e.g. "0800A" for 8:00 AM."""
+    box = locator.bounding_box()
+    locator.click(position={"x": 6, "y": box["height"] / 2})
+    locator.press_sequentially(text, delay=15)
+
+
+def test_an_admin_sets_a_nurses_week_and_time_off(live_server, contexts):
+    tz = zoneinfo.ZoneInfo(morning_zone())
+    clinic = ClinicFactory(name="Riverside Infusion", slug="riverside", timezone=tz.key,
+                           hours={d: [("06:00", "20:00")] for d in range(5)})
+    nurse = NurseFactory(clinic=clinic, first_name="Ada", last_name="Nurse")
+    NurseFactory(clinic=clinic, first_name="Elena", last_name="Marsh", role=StaffRole.PROVIDER, shifts={})
+    staff_user(ADMIN, clinic, username="alice", first_name="Alice", last_name="Grant")
+    base = live_server.url
+    page = contexts().page()
+    sign_in(page, base, "alice")
+    hands = count_hands(page)
+    navigate(page, page.get_by_role("link", name="Staff"))
+    assert page.get_by_role("link", name="Marsh, Elena").count() == 0  # a provider has no shifts
+    navigate(page, page.get_by_role("link", name="Nurse, Ada"))
+    page.get_by_role("heading", name="Ada Nurse: week and time off").wait_for()
+    accessible_at_both_widths(page, "nurse's week", "staff-nurse")
+
+    # Saturdays from now on: 8:00 to 12:00, typed into the grid.
+    type_time(page.get_by_label("Saturday starts"), "0800A")
+    type_time(page.get_by_label("Saturday ends"), "1200P")
+    navigate(page, page.get_by_role("button", name="Save the week"))
+    page.get_by_text("Ada Nurse's week is saved.").wait_for()
+    saturday = Shift.objects.get(staff=nurse, weekday=5)
+    assert (saturday.starts, saturday.ends) == (dt.time(8), dt.time(12))
+    assert Shift.objects.filter(staff=nurse).count() == 6  # the weekdays kept
+
+    # A day off next week, with a reason.
+    day = dt.datetime.now(tz).date() + dt.timedelta(days=7)
+    type_date(page.get_by_label("First day"), day)
+    type_date(page.get_by_label("Last day"), day)
+    type_in(page.get_by_label("Reason"), "Training")
+    navigate(page, page.get_by_role("button", name="Add the time off"))
+    page.get_by_text("The time off is saved").wait_for()
+    page.get_by_role("cell", name="Training").wait_for()
+    off = TimeOff.objects.get(staff=nurse)
+    assert off.starts_at == dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    accessible_at_both_widths(page, "nurse's week with time off", "staff-nurse-time-off")
+    used = hands.assert_within(page, clicks=10, keys=40, what="staff list to a week and a day off")
+    print(f"budget: week and time off {used}")  # noqa: T201
