@@ -12,6 +12,7 @@ from frontdesk.views import (
     patients,
     reminders,
     sessions,
+    staff,
     two_factor,
     worklists,
 )
@@ -58,4 +59,15 @@ urlpatterns = [
     path("tomorrow/", tomorrow_pages.unconfirmed_list, name="tomorrow"),
     path("tomorrow/print/", tomorrow_pages.huddle_sheet, name="tomorrow-print"),
     path("tomorrow/sessions/<int:pk>/called/", tomorrow_pages.session_called, name="session-called"),
+    # Staff management for a clinic's admins; the set-password page an invite or reset emails a link to.
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/invite/", staff.staff_invite, name="staff-invite"),
+    path("staff/<int:pk>/", staff.staff_member, name="staff-member"),
+    path("staff/<int:pk>/roles/", staff.staff_roles, name="staff-roles"),
+    path("staff/<int:pk>/active/", staff.staff_active, name="staff-active"),
+    path("staff/<int:pk>/password/", staff.staff_password, name="staff-password"),
+    path("staff/<int:pk>/remove/", staff.staff_remove, name="staff-remove"),
+    path("staff/welcome/<uidb64>/<token>/", staff.staff_welcome, name="staff-welcome"),
+    path("staff/nurses/<int:pk>/", staff.nurse_week, name="staff-nurse"),
+    path("staff/nurses/<int:pk>/time-off/<int:time_off>/remove/", staff.nurse_time_off_remove, name="staff-time-off-remove"),
 ]

@@ -30,6 +30,7 @@ from scheduler.models import (
     Protocol,
     Shift,
     StaffMember,
+    StaffRole,
     TimeOff,
     email_name_check,
 )
@@ -301,8 +302,16 @@ class StaffMemberAdmin(ClinicModelAdmin):
     admin_notice = "Shifts are weekly patterns in the clinic's local time; only nurses are scheduled."
 
 
+class NursesOnlyMixin(_AdminBase):
+    """Shifts and time off are for nurses, the staff the planner schedules: a provider is not offered as `staff`."""
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        return queryset.filter(role=StaffRole.NURSE) if queryset is not None and db_field.name == "staff" else queryset
+
+
 @admin.register(Shift)
-class ShiftAdmin(ClinicModelAdmin):
+class ShiftAdmin(NursesOnlyMixin, ClinicModelAdmin):
     clinic_lookup = "staff__clinic"
     list_display = ("staff", "weekday", "starts", "ends", "valid_from", "valid_until", "clinic")
     list_filter = ("weekday", ("staff__clinic", RelatedOnly), ("staff", RelatedOnly))
@@ -316,7 +325,7 @@ class ShiftAdmin(ClinicModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(ClinicModelAdmin):
+class TimeOffAdmin(NursesOnlyMixin, ClinicModelAdmin):
     clinic_lookup = "staff__clinic"
     list_display = ("staff", "starts_local", "ends_local", "reason")
     list_filter = (("staff__clinic", RelatedOnly), ("staff", RelatedOnly))

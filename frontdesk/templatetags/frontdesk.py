@@ -3,6 +3,7 @@
 from django import template
 
 from bookings.models import EmailKind, EmailStatus, SessionStatus
+from common.access import ADMIN
 from frontdesk.access import BOOKING_ROLES, can
 from frontdesk.board import STATUS_STYLE
 
@@ -70,3 +71,9 @@ def reminder_status_css(status: str) -> str:
 def reads_patient_email(user) -> bool:
     """Whether the user's roles handle patient emails (the mail outbox): the roles are read once per request."""
     return can(user, BOOKING_ROLES)
+
+
+@register.filter
+def manages_staff(user) -> bool:
+    """Whether the user manages their clinics' staff (the admin role): the Staff link in the navigation."""
+    return can(user, {ADMIN})

@@ -8,7 +8,6 @@ clinics only: another clinic's id reads exactly like one that does not exist.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
@@ -29,6 +28,7 @@ from scheduler.models import (
     Weekday,
     email_name_check,
 )
+from scheduler.services import shifts_overlap
 
 if TYPE_CHECKING:
     # The mixin comes before a ModelSerializer in every MRO: to mypy, that serializer is its base.
@@ -249,14 +249,6 @@ class ShiftSerializer(WholeRowMixin, StrictModelSerializer):
         return attrs
 
 
-def _shifts_overlap(a: dict, b: dict) -> bool:
-    if a["weekday"] != b["weekday"] or not (a["starts"] < b["ends"] and b["starts"] < a["ends"]):
-        return False
-    first = max(a.get("valid_from") or dt.date.min, b.get("valid_from") or dt.date.min)
-    last = min(a.get("valid_until") or dt.date.max, b.get("valid_until") or dt.date.max)
-    return first <= last
-
-
 class StaffMemberSerializer(NestedSetMixin, ClinicOwnedSerializer):
     """A nurse or provider of a clinic, with the weekly shifts sessions are assigned in."""
 
@@ -282,7 +274,7 @@ class StaffMemberSerializer(NestedSetMixin, ClinicOwnedSerializer):
     def validate_shifts(self, shifts):
         for i, a in enumerate(shifts):
             for b in shifts[i + 1 :]:
-                if _shifts_overlap(a, b):
+                if shifts_overlap(a, b):
                     raise serializers.ValidationError(
                         f"{Weekday(a['weekday']).label}: {hhmm(a['starts'])}–{hhmm(a['ends'])} overlaps "
                         f"{hhmm(b['starts'])}–{hhmm(b['ends'])}."

@@ -799,6 +799,7 @@ NOT_IN_SCHEMA = {
     "patients/": "The front desk's patient search, registration, patient page and course booking.",
     "sessions/": "The front desk's session panel and its actions.",
     "courses/": "The front desk's course page, its cancel, and the booking confirmation page.",
+    "staff/": "The front desk's staff management for a clinic's admins, and the set-password page of an invite.",
     "tomorrow/": "The front desk's list of tomorrow's unconfirmed sessions (with the called mark) and the huddle sheet.",
     "worklists/": "The front desk's worklists.",
     "emails/": "The front desk's 'send again' button for a failed patient email.",

@@ -36,16 +36,19 @@ from urllib.parse import quote
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail as django_mail
 from django.db import transaction
 from django.forms import MultiWidget
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 
 from bookings.models import EmailKind, EmailStatus, Patient, PatientEmail
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import links
 from notifications import services as delivery
+from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
 from tests.helpers import signed_in
 
@@ -179,6 +182,9 @@ SERIES = {
     "nurse": Param(lambda w: [str(w.home.nurses[0].pk)] * w.home.protocol.session_count, "int", many=True),
 }
 SESSION = {"pk": _id(upcoming)}
+#: Staff management: the home clinic's front desk as the managed user (the other clinic's: a 404).
+NOT_ADMIN = NOT_BOOKING | {"front_desk"} | ELSEWHERE
+STAFF_MEMBER = {"pk": _id(lambda site: site.users[FRONT_DESK])}
 
 #: Every named URL pattern outside /admin/ and /api/v1/, by its name with namespace.
 ROUTES: dict[str, Route] = {
@@ -314,6 +320,47 @@ ROUTES: dict[str, Route] = {
     ),
     "session-keepalive": Route(refused=frozenset({ANONYMOUS})),
     "healthz": Route(methods=("GET", "POST"), query={"format": Param(lambda w: "json")}, refused=SIGNED_IN),
+    # Staff management (admins of the clinic only) and the set-password page an invite or reset links to.
+    "frontdesk:staff": Route(refused=NOT_ADMIN),
+    "frontdesk:staff-invite": Route(
+        methods=("GET", "POST"), refused=NOT_ADMIN,
+        form={"first_name": Param(lambda w: "Rita"), "last_name": Param(lambda w: "Ames"),
+              "email": Param(lambda w: "rita@example.org", "email"), "username": Param(lambda w: "rita-walk"),
+              "role": Param(lambda w: "front_desk", "choice"), "clinics": Param(lambda w: [str(w.home.clinic.pk)], "int", many=True)},
+    ),
+    "frontdesk:staff-member": Route(path=STAFF_MEMBER, refused=NOT_ADMIN),
+    "frontdesk:staff-roles": Route(methods=("POST",), path=STAFF_MEMBER, refused=NOT_ADMIN,
+                                   form={"roles": Param(lambda w: ["front_desk", "clinician"], "choice", many=True)}),
+    "frontdesk:staff-active": Route(methods=("POST",), path=STAFF_MEMBER, refused=NOT_ADMIN,
+                                    form={"active": Param(lambda w: "0", "choice")}),
+    "frontdesk:staff-password": Route(methods=("POST",), path=STAFF_MEMBER, refused=NOT_ADMIN),
+    "frontdesk:staff-remove": Route(methods=("POST",), path=STAFF_MEMBER, refused=NOT_ADMIN,
+                                    form={"clinic": CLINIC}),
+    "frontdesk:staff-welcome": Route(
+        methods=("GET", "POST"), refused=SIGNED_IN,
+        path={"uidb64": (lambda w: urlsafe_base64_encode(str(w.home.users[FRONT_DESK].pk).encode()),
+                         lambda w: ["%00", "a" * 5000, urlsafe_base64_encode(b"9" * 40), urlsafe_base64_encode(b"-1"),
+                                    urlsafe_base64_encode(b"\xff\xfe"), urlsafe_base64_encode(str(w.away.users[FRONT_DESK].pk).encode())]),
+              "token": (lambda w: default_token_generator.make_token(w.home.users[FRONT_DESK]),
+                        lambda w: ["set-password", "x", "%00", "a" * 5000, "a-b-c",
+                                   default_token_generator.make_token(w.away.users[FRONT_DESK])])},
+        form={"new_password1": Param(lambda w: "a-long-walk-pass-1"), "new_password2": Param(lambda w: "a-long-walk-pass-1")},
+    ),
+    # A nurse's week grid and time off (one page, two forms told apart by their submit button's name).
+    "frontdesk:staff-nurse": Route(
+        methods=("GET", "POST"), path={"pk": _id(lambda site: site.nurses[0])}, refused=NOT_ADMIN,
+        form={**{f"starts_{d}": Param(lambda w: "08:00", "time") for d in range(7)},
+              **{f"ends_{d}": Param(lambda w: "16:00", "time") for d in range(7)},
+              "week": Param(lambda w: "1", "choice"), "time_off": Param(lambda w: "1", "choice"),
+              "first_day": Param(lambda w: "2027-04-05", "date"), "from_time": Param(lambda w: "09:00", "time"),
+              "last_day": Param(lambda w: "2027-04-06", "date"), "until_time": Param(lambda w: "13:00", "time"),
+              "reason": Param(lambda w: "Holiday")},
+    ),
+    "frontdesk:staff-time-off-remove": Route(
+        methods=("POST",), refused=NOT_ADMIN,
+        path={"pk": _id(lambda site: site.nurses[1]),
+              "time_off": _id(lambda site: TimeOff.objects.filter(staff=site.nurses[1]).order_by("pk").first())},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

@@ -1,0 +1,109 @@
+"""Writes of a clinic's staff schedule from the desk: a nurse's weekly pattern (the week grid) and time off.
+
+The same rules as the configuration API (scheduler.api.serializers): a shift ends after it starts on the same
+day, and two shifts of one person on one weekday do not overlap while both are valid (`shifts_overlap`, which
+the API's validation uses too). Each write is atomic and recorded in the audit trail on the staff member, with
+the clinic, so the clinic's admins see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from audit import records as audit
+from common.errors import ApplicationError
+from scheduler.models import Shift, StaffMember, TimeOff, Weekday
+
+SHIFT_INVALID = "shift_invalid"
+SHIFT_OVERLAP = "shift_overlap"
+TIME_OFF_INVALID = "time_off_invalid"
+#: The longest time off entered at once: a typing slip (2207 for 2027) is refused, not stored.
+TIME_OFF_LONGEST = dt.timedelta(days=366)
+
+
+def shifts_overlap(a: Mapping, b: Mapping) -> bool:
+    """Whether two shifts ({weekday, starts, ends, valid_from, valid_until}) overlap on a day both are valid."""
+    if a["weekday"] != b["weekday"] or not (a["starts"] < b["ends"] and b["starts"] < a["ends"]):
+        return False
+    first = max(a.get("valid_from") or dt.date.min, b.get("valid_from") or dt.date.min)
+    last = min(a.get("valid_until") or dt.date.max, b.get("valid_until") or dt.date.max)
+    return first <= last
+
+
+def _hhmm(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _shift_dict(shift: Shift) -> dict:
+    return {"weekday": shift.weekday, "starts": shift.starts, "ends": shift.ends,
+            "valid_from": shift.valid_from, "valid_until": shift.valid_until}
+
+
+def _pattern_text(rows) -> list[str]:
+    return [f"{Weekday(r['weekday']).label} {_hhmm(r['starts'])}-{_hhmm(r['ends'])}" for r in rows]
+
+
+@transaction.atomic
+def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.time] | None], by) -> list[Shift]:
+    """Replace the staff member's undated weekly shifts on the weekdays given (None: a day off).
+
+    Weekdays not in `week` keep their shifts (the desk leaves out a day with a split shift, edited in the admin),
+    and so do dated shifts (valid_from/valid_until): a new span may not overlap one of them.
+    """
+    StaffMember.objects.select_for_update().filter(pk=staff.pk).first()  # one editor of this week at a time
+    errors: dict[str, list[str]] = {}
+    for day, span in week.items():
+        if day not in Weekday.values:
+            errors["weekday"] = ["Not a weekday."]
+        elif span is not None and span[1] <= span[0]:
+            errors[str(day)] = [f"{Weekday(day).label}: the shift must end after it starts (not past midnight)."]
+    if errors:
+        raise ApplicationError(SHIFT_INVALID, "Some shifts are not valid.", details=errors)
+    stored = list(Shift.objects.filter(staff=staff).order_by("weekday", "starts"))
+    replaced = [s for s in stored if s.weekday in week and s.valid_from is None and s.valid_until is None]
+    kept = [_shift_dict(s) for s in stored if s not in replaced]
+    new: list[dict[str, Any]] = [{"weekday": d, "starts": span[0], "ends": span[1], "valid_from": None, "valid_until": None}
+           for d, span in sorted(week.items()) if span is not None]
+    for a in new:
+        for b in kept:
+            if shifts_overlap(a, b):
+                errors[str(a["weekday"])] = [
+                    f"{Weekday(a['weekday']).label}: {_hhmm(a['starts'])}–{_hhmm(a['ends'])} overlaps the shift "
+                    f"{_hhmm(b['starts'])}–{_hhmm(b['ends'])} kept from the admin's dated patterns."
+                ]
+    if errors:
+        raise ApplicationError(SHIFT_OVERLAP, "Some shifts overlap.", details=errors)
+    before, after = _pattern_text(_shift_dict(s) for s in replaced), _pattern_text(new)
+    if before == after:
+        return stored
+    Shift.objects.filter(pk__in=[s.pk for s in replaced]).delete()
+    made = Shift.objects.bulk_create(Shift(staff=staff, **row) for row in new)
+    audit.record(staff, audit.UPDATE, changes={"shifts": [before, after]}, clinic_id=staff.clinic_id, actor=by)
+    return made
+
+
+@transaction.atomic
+def time_off_add(*, staff: StaffMember, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by) -> TimeOff:
+    if ends_at <= starts_at:
+        raise ApplicationError(TIME_OFF_INVALID, "Time off must end after it starts.", details={"until": ["Must be after the start."]})
+    if ends_at - starts_at > TIME_OFF_LONGEST:
+        raise ApplicationError(TIME_OFF_INVALID, "Enter at most a year of time off at once.", details={"last_day": ["At most a year after the first day."]})
+    row = TimeOff.objects.create(staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    audit.record(row, audit.CREATE, changes=audit.created(row, ["staff", "starts_at", "ends_at", "reason"]),
+                 clinic_id=staff.clinic_id, actor=by)
+    return row
+
+
+@transaction.atomic
+def time_off_remove(*, staff: StaffMember, time_off_id: int, by) -> None:
+    row = TimeOff.objects.select_for_update().filter(staff=staff, pk=time_off_id).first()
+    if row is None:
+        raise TimeOff.DoesNotExist
+    changes = {k: [v, None] for k, v in audit.snapshot(row, ["staff", "starts_at", "ends_at", "reason"]).items()}
+    pk = row.pk
+    row.delete()
+    audit.record((TimeOff, pk), audit.DELETE, changes=changes, clinic_id=staff.clinic_id, actor=by)
