@@ -37,7 +37,7 @@ def check_spacing(slots: Sequence[Slot], spacing: Spacing, tz: ZoneInfo) -> tupl
         if spacing.min_gap_days is not None and days < spacing.min_gap_days:
             violations.append(Violation(
                 codes.SPACING_TOO_CLOSE,
-                f"Sessions {a.sequence} and {b.sequence} are {days} days apart; the protocol needs at least {spacing.min_gap_days}.",
+                f"Sessions {a.sequence} and {b.sequence} are {_days(days)} apart; the protocol needs at least {_days(spacing.min_gap_days)}.",
                 {**pair, "gap_days": days, "min_gap_days": spacing.min_gap_days},
             ))
         if spacing.max_gap is not None and gap > spacing.max_gap:
@@ -49,7 +49,7 @@ def check_spacing(slots: Sequence[Slot], spacing: Spacing, tz: ZoneInfo) -> tupl
         if spacing.max_gap_days is not None and days > spacing.max_gap_days:
             violations.append(Violation(
                 codes.SPACING_TOO_FAR,
-                f"Sessions {a.sequence} and {b.sequence} are {days} days apart; the protocol allows at most {spacing.max_gap_days}.",
+                f"Sessions {a.sequence} and {b.sequence} are {_days(days)} apart; the protocol allows at most {_days(spacing.max_gap_days)}.",
                 {**pair, "gap_days": days, "max_gap_days": spacing.max_gap_days},
             ))
         if spacing.consecutive_weekdays:
@@ -82,3 +82,8 @@ def check_spacing(slots: Sequence[Slot], spacing: Spacing, tz: ZoneInfo) -> tupl
 
 def _hours(delta: timedelta) -> float:
     return round(delta.total_seconds() / 3600, 2)
+
+
+def _days(count: int) -> str:
+    """'1 day', '0 days', '3 days': the desk shows these messages as they are."""
+    return f"{count} day" if count == 1 else f"{count} days"

@@ -344,3 +344,16 @@ def test_every_error_code_has_a_scenario():
 @pytest.mark.parametrize("code", ALL_CODES)
 def test_each_error_code_is_produced_alone(code):
     assert SCENARIOS[code]() == [code]
+
+
+@pytest.mark.parametrize(("spacing", "whens", "message"), [
+    (Spacing(min_gap_days=2), ("2027-03-01 10:00", "2027-03-02 10:00"),
+     "Sessions 1 and 2 are 1 day apart; the protocol needs at least 2 days."),
+    (Spacing(min_gap_days=1), ("2027-03-01 09:00", "2027-03-01 14:00"),
+     "Sessions 1 and 2 are 0 days apart; the protocol needs at least 1 day."),
+    (Spacing(max_gap_days=1), ("2027-03-01 10:00", "2027-03-04 10:00"),
+     "Sessions 1 and 2 are 3 days apart; the protocol allows at most 1 day."),
+])
+def test_day_gaps_are_worded_in_singular_and_plural(spacing, whens, message):
+    violations, _ = check_spacing(course(*whens), spacing, NY)
+    assert [v.message for v in violations] == [message]

@@ -40,7 +40,7 @@ RULE_EXAMPLES = [
              {"closed_from": "2027-03-08T05:00:00+00:00", "closed_until": "2027-03-09T05:00:00+00:00", "sequence": 4}),
     _example("spacing_too_close", "Sessions 1 and 2 are 24.0 h apart; the protocol needs at least 40.0 h.",
              {"sequences": [1, 2], "gap_hours": 24.0, "min_gap_hours": 40.0}),
-    _example("spacing_too_far", "Sessions 3 and 4 are 9 days apart; the protocol allows at most 8.",
+    _example("spacing_too_far", "Sessions 3 and 4 are 9 days apart; the protocol allows at most 8 days.",
              {"sequences": [3, 4], "gap_days": 9, "max_gap_days": 8}),
     _example("window_exceeded", "The course would take 15 days; the protocol fits it within 14.",
              {"span_days": 15, "window_days": 14}),
