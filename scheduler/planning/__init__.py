@@ -12,7 +12,8 @@ Callers import the package (`from scheduler import planning; planning.X`); the m
 - rules: the single-session rules and place_session
 - spacing: check_spacing, the rules between a course's sessions
 - series: check_series, a whole course checked at once
-- planner: SeriesPlanner and what it proposes; session_window, the dates one session of a course may take
+- planner: SeriesPlanner and what it proposes (a course, one session's options, a slot grid's days)
+- window: session_window, the dates one session of a course may take; spread, a day's starts thinned
 """
 
 from scheduler.planning.localtime import (
@@ -36,9 +37,6 @@ from scheduler.planning.planner import (
     Proposal,
     SeriesPlanner,
     SeriesSpec,
-    SessionWindow,
-    session_window,
-    spread,
 )
 from scheduler.planning.rules import (
     Assignment,
@@ -69,6 +67,7 @@ from scheduler.planning.values import (
     Violation,
     WeeklyInterval,
 )
+from scheduler.planning.window import SessionWindow, session_window, spread
 
 __all__ = [
     "EARLIEST_LOCAL",

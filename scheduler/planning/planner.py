@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from scheduler import error_codes as codes
 from scheduler.planning.localtime import (
@@ -25,7 +24,6 @@ from scheduler.planning.localtime import (
     _inside_stretches,
     _inside_weekly,
     _stretches,
-    local_date,
     localize,
     next_weekday,
 )
@@ -650,86 +648,3 @@ class SeriesPlanner:
                 return found, day
             found.append((day, [c.start for c in starts]))
         return found, None
-
-
-def spread(items: Sequence[_T], count: int) -> list[_T]:
-    """At most `count` of `items`, evenly spread from the first to the last (a day's starts, morning to evening)."""
-    if count <= 0:
-        return []
-    if len(items) <= count:
-        return list(items)
-    if count == 1:
-        return [items[0]]
-    step = (len(items) - 1) / (count - 1)
-    return [items[round(i * step)] for i in range(count)]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionWindow:
-    """The clinic dates on which one session of a course may fall, given the rest of the course.
-
-    None on a side: the spacing rules set no bound there (a first session without a largest gap to the
-    next, a last one without a largest gap or a window, a one-session course). `first > last`: no date fits.
-    """
-
-    first: date | None
-    last: date | None
-
-
-def session_window(
-    sequence: int, minutes: int, course: Sequence[Slot], spacing: Spacing, tz: ZoneInfo
-) -> SessionWindow:
-    """Every date that check_spacing could accept for session `sequence` of `minutes` among `course` (its
-    other sessions), and perhaps a few more: the bounds come from its neighbours (gaps in hours and days,
-    consecutive weekdays, its end before the next one starts) and from the course's window.
-
-    A superset, not the exact set: gap hours are rounded out to whole days and a weekday rule to the days
-    around it; the caller still checks each candidate with check_spacing.
-    """
-    others = [s for s in course if s.sequence != sequence]
-    before = max((s for s in others if s.sequence < sequence), key=lambda s: s.sequence, default=None)
-    after = min((s for s in others if s.sequence > sequence), key=lambda s: s.sequence, default=None)
-    lows: list[date] = []
-    highs: list[date] = []
-
-    def day_of(instant: datetime) -> date:
-        return local_date(_utc(instant), tz)
-
-    if before is not None:
-        day = day_of(before.start)
-        lows.append(day_of(before.end))  # it starts once the one before has ended
-        if spacing.min_gap is not None:
-            lows.append(day_of(_utc(before.start) + spacing.min_gap))
-        if spacing.max_gap is not None:
-            highs.append(day_of(_utc(before.start) + spacing.max_gap))
-        if spacing.min_gap_days is not None:
-            lows.append(day + timedelta(days=spacing.min_gap_days))
-        if spacing.max_gap_days is not None:
-            highs.append(day + timedelta(days=spacing.max_gap_days))
-        if spacing.consecutive_weekdays:
-            lows.append(next_weekday(day))
-            highs.append(next_weekday(day))
-    if after is not None:
-        day = day_of(after.start)
-        highs.append(day_of(_utc(after.start) - timedelta(minutes=minutes)))  # it ends before the next one starts
-        if spacing.min_gap is not None:
-            highs.append(day_of(_utc(after.start) - spacing.min_gap))
-        if spacing.max_gap is not None:
-            lows.append(day_of(_utc(after.start) - spacing.max_gap))
-        if spacing.min_gap_days is not None:
-            highs.append(day - timedelta(days=spacing.min_gap_days))
-        if spacing.max_gap_days is not None:
-            lows.append(day - timedelta(days=spacing.max_gap_days))
-        if spacing.consecutive_weekdays:
-            # The weekday after a Friday, Saturday or Sunday is the Monday.
-            lows.append(day - timedelta(days=3 if day.weekday() == 0 else 1))
-            highs.append(day - timedelta(days=1))
-    if spacing.window_days is not None and others:
-        earliest, latest = min(day_of(s.start) for s in others), max(day_of(s.start) for s in others)
-        lows.append(latest - timedelta(days=spacing.window_days - 1))
-        highs.append(earliest + timedelta(days=spacing.window_days - 1))
-        if (latest - earliest).days + 1 > spacing.window_days:
-            # The others alone outrun the window (booked before it shrank): no date of this one mends that.
-            lows.append(latest)
-            highs.append(earliest)
-    return SessionWindow(max(lows, default=None), min(highs, default=None))
