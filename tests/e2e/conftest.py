@@ -233,3 +233,13 @@ def assert_accessible(page, what: str) -> None:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def screenshot_at_widths(page, name: str) -> None:
+    """`<name>-1440.png` and `<name>-768.png`, a desk's and a tablet's width (900 px high: the full page is taken);
+    the viewport is put back as it was, so the test goes on as before."""
+    size = page.viewport_size
+    for width in (1440, 768):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size(size)

@@ -12,7 +12,15 @@ import pytest
 
 from bookings.models import CycleStatus, InfusionSession, SessionStatus, TreatmentCycle
 from common.api import FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in, type_in
+from tests.e2e.conftest import (
+    assert_accessible,
+    morning_zone,
+    navigate,
+    screenshot,
+    screenshot_at_widths,
+    sign_in,
+    type_in,
+)
 from tests.e2e.hands import count_hands
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
 from tests.helpers import staff_user
@@ -113,7 +121,7 @@ def test_cancelling_one_session_warns_that_it_will_be_late(live_server, contexts
     # The confirm button has the focus: Enter would do; a person clicks it.
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Yes, cancel it (late)"
     assert_accessible(page, "session cancel confirmation")
-    screenshot(page, "session-cancel-confirm")
+    screenshot_at_widths(page, "session-cancel-confirm")
     panel.get_by_role("button", name="Yes, cancel it (late)").click()
     panel.get_by_text(re.compile(r"^Session cancelled \(late")).wait_for()
 

@@ -24,7 +24,7 @@ from tests.e2e.conftest import (
     assert_accessible,
     morning_zone,
     navigate,
-    screenshot,
+    screenshot_at_widths,
     sign_in,
     type_date,
     type_in,
@@ -131,7 +131,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     panel = page.locator("#panel")
     panel.get_by_role("heading", name="Maria Lopez: session 3 of 6").wait_for()
     assert_accessible(page, "day board")
-    screenshot(page, "day-board")
+    screenshot_at_widths(page, "day-board")
     for button, outcome in (("Check in", "Patient checked in."), ("Start (in chair)", "Patient is in the chair.")):
         panel.get_by_role("button", name=button).click()
         panel.get_by_text(outcome).wait_for()
@@ -164,11 +164,11 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     page.locator("#check-2", has_text=moved[-5:]).wait_for()
     page.get_by_text("Every session fits.").wait_for()
     assert starts(page)[2] == moved
-    screenshot(page, "booking-proposal")
+    screenshot_at_widths(page, "booking-proposal")
     navigate(page, page.get_by_role("button", name="Book all 6 sessions"))
     page.get_by_role("heading", name="Course booked for Jane Rowe").wait_for()
     page.get_by_text("jane.rowe@example.org").wait_for()
-    screenshot(page, "booking-confirmed")
+    screenshot_at_widths(page, "booking-confirmed")
     cycle = TreatmentCycle.objects.get(patient=jane)
     sessions = list(cycle.sessions.order_by("sequence"))
     assert sessions[2].starts_at == dt.datetime.fromisoformat(moved).replace(tzinfo=world["tz"])
@@ -217,7 +217,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     failed_emails = page.locator("#failed-reminders")
     failed_emails.locator(f'[data-reminder="{failed.pk}"]').get_by_text("5.7.1 Message rejected").wait_for()
     assert_accessible(page, "worklists page")
-    screenshot(page, "worklists")
+    screenshot_at_widths(page, "worklists")
     failed_emails.get_by_role("button", name=re.compile("^Send again")).click()
     failed_emails.get_by_text("Reminder 24 h before: back in the outbox").wait_for()
     assert PatientEmail.objects.get(pk=failed.pk).status == EmailStatus.PENDING
@@ -228,7 +228,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     panel.get_by_text("Patient asked to reschedule on").wait_for()
     assert_accessible(page, "session page with a reschedule request")
     panel.get_by_role("button", name=re.compile("^Move to")).first.wait_for()
-    screenshot(page, "session-request")
+    screenshot_at_widths(page, "session-request")
     panel.get_by_role("button", name=re.compile("^Move to")).first.click()
     panel.get_by_text(re.compile("^Moved to")).wait_for()
     assert panel.get_by_text("Patient asked to reschedule on").count() == 0
@@ -239,7 +239,7 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
 
     page.goto(f"{base}/patients/{jane.pk}/")
     page.get_by_text("Family emergency").wait_for()
-    screenshot(page, "patient")
+    screenshot_at_widths(page, "patient")
 
 
 def test_two_desks_book_the_same_chair_at_once(live_server, contexts):
@@ -276,7 +276,7 @@ def test_two_desks_book_the_same_chair_at_once(live_server, contexts):
     assert len(fresh) == 6 and fresh != seen_by_a  # another chair or another time
     assert not TreatmentCycle.objects.filter(patient=loser_patient).exists()
     desk_a = loser
-    screenshot(desk_a, "booking-conflict")
+    screenshot_at_widths(desk_a, "booking-conflict")
     navigate(desk_a, desk_a.get_by_role("button", name="Book all 6 sessions"))
     desk_a.get_by_role("heading", name=f"Course booked for {loser_patient.first_name} {loser_patient.last_name}").wait_for()
     assert TreatmentCycle.objects.filter(patient=loser_patient).count() == 1
