@@ -205,7 +205,7 @@ class ClinicAdmin(ClinicModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("staff",)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "timezone", "address", "phone", "email", "is_active")}),
+        (None, {"fields": ("name", "slug", "timezone", "clock_format", "address", "phone", "email", "is_active")}),
         (
             "Rules",
             {"fields": ("nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes")},
