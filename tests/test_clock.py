@@ -99,3 +99,10 @@ class TestFilter:
     def test_hour_headings(self, fmt, hour, full, short):
         with clock.clock_override(fmt):
             assert render('{{ h|clock_hour }}|{{ h|clock_hour:"short" }}', h=hour) == f"{full}|{short}"
+
+
+@pytest.mark.parametrize("fmt, shown", [("24h", "Wed 2026-07-01 14:30 EDT"), ("12h", "Wed 2026-07-01 2:30 PM EDT")])
+def test_the_admin_lists_read_the_clinics_clock(fmt, shown):
+    from scheduler.admin import local_time
+
+    assert local_time(dt.datetime(2026, 7, 1, 18, 30, tzinfo=dt.UTC), NEW_YORK, fmt) == shown
