@@ -63,7 +63,7 @@ class CycleInline(ReadOnlyMixin, ClinicTabularInline):
 
     @admin.display(description="Booked (clinic time)")
     def created_local(self, obj):
-        return local_time(obj.created_at, obj.clinic.tz)
+        return local_time(obj.created_at, obj.clinic.tz, obj.clinic.clock_format)
 
 
 @admin.register(Patient)
@@ -91,7 +91,7 @@ class PatientAdmin(ClinicModelAdmin):
 
     @admin.display(description="Added (clinic time)", ordering="created_at")
     def created_local(self, obj):
-        return local_time(obj.created_at, obj.clinic.tz)
+        return local_time(obj.created_at, obj.clinic.tz, obj.clinic.clock_format)
 
 
 # --- Courses and sessions (read-only) -----------------------------------------------------------
@@ -110,11 +110,11 @@ class SessionInline(ReadOnlyMixin, ClinicTabularInline):
 
     @admin.display(description="Starts (clinic time)")
     def starts_local(self, obj):
-        return local_time(obj.starts_at, obj.clinic.tz)
+        return local_time(obj.starts_at, obj.clinic.tz, obj.clinic.clock_format)
 
     @admin.display(description="Ends (clinic time)")
     def ends_local(self, obj):
-        return local_time(obj.ends_at, obj.clinic.tz)
+        return local_time(obj.ends_at, obj.clinic.tz, obj.clinic.clock_format)
 
 
 @admin.register(TreatmentCycle)
@@ -137,7 +137,7 @@ class TreatmentCycleAdmin(ReadOnlyMixin, ClinicModelAdmin):
 
     @admin.display(description="Booked (clinic time)", ordering="created_at")
     def created_local(self, obj):
-        return local_time(obj.created_at, obj.clinic.tz)
+        return local_time(obj.created_at, obj.clinic.tz, obj.clinic.clock_format)
 
 
 class EventInline(ReadOnlyMixin, ClinicTabularInline):
@@ -152,7 +152,7 @@ class EventInline(ReadOnlyMixin, ClinicTabularInline):
 
     @admin.display(description="When (clinic time)")
     def at_local(self, obj):
-        return local_time(obj.at, obj.session.clinic.tz)
+        return local_time(obj.at, obj.session.clinic.tz, obj.session.clinic.clock_format)
 
 
 @admin.register(InfusionSession)
@@ -207,9 +207,9 @@ class SessionEventAdmin(ReadOnlyMixin, ClinicModelAdmin):
 
     @admin.display(description="When (clinic time)", ordering="at")
     def at_local(self, obj):
-        return local_time(obj.at, obj.session.clinic.tz)
+        return local_time(obj.at, obj.session.clinic.tz, obj.session.clinic.clock_format)
 
     @admin.display(description="Session", ordering="session__starts_at")
     def session_link(self, obj):
         s = obj.session
-        return f"#{s.pk} {s.patient} {local_time(s.starts_at, s.clinic.tz)}"
+        return f"#{s.pk} {s.patient} {local_time(s.starts_at, s.clinic.tz, s.clinic.clock_format)}"

@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{{ value|clock }}`: a time of day in the clinic's clock format, in every template (no {% load %}).
+            "builtins": ["common.templatetags.clock"],
         },
     },
 ]

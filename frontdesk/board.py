@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from bookings.models import OCCUPYING_STATUSES, InfusionSession, SessionStatus
+from common.clock import format_clock
 from frontdesk.selectors import DayBoardData
 
 #: Minutes per grid column: fine enough that sessions booked off the planner's 15-minute grid still line up.
@@ -127,8 +128,14 @@ def _minute(instant: dt.datetime, tz, day: dt.date) -> int:
     return local.hour * 60 + local.minute
 
 
-def _fmt(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+def _fmt(minute: int, clock_format: str) -> str:
+    """A minute of the day (0–1439) as the clinic's clock reads it: "14:30" or "2:30 PM"."""
+    return format_clock(dt.time(*divmod(minute % (24 * 60), 60)), clock_format)
+
+
+def _when(local: dt.datetime, clock_format: str) -> str:
+    """"Mon 07 Dec 14:30" (or "… 2:30 PM"): a closure's bound."""
+    return f"{local:%a %d %b} {format_clock(local, clock_format)}"
 
 
 def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
@@ -157,7 +164,7 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
         now_minute = local_now.hour * 60 + local_now.minute
         if first <= now_minute < last:
             now_column = (now_minute - first) // STEP
-            now_text = _fmt(now_minute)
+            now_text = _fmt(now_minute, data.clinic.clock_format)
 
     def is_open(minute: int) -> tuple[bool, str]:
         for a, b, reason in closure_spans:
@@ -179,9 +186,10 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
         rows.append(ChairRow(chair.name, chair.is_active, _cells(chair_sessions, first, columns, is_open, tz, now_column)))
 
     hours = [(h, 60 // STEP) for h in range(first // 60, last // 60)]
-    open_text = ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in open_spans) if open_spans else ""
+    fmt = data.clinic.clock_format
+    open_text = ", ".join(f"{_fmt(a, fmt)}–{_fmt(b, fmt)}" for a, b in open_spans) if open_spans else ""
     closure_notes = [
-        f"{c.reason}: {c.starts_at.astimezone(tz):%a %d %b %H:%M} – {c.ends_at.astimezone(tz):%a %d %b %H:%M}"
+        f"{c.reason}: {_when(c.starts_at.astimezone(tz), fmt)} – {_when(c.ends_at.astimezone(tz), fmt)}"
         for c in data.closures
     ]
     return Board(
@@ -255,7 +263,8 @@ def _nurse_rows(data: DayBoardData, placed, first: int, last: int) -> list[Nurse
                 a <= h0 and h1 <= b for a, b in away.get(nurse.pk, [])
             )
             hours.append(HourLoad(hour, _peak(mine.get(nurse.pk, []), h0, h1), capacity, on_shift))
-        shift_text = ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in sorted(spans)) or "no shift"
+        fmt = data.clinic.clock_format
+        shift_text = ", ".join(f"{_fmt(a, fmt)}–{_fmt(b, fmt)}" for a, b in sorted(spans)) or "no shift"
         if away.get(nurse.pk):
             shift_text += " (time off today)"
         rows.append(NurseRow(f"{nurse.first_name} {nurse.last_name}", hours, shift_text))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookings.models import CancelledBy, Patient
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
+from common.clock import format_clock
 from common.errors import ApplicationError
 from scheduler import planning
 
@@ -104,6 +105,26 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+class ClockSelect(forms.Select):
+    """A time of day on the grid (every 15 minutes), labelled in the clock format in force (the clinic's, see
+    render_in): a native <input type="time"> shows the browser's locale format ("2:30 PM" beside a page's "14:30").
+    The values stay "HH:MM"; a time off the grid (a shift kept at 08:10) stays among the choices."""
+
+    def __init__(self, attrs=None, *, empty_label: str = "—", step: int = TIME_STEP_MINUTES):
+        super().__init__(attrs)
+        self.empty_label, self.step = empty_label, step
+
+    def format_value(self, value):
+        return super().format_value(f"{value:%H:%M}" if isinstance(value, dt.time) else value)
+
+    def get_context(self, name, value, attrs):
+        chosen = self.format_value(value)
+        grid = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, self.step)]
+        values = time_choices(grid, chosen[0]) if chosen and chosen[0] else grid
+        self.choices = [("", self.empty_label), *((v, format_clock(dt.time.fromisoformat(v))) for v in values)]
+        return super().get_context(name, value, attrs)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -285,8 +306,8 @@ class ProposalForm(forms.Form):
         label="Days the patient can come", choices=WEEKDAYS, coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple, help_text="None ticked: any day the clinic is open.",
     )
-    time_from = forms.TimeField(label="Start at or after", required=False, widget=TimeInput())
-    time_to = forms.TimeField(label="End by", required=False, widget=TimeInput())
+    time_from = forms.TimeField(label="Start at or after", required=False, widget=ClockSelect(empty_label="Any time"))
+    time_to = forms.TimeField(label="End by", required=False, widget=ClockSelect(empty_label="Any time"))
 
     def __init__(self, *args, clinics, protocols, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from accounts.staff import ROLE_CHOICES
 from common.errors import ApplicationError
-from frontdesk.forms import DAY_OUT_OF_RANGE, DateInput, TimeInput
+from frontdesk.forms import DAY_OUT_OF_RANGE, ClockSelect, DateInput
 from scheduler import planning
 
 WEEKDAY_NAMES = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]
@@ -86,7 +86,7 @@ class WeekForm(forms.Form):
                 continue
             for part, label in (("starts", "starts"), ("ends", "ends")):
                 self.fields[f"{part}_{day}"] = forms.TimeField(
-                    label=f"{name} {label}", required=False, widget=TimeInput(attrs={"step": 900}),
+                    label=f"{name} {label}", required=False, widget=ClockSelect(empty_label="Off"),
                 )
             self.days.append((day, name, self[f"starts_{day}"], self[f"ends_{day}"]))
 
@@ -118,10 +118,10 @@ class TimeOffForm(forms.Form):
     """Time off in the clinic's wall-clock time: whole days, or from a time on the first day until one on the last."""
 
     first_day = forms.DateField(label="First day", widget=DateInput())
-    from_time = forms.TimeField(label="From", required=False, widget=TimeInput(attrs={"step": 900}),
+    from_time = forms.TimeField(label="From", required=False, widget=ClockSelect(empty_label="Whole day"),
                                 help_text="Empty: the whole first day.")
     last_day = forms.DateField(label="Last day", widget=DateInput())
-    until_time = forms.TimeField(label="Until", required=False, widget=TimeInput(attrs={"step": 900}),
+    until_time = forms.TimeField(label="Until", required=False, widget=ClockSelect(empty_label="Whole day"),
                                  help_text="Empty: the whole last day.")
     reason = forms.CharField(label="Reason", max_length=200, required=False,
                              help_text="Seen by the clinic's staff only, e.g. “Holiday”.")

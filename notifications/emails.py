@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
 from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, EmailKind
+from common import clock
 from notifications import ics, links
 
 #: Reminders this close to the session are a short same-day note.
@@ -50,15 +51,16 @@ def format_day(instant: datetime, tz: tzinfo) -> str:
     return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
-def format_clock(instant: datetime, tz: tzinfo) -> str:
-    """'10:00 (America/New_York, EDT)': the wall-clock time with the zone and its abbreviation then."""
+def format_clock(instant: datetime, tz: tzinfo, clock_format: str = clock.DEFAULT) -> str:
+    """'10:00 (America/New_York, EDT)', or '10:00 AM (…)' in 12-hour: the wall-clock time with the zone and its
+    abbreviation then."""
     local = instant.astimezone(tz)
-    return f"{local:%H:%M} ({_zone_name(tz)}, {local.tzname()})"
+    return f"{clock.format_clock(local, clock_format)} ({_zone_name(tz)}, {local.tzname()})"
 
 
-def format_when(instant: datetime, tz: tzinfo) -> str:
+def format_when(instant: datetime, tz: tzinfo, clock_format: str = clock.DEFAULT) -> str:
     """'Tuesday 10 March 2026, 10:00 (America/New_York, EDT)'."""
-    return f"{format_day(instant, tz)}, {format_clock(instant, tz)}"
+    return f"{format_day(instant, tz)}, {format_clock(instant, tz, clock_format)}"
 
 
 def format_duration(minutes: int) -> str:
@@ -68,10 +70,10 @@ def format_duration(minutes: int) -> str:
     return " ".join(part for part in parts if part) or "0 minutes"
 
 
-def format_until(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> str:
-    """'12:00, 2 hours in all': when the patient is free to go, for the ride home they must arrange."""
+def format_until(starts_at: datetime, ends_at: datetime, tz: tzinfo, clock_format: str = clock.DEFAULT) -> str:
+    """'12:00, 2 hours in all' ('12:00 PM, …' in 12-hour): when the patient is free to go, for the ride home."""
     minutes = round((ends_at - starts_at).total_seconds() / 60)
-    return f"{ends_at.astimezone(tz):%H:%M}, {format_duration(minutes)} in all"
+    return f"{clock.format_clock(ends_at.astimezone(tz), clock_format)}, {format_duration(minutes)} in all"
 
 
 def _zone_name(tz: tzinfo) -> str:
@@ -171,14 +173,14 @@ def unsubscribe_links(session, *, now: datetime) -> UnsubscribeLinks:
 
 
 def _session_view(session, *, patient, clinic, now: datetime, with_links: bool) -> SessionView:
-    tz = patient.tz
-    clinic_when = format_clock(session.starts_at, clinic.tz) if patient.timezone != clinic.timezone else ""
+    tz, fmt = patient.tz, clinic.clock_format
+    clinic_when = format_clock(session.starts_at, clinic.tz, fmt) if patient.timezone != clinic.timezone else ""
     return SessionView(
-        when=format_when(session.starts_at, tz),
+        when=format_when(session.starts_at, tz, fmt),
         day=format_day(session.starts_at, tz),
-        clock=format_clock(session.starts_at, tz),
+        clock=format_clock(session.starts_at, tz, fmt),
         clinic_when=clinic_when,
-        until=format_until(session.starts_at, session.ends_at, tz),
+        until=format_until(session.starts_at, session.ends_at, tz, fmt),
         links=session_links(session, now=now) if with_links else None,
     )
 
@@ -211,7 +213,7 @@ def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
 def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
     # The time it moved from, as the outbox row recorded it when the move was saved.
-    previous = format_when(row.previous_starts_at, patient.tz) if row.previous_starts_at else ""
+    previous = format_when(row.previous_starts_at, patient.tz, clinic.clock_format) if row.previous_starts_at else ""
     return Rendered(
         subject=f"Your appointment at {clinic.name_for_patients} has moved to {view.day}",
         template="moved",
@@ -258,7 +260,7 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
     # A same-day note is short. Quiet hours may have moved it to the evening before, hence "tomorrow".
     same_day = hours <= SAME_DAY_HOURS
     day = relative_day(session.starts_at, patient.tz, now=now)
-    local_clock = f"{session.starts_at.astimezone(patient.tz):%H:%M}"
+    local_clock = clock.format_clock(session.starts_at.astimezone(patient.tz), clinic.clock_format)
     subject = (
         f"{day[0].upper()}{day[1:]} at {local_clock}: your appointment at {clinic.name_for_patients}"
         if same_day

@@ -55,6 +55,7 @@ from bookings.models import (
     SessionStatus,
     TreatmentCycle,
 )
+from common import clock
 from common.errors import ApplicationError
 from notifications import links
 
@@ -198,7 +199,7 @@ def _when(session: InfusionSession) -> dict:
     local = session.starts_at.astimezone(zone)
     return {
         "date": f"{local:%A} {local.day} {local:%B %Y}",
-        "time": f"{local:%H:%M}",
+        "time": clock.format_clock(local, session.clinic.clock_format),
         "zone": f"{session.patient.timezone} ({local.tzname()})",
         "iso": local.isoformat(),
     }

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common import clock
 from common.parsers import JSONFormField
 from scheduler.models import (
     EMAIL_NAME_FALLBACK,
@@ -56,11 +57,12 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(n, n.replace("_", " ")) for n in names] + [("UTC", "UTC")]
 
 
-def local_time(instant: datetime | None, tz: zoneinfo.ZoneInfo) -> str:
-    """An instant as wall-clock time in a clinic's zone, the zone named (EDT/EST tell DST apart)."""
+def local_time(instant: datetime | None, tz: zoneinfo.ZoneInfo, clock_format: str = clock.DEFAULT) -> str:
+    """An instant as wall-clock time in a clinic's zone and clock format, the zone named (EDT/EST tell DST apart)."""
     if instant is None:
         return "–"
-    return instant.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z")
+    local = instant.astimezone(tz)
+    return f"{local:%a %Y-%m-%d} {clock.format_clock(local, clock_format)} {local:%Z}"
 
 
 def clinic_scope(request, queryset: models.QuerySet, lookup: str, *, shared_when_null: bool = False) -> models.QuerySet:
@@ -205,7 +207,7 @@ class ClinicAdmin(ClinicModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("staff",)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "timezone", "address", "phone", "email", "is_active")}),
+        (None, {"fields": ("name", "slug", "timezone", "clock_format", "address", "phone", "email", "is_active")}),
         (
             "Rules",
             {"fields": ("nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes")},
@@ -251,11 +253,11 @@ class ClinicSpanColumns:
 
     @admin.display(description="Starts (clinic time)", ordering="starts_at")
     def starts_local(self, obj):
-        return local_time(obj.starts_at, obj.clinic.tz)
+        return local_time(obj.starts_at, obj.clinic.tz, obj.clinic.clock_format)
 
     @admin.display(description="Ends (clinic time)", ordering="ends_at")
     def ends_local(self, obj):
-        return local_time(obj.ends_at, obj.clinic.tz)
+        return local_time(obj.ends_at, obj.clinic.tz, obj.clinic.clock_format)
 
 
 @admin.register(Closure)
@@ -336,11 +338,11 @@ class TimeOffAdmin(NursesOnlyMixin, ClinicModelAdmin):
 
     @admin.display(description="Starts (clinic time)", ordering="starts_at")
     def starts_local(self, obj):
-        return local_time(obj.starts_at, obj.staff.clinic.tz)
+        return local_time(obj.starts_at, obj.staff.clinic.tz, obj.staff.clinic.clock_format)
 
     @admin.display(description="Ends (clinic time)", ordering="ends_at")
     def ends_local(self, obj):
-        return local_time(obj.ends_at, obj.staff.clinic.tz)
+        return local_time(obj.ends_at, obj.staff.clinic.tz, obj.staff.clinic.clock_format)
 
 
 # --- Protocols -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from common import clock
 from common.treatment_words import treatment_words_in, treatment_words_in_name
 
 
@@ -85,6 +86,13 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class ClockFormat(models.TextChoices):
+    """How every time of day is shown to staff and patients (common.clock); values the API reads stay 24-hour."""
+
+    H24 = clock.H24, "24-hour (14:30)"
+    H12 = clock.H12, "12-hour (2:30 PM)"
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=120)
     # Unique among the clinics one user sees (checked by the API), not in the deployment: a deployment-wide rule
@@ -137,6 +145,14 @@ class Clinic(models.Model):
     # Security: admins always sign in with a second factor; this asks it of every staff member of the clinic.
     require_two_factor = models.BooleanField(
         default=False, help_text="Every staff member of this clinic must sign in with a second factor (an authenticator app)."
+    )
+
+    # How its pages, patient emails and link pages print a time of day; API values stay ISO and 24-hour.
+    clock_format = models.CharField(
+        max_length=3,
+        choices=ClockFormat.choices,
+        default=ClockFormat.H24,
+        help_text="How times of day are shown to staff and patients: 14:30 or 2:30 PM.",
     )
 
     staff = models.ManyToManyField(

@@ -28,6 +28,7 @@ def clinic_rules(*, clinic: Clinic, closures: tuple[planning.Interval, ...], hou
         closures=closures,
         nurse_max_concurrent=clinic.nurse_max_concurrent,
         stagger=timedelta(minutes=clinic.start_stagger_minutes),
+        clock=clinic.clock_format,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from audit import records as audit
+from common.clock import format_clock
 from common.errors import ApplicationError
 from scheduler.models import Shift, StaffMember, TimeOff, Weekday
 
@@ -68,12 +69,14 @@ def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.t
     kept = [_shift_dict(s) for s in stored if s not in replaced]
     new: list[dict[str, Any]] = [{"weekday": d, "starts": span[0], "ends": span[1], "valid_from": None, "valid_until": None}
            for d, span in sorted(week.items()) if span is not None]
+    fmt = staff.clinic.clock_format
     for a in new:
         for b in kept:
             if shifts_overlap(a, b):
                 errors[str(a["weekday"])] = [
-                    f"{Weekday(a['weekday']).label}: {_hhmm(a['starts'])}–{_hhmm(a['ends'])} overlaps the shift "
-                    f"{_hhmm(b['starts'])}–{_hhmm(b['ends'])} kept from the admin's dated patterns."
+                    f"{Weekday(a['weekday']).label}: {format_clock(a['starts'], fmt)}–{format_clock(a['ends'], fmt)} "
+                    f"overlaps the shift {format_clock(b['starts'], fmt)}–{format_clock(b['ends'], fmt)} kept from "
+                    "the admin's dated patterns."
                 ]
     if errors:
         raise ApplicationError(SHIFT_OVERLAP, "Some shifts overlap.", details=errors)

@@ -137,6 +137,16 @@ def test_a_session_shows_its_events_and_times_in_clinic_time(admin_client, demo)
     assert local in admin_client.get(url(InfusionSession, "changelist")).content.decode()
 
 
+def test_the_clock_format_is_set_here_and_the_lists_read_it(admin_client, demo):
+    assert 'name="clock_format"' in admin_client.get(url(Clinic, "change", demo.pk)).content.decode()
+    demo.clock_format = "12h"
+    demo.save(update_fields=["clock_format"])
+    session = InfusionSession.objects.filter(clinic=demo).order_by("starts_at").first()
+    local = session.starts_at.astimezone(NY)
+    shown = f"{local:%Y-%m-%d} {local.hour % 12 or 12}:{local:%M} {local:%p} EDT"
+    assert shown in admin_client.get(url(InfusionSession, "change", session.pk)).content.decode()
+
+
 def test_another_clinic_does_not_see_the_demo(other_client, demo, other_clinic):
     patients = other_client.get(url(Patient, "changelist"))
     assert patients.status_code == 200

@@ -34,6 +34,7 @@ from bookings.selectors import cancel_is_late
 from bookings.services.audit import audit_cycle_update, audit_entry, event
 from bookings.services.errors import BookingError, transition_error
 from bookings.services.locks import lock_cycle, lock_session
+from common.clock import format_clock
 from scheduler import planning
 from scheduler.models import Clinic, Protocol
 
@@ -136,7 +137,7 @@ def session_complete(*, session: InfusionSession, by=None, reason: str = "") -> 
             raise BookingError(
                 codes.TOO_EARLY_TO_COMPLETE,
                 f"This session holds the chair for {minutes} minutes; say why it is completed before "
-                f"{timezone.localtime(earliest, current.clinic.tz):%H:%M}.",
+                f"{format_clock(timezone.localtime(earliest, current.clinic.tz), current.clinic.clock_format)}.",
                 details={"session": current.pk, "earliest_at": earliest.isoformat(), "chair_minutes": minutes},
             )
         fields["early_completion_reason"] = reason

@@ -27,6 +27,7 @@ from bookings import error_codes as codes
 from bookings import selectors as booking_selectors
 from bookings import services
 from bookings.models import Patient, TreatmentCycle
+from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import BOOKING_ROLES, staff_page
@@ -201,7 +202,7 @@ def _page(request, *, patient, clinic, form, series=None, proposal=None, alt=0, 
         "prefs": prefs,
         "prefs_query": urlencode(prefs),
     }
-    return render_in(request, "frontdesk/book.html", context, tz=clinic.tz)
+    return render_in(request, "frontdesk/book.html", context, clinic=clinic)
 
 
 def _alternatives(proposal, clinic: Clinic) -> list[dict]:
@@ -217,7 +218,7 @@ def _alternatives(proposal, clinic: Clinic) -> list[dict]:
         described.append({
             "index": i,
             "label": "Earliest" if i == 0 else f"Alternative {i}",
-            "summary": f"{dates} ({days}), from {first:%H:%M}",
+            "summary": f"{dates} ({days}), from {format_clock(first, clinic.clock_format)}",
         })
     return described
 
@@ -285,7 +286,7 @@ def book_check(request, pk: int):
         return render_in(request, "frontdesk/partials/message.html", {"error": "Choose a protocol first."})
     series = _check(_rows_from_input(request.GET), patient=patient, protocol=protocol, clinic=clinic)
     context = {"series": series, "clinic": clinic, "patient": patient, "oob": True}
-    return render_in(request, "frontdesk/partials/series.html", context, tz=clinic.tz)
+    return render_in(request, "frontdesk/partials/series.html", context, clinic=clinic)
 
 
 @require_POST
@@ -349,4 +350,4 @@ def cycle_booked(request, pk: int):
         "reminder_hours": sorted(cycle.clinic.reminder_offsets_hours or [], reverse=True),
         "preparation": [line for line in cycle.clinic.preparation_rules.splitlines() if line.strip()],
     }
-    return render_in(request, "frontdesk/booked.html", context, tz=cycle.clinic.tz)
+    return render_in(request, "frontdesk/booked.html", context, clinic=cycle.clinic)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.shortcuts import render
@@ -9,16 +10,18 @@ from django.utils import timezone
 
 from audit.records import record_access
 from bookings.models import Patient
+from common import clock
 from frontdesk import selectors
 
 
-def render_in(request, template: str, context: dict, *, tz=None, status: int = 200, headers=None):
-    """Render with times shown in `tz` (a clinic's zone), else in the signed-in user's clinic zone."""
-    if tz is None:
+def render_in(request, template: str, context: dict, *, clinic=None, tz=None, status: int = 200, headers=None):
+    """Render with times shown in `clinic`'s zone and clock format (or in zone `tz`), else in the signed-in
+    user's clinic's."""
+    if clinic is not None:
+        tz = clinic.tz
+    zone = timezone.override(tz) if tz is not None else contextlib.nullcontext()
+    with zone, clock.clock_override(getattr(clinic, "clock_format", None)):
         response = render(request, template, context, status=status)
-    else:
-        with timezone.override(tz):
-            response = render(request, template, context, status=status)
     for key, value in (headers or {}).items():
         response[key] = value
     return response

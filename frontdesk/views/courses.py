@@ -63,7 +63,7 @@ def _page(request, cycle: TreatmentCycle, *, form=None, preview=None, error: str
         "late_count": sum(1 for p in preview or [] if p.late),
         "error": error,
     }
-    return render_in(request, "frontdesk/course.html", context, tz=cycle.clinic.tz, status=status)
+    return render_in(request, "frontdesk/course.html", context, clinic=cycle.clinic, status=status)
 
 
 @staff_page(ALL_ROLES)

@@ -33,4 +33,4 @@ def day_board(request):
         "can_book": can(request.user, BOOKING_ROLES),
     }
     template = "frontdesk/partials/board.html" if request.htmx and request.GET.get("part") == "board" else "frontdesk/day.html"
-    return render_in(request, template, context, tz=clinic.tz)
+    return render_in(request, template, context, clinic=clinic)

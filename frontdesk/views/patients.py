@@ -126,7 +126,7 @@ def patient_edit(request, pk: int):
                 messages.success(request, f"{patient.first_name} {patient.last_name}'s details are saved.")
                 return redirect("frontdesk:patient", pk=patient.pk)
     context = {**_form_context(form, duplicates), "patient": patient}
-    return render_in(request, "frontdesk/patient_edit.html", context, tz=patient.clinic.tz)
+    return render_in(request, "frontdesk/patient_edit.html", context, clinic=patient.clinic)
 
 
 @staff_page(ALL_ROLES)
@@ -139,4 +139,4 @@ def patient_detail(request, pk: int):
         "cycles": [(c, cycle_progress(cycle=c)) for c in cycles],
         "can_book": can(request.user, BOOKING_ROLES),
     }
-    return render_in(request, "frontdesk/patient.html", context, tz=patient.clinic.tz)
+    return render_in(request, "frontdesk/patient.html", context, clinic=patient.clinic)

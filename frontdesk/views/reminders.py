@@ -63,4 +63,4 @@ def _failed_list(request, reminder: PatientEmail, *, notice: str, error: str):
         "notice": notice,
         "error": error,
     }
-    return render_in(request, "frontdesk/partials/failed_reminders.html", context, tz=clinic.tz)
+    return render_in(request, "frontdesk/partials/failed_reminders.html", context, clinic=clinic)

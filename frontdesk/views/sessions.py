@@ -21,6 +21,7 @@ from audit.records import record_access
 from bookings import selectors as booking_selectors
 from bookings import services
 from bookings.models import UPCOMING_STATUSES, InfusionSession, SessionStatus
+from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
@@ -114,8 +115,8 @@ def _panel(
     if request.htmx:
         # The board listens for this and redraws itself.
         headers = {"HX-Trigger": "board-changed"} if changed else None
-        return render_in(request, "frontdesk/partials/session_panel.html", context, tz=session.clinic.tz, headers=headers)
-    return render_in(request, "frontdesk/session.html", context, tz=session.clinic.tz)
+        return render_in(request, "frontdesk/partials/session_panel.html", context, clinic=session.clinic, headers=headers)
+    return render_in(request, "frontdesk/session.html", context, clinic=session.clinic)
 
 
 def after_post(request, pk: int, *, notice: str = "", error: str = "", board_changed: bool = True, **kwargs):
@@ -205,7 +206,8 @@ def session_move(request, pk: int):
     tz = session.clinic.tz
     when = timezone.localtime(moved[0].starts_at, tz)
     others = f" and {len(moved) - 1} later session{'s' if len(moved) > 2 else ''}" if len(moved) > 1 else ""
-    return after_post(request, pk, notice=f"Moved to {when:%a %d %b %Y %H:%M}{others}.")
+    notice = f"Moved to {when:%a %d %b %Y} {format_clock(when, session.clinic.clock_format)}{others}."
+    return after_post(request, pk, notice=notice)
 
 
 @staff_page(BOOKING_ROLES)
@@ -219,7 +221,7 @@ def session_options(request, pk: int):
     record_access([session], request=request, patient_of=lambda s: s.patient_id, clinic_of=lambda s: s.clinic_id)
     context = slot_grid_context(request, session)
     template = "frontdesk/partials/slot_grid.html" if request.htmx else "frontdesk/slots.html"
-    return render_in(request, template, context, tz=session.clinic.tz)
+    return render_in(request, template, context, clinic=session.clinic)
 
 
 def slot_grid_context(request, session: InfusionSession) -> dict:

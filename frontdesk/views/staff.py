@@ -239,7 +239,7 @@ def nurse_week(request, pk: int):
         "dated": [s for s in shifts if s.valid_from is not None or s.valid_until is not None],
         "time_off": TimeOff.objects.filter(staff=nurse, ends_at__gt=timezone.now()).order_by("starts_at"),
     }
-    return render_in(request, "frontdesk/staff_nurse.html", context, tz=nurse.clinic.tz)
+    return render_in(request, "frontdesk/staff_nurse.html", context, clinic=nurse.clinic)
 
 
 @require_POST

@@ -37,7 +37,7 @@ def _day_page(request, rows_for: Callable[..., list[InfusionSession]], template:
     rows = rows_for(clinic=clinic, day=day)
     audit_shown(request, rows)
     context = {"clinics": clinics, "clinic": clinic, "day": day, "tomorrow": tomorrow, "rows": rows, "bad_date": bad_date}
-    return render_in(request, template, context, tz=clinic.tz)
+    return render_in(request, template, context, clinic=clinic)
 
 
 @staff_page(BOOKING_ROLES)
@@ -66,7 +66,7 @@ def session_called(request, pk: int):
         return redirect(f"{reverse('frontdesk:tomorrow')}?clinic={session.clinic_id}&date={day.isoformat()}")
     row = selectors.session_for_call(user=request.user, session_id=pk)
     audit_shown(request, [row])
-    return render_in(request, "frontdesk/partials/unconfirmed_row.html", {"s": row, "error": error}, tz=row.clinic.tz)
+    return render_in(request, "frontdesk/partials/unconfirmed_row.html", {"s": row, "error": error}, clinic=row.clinic)
 
 
 @staff_page(ALL_ROLES)

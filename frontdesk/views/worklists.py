@@ -23,4 +23,4 @@ def worklists(request):
         "limit": selectors.WORKLIST_LIMIT,
     }
     audit_shown(request, context["reschedule_requests"], context["failed"], context["review"], context["boosters"])
-    return render_in(request, "frontdesk/worklists.html", context, tz=clinic.tz)
+    return render_in(request, "frontdesk/worklists.html", context, clinic=clinic)

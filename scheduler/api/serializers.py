@@ -160,12 +160,15 @@ class ClinicSerializer(NestedSetMixin, StrictModelSerializer):
             "nurse_max_concurrent", "start_stagger_minutes", "late_cancel_hours", "no_show_minutes",
             "opening_hours", "reminder_offsets_hours", "quiet_hours_start", "quiet_hours_end",
             "preparation_rules", "booster_recall_days", "email_name", "require_two_factor",
+            "clock_format",
         ]
         extra_kwargs = {
             "timezone": {"help_text": "IANA time zone name, e.g. America/New_York. Opening hours, shifts and "
                          "wall-clock times given without an offset are read in it."},
             "slug": {"help_text": "Short name of the clinic, unique among the clinics you belong to."},
             "is_active": {"help_text": "An inactive clinic takes no new bookings."},
+            "clock_format": {"help_text": "How staff pages and patient emails print a time of day: `24h` "
+                             "(14:30, the default) or `12h` (2:30 PM). API values stay ISO 8601."},
             "name": {"help_text": "The clinic's own name, shown to staff. Patients' emails and calendar entries "
                      "show `email_name` instead."},
         }

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from common.clock import format_clock
 from scheduler import error_codes as codes
 from scheduler.planning.localtime import _inside_weekly
 from scheduler.planning.occupancy import Occupancy
 from scheduler.planning.values import Booking, ClinicRules, Nurse, Violation, _utc
 
 
-def _fmt(instant: datetime, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+def _fmt(instant: datetime, tz: ZoneInfo, clock_format: str) -> str:
+    local = instant.astimezone(tz)
+    return f"{local:%a %Y-%m-%d} {format_clock(local, clock_format)}"
 
 
 def check_opening_hours(start: datetime, end: datetime, rules: ClinicRules) -> Violation | None:
@@ -23,7 +25,8 @@ def check_opening_hours(start: datetime, end: datetime, rules: ClinicRules) -> V
         return None
     return Violation(
         codes.OUTSIDE_HOURS,
-        f"{_fmt(start, rules.tz)}–{end.astimezone(rules.tz):%H:%M} is not inside the clinic's opening hours.",
+        f"{_fmt(start, rules.tz, rules.clock)}–{format_clock(end.astimezone(rules.tz), rules.clock)} is not inside the "
+        "clinic's opening hours.",
         {"starts_at": start.isoformat(), "ends_at": end.isoformat()},
     )
 
@@ -33,7 +36,8 @@ def check_closures(start: datetime, end: datetime, rules: ClinicRules) -> Violat
         if closure.overlaps(start, end):
             return Violation(
                 codes.CLINIC_CLOSED,
-                f"The clinic is closed from {_fmt(closure.start, rules.tz)} to {_fmt(closure.end, rules.tz)}.",
+                f"The clinic is closed from {_fmt(closure.start, rules.tz, rules.clock)} to "
+                f"{_fmt(closure.end, rules.tz, rules.clock)}.",
                 {"closed_from": closure.start.isoformat(), "closed_until": closure.end.isoformat()},
             )
     return None

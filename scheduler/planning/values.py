@@ -59,6 +59,7 @@ class ClinicRules:
     closures: tuple[Interval, ...] = ()
     nurse_max_concurrent: int = 3
     stagger: timedelta = timedelta(minutes=15)
+    clock: str = "24h"  # how messages print a time of day (common.clock)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,11 +100,18 @@ def test_an_admin_invites_a_receptionist_who_then_signs_in(live_server, contexts
     assert get_user_model().objects.get(username="rita").check_password(NEW_PASSWORD)
 
 
-def type_time(locator, text: str) -> None:
-    """Click into a time field's first part (the hour, en-US) and type over it, e.g. "0800A" for 8:00 AM."""
-    box = locator.bounding_box()
-    locator.click(position={"x": 6, "y": box["height"] / 2})
-    locator.press_sequentially(text, delay=15)
+def pick_time(locator, text: str) -> None:
+    """Click a time list (labelled in the clinic's clock format) and type the time as it reads, e.g. "08:00";
+    Enter takes it and closes the list."""
+    locator.click()
+    locator.page.keyboard.type(text, delay=15)
+    locator.page.keyboard.press("Enter")
+
+
+def tab_to_time(page, text: str) -> None:
+    """Tab to the next time list and type the time as it reads: a closed list takes it as typed."""
+    page.keyboard.press("Tab")
+    page.keyboard.type(text, delay=15)
 
 
 def test_an_admin_sets_a_nurses_week_and_time_off(live_server, contexts):
@@ -125,8 +132,8 @@ def test_an_admin_sets_a_nurses_week_and_time_off(live_server, contexts):
     accessible_at_both_widths(page, "nurse's week", "staff-nurse")
 
     # Saturdays from now on: 8:00 to 12:00, typed into the grid.
-    type_time(page.get_by_label("Saturday starts"), "0800A")
-    type_time(page.get_by_label("Saturday ends"), "1200P")
+    pick_time(page.get_by_label("Saturday starts"), "08:00")
+    tab_to_time(page, "12:00")  # Saturday ends
     navigate(page, page.get_by_role("button", name="Save the week"))
     page.get_by_text("Ada Nurse's week is saved.").wait_for()
     saturday = Shift.objects.get(staff=nurse, weekday=5)

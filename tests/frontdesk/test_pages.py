@@ -376,7 +376,7 @@ def series_from(response) -> list[tuple[str, str, str]]:
     days = re.findall(r'name="day" value="([^"]*)"', html)
     times = []
     for options in re.findall(r'<select[^>]*name="time"[^>]*>(.*?)</select>', html, flags=re.S):
-        selected = re.search(r"<option selected>([^<]*)</option>", options)
+        selected = re.search(r'<option value="([^"]*)" selected>', options)
         times.append(selected.group(1) if selected else "")
     chairs = re.findall(r'name="chair" value="([^"]*)"', html)
     nurses = re.findall(r'name="nurse" value="([^"]*)"', html)

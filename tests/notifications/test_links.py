@@ -25,7 +25,7 @@ from bookings.models import (
 from common.treatment_words import treatment_words_in
 from notifications import links
 from notifications.link_pages import CANCEL_REASON
-from scheduler.models import Protocol
+from scheduler.models import Clinic, Protocol
 from tests.factories import DEPRESSION_DAYS, ClinicFactory, PatientFactory, book_course
 from tests.helpers import client_for
 from tests.helpers import staff_user as staff
@@ -138,6 +138,12 @@ class TestGet:
         assert "Wednesday 3 March 2027" in body and "08:00" in body
         assert "America/Chicago" in body and "CST" in body
         assert "Appointment 2 of 6" in body
+
+    @pytest.mark.parametrize("action", SESSION_ACTIONS)
+    def test_a_12_hour_clinic_shows_the_time_in_its_format(self, clinic, second, action):
+        Clinic.objects.filter(pk=clinic.pk).update(clock_format="12h")
+        body = text(Client().get(url(second, action)))
+        assert ">8:00 AM</time>" in body and ">08:00<" not in body  # the datetime attribute stays ISO
 
     def test_cancel_far_ahead_is_not_late(self, second):
         assert "late cancellation" not in text(Client().get(url(second, links.CANCEL)))

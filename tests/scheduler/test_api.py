@@ -506,6 +506,40 @@ class TestWhatPatientsAreTold:
         assert home.email_name == "" and not home.require_two_factor
 
 
+class TestClockFormat:
+    """`clock_format`: how the clinic's pages and emails print a time of day (issue 13); "24h" unless set."""
+
+    def test_it_is_shown_and_set_by_an_admin(self, home, admin):
+        client = client_for(admin)
+        assert client.get(f"{API}/clinics/{home.pk}/").json()["clock_format"] == "24h"
+        response = client.patch(f"{API}/clinics/{home.pk}/", {"clock_format": "12h"}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["clock_format"] == "12h"
+        home.refresh_from_db()
+        assert home.clock_format == "12h"
+        assert client.get(f"{API}/clinics/{home.pk}/").json()["clock_format"] == "12h"
+
+    @pytest.mark.parametrize("value", ["12", "12H", " 12h", "12h\x00", "am/pm", "", None, 12, True, ["12h"], {"f": "12h"}])
+    def test_a_hostile_value_is_a_400_and_changes_nothing(self, home, admin, value):
+        response = client_for(admin).patch(f"{API}/clinics/{home.pk}/", {"clock_format": value, "phone": "+1 555 0199"},
+                                           format="json")
+        assert_error(response, 400, "validation_error", "clock_format")
+        home.refresh_from_db()
+        assert (home.clock_format, home.phone) == ("24h", "+1 555 0100")
+
+    def test_a_new_clinic_takes_it(self, admin):
+        body = {"name": "Lakeside", "slug": "lakeside", "timezone": "America/Chicago", "clock_format": "12h"}
+        response = client_for(admin).post(f"{API}/clinics/", body, format="json")
+        assert response.status_code == 201 and response.json()["clock_format"] == "12h"
+
+    def test_only_admins_change_it_and_another_clinic_is_a_404(self, home, other, admin):
+        assert_error(client_for(member(FRONT_DESK, home)).patch(f"{API}/clinics/{home.pk}/", {"clock_format": "12h"},
+                                                                format="json"), 403, "permission_denied")
+        assert_error(client_for(admin).patch(f"{API}/clinics/{other.pk}/", {"clock_format": "12h"}, format="json"),
+                     404, "not_found")
+        assert set(Clinic.objects.values_list("clock_format", flat=True)) == {"24h"}
+
+
 # --- Chairs -------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from .chair import Chair
 from .chair_request import ChairRequest
 from .clinic import Clinic
 from .clinic_request import ClinicRequest
+from .clock_format_enum import ClockFormatEnum
 from .closure import Closure
 from .closure_request import ClosureRequest
 from .complete_request import CompleteRequest
@@ -99,6 +100,7 @@ __all__ = (
     "ChairRequest",
     "Clinic",
     "ClinicRequest",
+    "ClockFormatEnum",
     "Closure",
     "ClosureRequest",
     "CompleteRequest",

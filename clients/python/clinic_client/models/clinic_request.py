@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.clock_format_enum import ClockFormatEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class ClinicRequest:
             Empty: they read “the clinic”, never the clinic's own name.
         require_two_factor (bool | Unset): Every staff member of this clinic must sign in with a second factor (an
             authenticator app).
+        clock_format (ClockFormatEnum | Unset): * `24h` - 24-hour (14:30)
+            * `12h` - 12-hour (2:30 PM)
     """
 
     name: str
@@ -70,6 +73,7 @@ class ClinicRequest:
     booster_recall_days: int | Unset = UNSET
     email_name: str | Unset = UNSET
     require_two_factor: bool | Unset = UNSET
+    clock_format: ClockFormatEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +126,10 @@ class ClinicRequest:
 
         require_two_factor = self.require_two_factor
 
+        clock_format: str | Unset = UNSET
+        if not isinstance(self.clock_format, Unset):
+            clock_format = self.clock_format.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -164,6 +172,8 @@ class ClinicRequest:
             field_dict["email_name"] = email_name
         if require_two_factor is not UNSET:
             field_dict["require_two_factor"] = require_two_factor
+        if clock_format is not UNSET:
+            field_dict["clock_format"] = clock_format
 
         return field_dict
 
@@ -222,6 +232,13 @@ class ClinicRequest:
 
         require_two_factor = d.pop("require_two_factor", UNSET)
 
+        _clock_format = d.pop("clock_format", UNSET)
+        clock_format: ClockFormatEnum | Unset
+        if isinstance(_clock_format, Unset):
+            clock_format = UNSET
+        else:
+            clock_format = ClockFormatEnum(_clock_format)
+
         clinic_request = cls(
             name=name,
             slug=slug,
@@ -242,6 +259,7 @@ class ClinicRequest:
             booster_recall_days=booster_recall_days,
             email_name=email_name,
             require_two_factor=require_two_factor,
+            clock_format=clock_format,
         )
 
         clinic_request.additional_properties = d
