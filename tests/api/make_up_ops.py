@@ -33,3 +33,11 @@ def made_up(site: Site, cycle: TreatmentCycle, response) -> None:
 
 def make_up_options(site: Site, cycle: TreatmentCycle, response) -> None:
     assert response.json() and all(o["sequence"] >= 3 for o in response.json()), response.json()
+
+
+def short_course_of(site: Site) -> TreatmentCycle:
+    """The site's short course, made the first time a test asks (the test's transaction keeps it)."""
+    found = TreatmentCycle.objects.filter(
+        clinic=site.clinic, status__in=["planned", "active"], sessions__status=SessionStatus.CANCELLED
+    ).first()
+    return found or short_course(site)
