@@ -16,6 +16,23 @@ SESSION_IN_PROGRESS = "session_in_progress"
 REASON_REQUIRED = "reason_required"
 INVALID_SCOPE = "invalid_scope"
 BUSY = "busy"
+# Make-up sessions (bookings.services.make_up): a course short of its target gets a session back.
+#: The course holds as many sessions as its target: nothing to make up.
+COURSE_NOT_SHORT = "course_not_short"
+#: The course is completed, cancelled or abandoned.
+COURSE_ENDED = "course_ended"
+#: The session to replace was not cancelled or missed.
+NOT_MISSED = "not_missed"
+#: The missed session has a make-up already.
+ALREADY_MADE_UP = "already_made_up"
+#: The session to replace belongs to another course.
+NOT_IN_COURSE = "not_in_course"
+#: The course's first visit (with its longer chair time) was missed: re-plan the course rather than make it up.
+FIRST_VISIT_MISSED = "first_visit_missed"
+#: A make-up before the course's first visit (which holds the longer chair time): it comes after it.
+MAKE_UP_BEFORE_FIRST_VISIT = "make_up_before_first_visit"
+#: The course's spacing and window leave no date for a make-up any more.
+MAKE_UP_WINDOW_CLOSED = "make_up_window_closed"
 #: A patient's details break a rule (bookings.services.patients). The code DRF's field errors answer with,
 #: and the same details shape ({field: [message, …]}), so a client reads both alike.
 VALIDATION_ERROR = "validation_error"
@@ -28,6 +45,12 @@ _CONFLICT = {
     TOO_EARLY_TO_COMPLETE,
     SESSION_IN_PROGRESS,
     BUSY,
+    COURSE_NOT_SHORT,
+    COURSE_ENDED,
+    NOT_MISSED,
+    ALREADY_MADE_UP,
+    FIRST_VISIT_MISSED,
+    MAKE_UP_WINDOW_CLOSED,
 }
 
 

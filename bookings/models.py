@@ -152,6 +152,8 @@ OCCUPYING_STATUSES = (
 UPCOMING_STATUSES = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
 #: A session cancelled, in or outside the late-cancel window.
 CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
+#: A session the patient did not have: cancelled (in time or late) or not attended. A make-up may replace it.
+MISSED_STATUSES = (*CANCELLED_STATUSES, SessionStatus.NO_SHOW)
 TERMINAL_STATUSES = (
     SessionStatus.COMPLETED,
     SessionStatus.CANCELLED,
@@ -225,6 +227,10 @@ class InfusionSession(models.Model):
         null=True, blank=True, help_text="When the desk last phoned the patient about this session (tomorrow's unconfirmed list)."
     )
     called_by = _user_fk()
+    made_up_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="make_ups",
+        help_text="The cancelled or missed session of the course this one makes up for; null for a session booked with the course.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -242,6 +248,12 @@ class InfusionSession(models.Model):
                 fields=["cycle", "sequence"],
                 condition=Q(status__in=OCCUPYING_STATUSES),
                 name="session_one_active_per_sequence",
+            ),
+            # A missed session is made up once: a second make-up for it, even at the same moment, is refused.
+            models.UniqueConstraint(
+                fields=["made_up_for"],
+                condition=Q(status__in=OCCUPYING_STATUSES) & Q(made_up_for__isnull=False),
+                name="session_one_make_up_per_missed",
             ),
             PostgresExclusionConstraint(
                 name="session_no_chair_overlap",
@@ -273,6 +285,8 @@ class EventKind:
     MOVED = "moved"  # starts_at, chair or nurse changed; each move is one calendar revision (SEQUENCE)
     RESCHEDULE_REQUESTED = "reschedule_requested"  # the patient asked, through an email link
     CALLED = "called"  # the desk phoned the patient about it (tomorrow's unconfirmed list)
+    MADE_UP = "made_up"  # on a missed session: a make-up session replaced it (data: the make-up's id)
+    RENUMBERED = "renumbered"  # a make-up joined the course before it: k in "session k of n" changed
 
 
 class SessionEvent(models.Model):

@@ -3,7 +3,8 @@
 `k` is the session the patient is at: the lowest-numbered session still to happen (booked, confirmed,
 checked in or in the chair). A course with none left reads "c of n done". Pure over the sessions given;
 `cycle_progress` reads the course's sessions through `cycle.sessions.all()`, so a prefetch serves it
-without a query.
+without a query. A running course is *short* when fewer sessions hold their time than its target
+(`cycle_sessions_short`): a cancelled or missed one may then be made up (bookings.services.make_up).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from bookings.models import InfusionSession, SessionStatus, TreatmentCycle
+from bookings.models import OCCUPYING_STATUSES, CycleStatus, InfusionSession, SessionStatus, TreatmentCycle
 
 #: The states of a session that is still to happen (or happening now). A tuple, compared with ==: a
 #: status read from the database is a plain str, which a set of enum members would not find.
@@ -62,3 +63,21 @@ def progress_of(*, sessions: Iterable[InfusionSession], total: int) -> Progress:
 def cycle_progress(*, cycle: TreatmentCycle) -> Progress:
     """The progress of `cycle`, read from its (ideally prefetched) sessions."""
     return progress_of(sessions=cycle.sessions.all(), total=cycle.session_count)
+
+
+#: A course in these states is still under way: a missed session of it may be made up.
+RUNNING = (CycleStatus.PLANNED, CycleStatus.ACTIVE)
+
+
+def sessions_short_of(*, sessions: Iterable[InfusionSession], total: int, status: str) -> int:
+    """How many sessions a running course lacks to reach its target: `total` less those booked, confirmed,
+    checked in, in the chair or completed (0 for a course that has ended)."""
+    if status not in RUNNING:
+        return 0
+    held = sum(1 for s in sessions if s.status in OCCUPYING_STATUSES)
+    return max(0, total - held)
+
+
+def cycle_sessions_short(*, cycle: TreatmentCycle) -> int:
+    """sessions_short_of for `cycle`, read from its (ideally prefetched) sessions."""
+    return sessions_short_of(sessions=cycle.sessions.all(), total=cycle.session_count, status=cycle.status)

@@ -406,3 +406,17 @@ class SlotGridForm(forms.Form):
         if day is not None and not planning.FIRST_DAY <= day <= planning.LAST_DAY:
             raise forms.ValidationError(DAY_OUT_OF_RANGE)
         return day
+
+
+class MakeUpForm(forms.Form):
+    """A make-up session picked on its slot grid: when, in place of which missed session, and whether confirmed."""
+
+    starts_at = LocalDateTimeField(label="Start (clinic time)")
+    replaces = forms.TypedChoiceField(label="In place of", coerce=int, choices=())
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, candidates=(), **kwargs):
+        super().__init__(data, **kwargs)
+        field = self.fields["replaces"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(s.pk, f"Session {s.sequence} ({s.get_status_display().lower()})") for s in candidates]

@@ -8,6 +8,7 @@ from frontdesk.views import (
     booking,
     courses,
     day,
+    make_up,
     outbox,
     patients,
     reminders,
@@ -50,6 +51,9 @@ urlpatterns = [
     # The course page, and cancelling the whole course from it (a confirmation step first).
     path("courses/<int:pk>/", courses.course_detail, name="course"),
     path("courses/<int:pk>/cancel/", courses.course_cancel, name="course-cancel"),
+    # Make-up sessions of a short course: the slot grid of a new session, then the booking (confirmed).
+    path("courses/<int:pk>/make-up/", make_up.course_make_up, name="course-make-up"),
+    path("courses/<int:pk>/make-up/book/", make_up.course_make_up_book, name="course-make-up-book"),
     path("worklists/", worklists.worklists, name="worklists"),
     path("emails/<int:pk>/send-again/", reminders.reminder_send_again, name="reminder-resend"),
     path("outbox/", outbox.mail_list, name="outbox"),

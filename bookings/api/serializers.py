@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.models import CancelledBy, InfusionSession, Patient, ReviewReason, TreatmentCycle
-from bookings.progress import cycle_progress
+from bookings.progress import cycle_progress, cycle_sessions_short
 from bookings.services import SCOPE_FOLLOWING, SCOPE_THIS
 from common.access import scope_to_user_clinics, user_clinic_ids
 from common.fields import LOCAL_OR_INSTANT_HELP, LocalOrInstantMixin, local_or_instant
@@ -179,6 +179,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "starts_at", "ends_at", "starts_local", "ends_local", "timezone", "status", "version", "extra_monitoring",
             "booked_at", "confirmed_at", "checked_in_at", "chair_started_at", "completed_at", "early_completion_reason",
             "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at", "reschedule_requested_at",
+            "made_up_for",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -189,6 +190,8 @@ class SessionSerializer(serializers.ModelSerializer):
             },
             "extra_monitoring": {"help_text": "Sessions 1–3 of a course: watch blood pressure closely."},
             "chair_started_at": {"help_text": "When the patient sat in the chair (the infusion started)."},
+            "made_up_for": {"help_text": "A make-up session: the cancelled or missed session of the course it "
+                            "replaces (id); null for a session booked with the course."},
         }
 
     @extend_schema_field(OpenApiTypes.DATETIME)
@@ -272,6 +275,10 @@ class CycleSerializer(serializers.ModelSerializer):
         "is booked; empty elsewhere."
     )
     sessions = SessionSerializer(many=True, read_only=True, help_text="Every session of the course, by sequence.")
+    sessions_short = serializers.SerializerMethodField(
+        help_text="How many sessions the course lacks to reach `session_count` (cancelled or missed ones not made "
+        "up); 0 once it has ended. A short course may get a make-up: `POST /api/v1/cycles/{id}/make-up/`."
+    )
     # Declared, not generated: DRF drops allow_blank on read-only choice fields, and "" is the usual value.
     review_reason = serializers.ChoiceField(
         choices=ReviewReason.choices, allow_blank=True, read_only=True,
@@ -283,7 +290,7 @@ class CycleSerializer(serializers.ModelSerializer):
         fields = (
             "id", "patient", "protocol", "clinic", "timezone", "status", "session_count", "version",
             "needs_review", "review_reason", "created_at", "ended_at", "cancel_reason", "progress", "warnings",
-            "sessions",
+            "sessions", "sessions_short",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -294,6 +301,10 @@ class CycleSerializer(serializers.ModelSerializer):
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, obj: TreatmentCycle) -> dict[str, Any]:
         return dict(cycle_progress(cycle=obj).as_dict())
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_sessions_short(self, obj: TreatmentCycle) -> int:
+        return cycle_sessions_short(cycle=obj)
 
     @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, obj: TreatmentCycle) -> list:
@@ -335,4 +346,20 @@ class CycleCancelSerializer(StrictSerializer):
     reason = StrictCharField(max_length=300, help_text="Why the course ends; kept with it and its sessions.")
     by = StrictChoiceField(
         choices=CancelledBy.choices, default=CancelledBy.CLINIC, help_text="Who asked (default: the clinic)."
+    )
+
+
+class MakeUpSerializer(StrictSerializer):
+    starts_at = StartField(help_text=f"When the make-up session starts. {LOCAL_OR_INSTANT_HELP}")
+    replaces = ScopedPrimaryKeyRelatedField(
+        name="session", queryset=InfusionSession.objects.all(),
+        help_text="The cancelled, late-cancelled or no-show session of this course the make-up replaces (id).",
+    )
+    chair = ScopedPrimaryKeyRelatedField(
+        name="chair", queryset=Chair.objects.all(), required=False, allow_null=True,
+        help_text="A chair of the course's clinic; left out or null, the system chooses a free one.",
+    )
+    nurse = ScopedPrimaryKeyRelatedField(
+        name="nurse", queryset=StaffMember.objects.filter(role=StaffRole.NURSE), required=False, allow_null=True,
+        help_text="A nurse of the course's clinic; left out or null, the system chooses one on shift with capacity.",
     )

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from bookings.api.make_up import MakeUpOptionsView, MakeUpView
 from bookings.api.planning import AvailabilityView, ProposalView, SessionOptionsView
 from bookings.api.views import CycleViewSet, PatientViewSet, SessionViewSet
 
@@ -16,5 +17,8 @@ urlpatterns = [
     path("cycles/proposals/", ProposalView.as_view(), name="cycle-proposals"),
     path("availability/", AvailabilityView.as_view(), name="availability"),
     path("sessions/<int:pk>/options/", SessionOptionsView.as_view(), name="session-options"),
+    # Make-up sessions of a short course.
+    path("cycles/<int:pk>/make-up/options/", MakeUpOptionsView.as_view(), name="cycle-make-up-options"),
+    path("cycles/<int:pk>/make-up/", MakeUpView.as_view(), name="cycle-make-up"),
     *router.urls,
 ]

@@ -22,6 +22,14 @@ from bookings.selectors.lists import (
     sessions_on_local_date,
     sessions_starting_between,
 )
+from bookings.selectors.make_up import (
+    kept_slots,
+    make_up_candidates,
+    make_up_minutes,
+    make_up_options,
+    make_up_refusal,
+    make_up_slot_grid,
+)
 from bookings.selectors.occupancy import occupancy_load
 from bookings.selectors.patients import (
     PossibleDuplicate,
@@ -65,6 +73,12 @@ __all__ = [
     "emails_for_sessions",
     "sessions_move_check",
     "occupancy_load",
+    "kept_slots",
+    "make_up_candidates",
+    "make_up_minutes",
+    "make_up_options",
+    "make_up_refusal",
+    "make_up_slot_grid",
     "PossibleDuplicate",
     "TodaysPatient",
     "patient_duplicates",

@@ -254,7 +254,7 @@ def slot_grid(
     clinic: Clinic,
     protocol: Protocol,
     patient_id: int | None,
-    sequence: int,
+    sequence: int | None,
     others: list[planning.Slot],
     exclude: frozenset[int] = frozenset(),
     filters: SlotFilters = SlotFilters(),
@@ -264,13 +264,18 @@ def slot_grid(
     `others`; a stored session passes its siblings and excludes its own booking (session_slot_grid).
 
     The dates are those the course's spacing leaves the session (as session_options), from today or
-    `earliest`, for at most OPTIONS_MAX_DAYS days; one calendar and one occupancy load serve the whole page,
+    `earliest`, for at most OPTIONS_MAX_DAYS days; `sequence` None asks for a new session of the course (a
+    make-up, make_up_slot_grid), numbered by its time among `others`. One calendar and one occupancy load serve the whole page,
     so the query count does not depend on how many days or sessions there are.
     """
     now = timezone.now()
-    minutes = protocol.chair_minutes_for(sequence)
+    # sequence None: a new session of the course (a make-up), numbered by its time; never the first visit.
+    minutes = protocol.chair_minutes_for(2 if sequence is None else sequence)
     spacing = protocol_spacing(protocol)
-    window = planning.session_window(sequence, minutes, others, spacing, clinic.tz)
+    if sequence is None:
+        window = planning.new_session_window(minutes, others, spacing, clinic.tz)
+    else:
+        window = planning.session_window(sequence, minutes, others, spacing, clinic.tz)
     first, last = _option_dates(clinic, window, filters.earliest, now)
     if last < first:
         return SlotGrid((), None)

@@ -32,6 +32,7 @@ _CONSTRAINT_CODES = {
     "session_no_chair_overlap": (rule_codes.CHAIR_CONFLICT, "That chair was taken by another booking a moment ago."),
     "session_no_patient_overlap": (rule_codes.PATIENT_CONFLICT, "The patient was booked elsewhere at this time a moment ago."),
     "session_one_active_per_sequence": (codes.INVALID_TRANSITION, "That session of the course was booked a moment ago."),
+    "session_one_make_up_per_missed": (codes.ALREADY_MADE_UP, "That session was made up a moment ago."),
 }
 
 

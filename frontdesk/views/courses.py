@@ -16,7 +16,7 @@ from audit.records import record_access
 from bookings import selectors as booking_selectors
 from bookings import services
 from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, CycleStatus, SessionStatus, TreatmentCycle
-from bookings.progress import cycle_progress
+from bookings.progress import cycle_progress, cycle_sessions_short
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
@@ -62,6 +62,8 @@ def _page(request, cycle: TreatmentCycle, *, form=None, preview=None, error: str
         "preview": preview,
         "late_count": sum(1 for p in preview or [] if p.late),
         "error": error,
+        "sessions_short": cycle_sessions_short(cycle=cycle),
+        "can_make_up": can(request.user, BOOKING_ROLES),
     }
     return render_in(request, "frontdesk/course.html", context, clinic=cycle.clinic, status=status)
 

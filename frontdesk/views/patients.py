@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from audit.records import record_access
 from bookings import selectors as booking_selectors
 from bookings.models import Patient
-from bookings.progress import cycle_progress
+from bookings.progress import cycle_progress, cycle_sessions_short
 from bookings.services.patients import patient_create, patient_update
 from common.errors import ApplicationError
 from frontdesk import selectors
@@ -136,7 +136,7 @@ def patient_detail(request, pk: int):
     cycles = selectors.patient_cycles(patient=patient)
     context = {
         "patient": patient,
-        "cycles": [(c, cycle_progress(cycle=c)) for c in cycles],
+        "cycles": [(c, cycle_progress(cycle=c), cycle_sessions_short(cycle=c)) for c in cycles],
         "can_book": can(request.user, BOOKING_ROLES),
     }
     return render_in(request, "frontdesk/patient.html", context, clinic=patient.clinic)

@@ -224,26 +224,38 @@ def session_options(request, pk: int):
     return render_in(request, template, context, clinic=session.clinic)
 
 
+def grid_lookup(
+    form: SlotGridForm, refusal: str, look: Callable[[booking_selectors.SlotFilters], booking_selectors.SlotGrid],
+    **keep,
+) -> tuple[booking_selectors.SlotGrid, str, str]:
+    """A slot grid page as the filters ask: (grid, error, the query of "Later days", which also carries `keep`).
+    `refusal` (why no grid can be had) is the error without looking; `look` reads the grid for the filters."""
+    grid, error, later = booking_selectors.SlotGrid((), None), refusal, ""
+    if refusal:
+        return grid, error, later
+    if not form.is_valid():
+        return grid, "The free times were not looked up: see the filters.", later
+    filters = form.cleaned_data
+    try:
+        grid = look(booking_selectors.SlotFilters(
+            earliest=filters["from"], days=GRID_DAYS, per_day=GRID_PER_DAY,
+            weekdays=frozenset(filters["day"]), parts=frozenset(filters["part"]),
+        ))
+    except ApplicationError as exc:
+        error = exc.message
+    if grid.next_from:
+        later = urlencode({"day": filters["day"], "part": filters["part"], "from": grid.next_from.isoformat(), **keep},
+                          doseq=True)
+    return grid, error, later
+
+
 def slot_grid_context(request, session: InfusionSession) -> dict:
     """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm)."""
     form = SlotGridForm(request.GET, auto_id=f"slots-{session.pk}-%s")
-    grid, error = booking_selectors.SlotGrid((), None), ""
-    later = ""
-    if session.status not in UPCOMING_STATUSES:
-        error = "Only a booked or confirmed session can be moved."
-    elif not form.is_valid():
-        error = "The free times were not looked up: see the filters."
-    else:
-        filters = form.cleaned_data
-        try:
-            grid = booking_selectors.session_slot_grid(session=session, filters=booking_selectors.SlotFilters(
-                earliest=filters["from"], days=GRID_DAYS, per_day=GRID_PER_DAY,
-                weekdays=frozenset(filters["day"]), parts=frozenset(filters["part"]),
-            ))
-        except ApplicationError as exc:
-            error = exc.message
-        if grid.next_from:
-            later = urlencode({"day": filters["day"], "part": filters["part"], "from": grid.next_from.isoformat()}, doseq=True)
+    grid, error, later = grid_lookup(
+        form, "" if session.status in UPCOMING_STATUSES else "Only a booked or confirmed session can be moved.",
+        lambda filters: booking_selectors.session_slot_grid(session=session, filters=filters),
+    )
     return {
         "session": session,
         "form": form,
@@ -255,4 +267,9 @@ def slot_grid_context(request, session: InfusionSession) -> dict:
         "note": "" if request.GET.get("in") == "panel" else selectors.session_request_note(session=session),
         "grid_url": reverse("frontdesk:session-options", args=[session.pk]),
         "move_url": reverse("frontdesk:session-move", args=[session.pk]),
+        "grid_key": session.pk,
+        "grid_tz": session.clinic.timezone,
+        "current_start": session.starts_at,
+        "grid_hidden": [],
+        "make_up": False,
     }

@@ -13,7 +13,8 @@ Callers import the package (`from scheduler import planning; planning.X`); the m
 - spacing: check_spacing, the rules between a course's sessions
 - series: check_series, a whole course checked at once
 - planner: SeriesPlanner and what it proposes (a course, one session's options, a slot grid's days)
-- window: session_window, the dates one session of a course may take; spread, a day's starts thinned
+- window: session_window, the dates one session of a course may take; spread, a day's starts thinned;
+  numbered_by_time and new_session_window, a new session (a make-up) joining a course by its time
 """
 
 from scheduler.planning.localtime import (
@@ -67,7 +68,7 @@ from scheduler.planning.values import (
     Violation,
     WeeklyInterval,
 )
-from scheduler.planning.window import SessionWindow, session_window, spread
+from scheduler.planning.window import SessionWindow, new_session_window, numbered_by_time, session_window, spread
 
 __all__ = [
     "EARLIEST_LOCAL",
@@ -110,6 +111,8 @@ __all__ = [
     "local_date",
     "localize",
     "next_weekday",
+    "new_session_window",
+    "numbered_by_time",
     "nurse_violations",
     "peak_load",
     "place_session",

@@ -31,6 +31,7 @@ from scheduler.planning.occupancy import Occupancy
 from scheduler.planning.rules import check_closures, check_patient, check_stagger, peak_load, site_violations
 from scheduler.planning.spacing import check_spacing
 from scheduler.planning.values import ClinicRules, Nurse, Slot, Spacing, Violation, _utc
+from scheduler.planning.window import numbered_by_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,7 +588,7 @@ class SeriesPlanner:
 
     def session_options(
         self,
-        sequence: int,
+        sequence: int | None,
         minutes: int,
         course: Sequence[Slot],
         spacing: Spacing,
@@ -600,34 +601,48 @@ class SeriesPlanner:
         """The next free starts for one session of a course that keep the whole course valid.
 
         `course` holds the course's other sessions (not this one); the caller excludes this session's own
-        booking from the occupancy so its present time counts as free.
+        booking from the occupancy so its present time counts as free. `sequence` None: a new session of the
+        course (a make-up), each option numbered by its time among `course`.
         """
         prefs = Preferences(earliest=earliest, not_before=not_before)
         found: list[PlannedSession] = []
         for _, starts in self._course_starts(sequence, minutes, course, spacing, prefs, earliest + timedelta(days=days)):
             for c in starts:
-                found.append(self._planned(sequence, c, prefs))
+                number = sequence if sequence is not None else numbered_by_time(course, c.start, c.end)[0]
+                found.append(self._planned(number, c, prefs))
                 if len(found) >= count:
                     return found
         return found
 
     def _course_starts(
-        self, sequence: int, minutes: int, course: Sequence[Slot], spacing: Spacing, prefs: Preferences, last: date,
+        self, sequence: int | None, minutes: int, course: Sequence[Slot], spacing: Spacing, prefs: Preferences, last: date,
         starts_between: Sequence[tuple[time, time]] = (),
     ) -> Iterable[tuple[date, list[_Candidate]]]:
         """Day by day from prefs.earliest to `last`, the starts (within `starts_between`, if any) at which
         session `sequence` keeps its course valid; a day's list is computed only when asked for."""
         others = [s for s in course if s.sequence != sequence]
+
+        def keeps_course_valid(c: _Candidate) -> bool:
+            if sequence is None:
+                # A new session (a make-up), numbered by its time among the others; never before the first
+                # visit, which holds the longer chair time.
+                number, slots = numbered_by_time(others, c.start, c.end)
+                if number == 1 and others:
+                    return False
+            else:
+                slots = [*others, Slot(sequence, c.start, c.end)]
+            return not check_spacing(slots, spacing, self.tz)[0]
+
         for day in self._days_from(prefs.earliest, last, prefs):
             yield day, [
                 c
                 for c in self.day_candidates(day, minutes, prefs)
                 if (not starts_between or any(lo <= c.local_start < hi for lo, hi in starts_between))
-                and not check_spacing([*others, Slot(sequence, c.start, c.end)], spacing, self.tz)[0]
+                and keeps_course_valid(c)
             ]
 
     def session_days(
-        self, sequence: int, minutes: int, course: Sequence[Slot], spacing: Spacing, *, earliest: date, last: date,
+        self, sequence: int | None, minutes: int, course: Sequence[Slot], spacing: Spacing, *, earliest: date, last: date,
         not_before: datetime, days: int = 5, weekdays: frozenset[int] | None = None,
         starts_between: Sequence[tuple[time, time]] = (),
     ) -> tuple[list[tuple[date, list[datetime]]], date | None]:
@@ -638,6 +653,8 @@ class SeriesPlanner:
         `weekdays` (0 = Monday) and `starts_between` (half-open local start-time ranges, any of them) narrow
         the search as the desk's filters ask. As in session_options, the caller excludes the session's own
         booking, so its present time counts as free.
+
+        `sequence` None: a new session of the course (a make-up), numbered by its time among `course`.
         """
         prefs = Preferences(earliest=earliest, not_before=not_before, weekdays=weekdays)
         found: list[tuple[date, list[datetime]]] = []

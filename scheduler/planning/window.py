@@ -96,3 +96,44 @@ def session_window(
             lows.append(latest)
             highs.append(earliest)
     return SessionWindow(max(lows, default=None), min(highs, default=None))
+
+
+def numbered_by_time(course: Sequence[Slot], start: datetime, end: datetime) -> tuple[int, list[Slot]]:
+    """A new session at `start`..`end` among a course's kept sessions, every one numbered 1..n by time.
+
+    How a make-up session joins its course: it takes the number of its place in time, and the kept sessions
+    after it move up by one, so "session k of n" stays the k-th visit the patient has. Returns the new
+    session's number and the renumbered course (the new session included).
+    """
+    timed = sorted([*[(_utc(s.start), 0, s) for s in course], (_utc(start), 1, Slot(0, start, end))], key=lambda t: t[:2])
+    numbered = [Slot(k, s.start, s.end) for k, (_, _, s) in enumerate(timed, start=1)]
+    sequence = next(k for k, (_, new, _) in enumerate(timed, start=1) if new)
+    return sequence, numbered
+
+
+def new_session_window(minutes: int, course: Sequence[Slot], spacing: Spacing, tz: ZoneInfo) -> SessionWindow:
+    """Every date on which a new session (a make-up) could join `course`, numbered by its time: the union of
+    session_window over each place after the first session (the first visit stays first) between the kept
+    sessions or after the last (a superset, as session_window's)."""
+    ordered = sorted(course, key=lambda s: _utc(s.start))
+    firsts: list[date] = []
+    lasts: list[date] = []
+    open_first = open_last = False
+    empty = SessionWindow(None, None)
+    for place in range(1 if ordered else 0, len(ordered) + 1):
+        renumbered = [Slot(k if k <= place else k + 1, s.start, s.end) for k, s in enumerate(ordered, start=1)]
+        window = session_window(place + 1, minutes, renumbered, spacing, tz)
+        if window.first is not None and window.last is not None and window.first > window.last:
+            empty = window
+            continue  # no date fits this place
+        if window.first is None:
+            open_first = True
+        else:
+            firsts.append(window.first)
+        if window.last is None:
+            open_last = True
+        else:
+            lasts.append(window.last)
+    if not (firsts or lasts or open_first or open_last):
+        return empty  # no place fits any date (first > last)
+    return SessionWindow(None if open_first else min(firsts), None if open_last else max(lasts))

@@ -85,6 +85,21 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("reminders_resend", "reminder_not_resendable"): "only a failed email is sent again",
     **{(op, code): f"the requested time breaks a rule of the schedule: {why}"
        for op in _SCHEDULING for code, why in _SCHEDULE_RULES.items()},
+    # Make-up sessions (issue 14): the course and the missed session must allow one; its time, the schedule.
+    **{("cycles_make_up", code): f"the make-up's time breaks a rule of the schedule: {why}"
+       for code, why in _SCHEDULE_RULES.items()},
+    **{("cycles_make_up*", code): why for code, why in {
+        "course_not_short": "the course holds all its sessions: nothing to make up",
+        "course_ended": "the course is completed, cancelled or abandoned",
+        "first_visit_missed": "the course's first visit was missed: it is re-booked, not made up",
+        "make_up_window_closed": "the protocol's spacing and window leave no date for a make-up",
+    }.items()},
+    ("cycles_make_up", "replaces"): "a session id of no row of the user's clinics",
+    ("cycles_make_up", "not_in_course"): "a session of another course than the one in the path",
+    ("cycles_make_up", "not_missed"): "a session that was not cancelled or missed",
+    ("cycles_make_up", "already_made_up"): "a missed session that has its make-up already",
+    ("cycles_make_up", "make_up_before_first_visit"): "a make-up comes after the course's first visit",
+    ("cycles_make_up_options", "from"): "a date more than a year from today (as the session options)",
 }
 #: How often each rule excused a refusal in the run (printed with the figures).
 RULES_MET: Counter[tuple[str, str]] = Counter()

@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
+from tests.api import make_up_ops as mu
 from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
 from tests.factories import shared_protocol as shared
@@ -761,6 +762,16 @@ TABLE: dict[str, Op] = {
     ),
     "audit_list": Op(200, ADMINS, bad=Bad("patient", query={"patient": NOT_A_NUMBER}),
                      other=(Unlisted(audit_rows, by="patient"),)),
+    # --- Make-up sessions (issue 14): a short course's options, and a make-up added in place of session 3.
+    "cycles_make_up_options": Op(200, DESK, target=mu.short_course, bad=Bad("count", query={"count": 0}),
+                                 other=(NotFound(),), check=mu.make_up_options),
+    "cycles_make_up": Op(
+        201, DESK, target=mu.short_course, body=mu.make_up_body, model=InfusionSession,
+        bad=Bad("replaces", body=broken(mu.make_up_body, replaces="3")),
+        other=(NotFound(), ForeignId("replaces", lambda world, obj: {
+            **mu.make_up_body(world.home, obj), "replaces": world.away.sessions["upcoming"].pk})),
+        check=mu.made_up,
+    ),
     # --- Outside the schema (see NOT_IN_SCHEMA), walked all the same.
     "healthz": Op(
         200,

@@ -361,6 +361,17 @@ ROUTES: dict[str, Route] = {
         path={"pk": _id(lambda site: site.nurses[1]),
               "time_off": _id(lambda site: TimeOff.objects.filter(staff=site.nurses[1]).order_by("pk").first())},
     ),
+    # Make-up sessions (issue 14): the grid of a new session of a course, and adding it (a confirmation first).
+    "frontdesk:course-make-up": Route(
+        path={"pk": _id(lambda site: site.cycle)}, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
+        query={"day": Param(lambda w: ["0", "2"], "int", many=True), "part": Param(lambda w: ["morning"], "choice", many=True),
+               "from": Param(lambda w: "2027-03-08", "date"), "replaces": Param(lambda w: "1", "int")},
+    ),
+    "frontdesk:course-make-up-book": Route(
+        methods=("POST",), path={"pk": _id(lambda site: site.cycle)}, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
+        form={"starts_at": Param(lambda w: "2027-03-08T10:00", "datetime"), "replaces": Param(lambda w: "1", "int"),
+              "confirm": Param(lambda w: "on", "bool")},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

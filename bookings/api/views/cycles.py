@@ -40,7 +40,7 @@ CYCLE_EXAMPLE = {
     "session_count": 6, "version": 1, "needs_review": False, "review_reason": "",
     "created_at": "2027-02-20T16:31:07Z", "ended_at": None, "cancel_reason": "",
     "progress": {"completed": 0, "total": 6, "next_sequence": 1, "label": "session 1 of 6"},
-    "warnings": [],
+    "warnings": [], "sessions_short": 0,
     "sessions": [
         {**SESSION_EXAMPLE, "id": 810 + k, "sequence": k, "status": "booked", "version": 1, "confirmed_at": None,
          "extra_monitoring": k <= 3, "starts_at": f"2027-03-{day:02d}T14:00:00Z",

@@ -70,7 +70,7 @@ SESSION_EXAMPLE = {
     "timezone": "America/New_York", "status": "confirmed", "version": 2, "extra_monitoring": True,
     "booked_at": "2027-02-20T16:31:07Z", "confirmed_at": "2027-03-01T18:02:44Z", "checked_in_at": None,
     "chair_started_at": None, "completed_at": None, "early_completion_reason": "", "cancelled_at": None, "cancelled_by_party": "",
-    "cancel_reason": "", "no_show_at": None,
+    "cancel_reason": "", "no_show_at": None, "made_up_for": None,
 }
 
 

@@ -26,6 +26,7 @@ from .cycle_status_enum import CycleStatusEnum
 from .cycles_list_status_item import CyclesListStatusItem
 from .error import Error
 from .error_details import ErrorDetails
+from .make_up_request import MakeUpRequest
 from .notice import Notice
 from .notice_details import NoticeDetails
 from .opening_hours import OpeningHours
@@ -111,6 +112,7 @@ __all__ = (
     "CyclesListStatusItem",
     "Error",
     "ErrorDetails",
+    "MakeUpRequest",
     "Notice",
     "NoticeDetails",
     "OpeningHours",

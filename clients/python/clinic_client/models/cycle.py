@@ -50,6 +50,8 @@ class Cycle:
         warnings (list[Warning_]): What the rules allowed but the desk should know, e.g. window_warning. Given when the
             course is booked; empty elsewhere.
         sessions (list[Session]): Every session of the course, by sequence.
+        sessions_short (int): How many sessions the course lacks to reach `session_count` (cancelled or missed ones not
+            made up); 0 once it has ended. A short course may get a make-up: `POST /api/v1/cycles/{id}/make-up/`.
     """
 
     id: int
@@ -68,6 +70,7 @@ class Cycle:
     progress: Progress
     warnings: list[Warning_]
     sessions: list[Session]
+    sessions_short: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +120,8 @@ class Cycle:
             sessions_item = sessions_item_data.to_dict()
             sessions.append(sessions_item)
 
+        sessions_short = self.sessions_short
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -137,6 +142,7 @@ class Cycle:
                 "progress": progress,
                 "warnings": warnings,
                 "sessions": sessions,
+                "sessions_short": sessions_short,
             }
         )
 
@@ -219,6 +225,8 @@ class Cycle:
 
             sessions.append(sessions_item)
 
+        sessions_short = d.pop("sessions_short")
+
         cycle = cls(
             id=id,
             patient=patient,
@@ -236,6 +244,7 @@ class Cycle:
             progress=progress,
             warnings=warnings,
             sessions=sessions,
+            sessions_short=sessions_short,
         )
 
         cycle.additional_properties = d

@@ -53,6 +53,8 @@ class Session:
         no_show_at (datetime.datetime | None):
         reschedule_requested_at (datetime.datetime | None): When the patient asked, through the link in an email, to
             move this session; null when not asked, and cleared once it moves.
+        made_up_for (int | None): A make-up session: the cancelled or missed session of the course it replaces (id);
+            null for a session booked with the course.
     """
 
     id: int
@@ -81,6 +83,7 @@ class Session:
     cancel_reason: str
     no_show_at: datetime.datetime | None
     reschedule_requested_at: datetime.datetime | None
+    made_up_for: int | None
     status: SessionStatusEnum = SessionStatusEnum.BOOKED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -167,6 +170,9 @@ class Session:
         else:
             reschedule_requested_at = self.reschedule_requested_at
 
+        made_up_for: int | None
+        made_up_for = self.made_up_for
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -198,6 +204,7 @@ class Session:
                 "cancel_reason": cancel_reason,
                 "no_show_at": no_show_at,
                 "reschedule_requested_at": reschedule_requested_at,
+                "made_up_for": made_up_for,
             }
         )
 
@@ -351,6 +358,13 @@ class Session:
 
         reschedule_requested_at = _parse_reschedule_requested_at(d.pop("reschedule_requested_at"))
 
+        def _parse_made_up_for(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        made_up_for = _parse_made_up_for(d.pop("made_up_for"))
+
         session = cls(
             id=id,
             cycle=cycle,
@@ -379,6 +393,7 @@ class Session:
             cancel_reason=cancel_reason,
             no_show_at=no_show_at,
             reschedule_requested_at=reschedule_requested_at,
+            made_up_for=made_up_for,
         )
 
         session.additional_properties = d
