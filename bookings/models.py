@@ -152,6 +152,8 @@ OCCUPYING_STATUSES = (
 UPCOMING_STATUSES = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
 #: A session cancelled, in or outside the late-cancel window.
 CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
+#: What a session's "needs moving" mark is when cleared (moved, cancelled, or its cause lifted).
+NEEDS_MOVING_CLEARED: dict = {"needs_moving_since": None, "needs_moving_reasons": [], "needs_moving_cause": ""}
 TERMINAL_STATUSES = (
     SessionStatus.COMPLETED,
     SessionStatus.CANCELLED,
@@ -225,6 +227,18 @@ class InfusionSession(models.Model):
         null=True, blank=True, help_text="When the desk last phoned the patient about this session (tomorrow's unconfirmed list)."
     )
     called_by = _user_fk()
+    # Set when a saved change (a closure, a chair out of service, a nurse's time off or shift, opening hours, a
+    # chair taken out of service) leaves this upcoming session where it can no longer happen: the desk's "Needs
+    # moving" worklist. Cleared when the session moves or is cancelled, or when a later change lifts the cause.
+    needs_moving_since = models.DateTimeField(
+        null=True, blank=True, help_text="When a saved change left this session where it can no longer happen."
+    )
+    needs_moving_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why it can no longer happen: reason codes (clinic_closed, nurse_absent …)."
+    )
+    needs_moving_cause = models.CharField(
+        max_length=300, blank=True, help_text="The change that stranded it, in words (e.g. “Closure added: Burst pipe”)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -235,6 +249,8 @@ class InfusionSession(models.Model):
             models.Index(fields=["nurse", "starts_at"]),
             models.Index(fields=["patient", "starts_at"]),
             models.Index(fields=["cycle", "sequence"]),
+            models.Index(fields=["clinic", "needs_moving_since"], name="session_needs_moving",
+                         condition=Q(needs_moving_since__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
