@@ -12,10 +12,13 @@ from .book_session_request import BookSessionRequest
 from .by_enum import ByEnum
 from .cancel_request import CancelRequest
 from .chair import Chair
+from .chair_impact import ChairImpact
 from .chair_request import ChairRequest
 from .clinic import Clinic
+from .clinic_impact import ClinicImpact
 from .clinic_request import ClinicRequest
 from .closure import Closure
+from .closure_impact import ClosureImpact
 from .closure_request import ClosureRequest
 from .complete_request import CompleteRequest
 from .cycle import Cycle
@@ -23,8 +26,10 @@ from .cycle_book_request import CycleBookRequest
 from .cycle_cancel_request import CycleCancelRequest
 from .cycle_status_enum import CycleStatusEnum
 from .cycles_list_status_item import CyclesListStatusItem
+from .dry_run_delete import DryRunDelete
 from .error import Error
 from .error_details import ErrorDetails
+from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
 from .opening_hours import OpeningHours
@@ -56,6 +61,7 @@ from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
+from .reason import Reason
 from .reminder import Reminder
 from .reminder_status_enum import ReminderStatusEnum
 from .reminders_list_status_item import RemindersListStatusItem
@@ -74,8 +80,11 @@ from .shift_request import ShiftRequest
 from .signed_in_device import SignedInDevice
 from .staff_list_role import StaffListRole
 from .staff_member import StaffMember
+from .staff_member_impact import StaffMemberImpact
 from .staff_member_request import StaffMemberRequest
+from .stranded_session import StrandedSession
 from .time_off import TimeOff
+from .time_off_impact import TimeOffImpact
 from .time_off_request import TimeOffRequest
 from .token import Token
 from .token_request_request import TokenRequestRequest
@@ -96,10 +105,13 @@ __all__ = (
     "ByEnum",
     "CancelRequest",
     "Chair",
+    "ChairImpact",
     "ChairRequest",
     "Clinic",
+    "ClinicImpact",
     "ClinicRequest",
     "Closure",
+    "ClosureImpact",
     "ClosureRequest",
     "CompleteRequest",
     "Cycle",
@@ -107,8 +119,10 @@ __all__ = (
     "CycleCancelRequest",
     "CycleStatusEnum",
     "CyclesListStatusItem",
+    "DryRunDelete",
     "Error",
     "ErrorDetails",
+    "NamedRef",
     "Notice",
     "NoticeDetails",
     "OpeningHours",
@@ -140,6 +154,7 @@ __all__ = (
     "ProposalRequestRequest",
     "Protocol",
     "ProtocolRequest",
+    "Reason",
     "Reminder",
     "ReminderStatusEnum",
     "RemindersListStatusItem",
@@ -158,8 +173,11 @@ __all__ = (
     "SignedInDevice",
     "StaffListRole",
     "StaffMember",
+    "StaffMemberImpact",
     "StaffMemberRequest",
+    "StrandedSession",
     "TimeOff",
+    "TimeOffImpact",
     "TimeOffRequest",
     "Token",
     "TokenRequestRequest",
