@@ -84,7 +84,7 @@ def closure_impact(*, old: Closure | None, new: Closure | None) -> Impact:
         drop_closures=frozenset({old.pk}) if old is not None and old.pk else frozenset(),
         add_closures=(new,) if new is not None else (),
     )
-    what = f"{row.chair.name} out of service" if row.chair_id else "Closure"
+    what = f"{row.chair.name} out of service" if row.chair is not None else "Closure"
     verb = "removed" if new is None else "changed" if old is not None else "added"
     return Impact(row.clinic, scope, change, f"{what} {verb}: {row.reason}" if row.reason else f"{what} {verb}")
 

@@ -203,12 +203,12 @@ class Closure(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start")]
 
     def __str__(self) -> str:
-        where = f"{self.chair.name}: " if self.chair_id and self.chair else ""
+        where = f"{self.chair.name}: " if self.chair is not None else ""
         return f"{where}{self.reason} ({self.starts_at:%Y-%m-%d})"
 
     def clean(self) -> None:
         super().clean()
-        if self.chair_id and self.clinic_id and self.chair.clinic_id != self.clinic_id:
+        if self.chair is not None and self.clinic_id and self.chair.clinic_id != self.clinic_id:
             raise ValidationError({"chair": "That chair belongs to another clinic."}, code="chair_other_clinic")
 
 

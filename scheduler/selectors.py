@@ -73,7 +73,7 @@ def clinic_calendar_load(
     else:
         hour_rows = list(OpeningHours.objects.filter(clinic=clinic).values_list("weekday", "opens", "closes"))
     hours = [planning.WeeklyInterval(weekday, opens, closes) for weekday, opens, closes in hour_rows]
-    closure_rows = list(
+    closure_rows: list[tuple[datetime, datetime, int | None, str]] = list(
         clinic.closures.filter(starts_at__lt=window_end, ends_at__gt=window_start)
         .exclude(pk__in=change.drop_closures)
         .values_list("starts_at", "ends_at", "chair_id", "reason")

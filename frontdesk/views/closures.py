@@ -53,7 +53,8 @@ def closure_list(request):
                 row = scheduler_services.closure_add(
                     clinic=clinic, chair=chair, starts_at=starts, ends_at=ends, reason=draft.reason, by=request.user
                 )
-                messages.success(request, f"The closure is saved. {stranded_message(len(row.stranded_sessions))}")
+                count = len(getattr(row, "stranded_sessions", []))
+                messages.success(request, f"The closure is saved. {stranded_message(count)}")
                 return redirect(f"{reverse('frontdesk:closures')}?clinic={clinic.pk}")
         except LocalTimeError as error:
             form.add_error(None, error.violation.message)

@@ -231,8 +231,8 @@ def nurse_week(request, pk: int):
                 row = scheduler_services.time_off_add(staff=nurse, starts_at=starts, ends_at=ends,
                                                       reason=draft.reason, by=request.user)
                 messages.success(request, "The time off is saved: the planner gives this nurse no session then.")
-                if row.stranded_sessions:
-                    count = len(row.stranded_sessions)
+                count = len(getattr(row, "stranded_sessions", []))
+                if count:
                     messages.warning(request, f"{count} booked session{'s' if count != 1 else ''} with this nurse now "
                                      "need moving: see Needs moving in the worklists.")
                 return redirect("frontdesk:staff-nurse", pk=nurse.pk)
