@@ -264,3 +264,18 @@ def test_api_refuses_another_clinics_chair_and_the_front_desk(week):
     assert_error(desk.post("/api/v1/closures/?dry_run=true", _closure_body(clinic), format="json"), 403,
                  "permission_denied")
     assert not Closure.objects.exists()
+
+
+def test_the_booking_check_and_the_planner_leave_a_chair_out_of_service_alone(week):
+    clinic, a, b, nurse, _ = week
+    Closure.objects.create(clinic=clinic, chair=a, starts_at=local(clinic, 2027, 3, 10), ends_at=local(clinic, 2027, 3, 11),
+                           reason="Maintenance")
+    with pytest.raises(services.BookingError) as refused:
+        _booster(clinic, dt.datetime(2027, 3, 10, 9), a, nurse)
+    assert refused.value.code == codes.CHAIR_OUT_OF_SERVICE
+    chosen = _booster(clinic, dt.datetime(2027, 3, 10, 9), None, nurse)
+    assert chosen.chair_id == b.pk  # the free chair, not the one in repair
+    # Chair B is now taken at 09:00 and A is out of service: no chair is free, whichever is asked for.
+    with pytest.raises(services.BookingError) as full:
+        _booster(clinic, dt.datetime(2027, 3, 10, 9), None, nurse)
+    assert full.value.code == codes.CHAIR_CONFLICT
