@@ -154,6 +154,8 @@ UPCOMING_STATUSES = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
 CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
 #: A session the patient did not have: cancelled (in time or late) or not attended. A make-up may replace it.
 MISSED_STATUSES = (*CANCELLED_STATUSES, SessionStatus.NO_SHOW)
+#: What a session's "needs moving" mark is when cleared (moved, cancelled, or its cause lifted).
+NEEDS_MOVING_CLEARED: dict = {"needs_moving_since": None, "needs_moving_reasons": [], "needs_moving_cause": ""}
 TERMINAL_STATUSES = (
     SessionStatus.COMPLETED,
     SessionStatus.CANCELLED,
@@ -231,6 +233,18 @@ class InfusionSession(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="make_ups",
         help_text="The cancelled or missed session of the course this one makes up for; null for a session booked with the course.",
     )
+    # Set when a saved change (a closure, a chair out of service, a nurse's time off or shift, opening hours, a
+    # chair taken out of service) leaves this upcoming session where it can no longer happen: the desk's "Needs
+    # moving" worklist. Cleared when the session moves or is cancelled, or when a later change lifts the cause.
+    needs_moving_since = models.DateTimeField(
+        null=True, blank=True, help_text="When a saved change left this session where it can no longer happen."
+    )
+    needs_moving_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why it can no longer happen: reason codes (clinic_closed, nurse_absent …)."
+    )
+    needs_moving_cause = models.CharField(
+        max_length=300, blank=True, help_text="The change that stranded it, in words (e.g. “Closure added: Burst pipe”)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -241,6 +255,8 @@ class InfusionSession(models.Model):
             models.Index(fields=["nurse", "starts_at"]),
             models.Index(fields=["patient", "starts_at"]),
             models.Index(fields=["cycle", "sequence"]),
+            models.Index(fields=["clinic", "needs_moving_since"], name="session_needs_moving",
+                         condition=Q(needs_moving_since__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from bookings.models import OCCUPYING_STATUSES, InfusionSession, SessionStatus
+from bookings.models import OCCUPYING_STATUSES, UPCOMING_STATUSES, InfusionSession, SessionStatus
 from common.clock import format_clock
 from frontdesk.selectors import DayBoardData
 
@@ -54,6 +54,11 @@ class Cell:
     def requested(self) -> bool:
         """The patient asked (by an email link) to move this session."""
         return bool(self.session and self.session.reschedule_requested_at)
+
+    @property
+    def needs_moving(self) -> bool:
+        """A saved change (a closure, a nurse away …) left this session where it can no longer happen."""
+        return bool(self.session and self.session.needs_moving_since and self.session.status in UPCOMING_STATUSES)
 
     @property
     def email_failed(self) -> bool:
@@ -101,6 +106,8 @@ class Board:
     nurse_rows: list[NurseRow]
     open_text: str
     closure_notes: list[str]
+    #: Set when the clinic is closed for all of the day's opening hours: "Closed all day: Burst pipe" (no "Open …").
+    closed_text: str = ""
     off_board: list[InfusionSession] = field(default_factory=list)
     session_count: int = 0
     #: The current 5-minute column on today's board (None on other days, or outside the board's hours).
@@ -143,9 +150,14 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
     tz = data.clinic.tz
     day = data.day
     open_spans = [(t.hour * 60 + t.minute, c.hour * 60 + c.minute) for t, c in data.opening_hours]
+    clinic_closures = [c for c in data.closures if c.chair_id is None]
     closure_spans = [
-        (_minute(c.starts_at, tz, day), _minute(c.ends_at, tz, day), c.reason) for c in data.closures
+        (_minute(c.starts_at, tz, day), _minute(c.ends_at, tz, day), c.reason) for c in clinic_closures
     ]
+    chair_spans: dict[int, list[tuple[int, int, str]]] = {}
+    for c in data.closures:
+        if c.chair_id is not None:
+            chair_spans.setdefault(c.chair_id, []).append((_minute(c.starts_at, tz, day), _minute(c.ends_at, tz, day), c.reason))
     on_board = [s for s in data.sessions if s.status in OCCUPYING_STATUSES]
     off_board = [s for s in data.sessions if s.status not in OCCUPYING_STATUSES]
     placed = [(s, _minute(s.starts_at, tz, day), _minute(s.ends_at, tz, day)) for s in on_board]
@@ -183,21 +195,55 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
         chair_sessions = sorted(by_chair.get(chair.pk, []), key=lambda item: item[1])
         if not chair.is_active and not chair_sessions:
             continue
-        rows.append(ChairRow(chair.name, chair.is_active, _cells(chair_sessions, first, columns, is_open, tz, now_column)))
+        rows.append(ChairRow(chair.name, chair.is_active, _cells(
+            chair_sessions, first, columns, _chair_open(is_open, chair_spans.get(chair.pk, [])), tz, now_column,
+        )))
 
     hours = [(h, 60 // STEP) for h in range(first // 60, last // 60)]
     fmt = data.clinic.clock_format
     open_text = ", ".join(f"{_fmt(a, fmt)}–{_fmt(b, fmt)}" for a, b in open_spans) if open_spans else ""
+    chair_names = {c.pk: c.name for c in data.chairs}
     closure_notes = [
-        f"{c.reason}: {_when(c.starts_at.astimezone(tz), fmt)} – {_when(c.ends_at.astimezone(tz), fmt)}"
+        f"{_closure_what(c, chair_names)}: {c.reason} "
+        f"({_when(c.starts_at.astimezone(tz), fmt)} – {_when(c.ends_at.astimezone(tz), fmt)})"
         for c in data.closures
     ]
+    closed_text = ""
+    whole_day = [(a, b, r) for a, b, r in closure_spans if open_spans and a <= min(o for o, _ in open_spans)
+                 and b >= max(c for _, c in open_spans)]
+    if whole_day:
+        # Never "Open 08:00–18:00" beside a closure that takes the whole day.
+        open_text, closed_text = "", "Closed all day: " + "; ".join(r for _, _, r in whole_day)
     return Board(
         first_minute=first, last_minute=last, columns=columns, hours=hours, rows=rows,
         nurse_rows=_nurse_rows(data, placed, first, last), open_text=open_text, closure_notes=closure_notes,
+        closed_text=closed_text,
         off_board=off_board, session_count=len(on_board), now_column=now_column, now_text=now_text,
         now_minute=now_minute,
     )
+
+
+def _closure_what(closure, chair_names: dict[int, str]) -> str:
+    """"Closed", or "Chair 3 out of service" for a closure of one chair."""
+    if closure.chair_id is None:
+        return "Closed"
+    return f"{chair_names.get(closure.chair_id, 'A chair')} out of service"
+
+
+def _chair_open(is_open, spans: list[tuple[int, int, str]]):
+    """The clinic's open/closed state at a minute, with one chair's out-of-service spans on top."""
+    if not spans:
+        return is_open
+
+    def chair_is_open(minute: int) -> tuple[bool, str]:
+        state = is_open(minute)
+        if state[0]:
+            for a, b, reason in spans:
+                if a <= minute < b:
+                    return False, f"Out of service: {reason}"
+        return state
+
+    return chair_is_open
 
 
 def _cells(chair_sessions, first: int, columns: int, is_open, tz, now_column: int | None = None) -> list[Cell]:

@@ -151,3 +151,21 @@ class TimeOffForm(forms.Form):
         ends = (dt.datetime.combine(data["last_day"], until) if until
                 else dt.datetime.combine(data["last_day"] + dt.timedelta(days=1), dt.time(0)))
         return starts, ends
+
+
+class ClosureForm(TimeOffForm):
+    """A closure in the clinic's wall-clock time: the whole clinic, or one chair out of service."""
+
+    chair = forms.TypedChoiceField(
+        label="What closes", coerce=int, empty_value=None, required=False,
+        help_text="The whole clinic, or one chair (maintenance); the other chairs then work as usual.",
+    )
+    reason = forms.CharField(label="Reason", max_length=200,
+                             help_text="Staff see it on the day board, e.g. “Burst pipe” or “Maintenance”.")
+    field_order = ["chair", "first_day", "from_time", "last_day", "until_time", "reason"]
+
+    def __init__(self, *args, chairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["chair"]).choices = [("", "The whole clinic")] + [
+            (c.pk, f"{c.name} only") for c in chairs
+        ]

@@ -6,6 +6,7 @@ from frontdesk.views import (
     account,
     auth,
     booking,
+    closures,
     courses,
     day,
     make_up,
@@ -74,4 +75,7 @@ urlpatterns = [
     path("staff/welcome/<uidb64>/<token>/", staff.staff_welcome, name="staff-welcome"),
     path("staff/nurses/<int:pk>/", staff.nurse_week, name="staff-nurse"),
     path("staff/nurses/<int:pk>/time-off/<int:time_off>/remove/", staff.nurse_time_off_remove, name="staff-time-off-remove"),
+    # When plans break (issue 14): closures of the clinic or of one chair, impact first.
+    path("closures/", closures.closure_list, name="closures"),
+    path("closures/<int:pk>/remove/", closures.closure_remove, name="closure-remove"),
 ]

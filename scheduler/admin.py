@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from common import clock
 from common.parsers import JSONFormField
+from scheduler.impact import Scope, impact_mark
 from scheduler.models import (
     EMAIL_NAME_FALLBACK,
     Chair,
@@ -195,8 +196,64 @@ class ClinicAdminForm(forms.ModelForm):
         return value
 
 
+class ImpactAdminMixin(_AdminBase):
+    """After a save or delete that may strand booked sessions (hours, closures, chairs, shifts, time off), re-check
+    the clinic's upcoming sessions in the same transaction (the admin's change view is atomic), mark those it
+    strands as needing a move (scheduler.impact), and say which in a message. Not a confirm step: the desk's
+    closures page and the API's `?dry_run=true` show the impact before saving."""
+
+    impact_clinic_path: tuple[str, ...] = ("clinic",)
+
+    def _impact_clinic(self, obj) -> Clinic:
+        for name in self.impact_clinic_path:
+            obj = getattr(obj, name)
+        return obj
+
+    def _impact(self, request, obj, what: str) -> None:
+        clinic = self._impact_clinic(obj)
+        stranded = impact_mark(
+            clinic=clinic, scope=Scope(((timezone.now(), None),)), cause=f"{what} in the admin site: {obj}"[:300],
+            by=request.user,
+        )
+        if stranded:
+            tz = clinic.tz
+            listed = "; ".join(
+                f"{s['patient']['name']}, {s['starts_at'].astimezone(tz):%a %d %b} "
+                f"{clock.format_clock(s['starts_at'].astimezone(tz), clinic.clock_format)} ({s['chair']['name']}): "
+                + " ".join(r["message"] for r in s["reasons"])
+                for s in stranded[:10]
+            )
+            more = f" and {len(stranded) - 10} more" if len(stranded) > 10 else ""
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                f"{len(stranded)} booked session(s) of {clinic.name} can no longer happen where they are and are "
+                f"marked as needing a move (the desk's Needs moving list): {listed}{more}.",
+                level=messages.WARNING,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        self._impact(request, form.instance, "Changed" if change else "Added")
+
+    def delete_model(self, request, obj):
+        clinic = self._impact_clinic(obj)
+        super().delete_model(request, obj)  # type: ignore[misc]
+        if clinic.pk is not None:  # not the clinic itself deleted
+            self._impact(request, _Deleted(clinic, str(obj)), "Deleted")
+
+
+class _Deleted:
+    """What ImpactAdminMixin says of a deleted row: its clinic, and its name."""
+
+    def __init__(self, clinic: Clinic, text: str) -> None:
+        self.clinic, self.text = clinic, text
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @admin.register(Clinic)
-class ClinicAdmin(ClinicModelAdmin):
+class ClinicAdmin(ImpactAdminMixin, ClinicModelAdmin):
     form = ClinicAdminForm
     clinic_lookup = "pk"
     list_display = (
@@ -240,7 +297,7 @@ class ClinicAdmin(ClinicModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(ClinicModelAdmin):
+class OpeningHoursAdmin(ImpactAdminMixin, ClinicModelAdmin):
     list_display = ("clinic", "weekday", "opens", "closes")
     list_filter = ("weekday", ("clinic", RelatedOnly))
     list_select_related = ("clinic",)
@@ -261,17 +318,17 @@ class ClinicSpanColumns:
 
 
 @admin.register(Closure)
-class ClosureAdmin(ClinicSpanColumns, ClinicModelAdmin):
-    list_display = ("reason", "clinic", "starts_local", "ends_local")
+class ClosureAdmin(ImpactAdminMixin, ClinicSpanColumns, ClinicModelAdmin):
+    list_display = ("reason", "clinic", "chair", "starts_local", "ends_local")
     list_filter = (("clinic", RelatedOnly),)
-    list_select_related = ("clinic",)
+    list_select_related = ("clinic", "chair")
     search_fields = ("reason", "clinic__name")
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
 
 
 @admin.register(Chair)
-class ChairAdmin(ClinicModelAdmin):
+class ChairAdmin(ImpactAdminMixin, ClinicModelAdmin):
     list_display = ("name", "clinic", "is_active")
     list_filter = ("is_active", ("clinic", RelatedOnly))
     list_select_related = ("clinic",)
@@ -294,7 +351,7 @@ class TimeOffInline(ShiftInline):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(ClinicModelAdmin):
+class StaffMemberAdmin(ImpactAdminMixin, ClinicModelAdmin):
     list_display = ("last_name", "first_name", "role", "clinic", "user", "email", "is_active")
     list_display_links = ("last_name", "first_name")
     list_filter = ("role", "is_active", ("clinic", RelatedOnly))
@@ -313,8 +370,9 @@ class NursesOnlyMixin(_AdminBase):
 
 
 @admin.register(Shift)
-class ShiftAdmin(NursesOnlyMixin, ClinicModelAdmin):
+class ShiftAdmin(ImpactAdminMixin, NursesOnlyMixin, ClinicModelAdmin):
     clinic_lookup = "staff__clinic"
+    impact_clinic_path = ("staff", "clinic")
     list_display = ("staff", "weekday", "starts", "ends", "valid_from", "valid_until", "clinic")
     list_filter = ("weekday", ("staff__clinic", RelatedOnly), ("staff", RelatedOnly))
     list_select_related = ("staff__clinic",)
@@ -327,8 +385,9 @@ class ShiftAdmin(NursesOnlyMixin, ClinicModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(NursesOnlyMixin, ClinicModelAdmin):
+class TimeOffAdmin(ImpactAdminMixin, NursesOnlyMixin, ClinicModelAdmin):
     clinic_lookup = "staff__clinic"
+    impact_clinic_path = ("staff", "clinic")
     list_display = ("staff", "starts_local", "ends_local", "reason")
     list_filter = (("staff__clinic", RelatedOnly), ("staff", RelatedOnly))
     list_select_related = ("staff__clinic",)

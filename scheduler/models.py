@@ -202,9 +202,14 @@ class OpeningHours(models.Model):
 
 
 class Closure(models.Model):
-    """A span when the clinic takes no sessions (a holiday, training, a broken pump)."""
+    """A span when the clinic takes no sessions (a holiday, training, a burst pipe), or, with a chair, when that
+    one chair is out of service (maintenance) and the rest of the clinic works as usual."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    chair = models.ForeignKey(
+        "Chair", null=True, blank=True, on_delete=models.CASCADE, related_name="closures",
+        help_text="Empty: the whole clinic is closed. A chair: only that chair is out of service.",
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200)
@@ -214,7 +219,13 @@ class Closure(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.reason} ({self.starts_at:%Y-%m-%d})"
+        where = f"{self.chair.name}: " if self.chair is not None else ""
+        return f"{where}{self.reason} ({self.starts_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.chair is not None and self.clinic_id and self.chair.clinic_id != self.clinic_id:
+            raise ValidationError({"chair": "That chair belongs to another clinic."}, code="chair_other_clinic")
 
 
 class Chair(models.Model):

@@ -1,9 +1,11 @@
-"""Writes of a clinic's staff schedule from the desk: a nurse's weekly pattern (the week grid) and time off.
+"""Writes of a clinic's schedule from the desk: a nurse's weekly pattern (the week grid), time off, closures.
 
 The same rules as the configuration API (scheduler.api.serializers): a shift ends after it starts on the same
 day, and two shifts of one person on one weekday do not overlap while both are valid (`shifts_overlap`, which
 the API's validation uses too). Each write is atomic and recorded in the audit trail on the staff member, with
-the clinic, so the clinic's admins see it.
+the clinic, so the clinic's admins see it. Each marks, in its transaction, the booked sessions it strands
+(scheduler.impact: the desk shows them first with a dry run); the row returned carries them as
+`stranded_sessions`.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit import records as audit
 from common.clock import format_clock
 from common.errors import ApplicationError
-from scheduler.models import Shift, StaffMember, TimeOff, Weekday
+from scheduler.impact import closure_impact, impact_mark, staff_impact, time_off_impact
+from scheduler.models import Chair, Clinic, Closure, Shift, StaffMember, StaffRole, TimeOff, Weekday
 
 SHIFT_INVALID = "shift_invalid"
 SHIFT_OVERLAP = "shift_overlap"
 TIME_OFF_INVALID = "time_off_invalid"
+CLOSURE_INVALID = "closure_invalid"
 #: The longest time off entered at once: a typing slip (2207 for 2027) is refused, not stored.
 TIME_OFF_LONGEST = dt.timedelta(days=366)
 
@@ -86,18 +91,29 @@ def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.t
     Shift.objects.filter(pk__in=[s.pk for s in replaced]).delete()
     made = Shift.objects.bulk_create(Shift(staff=staff, **row) for row in new)
     audit.record(staff, audit.UPDATE, changes={"shifts": [before, after]}, clinic_id=staff.clinic_id, actor=by)
+    if staff.role == StaffRole.NURSE:
+        impact = staff_impact(staff=staff, shifts=None, active=staff.is_active, nurse=True, now=timezone.now())
+        impact_mark(clinic=impact.clinic, scope=impact.scope, cause=impact.cause, by=by)
     return made
 
 
-@transaction.atomic
-def time_off_add(*, staff: StaffMember, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by) -> TimeOff:
+def time_off_check(*, staff: StaffMember, starts_at: dt.datetime, ends_at: dt.datetime, reason: str) -> TimeOff:
+    """The time off as it would be stored, unsaved (for a dry run), or the ApplicationError why not."""
     if ends_at <= starts_at:
         raise ApplicationError(TIME_OFF_INVALID, "Time off must end after it starts.", details={"until": ["Must be after the start."]})
     if ends_at - starts_at > TIME_OFF_LONGEST:
         raise ApplicationError(TIME_OFF_INVALID, "Enter at most a year of time off at once.", details={"last_day": ["At most a year after the first day."]})
-    row = TimeOff.objects.create(staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    return TimeOff(staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason)
+
+
+@transaction.atomic
+def time_off_add(*, staff: StaffMember, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by) -> TimeOff:
+    row = time_off_check(staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    row.save()
     audit.record(row, audit.CREATE, changes=audit.created(row, ["staff", "starts_at", "ends_at", "reason"]),
                  clinic_id=staff.clinic_id, actor=by)
+    impact = time_off_impact(old=None, new=row)
+    row.stranded_sessions = impact_mark(clinic=impact.clinic, scope=impact.scope, cause=impact.cause, by=by)  # type: ignore[attr-defined]
     return row
 
 
@@ -108,5 +124,56 @@ def time_off_remove(*, staff: StaffMember, time_off_id: int, by) -> None:
         raise TimeOff.DoesNotExist
     changes = {k: [v, None] for k, v in audit.snapshot(row, ["staff", "starts_at", "ends_at", "reason"]).items()}
     pk = row.pk
+    row.staff = staff
+    impact = time_off_impact(old=row, new=None)
     row.delete()
     audit.record((TimeOff, pk), audit.DELETE, changes=changes, clinic_id=staff.clinic_id, actor=by)
+    impact_mark(clinic=impact.clinic, scope=impact.scope, cause=impact.cause, by=by)
+
+
+# --- Closures (the whole clinic, or one chair out of service) ------------------------------------------------
+
+CLOSURE_LONGEST = dt.timedelta(days=366)
+_CLOSURE_FIELDS = ["clinic", "chair", "starts_at", "ends_at", "reason"]
+
+
+def closure_check(
+    *, clinic: Clinic, chair: Chair | None, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
+) -> Closure:
+    """The closure as it would be stored, unsaved (for a dry run), or the ApplicationError why not."""
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors["until"] = ["Must be after the start."]
+    elif ends_at - starts_at > CLOSURE_LONGEST:
+        errors["last_day"] = ["At most a year after the first day."]
+    if chair is not None and chair.clinic_id != clinic.pk:
+        errors["chair"] = ["That chair belongs to another clinic."]
+    if not reason.strip():
+        errors["reason"] = ["Say why (staff see it on the day board), e.g. “Burst pipe” or “Maintenance”."]
+    if errors:
+        raise ApplicationError(CLOSURE_INVALID, next(iter(errors.values()))[0], details=errors)
+    return Closure(clinic=clinic, chair=chair, starts_at=starts_at, ends_at=ends_at, reason=reason.strip())
+
+
+@transaction.atomic
+def closure_add(*, clinic: Clinic, chair: Chair | None, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by) -> Closure:
+    row = closure_check(clinic=clinic, chair=chair, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    row.save()
+    audit.record(row, audit.CREATE, changes=audit.created(row, _CLOSURE_FIELDS), clinic_id=clinic.pk, actor=by)
+    impact = closure_impact(old=None, new=row)
+    row.stranded_sessions = impact_mark(clinic=clinic, scope=impact.scope, cause=impact.cause, by=by)  # type: ignore[attr-defined]
+    return row
+
+
+@transaction.atomic
+def closure_remove(*, clinic: Clinic, closure_id: int, by) -> None:
+    """Delete a closure; the sessions it stranded are re-checked (their mark clears unless another cause holds)."""
+    row = Closure.objects.select_for_update().select_related("clinic", "chair").filter(clinic=clinic, pk=closure_id).first()
+    if row is None:
+        raise Closure.DoesNotExist
+    changes = {k: [v, None] for k, v in audit.snapshot(row, _CLOSURE_FIELDS).items()}
+    impact = closure_impact(old=row, new=None)
+    pk = row.pk
+    row.delete()
+    audit.record((Closure, pk), audit.DELETE, changes=changes, clinic_id=clinic.pk, actor=by)
+    impact_mark(clinic=clinic, scope=impact.scope, cause=impact.cause, by=by)

@@ -284,7 +284,9 @@ def sessions_rules_check(
     instants = [t.start for _, t in timed] + [t.end for _, t in timed]
     window_start, window_end = min(instants) - timedelta(days=1), max(instants) + timedelta(days=1)
     calendar = clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
-    occupancy = occupancy_load(clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end)
+    occupancy = occupancy_load(
+        clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end,
+    ).block_chairs(calendar.rules.chair_closures)
     nurses_by_id = {n.id: n for n in calendar.nurses}
     requests = []
     for s, t in timed:

@@ -65,7 +65,9 @@ def _planner(clinic: Clinic, patient_id: int | None, first: dt.date, last: dt.da
              calendar: ClinicCalendar | None = None) -> tuple[planning.SeriesPlanner, ClinicCalendar]:
     window_start, window_end = _day_bounds(clinic, first, last)
     calendar = calendar or clinic_calendar_load(clinic=clinic, window_start=window_start, window_end=window_end)
-    occupancy = occupancy_load(clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end)
+    occupancy = occupancy_load(
+        clinic_id=clinic.pk, patient_id=patient_id, window_start=window_start, window_end=window_end,
+    ).block_chairs(calendar.rules.chair_closures)
     planner = planning.SeriesPlanner(
         rules=calendar.rules, chair_ids=calendar.chair_ids, nurses=calendar.nurses, occupancy=occupancy,
         patient_id=patient_id, exclude=exclude, last_day=last,

@@ -14,7 +14,9 @@ CYCLE_AUDIT_FIELDS = ("patient", "protocol", "clinic", "status", "session_count"
 SESSION_AUDIT_FIELDS = (
     "cycle", "patient", "clinic", "sequence", "status", "starts_at", "ends_at", "chair", "nurse", "extra_monitoring",
 )
-MOVE_AUDIT_FIELDS = ("starts_at", "ends_at", "chair", "nurse", "status", "confirmed_at", "confirmed_by", "version")
+MOVE_AUDIT_FIELDS = (
+    "starts_at", "ends_at", "chair", "nurse", "status", "confirmed_at", "confirmed_by", "version", "needs_moving_since",
+)
 
 
 def audit_entry(row: TreatmentCycle | InfusionSession, action, changes: dict, by):

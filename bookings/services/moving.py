@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from audit import records as audit
 from bookings import error_codes as codes
-from bookings.models import OCCUPYING_STATUSES, UPCOMING_STATUSES, InfusionSession, SessionEvent, SessionStatus
+from bookings.models import (
+    NEEDS_MOVING_CLEARED,
+    OCCUPYING_STATUSES,
+    UPCOMING_STATUSES,
+    InfusionSession,
+    SessionEvent,
+    SessionStatus,
+)
 from bookings.outbox import outbox_session_moved
 from bookings.selectors import SessionRequest, session_requests_check, sessions_move_check, sessions_rules_check
 from bookings.services.audit import MOVE_AUDIT_FIELDS, audit_entry, event, touch_cycle
@@ -87,7 +94,7 @@ def session_reschedule(
                 updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
                     starts_at=a.start, ends_at=a.end, chair_id=a.chair_id, nurse_id=a.nurse_id,
                     status=SessionStatus.BOOKED, confirmed_at=None, confirmed_by=None, reschedule_requested_at=None,
-                    version=F("version") + 1, updated_at=now,
+                    version=F("version") + 1, updated_at=now, **NEEDS_MOVING_CLEARED,
                 )
                 if updated != 1:
                     raise transition_error(s, "move")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from audit import records as audit
 from bookings import error_codes as codes
 from bookings.models import (
+    CANCELLED_STATUSES,
+    NEEDS_MOVING_CLEARED,
     UPCOMING_STATUSES,
     CancelledBy,
     CycleStatus,
@@ -52,6 +54,8 @@ def _transition(
 ) -> InfusionSession:
     """Compare-and-swap one session from one of `sources` to `target`; refuse if it is in another state."""
     before = session.status
+    if target in CANCELLED_STATUSES and session.needs_moving_since is not None:
+        fields = {**(fields or {}), **NEEDS_MOVING_CLEARED}  # a cancelled session no longer needs moving
     audited = ("status", "version", *(fields or {}))
     audit_before = audit.snapshot(session, audited)
     updated = InfusionSession.objects.filter(pk=session.pk, status__in=sources).update(

@@ -16,6 +16,7 @@ from bookings import selectors as booking_selectors
 from bookings import services
 from bookings.models import InfusionSession, TreatmentCycle
 from bookings.progress import cycle_sessions_short
+from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk.access import BOOKING_ROLES, staff_page
 from frontdesk.forms import MakeUpForm, SlotGridForm
@@ -70,7 +71,7 @@ def course_make_up(request, pk: int):
     """The slot grid of a make-up session for this course (htmx: the grid alone; else the page)."""
     cycle = _load(request, pk)
     template = "frontdesk/partials/slot_grid.html" if request.htmx else "frontdesk/make_up.html"
-    return render_in(request, template, _context(request, cycle), tz=cycle.clinic.tz)
+    return render_in(request, template, _context(request, cycle), clinic=cycle.clinic)
 
 
 @require_POST
@@ -87,20 +88,20 @@ def course_make_up_book(request, pk: int):
             str(e) for errors in form.errors.values() for e in errors
         )
         # The refusal shown on the page, as the desk's other forms do (and htmx swaps only a 2xx answer).
-        return render_in(request, template, context, tz=cycle.clinic.tz)
+        return render_in(request, template, context, clinic=cycle.clinic)
     data = form.cleaned_data
     missed = next(s for s in context["candidates"] if s.pk == data["replaces"])
     context["missed"] = missed
     if not data["confirm"]:
-        return render_in(request, template, context, tz=cycle.clinic.tz)
+        return render_in(request, template, context, clinic=cycle.clinic)
     try:
         made = services.cycle_make_up(cycle=cycle, replaces=missed, starts_at=data["starts_at"], by=request.user)
     except ApplicationError as exc:
         context["pick_error"] = exc.message
-        return render_in(request, template, context, tz=cycle.clinic.tz)
+        return render_in(request, template, context, clinic=cycle.clinic)
     when = made.starts_at.astimezone(cycle.clinic.tz)
     messages.success(
-        request, f"Make-up session added: session {made.sequence} of {cycle.session_count}, {when:%a %d %b %Y %H:%M}, "
+        request, f"Make-up session added: session {made.sequence} of {cycle.session_count}, {when:%a %d %b %Y} {format_clock(when, cycle.clinic.clock_format)}, "
         f"in place of the {missed.get_status_display().lower()} session {missed.sequence}."
     )
     url = reverse("frontdesk:course", args=[pk])

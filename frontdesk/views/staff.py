@@ -17,15 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import staff
-from bookings.models import UPCOMING_STATUSES, InfusionSession
 from common.access import ADMIN
 from common.errors import ApplicationError
 from frontdesk.access import scoped, staff_page
 from frontdesk.staff_forms import InviteForm, RolesForm, TimeOffForm, WeekForm
 from frontdesk.views.common import no_clinic, render_in
 from scheduler import services as scheduler_services
+from scheduler.impact import impact_dry_run, time_off_impact
 from scheduler.models import Clinic, Shift, StaffMember, StaffRole, TimeOff
-from scheduler.planning.localtime import localize
+from scheduler.planning.localtime import LocalTimeError, localize
 
 ADMIN_ONLY = frozenset({ADMIN})
 
@@ -217,24 +217,31 @@ def nurse_week(request, pk: int):
         else:
             messages.success(request, f"{nurse.first_name} {nurse.last_name}'s week is saved.")
             return redirect("frontdesk:staff-nurse", pk=nurse.pk)
+    stranded = None
     if off_form.is_bound and off_form.is_valid():
         try:
             starts, ends = (localize(wall, nurse.clinic.tz) for wall in off_form.span())
-            scheduler_services.time_off_add(staff=nurse, starts_at=starts, ends_at=ends,
-                                            reason=off_form.cleaned_data["reason"], by=request.user)
+            draft = scheduler_services.time_off_check(staff=nurse, starts_at=starts, ends_at=ends,
+                                                      reason=off_form.cleaned_data["reason"])
+            if "confirm" not in request.POST:
+                # Impact first: the booked sessions this time off strands, listed before anything is saved.
+                impact = time_off_impact(old=None, new=draft)
+                stranded = impact_dry_run(clinic=impact.clinic, scope=impact.scope, change=impact.change)
+            if not stranded:
+                row = scheduler_services.time_off_add(staff=nurse, starts_at=starts, ends_at=ends,
+                                                      reason=draft.reason, by=request.user)
+                messages.success(request, "The time off is saved: the planner gives this nurse no session then.")
+                count = len(getattr(row, "stranded_sessions", []))
+                if count:
+                    messages.warning(request, f"{count} booked session{'s' if count != 1 else ''} with this nurse now "
+                                     "need moving: see Needs moving in the worklists.")
+                return redirect("frontdesk:staff-nurse", pk=nurse.pk)
+        except LocalTimeError as error:
+            off_form.add_error(None, error.violation.message)
         except ApplicationError as error:
             off_form.add_error(None, error.message)
-        else:
-            messages.success(request, "The time off is saved: the planner gives this nurse no session then.")
-            booked = InfusionSession.objects.filter(
-                nurse=nurse, status__in=UPCOMING_STATUSES, starts_at__lt=ends, ends_at__gt=starts
-            ).count()
-            if booked:
-                messages.warning(request, f"{booked} booked session{'s' if booked != 1 else ''} with this nurse fall in "
-                                 "that time: move them or give them another nurse (the day board shows them).")
-            return redirect("frontdesk:staff-nurse", pk=nurse.pk)
     context = {
-        "nurse": nurse, "form": form, "off_form": off_form,
+        "nurse": nurse, "form": form, "off_form": off_form, "stranded": stranded,
         "locked": [s for s in shifts if s.weekday in locked and s.valid_from is None and s.valid_until is None],
         "dated": [s for s in shifts if s.valid_from is not None or s.valid_until is not None],
         "time_off": TimeOff.objects.filter(staff=nurse, ends_at__gt=timezone.now()).order_by("starts_at"),

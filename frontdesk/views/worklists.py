@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bookings.selectors.impact import sessions_needing_moves
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
 from frontdesk.views.common import audit_shown, clinic_choice, no_clinic, render_in
@@ -21,6 +22,8 @@ def worklists(request):
         "review": selectors.cycles_for_review(clinic=clinic),
         "boosters": selectors.boosters_due(clinic=clinic),
         "limit": selectors.WORKLIST_LIMIT,
+        "needs_moving": list(sessions_needing_moves(clinic_ids=[clinic.pk])[: selectors.WORKLIST_LIMIT]),
     }
-    audit_shown(request, context["reschedule_requests"], context["failed"], context["review"], context["boosters"])
+    audit_shown(request, context["reschedule_requests"], context["failed"], context["review"], context["boosters"],
+                context["needs_moving"])
     return render_in(request, "frontdesk/worklists.html", context, clinic=clinic)

@@ -14,7 +14,13 @@ from rest_framework import serializers
 
 from common.access import scope_to_user_clinics
 from common.fields import WallClockTimeField
-from common.serializers import StrictIntegerField, StrictListField, StrictModelSerializer
+from common.serializers import (
+    QuerySerializer,
+    StrictBooleanField,
+    StrictIntegerField,
+    StrictListField,
+    StrictModelSerializer,
+)
 from scheduler.api.fields import ClinicDateTimeField, InUserClinicsField, clinic_field, hhmm, localized
 from scheduler.models import (
     Chair,
@@ -377,14 +383,29 @@ class ClosureSerializer(SpanSerializer, ClinicOwnedSerializer):
     """A span when a clinic takes no sessions."""
 
     noun = "closure"
+    chair = InUserClinicsField(
+        queryset=Chair.objects.all(),
+        noun="Chair",
+        required=False,
+        allow_null=True,
+        help_text="Null (the default): the whole clinic is closed. A chair's id (of the same clinic): only that "
+        "chair is out of service (e.g. maintenance); the rest of the clinic works.",
+    )
 
     class Meta:
         model = Closure
-        fields = ["id", "clinic", "starts_at", "ends_at", "reason"]
+        fields = ["id", "clinic", "chair", "starts_at", "ends_at", "reason"]
         extra_kwargs = {"reason": {"help_text": "Shown to staff, e.g. \"Thanksgiving\" or \"Staff training\"."}}
 
     def span_clinic(self, attrs) -> Clinic:
         return self.value(attrs, "clinic")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        chair = self.value(attrs, "chair")
+        if chair is not None and chair.clinic_id != self.value(attrs, "clinic").pk:
+            raise serializers.ValidationError({"chair": ["That chair belongs to another clinic than the closure's."]})
+        return attrs
 
 
 class TimeOffSerializer(SpanSerializer):
@@ -407,3 +428,57 @@ class TimeOffSerializer(SpanSerializer):
 
     def span_clinic(self, attrs) -> Clinic:
         return self.value(attrs, "staff").clinic
+
+
+# --- The impact of a change (?dry_run=true, and what a write stranded) ------------------------------------------
+
+
+class _NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class _ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        read_only=True,
+        help_text="clinic_closed, outside_hours, chair_out_of_service, chair_inactive, nurse_absent, "
+        "nurse_off_shift or nurse_inactive.",
+    )
+    message = serializers.CharField(read_only=True)
+
+
+class StrandedSessionSerializer(serializers.Serializer):
+    """A booked (not yet started) session a change strands: it can no longer happen where and when it is."""
+
+    id = serializers.IntegerField(read_only=True)
+    patient = _NamedRefSerializer(read_only=True)
+    starts_at = serializers.DateTimeField(read_only=True)
+    ends_at = serializers.DateTimeField(read_only=True)
+    chair = _NamedRefSerializer(read_only=True)
+    nurse = _NamedRefSerializer(read_only=True)
+    reasons = _ReasonSerializer(many=True, read_only=True)
+
+
+STRANDED_HELP = (
+    "The booked, not yet started sessions this change strands, each with its reasons. With `?dry_run=true`: "
+    "those it would strand (nothing is written); after a write: those now marked as needing a move."
+)
+
+
+class DryRunDeleteSerializer(serializers.Serializer):
+    stranded_sessions = StrandedSessionSerializer(many=True, read_only=True, help_text=STRANDED_HELP)
+
+
+def with_impact(serializer_class):
+    """`serializer_class` answering also `stranded_sessions` (read from the instance's attribute of that name)."""
+    meta = type("Meta", (serializer_class.Meta,), {"fields": [*serializer_class.Meta.fields, "stranded_sessions"]})
+    name = serializer_class.__name__.removesuffix("Serializer") + "ImpactSerializer"
+    field = StrandedSessionSerializer(many=True, read_only=True, help_text=STRANDED_HELP)
+    return type(name, (serializer_class,), {"Meta": meta, "stranded_sessions": field, "__module__": __name__})
+
+
+class DryRunQuerySerializer(QuerySerializer):
+    dry_run = StrictBooleanField(
+        required=False, default=False,
+        help_text="true: answer 200 with what the write would give and the sessions it would strand; write nothing.",
+    )

@@ -6,7 +6,7 @@ in scheduler.error_codes. The series planner is built on these same functions.
 
 Callers import the package (`from scheduler import planning; planning.X`); the modules hold:
 
-- values: Interval, Violation, WeeklyInterval, ClinicRules, Nurse, Booking, Spacing, Slot
+- values: Interval, ChairClosure, Violation, WeeklyInterval, ClinicRules, Nurse, Booking, Spacing, Slot
 - occupancy: Occupancy, what is booked, indexed for overlap look-ups
 - localtime: localising and shifting wall-clock times across DST (LocalTimeError), weekly hours
 - rules: the single-session rules and place_session
@@ -43,6 +43,7 @@ from scheduler.planning.rules import (
     Assignment,
     Placement,
     check_chair,
+    check_chair_closures,
     check_closures,
     check_nurse_capacity,
     check_nurse_on_shift,
@@ -60,6 +61,7 @@ from scheduler.planning.series import SeriesCheck, SeriesRequest, check_series
 from scheduler.planning.spacing import check_spacing
 from scheduler.planning.values import (
     Booking,
+    ChairClosure,
     ClinicRules,
     Interval,
     Nurse,
@@ -78,6 +80,7 @@ __all__ = [
     "Assignment",
     "AvailableSlot",
     "Booking",
+    "ChairClosure",
     "ClinicRules",
     "Infeasible",
     "Interval",
@@ -98,6 +101,7 @@ __all__ = [
     "Violation",
     "WeeklyInterval",
     "check_chair",
+    "check_chair_closures",
     "check_closures",
     "check_nurse_capacity",
     "check_nurse_on_shift",

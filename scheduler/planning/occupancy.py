@@ -6,7 +6,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from scheduler.planning.values import Booking, _utc
+from scheduler.planning.values import Booking, ChairClosure, _utc
+
+#: The nurse and patient of a chair closure's busy interval: no real id (ids are positive), never looked up.
+_NOBODY = -1
 
 
 class Occupancy:
@@ -56,6 +59,17 @@ class Occupancy:
         for kind, key in (("chair", booking.chair_id), ("nurse", booking.nurse_id), ("patient", booking.patient_id)):
             self._index(kind, key)
             self._place_one(kind, key, booking)
+
+    def block_chairs(self, closures: Iterable[ChairClosure]) -> Occupancy:
+        """Mark each closure's chair busy over its span, so every chair look-up (the planner's, the checks')
+        treats a chair out of service like a taken one; `check_chair` names it `chair_out_of_service`."""
+        for closure in closures:
+            self._index("chair", closure.chair_id)
+            self._place_one(
+                "chair", closure.chair_id,
+                Booking(closure.start, closure.end, closure.chair_id, _NOBODY, _NOBODY, None, out_of_service=True),
+            )
+        return self
 
     def _place_one(self, kind: str, key: int, booking: Booking) -> None:
         start, end = _utc(booking.start), _utc(booking.end)

@@ -43,12 +43,33 @@ def check_closures(start: datetime, end: datetime, rules: ClinicRules) -> Violat
     return None
 
 
+def check_chair_closures(start: datetime, end: datetime, chair_id: int, rules: ClinicRules) -> Violation | None:
+    """The chair is out of service (a closure of that chair) during [start, end)."""
+    for closure in rules.chair_closures:
+        if closure.chair_id == chair_id and closure.overlaps(start, end):
+            return Violation(
+                codes.CHAIR_OUT_OF_SERVICE,
+                f"The chair is out of service from {_fmt(closure.start, rules.tz, rules.clock)} to {_fmt(closure.end, rules.tz, rules.clock)}"
+                + (f": {closure.reason}." if closure.reason else "."),
+                {"chair": chair_id, "out_of_service_from": closure.start.isoformat(),
+                 "out_of_service_until": closure.end.isoformat()},
+            )
+    return None
+
+
 def check_chair(
     start: datetime, end: datetime, chair_id: int, occupancy: Occupancy, exclude: frozenset[int] = frozenset()
 ) -> Violation | None:
     clash = occupancy.overlapping("chair", chair_id, start, end, exclude)
     if not clash:
         return None
+    closed = next((b for b in clash if b.out_of_service), None)
+    if closed is not None:
+        return Violation(
+            codes.CHAIR_OUT_OF_SERVICE,
+            "That chair is out of service at this time.",
+            {"chair": chair_id, "out_of_service_from": closed.start.isoformat(), "out_of_service_until": closed.end.isoformat()},
+        )
     return Violation(
         codes.CHAIR_CONFLICT,
         "That chair is already taken at this time.",

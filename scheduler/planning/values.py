@@ -53,6 +53,19 @@ class WeeklyInterval:
 
 
 @dataclass(frozen=True, slots=True)
+class ChairClosure:
+    """A span when one chair is out of service (maintenance); the rest of the clinic works."""
+
+    chair_id: int
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return _utc(self.start) < _utc(end) and _utc(start) < _utc(self.end)
+
+
+@dataclass(frozen=True, slots=True)
 class ClinicRules:
     tz: ZoneInfo
     opening_hours: tuple[WeeklyInterval, ...]
@@ -60,6 +73,8 @@ class ClinicRules:
     nurse_max_concurrent: int = 3
     stagger: timedelta = timedelta(minutes=15)
     clock: str = "24h"  # how messages print a time of day (common.clock)
+    #: Closures of one chair each: the planner sees them as that chair's busy intervals (Occupancy.block_chairs).
+    chair_closures: tuple[ChairClosure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +94,8 @@ class Booking:
     nurse_id: int
     patient_id: int
     session_id: int | None = None
+    #: Not a session: a chair out of service (Occupancy.block_chairs), held in the chair index only.
+    out_of_service: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -817,6 +817,7 @@ NOT_IN_SCHEMA = {
     "outbox/": "The front desk's view of the emails written to var/mail/ in the embedded mode.",
     "session/": "The idle logout's keep-alive (accounts.idle): 204 or 401 for the browser's own session, no data; "
     "tested in tests/test_idle.py.",
+    "closures/": "The front desk's closures page for a clinic's admins (the clinic or one chair), impact first.",
 }
 
 

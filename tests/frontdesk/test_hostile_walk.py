@@ -372,6 +372,18 @@ ROUTES: dict[str, Route] = {
         form={"starts_at": Param(lambda w: "2027-03-08T10:00", "datetime"), "replaces": Param(lambda w: "1", "int"),
               "confirm": Param(lambda w: "on", "bool")},
     ),
+    # Closures of the clinic or of one chair, impact first (issue 14): check, then confirm.
+    "frontdesk:closures": Route(
+        methods=("GET", "POST"), refused=NOT_ADMIN,
+        query={"clinic": CLINIC},
+        form={"clinic": CLINIC, "chair": Param(lambda w: str(w.home.chairs[0].pk), "int"),
+              "first_day": Param(lambda w: "2027-04-05", "date"), "from_time": Param(lambda w: "09:00", "time"),
+              "last_day": Param(lambda w: "2027-04-06", "date"), "until_time": Param(lambda w: "13:00", "time"),
+              "reason": Param(lambda w: "Maintenance"), "confirm": Param(lambda w: "1", "choice")},
+    ),
+    "frontdesk:closure-remove": Route(
+        methods=("POST",), refused=NOT_ADMIN, path={"pk": _id(lambda site: site.closure)}, form={"clinic": CLINIC},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

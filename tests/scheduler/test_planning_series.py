@@ -9,6 +9,7 @@ import pytest
 from scheduler import error_codes as codes
 from scheduler.planning import (
     Booking,
+    ChairClosure,
     Interval,
     LocalTimeError,
     Occupancy,
@@ -314,7 +315,30 @@ def _not_offered():
     return [violation.code] if violation else []
 
 
+def _stranded(*, chair_ids=(1,), nurses=None, **rules) -> list[str]:
+    """The impact check of one stored session, chair 1 and nurse 1, Monday 10:00–12:00 (no query)."""
+    from bookings.models import InfusionSession
+    from bookings.selectors.impact import session_strand_reasons
+    from scheduler.selectors import ClinicCalendar
+
+    session = InfusionSession(starts_at=at(MON, "10:00"), ends_at=at(MON, "12:00"), chair_id=1, nurse_id=1)
+    calendar = ClinicCalendar(1, clinic(**rules), tuple(chair_ids), tuple([nurse(1)] if nurses is None else nurses))
+    return [v.code for v in session_strand_reasons(session, calendar)]
+
+
+def _chair_out_of_service() -> list[str]:
+    blocked = Occupancy().block_chairs([ChairClosure(1, at(MON, "11:00"), at(MON, "15:00"), "maintenance")])
+    placed = place_session(Placement(at(MON, "10:00"), at(MON, "12:00"), 1, chair_id=1), rules=clinic(), chair_ids=[1],
+                           nurses=[nurse(1)], occupancy=blocked)
+    return [v.code for v in placed.violations]
+
+
 SCENARIOS = {
+    codes.CHAIR_OUT_OF_SERVICE: _chair_out_of_service,
+    codes.CHAIR_INACTIVE: lambda: _stranded(chair_ids=()),
+    codes.NURSE_INACTIVE: lambda: _stranded(nurses=()),
+    codes.NURSE_OFF_SHIFT: lambda: _stranded(nurses=[nurse(1, shifts=weekly("13:00", "18:00"))]),
+    codes.NURSE_ABSENT: lambda: _stranded(nurses=[nurse(1, time_off=[Interval(at(MON, "11:00"), at(MON, "11:30"))])]),
     codes.PROTOCOL_UNAVAILABLE: _not_offered,
     codes.OUTSIDE_HOURS: lambda: _placed("17:00", "19:00"),
     codes.CLINIC_CLOSED: lambda: _placed(rules=clinic(closures=[Interval(at(MON, "00:00"), at("2027-03-02", "00:00"))])),

@@ -9,8 +9,10 @@ from common.errors import integrity_as_conflict
 from scheduler.api import serializers as s
 from scheduler.api.filters import ClinicFilter
 from scheduler.api.views.base import ConfigViewSet
+from scheduler.api.views.impact import ImpactMixin
 from scheduler.api.views.schema import config_schema
-from scheduler.models import Clinic
+from scheduler.impact import opening_hours_impact
+from scheduler.models import Clinic, OpeningHours
 
 _HOURS = [{"weekday": d, "opens": "08:00:00", "closes": "18:00:00"} for d in range(5)]
 _CLINIC = {
@@ -38,7 +40,7 @@ _CLINIC = {
     tag="clinics",
     about="A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.",
     request_example=_CLINIC,
-    response_example={"id": 1, **_CLINIC},
+    response_example={"id": 1, **_CLINIC, "stranded_sessions": []},
     field="timezone",
     field_error="'Mars/Olympus' is not an IANA time zone name (e.g. America/New_York).",
     filter_error=("active", "Enter true or false."),
@@ -47,12 +49,21 @@ _CLINIC = {
         "update": " `opening_hours`, when given, replaces the whole weekly set at once.",
         "destroy": " Deleting a clinic deletes its chairs, staff, hours, closures and own protocols.",
     },
+    impact=True,
 )
-class ClinicViewSet(ConfigViewSet):
+class ClinicViewSet(ImpactMixin, ConfigViewSet):
     queryset = Clinic.objects.prefetch_related("opening_hours")
     serializer_class = s.ClinicSerializer
+    impact_serializer_class = s.with_impact(s.ClinicSerializer)
     filterset_class = ClinicFilter
     clinic_field = "pk"
+
+    def impact_of(self, *, old, new, serializer):
+        # New hours strand sessions; a new clinic has none, and deleting one with sessions is refused.
+        rows = serializer.validated_data.get("opening_hours") if serializer is not None else None
+        if old is None or new is None or rows is None:
+            return None
+        return opening_hours_impact(clinic=old, hours=[OpeningHours(clinic=old, **r) for r in rows], now=self.now())
 
     def perform_create(self, serializer):
         user = self.request.user

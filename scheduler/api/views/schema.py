@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
 from common import error_codes as codes
 from common.api import ErrorSerializer
@@ -50,13 +51,34 @@ def config_schema(
     extra: dict[str, str] | None = None,
     forbidden_create: tuple[OpenApiExample, ...] = (),
     forbidden_change: tuple[OpenApiExample, ...] = (),
+    impact: bool = False,
 ):
     """extend_schema_view for the six CRUD operations of a config resource, with every error each can give.
 
     `field`/`field_error` make the 400 example of writes, `filter_error` that of the list; `extra` adds
-    sentences to the descriptions of "list", "create", "update" and "destroy".
+    sentences to the descriptions of "list", "create", "update" and "destroy". `impact`: the writes take
+    `?dry_run=true` and answer `stranded_sessions` (scheduler/api/views/impact.py).
     """
     extra = extra or {}
+    written = serializer
+    parameters: list[OpenApiParameter] = []
+    dry: dict = {}
+    dry_note = ""
+    if impact:
+        from scheduler.api.serializers import DryRunDeleteSerializer, with_impact
+
+        written = with_impact(serializer)
+        parameters = [OpenApiParameter(
+            "dry_run", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False,
+            description="true: write nothing; answer 200 with the row as the write would leave it and the booked "
+            "sessions it would strand (`stranded_sessions`).",
+        )]
+        dry = {200: OpenApiResponse(written, description="A dry run (`?dry_run=true`): nothing was written.")}
+        dry_note = (
+            " A change that leaves booked sessions where they can no longer happen lists them in `stranded_sessions` "
+            "(each with its reasons) and marks them as needing a move (the desk's Needs moving list); "
+            "`?dry_run=true` shows them first and writes nothing."
+        )
     bad_input = _error(
         "Bad input: `validation_error`, with the errors of each field in `details`.", _validation(field, field_error)
     )
@@ -100,19 +122,21 @@ def config_schema(
         ),
         create=extend_schema(
             summary=f"Create a {noun}",
-            description=f"{about}{admin_only}" + extra.get("create", ""),
+            description=f"{about}{admin_only}" + extra.get("create", "") + dry_note,
             request=serializer,
-            responses={201: serializer, 400: bad_input, 401: _UNAUTHENTICATED, 403: create_forbidden, 409: conflict},
+            parameters=parameters,
+            responses={201: written, **dry, 400: bad_input, 401: _UNAUTHENTICATED, 403: create_forbidden, 409: conflict},
             examples=request + response,
             tags=[tag],
         ),
         update=extend_schema(
             summary=f"Replace a {noun}",
             description=f"{about}{admin_only} Required fields must be given; optional ones left out keep their "
-            "stored values." + extra.get("update", ""),
+            "stored values." + extra.get("update", "") + dry_note,
             request=serializer,
+            parameters=parameters,
             responses={
-                200: serializer, 400: bad_input, 401: _UNAUTHENTICATED, 403: change_forbidden, 404: not_found,
+                200: written, 400: bad_input, 401: _UNAUTHENTICATED, 403: change_forbidden, 404: not_found,
                 409: conflict,
             },
             examples=request + response,
@@ -120,10 +144,11 @@ def config_schema(
         ),
         partial_update=extend_schema(
             summary=f"Change some fields of a {noun}",
-            description=f"{about}{admin_only} Only the fields given change." + extra.get("update", ""),
+            description=f"{about}{admin_only} Only the fields given change." + extra.get("update", "") + dry_note,
             request=serializer,
+            parameters=parameters,
             responses={
-                200: serializer, 400: bad_input, 401: _UNAUTHENTICATED, 403: change_forbidden, 404: not_found,
+                200: written, 400: bad_input, 401: _UNAUTHENTICATED, 403: change_forbidden, 404: not_found,
                 409: conflict,
             },
             examples=request + response,
@@ -132,8 +157,12 @@ def config_schema(
         destroy=extend_schema(
             summary=f"Delete a {noun}",
             description=f"{about}{admin_only} A {noun} still referred to by bookings is kept: 409 `in_use`."
-            + extra.get("destroy", ""),
-            responses={204: OpenApiResponse(description="Deleted."), 401: _UNAUTHENTICATED, 403: change_forbidden,
+            + extra.get("destroy", "") + dry_note,
+            parameters=parameters,
+            responses={204: OpenApiResponse(description="Deleted."),
+                       **({200: OpenApiResponse(DryRunDeleteSerializer, description="A dry run: nothing was deleted.")}
+                          if impact else {}),
+                       401: _UNAUTHENTICATED, 403: change_forbidden,
                        404: not_found, 409: in_use},
             tags=[tag],
         ),

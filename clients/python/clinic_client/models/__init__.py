@@ -12,11 +12,14 @@ from .book_session_request import BookSessionRequest
 from .by_enum import ByEnum
 from .cancel_request import CancelRequest
 from .chair import Chair
+from .chair_impact import ChairImpact
 from .chair_request import ChairRequest
 from .clinic import Clinic
+from .clinic_impact import ClinicImpact
 from .clinic_request import ClinicRequest
 from .clock_format_enum import ClockFormatEnum
 from .closure import Closure
+from .closure_impact import ClosureImpact
 from .closure_request import ClosureRequest
 from .complete_request import CompleteRequest
 from .cycle import Cycle
@@ -24,9 +27,11 @@ from .cycle_book_request import CycleBookRequest
 from .cycle_cancel_request import CycleCancelRequest
 from .cycle_status_enum import CycleStatusEnum
 from .cycles_list_status_item import CyclesListStatusItem
+from .dry_run_delete import DryRunDelete
 from .error import Error
 from .error_details import ErrorDetails
 from .make_up_request import MakeUpRequest
+from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
 from .opening_hours import OpeningHours
@@ -58,6 +63,7 @@ from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
+from .reason import Reason
 from .reminder import Reminder
 from .reminder_status_enum import ReminderStatusEnum
 from .reminders_list_status_item import RemindersListStatusItem
@@ -76,8 +82,11 @@ from .shift_request import ShiftRequest
 from .signed_in_device import SignedInDevice
 from .staff_list_role import StaffListRole
 from .staff_member import StaffMember
+from .staff_member_impact import StaffMemberImpact
 from .staff_member_request import StaffMemberRequest
+from .stranded_session import StrandedSession
 from .time_off import TimeOff
+from .time_off_impact import TimeOffImpact
 from .time_off_request import TimeOffRequest
 from .token import Token
 from .token_request_request import TokenRequestRequest
@@ -98,11 +107,14 @@ __all__ = (
     "ByEnum",
     "CancelRequest",
     "Chair",
+    "ChairImpact",
     "ChairRequest",
     "Clinic",
+    "ClinicImpact",
     "ClinicRequest",
     "ClockFormatEnum",
     "Closure",
+    "ClosureImpact",
     "ClosureRequest",
     "CompleteRequest",
     "Cycle",
@@ -110,9 +122,11 @@ __all__ = (
     "CycleCancelRequest",
     "CycleStatusEnum",
     "CyclesListStatusItem",
+    "DryRunDelete",
     "Error",
     "ErrorDetails",
     "MakeUpRequest",
+    "NamedRef",
     "Notice",
     "NoticeDetails",
     "OpeningHours",
@@ -144,6 +158,7 @@ __all__ = (
     "ProposalRequestRequest",
     "Protocol",
     "ProtocolRequest",
+    "Reason",
     "Reminder",
     "ReminderStatusEnum",
     "RemindersListStatusItem",
@@ -162,8 +177,11 @@ __all__ = (
     "SignedInDevice",
     "StaffListRole",
     "StaffMember",
+    "StaffMemberImpact",
     "StaffMemberRequest",
+    "StrandedSession",
     "TimeOff",
+    "TimeOffImpact",
     "TimeOffRequest",
     "Token",
     "TokenRequestRequest",

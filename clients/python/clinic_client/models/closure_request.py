@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ClosureRequest")
 
@@ -20,12 +22,15 @@ class ClosureRequest:
         ends_at (str): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. After
             `starts_at`. Example: 2027-03-02T09:00.
         reason (str): Shown to staff, e.g. "Thanksgiving" or "Staff training".
+        chair (int | None | Unset): Null (the default): the whole clinic is closed. A chair's id (of the same clinic):
+            only that chair is out of service (e.g. maintenance); the rest of the clinic works.
     """
 
     clinic: int
     starts_at: str
     ends_at: str
     reason: str
+    chair: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,6 +42,12 @@ class ClosureRequest:
 
         reason = self.reason
 
+        chair: int | None | Unset
+        if isinstance(self.chair, Unset):
+            chair = UNSET
+        else:
+            chair = self.chair
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -47,6 +58,8 @@ class ClosureRequest:
                 "reason": reason,
             }
         )
+        if chair is not UNSET:
+            field_dict["chair"] = chair
 
         return field_dict
 
@@ -61,11 +74,21 @@ class ClosureRequest:
 
         reason = d.pop("reason")
 
+        def _parse_chair(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        chair = _parse_chair(d.pop("chair", UNSET))
+
         closure_request = cls(
             clinic=clinic,
             starts_at=starts_at,
             ends_at=ends_at,
             reason=reason,
+            chair=chair,
         )
 
         closure_request.additional_properties = d

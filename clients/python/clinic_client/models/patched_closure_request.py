@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,8 @@ class PatchedClosureRequest:
 
     Attributes:
         clinic (int | Unset): Id of the clinic (one of yours). Fixed once the row is created.
+        chair (int | None | Unset): Null (the default): the whole clinic is closed. A chair's id (of the same clinic):
+            only that chair is out of service (e.g. maintenance); the rest of the clinic works.
         starts_at (str | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
             Example: 2027-03-02T09:00.
         ends_at (str | Unset): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone. After
@@ -25,6 +27,7 @@ class PatchedClosureRequest:
     """
 
     clinic: int | Unset = UNSET
+    chair: int | None | Unset = UNSET
     starts_at: str | Unset = UNSET
     ends_at: str | Unset = UNSET
     reason: str | Unset = UNSET
@@ -32,6 +35,12 @@ class PatchedClosureRequest:
 
     def to_dict(self) -> dict[str, Any]:
         clinic = self.clinic
+
+        chair: int | None | Unset
+        if isinstance(self.chair, Unset):
+            chair = UNSET
+        else:
+            chair = self.chair
 
         starts_at = self.starts_at
 
@@ -44,6 +53,8 @@ class PatchedClosureRequest:
         field_dict.update({})
         if clinic is not UNSET:
             field_dict["clinic"] = clinic
+        if chair is not UNSET:
+            field_dict["chair"] = chair
         if starts_at is not UNSET:
             field_dict["starts_at"] = starts_at
         if ends_at is not UNSET:
@@ -58,6 +69,15 @@ class PatchedClosureRequest:
         d = dict(src_dict)
         clinic = d.pop("clinic", UNSET)
 
+        def _parse_chair(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        chair = _parse_chair(d.pop("chair", UNSET))
+
         starts_at = d.pop("starts_at", UNSET)
 
         ends_at = d.pop("ends_at", UNSET)
@@ -66,6 +86,7 @@ class PatchedClosureRequest:
 
         patched_closure_request = cls(
             clinic=clinic,
+            chair=chair,
             starts_at=starts_at,
             ends_at=ends_at,
             reason=reason,

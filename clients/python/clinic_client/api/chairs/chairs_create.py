@@ -5,21 +5,29 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.chair import Chair
+from ...models.chair_impact import ChairImpact
 from ...models.chair_request import ChairRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ChairRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/chairs/",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -30,9 +38,14 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Chair | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChairImpact | Error | None:
+    if response.status_code == 200:
+        response_200 = ChairImpact.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
-        response_201 = Chair.from_dict(response.json())
+        response_201 = ChairImpact.from_dict(response.json())
 
         return response_201
 
@@ -77,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Chair | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChairImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,12 +103,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Create a chair
 
-     An infusion chair: one session holds it for the whole visit. Admins only.
+     An infusion chair: one session holds it for the whole visit. Admins only. A change that leaves
+    booked sessions where they can no longer happen lists them in `stranded_sessions` (each with its
+    reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them
+    first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -103,11 +121,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -121,12 +140,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Create a chair
 
-     An infusion chair: one session holds it for the whole visit. Admins only.
+     An infusion chair: one session holds it for the whole visit. Admins only. A change that leaves
+    booked sessions where they can no longer happen lists them in `stranded_sessions` (each with its
+    reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them
+    first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -134,12 +158,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -147,12 +172,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Create a chair
 
-     An infusion chair: one session holds it for the whole visit. Admins only.
+     An infusion chair: one session holds it for the whole visit. Admins only. A change that leaves
+    booked sessions where they can no longer happen lists them in `stranded_sessions` (each with its
+    reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them
+    first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -160,11 +190,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,12 +207,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Create a chair
 
-     An infusion chair: one session holds it for the whole visit. Admins only.
+     An infusion chair: one session holds it for the whole visit. Admins only. A change that leaves
+    booked sessions where they can no longer happen lists them in `stranded_sessions` (each with its
+    reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them
+    first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -189,12 +225,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.chair import Chair
+from ...models.chair_impact import ChairImpact
 from ...models.error import Error
 from ...models.patched_chair_request import PatchedChairRequest
 from ...types import UNSET, Response, Unset
@@ -16,14 +16,22 @@ def _get_kwargs(
     id: int,
     *,
     body: PatchedChairRequest | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/api/v1/chairs/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     if not isinstance(body, Unset):
@@ -35,9 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Chair | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChairImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Chair.from_dict(response.json())
+        response_200 = ChairImpact.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +95,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Chair | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChairImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,14 +109,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedChairRequest | Unset = UNSET,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Change some fields of a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Only the fields given
-    change.
+    change. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedChairRequest | Unset): An infusion chair of a clinic; names are unique within
             the clinic.
 
@@ -117,12 +129,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -137,14 +150,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PatchedChairRequest | Unset = UNSET,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Change some fields of a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Only the fields given
-    change.
+    change. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedChairRequest | Unset): An infusion chair of a clinic; names are unique within
             the clinic.
 
@@ -153,13 +170,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -168,14 +186,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedChairRequest | Unset = UNSET,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Change some fields of a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Only the fields given
-    change.
+    change. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedChairRequest | Unset): An infusion chair of a clinic; names are unique within
             the clinic.
 
@@ -184,12 +206,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -202,14 +225,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PatchedChairRequest | Unset = UNSET,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Change some fields of a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Only the fields given
-    change.
+    change. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedChairRequest | Unset): An infusion chair of a clinic; names are unique within
             the clinic.
 
@@ -218,7 +245,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return (
@@ -226,5 +253,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

@@ -6,24 +6,32 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.chair import Chair
+from ...models.chair_impact import ChairImpact
 from ...models.chair_request import ChairRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
     body: ChairRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/api/v1/chairs/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -34,9 +42,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Chair | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChairImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Chair.from_dict(response.json())
+        response_200 = ChairImpact.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +94,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Chair | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChairImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,14 +108,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Replace a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Required fields must be
-    given; optional ones left out keep their stored values.
+    given; optional ones left out keep their stored values. A change that leaves booked sessions where
+    they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them
+    as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -115,12 +128,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -135,14 +149,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Replace a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Required fields must be
-    given; optional ones left out keep their stored values.
+    given; optional ones left out keep their stored values. A change that leaves booked sessions where
+    they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them
+    as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -150,13 +169,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -165,14 +185,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Response[Chair | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ChairImpact | Error]:
     """Replace a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Required fields must be
-    given; optional ones left out keep their stored values.
+    given; optional ones left out keep their stored values. A change that leaves booked sessions where
+    they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them
+    as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -180,12 +205,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Chair | Error]
+        Response[ChairImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,14 +224,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ChairRequest,
-) -> Chair | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ChairImpact | Error | None:
     """Replace a chair
 
      An infusion chair: one session holds it for the whole visit. Admins only. Required fields must be
-    given; optional ones left out keep their stored values.
+    given; optional ones left out keep their stored values. A change that leaves booked sessions where
+    they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them
+    as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ChairRequest): An infusion chair of a clinic; names are unique within the clinic.
 
     Raises:
@@ -213,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Chair | Error
+        ChairImpact | Error
     """
 
     return (
@@ -221,5 +252,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

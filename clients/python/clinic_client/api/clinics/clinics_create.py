@@ -5,21 +5,29 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.clinic import Clinic
+from ...models.clinic_impact import ClinicImpact
 from ...models.clinic_request import ClinicRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ClinicRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/clinics/",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -30,9 +38,14 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Clinic | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClinicImpact | Error | None:
+    if response.status_code == 200:
+        response_200 = ClinicImpact.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
-        response_201 = Clinic.from_dict(response.json())
+        response_201 = ClinicImpact.from_dict(response.json())
 
         return response_201
 
@@ -77,7 +90,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Clinic | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClinicImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,13 +105,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Create a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
-    Admins only. The creator becomes a member of the new clinic.
+    Admins only. The creator becomes a member of the new clinic. A change that leaves booked sessions
+    where they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks
+    them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -105,11 +125,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -123,13 +144,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Create a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
-    Admins only. The creator becomes a member of the new clinic.
+    Admins only. The creator becomes a member of the new clinic. A change that leaves booked sessions
+    where they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks
+    them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -138,12 +164,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -151,13 +178,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Create a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
-    Admins only. The creator becomes a member of the new clinic.
+    Admins only. The creator becomes a member of the new clinic. A change that leaves booked sessions
+    where they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks
+    them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -166,11 +198,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,13 +215,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Create a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
-    Admins only. The creator becomes a member of the new clinic.
+    Admins only. The creator becomes a member of the new clinic. A change that leaves booked sessions
+    where they can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks
+    them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes
+    nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -197,12 +235,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

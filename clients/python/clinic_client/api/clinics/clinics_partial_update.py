@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.clinic import Clinic
+from ...models.clinic_impact import ClinicImpact
 from ...models.error import Error
 from ...models.patched_clinic_request import PatchedClinicRequest
 from ...types import UNSET, Response, Unset
@@ -16,14 +16,22 @@ def _get_kwargs(
     id: int,
     *,
     body: PatchedClinicRequest | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/api/v1/clinics/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     if not isinstance(body, Unset):
@@ -35,9 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Clinic | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClinicImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Clinic.from_dict(response.json())
+        response_200 = ClinicImpact.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +95,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Clinic | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClinicImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,15 +111,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedClinicRequest | Unset = UNSET,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Change some fields of a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Only the fields given change. `opening_hours`, when given, replaces the whole weekly
-    set at once.
+    set at once. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClinicRequest | Unset): A clinic (location): its time zone, contact details,
             scheduling rules and weekly opening hours.
 
@@ -118,12 +132,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -138,15 +153,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PatchedClinicRequest | Unset = UNSET,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Change some fields of a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Only the fields given change. `opening_hours`, when given, replaces the whole weekly
-    set at once.
+    set at once. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClinicRequest | Unset): A clinic (location): its time zone, contact details,
             scheduling rules and weekly opening hours.
 
@@ -155,13 +174,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -170,15 +190,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedClinicRequest | Unset = UNSET,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Change some fields of a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Only the fields given change. `opening_hours`, when given, replaces the whole weekly
-    set at once.
+    set at once. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClinicRequest | Unset): A clinic (location): its time zone, contact details,
             scheduling rules and weekly opening hours.
 
@@ -187,12 +211,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -205,15 +230,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PatchedClinicRequest | Unset = UNSET,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Change some fields of a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Only the fields given change. `opening_hours`, when given, replaces the whole weekly
-    set at once.
+    set at once. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClinicRequest | Unset): A clinic (location): its time zone, contact details,
             scheduling rules and weekly opening hours.
 
@@ -222,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return (
@@ -230,5 +259,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

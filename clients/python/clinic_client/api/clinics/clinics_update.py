@@ -6,24 +6,32 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.clinic import Clinic
+from ...models.clinic_impact import ClinicImpact
 from ...models.clinic_request import ClinicRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
     body: ClinicRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/api/v1/clinics/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -34,9 +42,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Clinic | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClinicImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Clinic.from_dict(response.json())
+        response_200 = ClinicImpact.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +94,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Clinic | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClinicImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,15 +110,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Replace a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Required fields must be given; optional ones left out keep their stored values.
-    `opening_hours`, when given, replaces the whole weekly set at once.
+    `opening_hours`, when given, replaces the whole weekly set at once. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -117,12 +132,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -137,15 +153,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Replace a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Required fields must be given; optional ones left out keep their stored values.
-    `opening_hours`, when given, replaces the whole weekly set at once.
+    `opening_hours`, when given, replaces the whole weekly set at once. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -154,13 +175,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -169,15 +191,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Response[Clinic | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClinicImpact | Error]:
     """Replace a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Required fields must be given; optional ones left out keep their stored values.
-    `opening_hours`, when given, replaces the whole weekly set at once.
+    `opening_hours`, when given, replaces the whole weekly set at once. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -186,12 +213,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Clinic | Error]
+        Response[ClinicImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,15 +232,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ClinicRequest,
-) -> Clinic | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClinicImpact | Error | None:
     """Replace a clinic
 
      A clinic (location) with its time zone, contact details, scheduling rules and weekly opening hours.
     Admins only. Required fields must be given; optional ones left out keep their stored values.
-    `opening_hours`, when given, replaces the whole weekly set at once.
+    `opening_hours`, when given, replaces the whole weekly set at once. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClinicRequest): A clinic (location): its time zone, contact details, scheduling
             rules and weekly opening hours.
 
@@ -221,7 +254,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Clinic | Error
+        ClinicImpact | Error
     """
 
     return (
@@ -229,5 +262,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

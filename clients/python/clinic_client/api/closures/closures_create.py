@@ -5,21 +5,29 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.closure import Closure
+from ...models.closure_impact import ClosureImpact
 from ...models.closure_request import ClosureRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ClosureRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/closures/",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -30,9 +38,14 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Closure | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClosureImpact | Error | None:
+    if response.status_code == 200:
+        response_200 = ClosureImpact.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
-        response_201 = Closure.from_dict(response.json())
+        response_201 = ClosureImpact.from_dict(response.json())
 
         return response_201
 
@@ -77,7 +90,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Closure | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClosureImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,12 +105,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Create a closure
 
-     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only.
+     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A change
+    that leaves booked sessions where they can no longer happen lists them in `stranded_sessions` (each
+    with its reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true`
+    shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -103,11 +123,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -121,12 +142,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Create a closure
 
-     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only.
+     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A change
+    that leaves booked sessions where they can no longer happen lists them in `stranded_sessions` (each
+    with its reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true`
+    shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -134,12 +160,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -147,12 +174,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Create a closure
 
-     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only.
+     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A change
+    that leaves booked sessions where they can no longer happen lists them in `stranded_sessions` (each
+    with its reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true`
+    shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -160,11 +192,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,12 +209,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Create a closure
 
-     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only.
+     A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A change
+    that leaves booked sessions where they can no longer happen lists them in `stranded_sessions` (each
+    with its reasons) and marks them as needing a move (the desk's Needs moving list); `?dry_run=true`
+    shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -189,12 +227,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

@@ -6,28 +6,50 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.dry_run_delete import DryRunDelete
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
+    *,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/api/v1/closures/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | DryRunDelete | Error | None:
+    if response.status_code == 200:
+        response_200 = DryRunDelete.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
@@ -60,7 +82,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | DryRunDelete | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,25 +97,30 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Any | DryRunDelete | Error]:
     """Delete a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A closure
-    still referred to by bookings is kept: 409 `in_use`.
+    still referred to by bookings is kept: 409 `in_use`. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error]
+        Response[Any | DryRunDelete | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -105,26 +134,31 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> Any | DryRunDelete | Error | None:
     """Delete a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A closure
-    still referred to by bookings is kept: 409 `in_use`.
+    still referred to by bookings is kept: 409 `in_use`. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error
+        Any | DryRunDelete | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -132,25 +166,30 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Any | DryRunDelete | Error]:
     """Delete a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A closure
-    still referred to by bookings is kept: 409 `in_use`.
+    still referred to by bookings is kept: 409 `in_use`. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error]
+        Response[Any | DryRunDelete | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -162,26 +201,31 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> Any | DryRunDelete | Error | None:
     """Delete a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. A closure
-    still referred to by bookings is kept: 409 `in_use`.
+    still referred to by bookings is kept: 409 `in_use`. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error
+        Any | DryRunDelete | Error
     """
 
     return (
         await asyncio_detailed(
             id=id,
             client=client,
+            dry_run=dry_run,
         )
     ).parsed

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.closure import Closure
+from ...models.closure_impact import ClosureImpact
 from ...models.error import Error
 from ...models.patched_closure_request import PatchedClosureRequest
 from ...types import UNSET, Response, Unset
@@ -16,14 +16,22 @@ def _get_kwargs(
     id: int,
     *,
     body: PatchedClosureRequest | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/api/v1/closures/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     if not isinstance(body, Unset):
@@ -35,9 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Closure | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClosureImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Closure.from_dict(response.json())
+        response_200 = ClosureImpact.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +95,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Closure | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClosureImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,14 +111,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedClosureRequest | Unset = UNSET,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Change some fields of a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Only the
-    fields given change.
+    fields given change. A change that leaves booked sessions where they can no longer happen lists them
+    in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClosureRequest | Unset): A span when a clinic takes no sessions.
 
     Raises:
@@ -116,12 +130,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -136,14 +151,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PatchedClosureRequest | Unset = UNSET,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Change some fields of a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Only the
-    fields given change.
+    fields given change. A change that leaves booked sessions where they can no longer happen lists them
+    in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClosureRequest | Unset): A span when a clinic takes no sessions.
 
     Raises:
@@ -151,13 +170,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -166,14 +186,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedClosureRequest | Unset = UNSET,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Change some fields of a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Only the
-    fields given change.
+    fields given change. A change that leaves booked sessions where they can no longer happen lists them
+    in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClosureRequest | Unset): A span when a clinic takes no sessions.
 
     Raises:
@@ -181,12 +205,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,14 +224,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PatchedClosureRequest | Unset = UNSET,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Change some fields of a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Only the
-    fields given change.
+    fields given change. A change that leaves booked sessions where they can no longer happen lists them
+    in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedClosureRequest | Unset): A span when a clinic takes no sessions.
 
     Raises:
@@ -214,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return (
@@ -222,5 +251,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

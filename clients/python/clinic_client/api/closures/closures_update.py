@@ -6,24 +6,32 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.closure import Closure
+from ...models.closure_impact import ClosureImpact
 from ...models.closure_request import ClosureRequest
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
     body: ClosureRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/api/v1/closures/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -34,9 +42,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Closure | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ClosureImpact | Error | None:
     if response.status_code == 200:
-        response_200 = Closure.from_dict(response.json())
+        response_200 = ClosureImpact.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +94,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Closure | Error]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ClosureImpact | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,14 +110,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Replace a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Required
-    fields must be given; optional ones left out keep their stored values.
+    fields must be given; optional ones left out keep their stored values. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -115,12 +130,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -135,14 +151,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Replace a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Required
-    fields must be given; optional ones left out keep their stored values.
+    fields must be given; optional ones left out keep their stored values. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -150,13 +171,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -165,14 +187,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Response[Closure | Error]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[ClosureImpact | Error]:
     """Replace a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Required
-    fields must be given; optional ones left out keep their stored values.
+    fields must be given; optional ones left out keep their stored values. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -180,12 +207,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Closure | Error]
+        Response[ClosureImpact | Error]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,14 +226,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ClosureRequest,
-) -> Closure | Error | None:
+    dry_run: bool | Unset = UNSET,
+) -> ClosureImpact | Error | None:
     """Replace a closure
 
      A span when a clinic takes no sessions (a holiday, training, a broken pump). Admins only. Required
-    fields must be given; optional ones left out keep their stored values.
+    fields must be given; optional ones left out keep their stored values. A change that leaves booked
+    sessions where they can no longer happen lists them in `stranded_sessions` (each with its reasons)
+    and marks them as needing a move (the desk's Needs moving list); `?dry_run=true` shows them first
+    and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (ClosureRequest): A span when a clinic takes no sessions.
 
     Raises:
@@ -213,7 +246,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Closure | Error
+        ClosureImpact | Error
     """
 
     return (
@@ -221,5 +254,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

@@ -6,20 +6,28 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.staff_member import StaffMember
+from ...models.staff_member_impact import StaffMemberImpact
 from ...models.staff_member_request import StaffMemberRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: StaffMemberRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/staff/",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -30,9 +38,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | StaffMember | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | StaffMemberImpact | None:
+    if response.status_code == 200:
+        response_200 = StaffMemberImpact.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
-        response_201 = StaffMember.from_dict(response.json())
+        response_201 = StaffMemberImpact.from_dict(response.json())
 
         return response_201
 
@@ -77,7 +92,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | StaffMember]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | StaffMemberImpact]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,13 +107,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Create a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
-    only.
+    only. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -105,11 +126,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -123,13 +145,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Create a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
-    only.
+    only. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -138,12 +164,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -151,13 +178,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Create a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
-    only.
+    only. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -166,11 +197,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,13 +214,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Create a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
-    only.
+    only. A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -197,12 +233,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

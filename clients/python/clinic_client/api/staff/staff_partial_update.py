@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.patched_staff_member_request import PatchedStaffMemberRequest
-from ...models.staff_member import StaffMember
+from ...models.staff_member_impact import StaffMemberImpact
 from ...types import UNSET, Response, Unset
 
 
@@ -16,14 +16,22 @@ def _get_kwargs(
     id: int,
     *,
     body: PatchedStaffMemberRequest | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/api/v1/staff/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     if not isinstance(body, Unset):
@@ -35,9 +43,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | StaffMember | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | StaffMemberImpact | None:
     if response.status_code == 200:
-        response_200 = StaffMember.from_dict(response.json())
+        response_200 = StaffMemberImpact.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +97,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | StaffMember]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | StaffMemberImpact]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,14 +113,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedStaffMemberRequest | Unset = UNSET,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Change some fields of a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Only the fields given change. `shifts`, when given, replaces the whole weekly pattern at once.
+    A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedStaffMemberRequest | Unset): A nurse or provider of a clinic, with the weekly
             shifts sessions are assigned in.
 
@@ -117,12 +134,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -137,14 +155,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PatchedStaffMemberRequest | Unset = UNSET,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Change some fields of a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Only the fields given change. `shifts`, when given, replaces the whole weekly pattern at once.
+    A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedStaffMemberRequest | Unset): A nurse or provider of a clinic, with the weekly
             shifts sessions are assigned in.
 
@@ -153,13 +176,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -168,14 +192,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedStaffMemberRequest | Unset = UNSET,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Change some fields of a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Only the fields given change. `shifts`, when given, replaces the whole weekly pattern at once.
+    A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedStaffMemberRequest | Unset): A nurse or provider of a clinic, with the weekly
             shifts sessions are assigned in.
 
@@ -184,12 +213,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -202,14 +232,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PatchedStaffMemberRequest | Unset = UNSET,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Change some fields of a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Only the fields given change. `shifts`, when given, replaces the whole weekly pattern at once.
+    A change that leaves booked sessions where they can no longer happen lists them in
+    `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's Needs
+    moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedStaffMemberRequest | Unset): A nurse or provider of a clinic, with the weekly
             shifts sessions are assigned in.
 
@@ -218,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return (
@@ -226,5 +261,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

@@ -7,23 +7,31 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.staff_member import StaffMember
+from ...models.staff_member_impact import StaffMemberImpact
 from ...models.staff_member_request import StaffMemberRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
     body: StaffMemberRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/api/v1/staff/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -34,9 +42,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | StaffMember | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | StaffMemberImpact | None:
     if response.status_code == 200:
-        response_200 = StaffMember.from_dict(response.json())
+        response_200 = StaffMemberImpact.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +96,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | StaffMember]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | StaffMemberImpact]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,15 +112,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Replace a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Required fields must be given; optional ones left out keep their stored values. `shifts`, when
-    given, replaces the whole weekly pattern at once.
+    given, replaces the whole weekly pattern at once. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -117,12 +133,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -137,15 +154,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Replace a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Required fields must be given; optional ones left out keep their stored values. `shifts`, when
-    given, replaces the whole weekly pattern at once.
+    given, replaces the whole weekly pattern at once. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -154,13 +175,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -169,15 +191,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Response[Error | StaffMember]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | StaffMemberImpact]:
     """Replace a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Required fields must be given; optional ones left out keep their stored values. `shifts`, when
-    given, replaces the whole weekly pattern at once.
+    given, replaces the whole weekly pattern at once. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -186,12 +212,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | StaffMember]
+        Response[Error | StaffMemberImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,15 +231,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StaffMemberRequest,
-) -> Error | StaffMember | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | StaffMemberImpact | None:
     """Replace a staff member
 
      A nurse or provider of a clinic, with the weekly shifts the scheduler assigns sessions in. Admins
     only. Required fields must be given; optional ones left out keep their stored values. `shifts`, when
-    given, replaces the whole weekly pattern at once.
+    given, replaces the whole weekly pattern at once. A change that leaves booked sessions where they
+    can no longer happen lists them in `stranded_sessions` (each with its reasons) and marks them as
+    needing a move (the desk's Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (StaffMemberRequest): A nurse or provider of a clinic, with the weekly shifts
             sessions are assigned in.
 
@@ -221,7 +252,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | StaffMember
+        Error | StaffMemberImpact
     """
 
     return (
@@ -229,5 +260,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

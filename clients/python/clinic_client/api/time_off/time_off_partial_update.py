@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.patched_time_off_request import PatchedTimeOffRequest
-from ...models.time_off import TimeOff
+from ...models.time_off_impact import TimeOffImpact
 from ...types import UNSET, Response, Unset
 
 
@@ -16,14 +16,22 @@ def _get_kwargs(
     id: int,
     *,
     body: PatchedTimeOffRequest | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/api/v1/time-off/{id}/".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     if not isinstance(body, Unset):
@@ -35,9 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | TimeOff | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | TimeOffImpact | None:
     if response.status_code == 200:
-        response_200 = TimeOff.from_dict(response.json())
+        response_200 = TimeOffImpact.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +95,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | TimeOff]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | TimeOffImpact]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,14 +111,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedTimeOffRequest | Unset = UNSET,
-) -> Response[Error | TimeOff]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | TimeOffImpact]:
     """Change some fields of a time off entry
 
      A span when a staff member is away; the scheduler assigns them no sessions then. Admins only. Only
-    the fields given change.
+    the fields given change. A change that leaves booked sessions where they can no longer happen lists
+    them in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's
+    Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedTimeOffRequest | Unset): A span when a staff member is away and is assigned
             no sessions.
 
@@ -117,12 +131,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | TimeOff]
+        Response[Error | TimeOffImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -137,14 +152,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PatchedTimeOffRequest | Unset = UNSET,
-) -> Error | TimeOff | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | TimeOffImpact | None:
     """Change some fields of a time off entry
 
      A span when a staff member is away; the scheduler assigns them no sessions then. Admins only. Only
-    the fields given change.
+    the fields given change. A change that leaves booked sessions where they can no longer happen lists
+    them in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's
+    Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedTimeOffRequest | Unset): A span when a staff member is away and is assigned
             no sessions.
 
@@ -153,13 +172,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | TimeOff
+        Error | TimeOffImpact
     """
 
     return sync_detailed(
         id=id,
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -168,14 +188,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PatchedTimeOffRequest | Unset = UNSET,
-) -> Response[Error | TimeOff]:
+    dry_run: bool | Unset = UNSET,
+) -> Response[Error | TimeOffImpact]:
     """Change some fields of a time off entry
 
      A span when a staff member is away; the scheduler assigns them no sessions then. Admins only. Only
-    the fields given change.
+    the fields given change. A change that leaves booked sessions where they can no longer happen lists
+    them in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's
+    Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedTimeOffRequest | Unset): A span when a staff member is away and is assigned
             no sessions.
 
@@ -184,12 +208,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | TimeOff]
+        Response[Error | TimeOffImpact]
     """
 
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -202,14 +227,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PatchedTimeOffRequest | Unset = UNSET,
-) -> Error | TimeOff | None:
+    dry_run: bool | Unset = UNSET,
+) -> Error | TimeOffImpact | None:
     """Change some fields of a time off entry
 
      A span when a staff member is away; the scheduler assigns them no sessions then. Admins only. Only
-    the fields given change.
+    the fields given change. A change that leaves booked sessions where they can no longer happen lists
+    them in `stranded_sessions` (each with its reasons) and marks them as needing a move (the desk's
+    Needs moving list); `?dry_run=true` shows them first and writes nothing.
 
     Args:
         id (int):
+        dry_run (bool | Unset):
         body (PatchedTimeOffRequest | Unset): A span when a staff member is away and is assigned
             no sessions.
 
@@ -218,7 +247,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | TimeOff
+        Error | TimeOffImpact
     """
 
     return (
@@ -226,5 +255,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed
