@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -24,8 +23,9 @@ from bookings.models import UPCOMING_STATUSES, InfusionSession, SessionStatus
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
-from frontdesk.forms import CancelConfirmForm, CompleteEarlyForm, RescheduleForm, SlotGridForm
+from frontdesk.forms import CancelConfirmForm, CompleteEarlyForm, RescheduleForm
 from frontdesk.views.common import render_in
+from frontdesk.views.slot_grids import grid_context
 
 #: url name → (service, roles, what the desk is told, the button's words)
 ACTIONS: dict[str, tuple[Callable[..., InfusionSession], frozenset[str], str, str]] = {
@@ -35,9 +35,6 @@ ACTIONS: dict[str, tuple[Callable[..., InfusionSession], frozenset[str], str, st
     "complete": (services.session_complete, INFUSION_ROLES, "Session completed.", "Complete"),
     "no-show": (services.session_no_show, BOOKING_ROLES, "Recorded as a no-show.", "No-show"),
 }
-#: The slot grid: days with free times per page, and times shown per day (spread from morning to evening).
-GRID_DAYS = 5
-GRID_PER_DAY = 8
 
 
 def _load(request, pk: int) -> InfusionSession:
@@ -223,34 +220,23 @@ def session_options(request, pk: int):
 
 
 def slot_grid_context(request, session: InfusionSession) -> dict:
-    """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm)."""
-    form = SlotGridForm(request.GET, auto_id=f"slots-{session.pk}-%s")
-    grid, error = booking_selectors.SlotGrid((), None), ""
-    later = ""
-    if session.status not in UPCOMING_STATUSES:
-        error = "Only a booked or confirmed session can be moved."
-    elif not form.is_valid():
-        error = "The free times were not looked up: see the filters."
-    else:
-        filters = form.cleaned_data
-        try:
-            grid = booking_selectors.session_slot_grid(session=session, filters=booking_selectors.SlotFilters(
-                earliest=filters["from"], days=GRID_DAYS, per_day=GRID_PER_DAY,
-                weekdays=frozenset(filters["day"]), parts=frozenset(filters["part"]),
-            ))
-        except ApplicationError as exc:
-            error = exc.message
-        if grid.next_from:
-            later = urlencode({"day": filters["day"], "part": filters["part"], "from": grid.next_from.isoformat()}, doseq=True)
+    """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm); before
+    the person sets any, those the patient's request note names."""
+    note = selectors.session_request_note(session=session)
+    movable = session.status in UPCOMING_STATUSES
+    context = grid_context(
+        request.GET, note=note, auto_id=f"slots-{session.pk}-%s",
+        lookup=lambda filters: booking_selectors.session_slot_grid(session=session, filters=filters),
+        refusal="" if movable else "Only a booked or confirmed session can be moved.",
+    )
     return {
+        **context,
         "session": session,
-        "form": form,
-        "grid": grid,
-        "error": error,
-        "later_query": later,
-        "paged": bool(form.is_valid() and form.cleaned_data["from"]),
+        "grid_id": str(session.pk),
+        "current": session.starts_at,
+        "tz_name": session.clinic.timezone,
         # In the session panel the request banner above already shows the note.
-        "note": "" if request.GET.get("in") == "panel" else selectors.session_request_note(session=session),
+        "note": "" if request.GET.get("in") == "panel" else note,
         "grid_url": reverse("frontdesk:session-options", args=[session.pk]),
         "move_url": reverse("frontdesk:session-move", args=[session.pk]),
     }
