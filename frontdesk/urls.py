@@ -47,6 +47,7 @@ urlpatterns = [
     path("patients/<int:pk>/edit/", patients.patient_edit, name="patient-edit"),
     path("patients/<int:pk>/book/", booking.book, name="book"),
     path("patients/<int:pk>/book/check/", booking.book_check, name="book-check"),
+    path("patients/<int:pk>/book/slots/", booking.book_slots, name="book-slots"),
     path("patients/<int:pk>/book/confirm/", booking.book_confirm, name="book-confirm"),
     path("courses/<int:pk>/booked/", booking.cycle_booked, name="cycle-booked"),
     # The course page, and cancelling the whole course from it (a confirmation step first).

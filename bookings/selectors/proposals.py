@@ -290,6 +290,41 @@ def slot_grid(
     return SlotGrid(tuple(shown), next_from)
 
 
+def proposal_slot_grid(
+    *,
+    patient: Patient,
+    protocol: Protocol,
+    clinic: Clinic,
+    walls: list[dt.datetime | None],
+    row: int,
+    filters: SlotFilters = SlotFilters(),
+) -> SlotGrid:
+    """The slot grid of row `row` of a course not yet booked (the booking page's proposal): the other rows,
+    given as wall-clock times in the clinic's zone, stay where they are (see slot_grid); nothing is stored.
+
+    A row whose time is missing or does not exist on the clinic's clock holds no place. The rows are numbered
+    by time, as the booking check numbers them; a row without a time takes its place in the order given.
+    The protocol must be offered at the clinic (ApplicationError "protocol_unavailable").
+    """
+    protocol_ensure_offered(protocol=protocol, clinic=clinic)
+    starts: list[dt.datetime | None] = []
+    for wall in walls:
+        try:
+            starts.append(planning.localize(wall, clinic.tz) if wall is not None else None)
+        except planning.LocalTimeError:
+            starts.append(None)
+    placed = sorted((start, i) for i, start in enumerate(starts) if start is not None and i != row)
+    own = starts[row]
+    before = sum(1 for start, i in placed if (start < own if own is not None else i < row))
+    sequence = before + 1
+    others = []
+    for n, (start, _) in enumerate(placed, start=1):
+        seq = n if n <= before else n + 1
+        others.append(planning.Slot(seq, start, start + dt.timedelta(minutes=protocol.chair_minutes_for(seq))))
+    return slot_grid(clinic=clinic, protocol=protocol, patient_id=patient.pk, sequence=sequence, others=others,
+                     filters=filters)
+
+
 def session_slot_grid(*, session: InfusionSession, filters: SlotFilters = SlotFilters()) -> SlotGrid:
     """A stored session's slot grid (see slot_grid): its own time counts as free. Refused as the reschedule
     is for a session that cannot move (ApplicationError "invalid_transition")."""

@@ -4,6 +4,9 @@
 2. GET  patients/<id>/book/check/             htmx: the edited series re-checked by bookings.selectors.cycle_check;
                                               the page swaps in every cell but the date and time controls
                                               (frontdesk/static/frontdesk/booking.js says when to ask)
+   GET  patients/<id>/book/slots/?row=…        htmx: "Change" on a row: the slot grid for that row, computed against the
+                                              other rows as they stand (nothing stored); booking.js puts a chosen
+                                              time into the row and asks for its check
 3. POST patients/<id>/book/confirm/           bookings.services.cycle_book, all or nothing; a conflict
                                               (someone took the chair a moment ago) shows a fresh proposal
 4. GET  courses/<id>/booked/                  what was booked and what the patient will receive
@@ -21,6 +24,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bookings import error_codes as codes
@@ -33,6 +37,7 @@ from frontdesk import selectors
 from frontdesk.access import BOOKING_ROLES, staff_page
 from frontdesk.forms import TIME_OUT_OF_RANGE, ProposalForm, parse_wall, time_choices, time_grid
 from frontdesk.views.common import local_today, no_clinic, render_in
+from frontdesk.views.slot_grids import grid_context
 from scheduler import error_codes as rule_codes
 from scheduler import planning
 from scheduler.models import Clinic, Protocol
@@ -104,11 +109,16 @@ def _from_plan(plan: planning.Proposal, clinic: Clinic, protocol: Protocol) -> S
     return _names(Series(rows, warnings=[w.message for w in plan.warnings]), clinic, protocol)
 
 
+#: The largest id a row can have (PostgreSQL's bigint): a larger number names no row, it is not an error.
+_MAX_ID = 2**63 - 1
+
+
 def _int_or_none(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or abs(number) <= _MAX_ID else None
 
 
 def _rows_from_input(data) -> list[Row]:
@@ -287,6 +297,64 @@ def book_check(request, pk: int):
     series = _check(_rows_from_input(request.GET), patient=patient, protocol=protocol, clinic=clinic)
     context = {"series": series, "clinic": clinic, "patient": patient, "oob": True}
     return render_in(request, "frontdesk/partials/series.html", context, clinic=clinic)
+
+
+#: The slot grid's filter names on the booking page (grid-day, grid-part, grid-from): day[] is the rows' dates.
+GRID_PREFIX = "grid"
+
+
+@staff_page(BOOKING_ROLES)
+def book_slots(request, pk: int):
+    """htmx: the slot grid of one proposed row ("change this session"), its free times keeping the course's
+    spacing with the other rows as they stand; the same grid and selector as moving a stored session.
+
+    Refused with 400 (and the reason) when the protocol is missing, `row` is not one of the rows, or a filter
+    is not one the grid offers: the page never sends those.
+    """
+    patient = _patient(request, pk)
+    _, clinic, form, protocol = _bound_form(request, request.GET, patient)
+    if clinic is None:
+        return no_clinic(request)
+    if protocol is None:
+        return render_in(request, "frontdesk/partials/message.html", {"error": "Choose a protocol first."}, status=400)
+    rows = _rows_from_input(request.GET)
+    rows_asked = request.GET.getlist("row")
+    index = _int_or_none(rows_asked[0]) if len(rows_asked) == 1 else None
+    if index is None or not 0 <= index < len(rows) or len(rows) > protocol.session_count:
+        return render_in(request, "frontdesk/partials/message.html",
+                         {"error": "That session is not one of the proposal's: propose the dates again."}, status=400)
+    walls = [parse_wall(r.day, r.time)[0] for r in rows]
+    tz = clinic.tz
+
+    def lookup(filters):
+        return booking_selectors.proposal_slot_grid(
+            patient=patient, protocol=protocol, clinic=clinic, walls=walls, row=index, filters=filters
+        )
+
+    context = grid_context(request.GET, lookup=lookup, prefix=GRID_PREFIX, auto_id=f"slots-row-{index}-%s")
+    status = 400 if context["form"].errors else 200
+    return render_in(request, "frontdesk/partials/slot_grid.html", _row_grid(context, patient, clinic, index, walls),
+                     tz=tz, status=status)
+
+
+def _row_grid(context: dict, patient: Patient, clinic: Clinic, index: int, walls: list[dt.datetime | None]) -> dict:
+    """The booking page's part of the grid's context: the row's current time, and where chosen times go."""
+    wall = walls[index]
+    try:
+        current = planning.localize(wall, clinic.tz) if wall is not None else None
+    except planning.LocalTimeError:
+        current = None
+    return {
+        **context,
+        "grid_id": f"row-{index}",
+        "title": f"Free times for row {index + 1}" + (f" (now {_day(wall)}, {wall:%H:%M})" if wall else ""),
+        "current": current,
+        "tz_name": clinic.timezone,
+        "pick_row": index,
+        "include": "#book-form",
+        "base_query": urlencode({"row": index}),
+        "grid_url": reverse("frontdesk:book-slots", args=[patient.pk]),
+    }
 
 
 @require_POST

@@ -5,6 +5,8 @@ bookings.services.cycle_make_up.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -19,10 +21,10 @@ from bookings.progress import cycle_sessions_short
 from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk.access import BOOKING_ROLES, staff_page
-from frontdesk.forms import MakeUpForm, SlotGridForm
+from frontdesk.forms import MakeUpForm
 from frontdesk.views.common import render_in
 from frontdesk.views.courses import _load
-from frontdesk.views.sessions import grid_lookup
+from frontdesk.views.slot_grids import grid_context
 
 
 def _replaces(request, candidates: list[InfusionSession]) -> InfusionSession | None:
@@ -37,29 +39,26 @@ def _context(request, cycle: TreatmentCycle) -> dict:
     candidates = booking_selectors.make_up_candidates(cycle=cycle, sessions=sessions)
     replaces = _replaces(request, candidates)
     refusal = booking_selectors.make_up_refusal(cycle=cycle, sessions=sessions, replaces=replaces)
-    form = SlotGridForm(request.GET, auto_id=f"slots-mu{cycle.pk}-%s")
-    grid, error, later = grid_lookup(
-        form, refusal.message if refusal is not None else "",
-        lambda filters: booking_selectors.make_up_slot_grid(cycle=cycle, filters=filters),
-        **({"replaces": replaces.pk} if replaces else {}),
+    grid = grid_context(
+        request.GET, auto_id=f"slots-mu{cycle.pk}-%s",
+        lookup=lambda filters: booking_selectors.make_up_slot_grid(cycle=cycle, filters=filters),
+        refusal=refusal.message if refusal is not None else "",
     )
+    keep = [("replaces", replaces.pk)] if replaces else []
     return {
+        **grid,
         "cycle": cycle,
         "patient": cycle.patient,
         "candidates": candidates,
         "replaces": replaces,
         "short": cycle_sessions_short(cycle=cycle),
-        "form": form,
-        "grid": grid,
-        "error": error,
-        "later_query": later,
-        "paged": bool(form.is_valid() and form.cleaned_data["from"]),
         "note": "",
         "make_up": True,
-        "grid_key": f"mu{cycle.pk}",
-        "grid_tz": cycle.clinic.timezone,
-        "current_start": None,
-        "grid_hidden": [("replaces", replaces.pk)] if replaces else [],
+        "grid_id": f"mu{cycle.pk}",
+        "tz_name": cycle.clinic.timezone,
+        "current": None,
+        "grid_hidden": keep,
+        "base_query": urlencode(keep),
         "grid_url": reverse("frontdesk:course-make-up", args=[cycle.pk]),
         "move_url": reverse("frontdesk:course-make-up-book", args=[cycle.pk]),
         "pick_target": "#make-up-panel",

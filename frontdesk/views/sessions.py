@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -25,8 +24,9 @@ from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, INFUSION_ROLES, can, forbidden, staff_page
-from frontdesk.forms import CancelConfirmForm, CompleteEarlyForm, RescheduleForm, SlotGridForm
+from frontdesk.forms import CancelConfirmForm, CompleteEarlyForm, RescheduleForm
 from frontdesk.views.common import render_in
+from frontdesk.views.slot_grids import grid_context
 
 #: url name → (service, roles, what the desk is told, the button's words)
 ACTIONS: dict[str, tuple[Callable[..., InfusionSession], frozenset[str], str, str]] = {
@@ -36,9 +36,6 @@ ACTIONS: dict[str, tuple[Callable[..., InfusionSession], frozenset[str], str, st
     "complete": (services.session_complete, INFUSION_ROLES, "Session completed.", "Complete"),
     "no-show": (services.session_no_show, BOOKING_ROLES, "Recorded as a no-show.", "No-show"),
 }
-#: The slot grid: days with free times per page, and times shown per day (spread from morning to evening).
-GRID_DAYS = 5
-GRID_PER_DAY = 8
 
 
 def _load(request, pk: int) -> InfusionSession:
@@ -224,52 +221,24 @@ def session_options(request, pk: int):
     return render_in(request, template, context, clinic=session.clinic)
 
 
-def grid_lookup(
-    form: SlotGridForm, refusal: str, look: Callable[[booking_selectors.SlotFilters], booking_selectors.SlotGrid],
-    **keep,
-) -> tuple[booking_selectors.SlotGrid, str, str]:
-    """A slot grid page as the filters ask: (grid, error, the query of "Later days", which also carries `keep`).
-    `refusal` (why no grid can be had) is the error without looking; `look` reads the grid for the filters."""
-    grid, error, later = booking_selectors.SlotGrid((), None), refusal, ""
-    if refusal:
-        return grid, error, later
-    if not form.is_valid():
-        return grid, "The free times were not looked up: see the filters.", later
-    filters = form.cleaned_data
-    try:
-        grid = look(booking_selectors.SlotFilters(
-            earliest=filters["from"], days=GRID_DAYS, per_day=GRID_PER_DAY,
-            weekdays=frozenset(filters["day"]), parts=frozenset(filters["part"]),
-        ))
-    except ApplicationError as exc:
-        error = exc.message
-    if grid.next_from:
-        later = urlencode({"day": filters["day"], "part": filters["part"], "from": grid.next_from.isoformat(), **keep},
-                          doseq=True)
-    return grid, error, later
-
-
 def slot_grid_context(request, session: InfusionSession) -> dict:
-    """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm)."""
-    form = SlotGridForm(request.GET, auto_id=f"slots-{session.pk}-%s")
-    grid, error, later = grid_lookup(
-        form, "" if session.status in UPCOMING_STATUSES else "Only a booked or confirmed session can be moved.",
-        lambda filters: booking_selectors.session_slot_grid(session=session, filters=filters),
+    """What partials/slot_grid.html shows for a stored session, from the request's filters (SlotGridForm); before
+    the person sets any, those the patient's request note names."""
+    note = selectors.session_request_note(session=session)
+    movable = session.status in UPCOMING_STATUSES
+    context = grid_context(
+        request.GET, note=note, auto_id=f"slots-{session.pk}-%s",
+        lookup=lambda filters: booking_selectors.session_slot_grid(session=session, filters=filters),
+        refusal="" if movable else "Only a booked or confirmed session can be moved.",
     )
     return {
+        **context,
         "session": session,
-        "form": form,
-        "grid": grid,
-        "error": error,
-        "later_query": later,
-        "paged": bool(form.is_valid() and form.cleaned_data["from"]),
+        "grid_id": str(session.pk),
+        "current": session.starts_at,
+        "tz_name": session.clinic.timezone,
         # In the session panel the request banner above already shows the note.
-        "note": "" if request.GET.get("in") == "panel" else selectors.session_request_note(session=session),
+        "note": "" if request.GET.get("in") == "panel" else note,
         "grid_url": reverse("frontdesk:session-options", args=[session.pk]),
         "move_url": reverse("frontdesk:session-move", args=[session.pk]),
-        "grid_key": session.pk,
-        "grid_tz": session.clinic.timezone,
-        "current_start": session.starts_at,
-        "grid_hidden": [],
-        "make_up": False,
     }

@@ -384,6 +384,13 @@ ROUTES: dict[str, Route] = {
     "frontdesk:closure-remove": Route(
         methods=("POST",), refused=NOT_ADMIN, path={"pk": _id(lambda site: site.closure)}, form={"clinic": CLINIC},
     ),
+    # "Change this session" on the booking page (issue 13): one proposed row's slot grid, against the other rows.
+    "frontdesk:book-slots": Route(
+        path={"pk": _id(lambda site: site.patient)}, htmx=True, refused=NOT_BOOKING | ELSEWHERE,
+        query={**PROPOSAL, **SERIES, "row": Param(lambda w: "0", "int"),
+               "grid-day": Param(lambda w: ["3"], "int", many=True), "grid-part": Param(lambda w: ["afternoon"], "choice", many=True),
+               "grid-from": Param(lambda w: "2027-03-03", "date"), "grid-filtered": Param(lambda w: "1", "choice")},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

@@ -208,3 +208,145 @@ class TestQueries:
         before = self._count(client, session)
         services.session_request_reschedule(session=session, note="Thursday afternoon")
         assert self._count(client, session) == before + 1
+
+
+class TestNoteSetsTheFilters:
+    """Issue 13, optional part: the patient's note ("Thursday afternoon") ticks the filters it names."""
+
+    def test_the_note_ticks_its_filters_and_says_so(self, as_user, home):
+        session = home.book(COURSE).sessions[1]
+        services.session_request_reschedule(session=session, note="Thursday afternoon, please")
+        response = grid(as_user(home.users[FRONT_DESK]), session)
+        html = response.content.decode()
+        assert "Filters set from the patient's note: Thu, afternoon." in html
+        ticked = re.findall(r'<input type="checkbox" name="(day|part)" value="(\w+)"[^>]*checked', html)
+        assert ticked == [("day", "3"), ("part", "afternoon")]
+        assert day_headings(response) == ["Thu 4 Mar"]
+        assert all("12:00" <= t[11:] < "17:00" for t in times(response))
+        # In the panel too (its banner shows the note), the filters are set from it.
+        assert day_headings(grid(as_user(home.users[FRONT_DESK]), session, **{"in": "panel"})) == ["Thu 4 Mar"]
+
+    def test_the_person_clears_them(self, as_user, home):
+        session = home.book(COURSE).sessions[1]
+        services.session_request_reschedule(session=session, note="Thursday afternoon, please")
+        # The grid's own form sends `filtered`: nothing ticked now means any day and time.
+        response = grid(as_user(home.users[FRONT_DESK]), session, filtered="1")
+        assert b"Filters set from" not in response.content
+        assert day_headings(response) == ["Wed 3 Mar", "Thu 4 Mar", "Fri 5 Mar"]
+        assert b'name="filtered" value="1"' in response.content
+
+    def test_a_note_naming_no_day_or_time_sets_nothing(self, as_user, home):
+        session = home.book(COURSE).sessions[1]
+        services.session_request_reschedule(session=session, note="Any time later, please")
+        response = grid(as_user(home.users[FRONT_DESK]), session)
+        assert b"Filters set from" not in response.content and len(day_headings(response)) == 3
+
+
+def book_grid(client, site, index, rows, **params):
+    """The booking page's grid for `row` of a proposal with these wall-clock starts ("YYYY-MM-DDTHH:MM")."""
+    query = {"clinic": site.clinic.pk, "protocol": site.protocol.pk, "earliest_date": "2027-03-02",
+             "day": [r[:10] for r in rows], "time": [r[11:] for r in rows], "chair": ["" for _ in rows],
+             "nurse": ["" for _ in rows], "row": index, **params}
+    return client.get(reverse("frontdesk:book-slots", args=[site.patient.pk]), query, **HTMX)
+
+
+def picks(response) -> list[str]:
+    html = response.content.decode()
+    return [f"{d}T{t}" for d, t in re.findall(r'data-pick-day="([^"]+)" data-pick-time="([^"]+)"', html)]
+
+
+PROPOSED = ["2027-03-02T09:00", "2027-03-04T09:00", "2027-03-08T09:00"]
+
+
+class TestBookingPageGrid:
+    """'Change this session' on the booking page: the same grid, against the proposal's other rows."""
+
+    def test_a_rows_grid_keeps_the_spacing_with_the_other_rows(self, as_user, home):
+        response = book_grid(as_user(home.users[FRONT_DESK]), home, 1, PROPOSED)
+        assert response.status_code == 200 and b"<html" not in response.content
+        # As a stored second session would: Wed 3 to Fri 5, its own 09:00 shown as current.
+        assert day_headings(response) == ["Wed 3 Mar", "Thu 4 Mar", "Fri 5 Mar"]
+        found = picks(response)
+        assert len(found) == 3 * 8 - 1 and "2027-03-04T09:00" not in found and b"current" in response.content
+        assert b'data-pick-row="1"' in response.content and b'name="starts_at"' not in response.content
+        assert b'hx-include="#book-form"' in response.content and b"Free times for row 2" in response.content
+        assert not InfusionSession.objects.exists()  # nothing stored
+
+    def test_the_grid_follows_the_rows_as_they_stand(self, as_user, home):
+        client = as_user(home.users[FRONT_DESK])
+        # The third row moved to Thu 11 in the page: the second may now run to Wed 10 (>= 20 h before it).
+        moved = book_grid(client, home, 1, [PROPOSED[0], PROPOSED[1], "2027-03-11T09:00"])
+        assert day_headings(moved) == ["Wed 3 Mar", "Thu 4 Mar", "Fri 5 Mar", "Mon 8 Mar", "Tue 9 Mar"]
+        assert b"Later days" in moved.content and b"row=1&amp;grid-day" not in moved.content
+        later = re.search(r'href="([^"]*grid-from=[^"]*)"', moved.content.decode()).group(1).replace("&amp;", "&")
+        assert "row=1" in later and "grid-from=2027-03-10" in later and "grid-filtered=1" in later
+        # The first row's grid: from today (12:00 now, so no morning) to the day before the second row.
+        first = book_grid(client, home, 0, PROPOSED)
+        assert day_headings(first) == ["Mon 1 Mar", "Tue 2 Mar", "Wed 3 Mar"]
+        assert all(t[11:] >= "12:00" for t in picks(first) if t.startswith("2027-03-01"))
+        assert all(t[11:] <= "13:00" for t in picks(first) if t.startswith("2027-03-03"))
+
+    def test_filters_and_later_days_as_on_the_move_page(self, as_user, home):
+        client = as_user(home.users[FRONT_DESK])
+        rows = [PROPOSED[0], PROPOSED[1], "2027-03-11T09:00"]
+        response = book_grid(client, home, 1, rows, **{"grid-day": ["3"], "grid-part": ["afternoon"], "grid-filtered": "1"})
+        assert day_headings(response) == ["Thu 4 Mar"]
+        assert all("12:00" <= t[11:] < "17:00" for t in picks(response))
+        later = book_grid(client, home, 1, rows, **{"grid-from": "2027-03-10", "grid-filtered": "1"})
+        assert day_headings(later) == ["Wed 10 Mar"] and b"Back to the first days" in later.content
+
+    def test_a_row_without_a_time_still_gets_a_grid(self, as_user, home):
+        response = book_grid(as_user(home.users[FRONT_DESK]), home, 1, [PROPOSED[0], "2027-03-0", PROPOSED[2]])
+        assert response.status_code == 200 and day_headings(response)[0] == "Wed 3 Mar" and b"current" not in response.content
+
+    def test_the_page_offers_change_on_every_row(self, as_user, home):
+        from tests.frontdesk.test_pages import propose
+
+        page = propose(as_user(home.users[FRONT_DESK]), home)
+        html = page.content.decode()
+        assert len(re.findall(r'<button type="button" id="change-\d" class="secondary change-row"', html)) == 3
+        assert 'id="change-grid"' in html and f'/patients/{home.patient.pk}/book/slots/?row=2' in html
+
+
+class TestBookingPageGridRefusals:
+    @pytest.mark.parametrize("role", [CLINICIAN, None])
+    def test_roles_that_do_not_book_are_refused(self, as_user, home, role):
+        assert book_grid(as_user(home.users[role]), home, 1, PROPOSED).status_code == 403
+
+    def test_another_clinics_patient_is_not_found(self, as_user, home, away):
+        response = book_grid(as_user(home.users[FRONT_DESK]), away, 1, PROPOSED)
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"row": "3"}, {"row": "-1"}, {"row": "x"}, {"row": ""}, {"row": ["0", "1"]}, {"row": str(10**30)},
+            {"grid-day": ["9"]}, {"grid-part": ["night"]}, {"grid-from": "2027-02-30"}, {"grid-from": "0001-01-01"},
+            {"protocol": "999999"}, {"protocol": ""},
+        ],
+    )
+    def test_hostile_parameters_are_refused_with_400(self, as_user, home, params):
+        response = book_grid(as_user(home.users[FRONT_DESK]), home, 1, PROPOSED, **params)
+        assert response.status_code == 400
+        assert b'role="alert"' in response.content or b"error-text" in response.content
+
+    def test_too_many_rows_are_refused(self, as_user, home):
+        rows = [f"2027-03-{d:02d}T09:00" for d in range(2, 12)]
+        assert book_grid(as_user(home.users[FRONT_DESK]), home, 1, rows).status_code == 400
+
+    def test_hostile_rows_are_no_place_not_an_error(self, as_user, home):
+        rows = ["0001-01-01T00:00", "2027-03-04T09:00", "9999-12-31T23:45"]
+        response = book_grid(as_user(home.users[FRONT_DESK]), home, 1, rows)
+        assert response.status_code == 200 and day_headings(response)
+
+    def test_a_fixed_number_of_queries(self, as_user, home):
+        client = as_user(home.users[FRONT_DESK])
+        with CaptureQueriesContext(connection) as few:
+            book_grid(client, home, 1, PROPOSED)
+        for i in range(3):
+            other = PatientFactory(clinic=home.clinic, first_name=f"Other{i}")
+            home.book([dt.datetime(2027, 3, 9, 8 + i, 0), dt.datetime(2027, 3, 11, 8 + i, 0),
+                       dt.datetime(2027, 3, 15, 8 + i, 0)], patient=other)
+        with CaptureQueriesContext(connection) as more:
+            book_grid(client, home, 2, PROPOSED)
+        assert len(more.captured_queries) == len(few.captured_queries)

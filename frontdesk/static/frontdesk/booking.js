@@ -16,7 +16,13 @@
 
    The check's answer is swapped in piece by piece (hx-swap-oob) and never replaces the date and time controls;
    a piece whose content did not change is kept as it is, so the live region beside each row speaks only of
-   the rows whose answer changed. */
+   the rows whose answer changed.
+
+   "Change" on a row opens the slot grid for that row in #change-grid (below the form: htmx fetches it with the
+   rows as they stand). A time chosen there goes into the row's date and time controls, the row is checked as if
+   typed, the grid closes and the focus goes back to where it was opened from; Close and Escape close it too.
+   Like the calendar button, Change is for the mouse and outside the tab order (a tab stop per row would cost
+   the keyboard six presses to book); from the keyboard, Ctrl+Enter in a row's date or time opens the grid. */
 (function () {
   "use strict";
 
@@ -55,7 +61,11 @@
   form.addEventListener("keydown", function (event) {
     if (!isControl(event.target)) { return; }
     lastKey = { control: event.target, at: Date.now() };
-    if (event.key === "Enter") {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Ctrl+Enter: the row's free times (the Change button's grid), from the keyboard.
+      event.preventDefault();
+      openGrid(event.target);
+    } else if (event.key === "Enter") {
       event.preventDefault();
       check(event.target);
     }
@@ -87,6 +97,72 @@
   form.addEventListener("focusout", function (event) {
     if (isControl(event.target) && dirty.has(event.target)) { check(event.target); }
   });
+
+  // The slot grid of "Change" (frontdesk/partials/slot_grid.html, with data-pick-row and data-pick-day/-time).
+  var gridHolder = document.getElementById("change-grid");
+
+  // Where the focus goes back to when the grid closes: the control Ctrl+Enter was pressed in, or Change.
+  var opener = null;
+
+  function openGrid(control) {
+    var row = control.closest("tr");
+    var button = row ? document.getElementById("change-" + row.dataset.row) : null;
+    if (!button) { return; }
+    opener = control;
+    button.click();
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest(".change-row") : null;
+    if (button && event.isTrusted) { opener = button; }
+  });
+
+  function closeGrid(row) {
+    if (!gridHolder) { return; }
+    gridHolder.innerHTML = "";
+    document.querySelectorAll("#series .change-row").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    var back = opener && document.body.contains(opener) ? opener : (row === null ? null : document.getElementById("change-" + row));
+    opener = null;
+    if (back) { back.focus(); }
+  }
+
+  function gridRow() {
+    var holder = gridHolder && gridHolder.querySelector("input[name='row']");
+    return holder ? holder.value : null;
+  }
+
+  if (gridHolder) {
+    gridHolder.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target : null;
+      if (target && target.closest("[data-grid-close]")) { closeGrid(gridRow()); return; }
+      var pick = target ? target.closest("[data-pick-day]") : null;
+      var columns = pick ? pick.closest("[data-pick-row]") : null;
+      if (!columns) { return; }
+      var row = columns.dataset.pickRow;
+      var day = document.getElementById("day-" + row);
+      var time = document.getElementById("time-" + row);
+      if (!day || !time) { return; }
+      day.value = pick.dataset.pickDay;
+      if (!Array.prototype.some.call(time.options, function (o) { return o.value === pick.dataset.pickTime; })) {
+        time.add(new Option(pick.dataset.pickTime, pick.dataset.pickTime));
+      }
+      time.value = pick.dataset.pickTime;
+      forgetPlacement(day);
+      check(day);
+      dirty.delete(time);
+      closeGrid(row);
+    });
+    gridHolder.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); closeGrid(gridRow()); }
+    });
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target !== gridHolder) { return; }
+      var row = gridRow();
+      document.querySelectorAll("#series .change-row").forEach(function (b) {
+        b.setAttribute("aria-expanded", b.id === "change-" + row ? "true" : "false");
+      });
+    });
+  }
 
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
