@@ -168,7 +168,7 @@ def closure_add(*, clinic: Clinic, chair: Chair | None, starts_at: dt.datetime, 
 @transaction.atomic
 def closure_remove(*, clinic: Clinic, closure_id: int, by) -> None:
     """Delete a closure; the sessions it stranded are re-checked (their mark clears unless another cause holds)."""
-    row = Closure.objects.select_for_update().select_related("clinic", "chair").filter(clinic=clinic, pk=closure_id).first()
+    row = Closure.objects.select_for_update(of=("self",)).select_related("clinic", "chair").filter(clinic=clinic, pk=closure_id).first()
     if row is None:
         raise Closure.DoesNotExist
     changes = {k: [v, None] for k, v in audit.snapshot(row, _CLOSURE_FIELDS).items()}
