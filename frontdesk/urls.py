@@ -14,6 +14,7 @@ from frontdesk.views import (
     sessions,
     staff,
     two_factor,
+    waitlist,
     worklists,
 )
 from frontdesk.views import tomorrow as tomorrow_pages
@@ -70,4 +71,9 @@ urlpatterns = [
     path("staff/welcome/<uidb64>/<token>/", staff.staff_welcome, name="staff-welcome"),
     path("staff/nurses/<int:pk>/", staff.nurse_week, name="staff-nurse"),
     path("staff/nurses/<int:pk>/time-off/<int:time_off>/remove/", staff.nurse_time_off_remove, name="staff-time-off-remove"),
+    # The waitlist (issue 14): the list with offers and outcomes, add from a patient's page, offer by hand, withdraw.
+    path("waitlist/", waitlist.waitlist_list, name="waitlist"),
+    path("waitlist/<int:pk>/offer/", waitlist.waitlist_offer, name="waitlist-offer"),
+    path("waitlist/<int:pk>/withdraw/", waitlist.waitlist_withdraw, name="waitlist-withdraw"),
+    path("patients/<int:pk>/waitlist/", waitlist.waitlist_new, name="waitlist-new"),
 ]

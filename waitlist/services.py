@@ -25,6 +25,7 @@ from audit import records as audit
 from bookings import services as booking
 from bookings.models import UPCOMING_STATUSES, InfusionSession, Patient
 from common.errors import ApplicationError
+from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol
 from scheduler.selectors import protocol_ensure_offered
 from waitlist import error_codes as codes
@@ -160,6 +161,8 @@ def offer_make(
     """
     if entry.status != EntryStatus.WAITING:
         raise _not_waiting(entry)
+    if timezone.is_naive(starts_at):  # a wall-clock time in the clinic's zone, as the booking services read it
+        starts_at = planning.localize(starts_at, entry.clinic.tz).astimezone(dt.UTC)
     plan = plan or entry_plan(entry, starts_at=starts_at, chair_id=chair.pk if chair else None)
     if not plan:
         raise WaitlistError(codes.SLOT_UNSUITED, "That time does not suit this waitlist entry (its course, its "
