@@ -37,6 +37,9 @@ class EntrySerializer(serializers.ModelSerializer):
     protocol = serializers.IntegerField(source="protocol_id", read_only=True, allow_null=True)
     session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    # Wall-clock times in the clinic's zone (OpenAPI's `format: time` would demand an offset).
+    time_from = WallClockTimeField(read_only=True, allow_null=True)
+    time_to = WallClockTimeField(read_only=True, allow_null=True)
     offers = OfferSerializer(many=True, read_only=True)
 
     class Meta:

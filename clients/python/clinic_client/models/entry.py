@@ -29,8 +29,8 @@ class Entry:
         protocol (int | None):
         session (int | None):
         weekdays (list[int]):
-        time_from (None | str): Starts at or after (clinic time).
-        time_to (None | str): Ends by (clinic time).
+        time_from (None | str): A wall-clock time, HH:MM[:SS], with no offset. Example: 08:00.
+        time_to (None | str): A wall-clock time, HH:MM[:SS], with no offset. Example: 08:00.
         earliest_date (datetime.date | None):
         latest_date (datetime.date | None):
         status (EntryStatusEnum): * `waiting` - Waiting
