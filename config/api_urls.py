@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("bookings.api.urls")),
     path("", include("scheduler.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("waitlist.api.urls")),
 ]

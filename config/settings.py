@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",  # after auditlog: its admin replaces auditlog's with a read-only one
     "frontdesk",
+    "waitlist",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,8 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 # SKIP LOCKED), just wasteful.
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 60.0},
+    # Waitlist offers past their hold expire and their slots go to the next patient; pending offer emails go.
+    "waitlist-sweep": {"task": "waitlist.tasks.waitlist_sweep", "schedule": 60.0},
 }
 
 # --- Email -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from config.health import healthz
 from config.openapi import SchemaView
 from config.views import api_not_found
 from notifications.link_pages import patient_link, unsubscribe_one_click
+from waitlist.pages import offer_link
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
 # file (the same URL with ?script) instead of inline, and our template (templates/api/docs.html) drops the
@@ -28,6 +29,10 @@ urlpatterns = [
     path("api/<path:rest>", api_not_found, name="api-not-found"),
     # Idle logout: an open page's script tells the server of input it would not otherwise see (accounts.idle).
     path("session/keepalive/", session_keepalive, name="session-keepalive"),
+    # Waitlist offers: accept or decline an offered earlier appointment (signed token, no login). Before the
+    # route below, which would take them; the token is the path's second segment, as the log redaction expects.
+    path("p/offer-accept/<str:token>/", offer_link, {"action": "accept"}, name="waitlist-offer-accept"),
+    path("p/offer-decline/<str:token>/", offer_link, {"action": "decline"}, name="waitlist-offer-decline"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).
     path("p/<str:action>/<str:token>/", patient_link, name="patient-link"),
     # The List-Unsubscribe URL: a mail app's one-click POST (RFC 8058), CSRF-exempt.

@@ -16,6 +16,7 @@ from frontdesk.views import (
     sessions,
     staff,
     two_factor,
+    waitlist,
     worklists,
 )
 from frontdesk.views import tomorrow as tomorrow_pages
@@ -79,4 +80,9 @@ urlpatterns = [
     # When plans break (issue 14): closures of the clinic or of one chair, impact first.
     path("closures/", closures.closure_list, name="closures"),
     path("closures/<int:pk>/remove/", closures.closure_remove, name="closure-remove"),
+    # The waitlist (issue 14): the list with offers and outcomes, add from a patient's page, offer by hand, withdraw.
+    path("waitlist/", waitlist.waitlist_list, name="waitlist"),
+    path("waitlist/<int:pk>/offer/", waitlist.waitlist_offer, name="waitlist-offer"),
+    path("waitlist/<int:pk>/withdraw/", waitlist.waitlist_withdraw, name="waitlist-withdraw"),
+    path("patients/<int:pk>/waitlist/", waitlist.waitlist_new, name="waitlist-new"),
 ]

@@ -22,6 +22,7 @@ from bookings.outbox import outbox_session_moved
 from bookings.selectors import SessionRequest, session_requests_check, sessions_move_check, sessions_rules_check
 from bookings.services.audit import MOVE_AUDIT_FIELDS, audit_entry, event, touch_cycle
 from bookings.services.errors import BookingError, busy_error, race_error, raise_first, transition_error
+from bookings.services.freed import slots_freed_on_commit
 from bookings.services.locks import lock_cycle, lock_days
 from scheduler import planning
 from scheduler.models import Chair, StaffMember
@@ -86,10 +87,12 @@ def session_reschedule(
 
             events = []
             audit_entries = []
+            freed: list[tuple[int, datetime, datetime]] = []
             for s, a in zip(moved, check.placed(), strict=True):
                 attempted.append(planning.Booking(a.start, a.end, a.chair_id, a.nurse_id, cycle.patient_id))
                 before = {"starts_at": s.starts_at.isoformat(), "chair": s.chair_id, "nurse": s.nurse_id}
                 old_status, old_start = s.status, s.starts_at
+                freed.append((s.chair_id, s.starts_at, s.ends_at))
                 audit_before = audit.snapshot(s, MOVE_AUDIT_FIELDS)
                 updated = InfusionSession.objects.filter(pk=s.pk, status__in=UPCOMING_STATUSES).update(
                     starts_at=a.start, ends_at=a.end, chair_id=a.chair_id, nurse_id=a.nurse_id,
@@ -112,6 +115,7 @@ def session_reschedule(
             SessionEvent.objects.bulk_create(events)
             audit.record_many(audit_entries)
             touch_cycle(cycle)
+            slots_freed_on_commit(clinic_id=clinic.pk, slots=freed)
     except IntegrityError as exc:
         raise race_error(exc, attempted) from None
     except OperationalError as exc:

@@ -35,6 +35,7 @@ from bookings.outbox import (
 from bookings.selectors import cancel_is_late
 from bookings.services.audit import audit_cycle_update, audit_entry, event
 from bookings.services.errors import BookingError, transition_error
+from bookings.services.freed import slots_freed_on_commit
 from bookings.services.locks import lock_cycle, lock_session
 from common.clock import format_clock
 from scheduler import planning
@@ -246,6 +247,7 @@ def session_cancel(*, session: InfusionSession, by_party: str, reason: str, by=N
     cycle, current = lock_session(session)
     current = _cancel_locked(cycle, current, by_party=by_party, reason=reason, by=by, now=now)
     _settle_cycle(cycle, by=by, now=now)
+    slots_freed_on_commit(clinic_id=current.clinic_id, slots=[(current.chair_id, current.starts_at, current.ends_at)])
     return current
 
 
@@ -276,6 +278,7 @@ def cycle_cancel(*, cycle: TreatmentCycle, reason: str, by_party: str = Cancelle
     ]
     # One email for the whole course, not one per session.
     outbox_cycle_cancelled(sessions=cancelled, now=now)
+    slots_freed_on_commit(clinic_id=locked.clinic_id, slots=[(s.chair_id, s.starts_at, s.ends_at) for s in cancelled])
     any_done = any(s.status == SessionStatus.COMPLETED for s in sessions)
     TreatmentCycle.objects.filter(pk=locked.pk).update(
         status=CycleStatus.ABANDONED if any_done else CycleStatus.CANCELLED,

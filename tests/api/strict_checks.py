@@ -100,6 +100,17 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("cycles_make_up", "already_made_up"): "a missed session that has its make-up already",
     ("cycles_make_up", "make_up_before_first_visit"): "a make-up comes after the course's first visit",
     ("cycles_make_up_options", "from"): "a date more than a year from today (as the session options)",
+    # The waitlist (issue 14).
+    ("waitlist_create", "entry_invalid"): "a protocol and a session both or neither, a session not the patient's or "
+    f"not upcoming, `time_to` not after `time_from`, `latest_date` before `earliest_date`: {_ONE_RULE_ACROSS_FIELDS}",
+    ("waitlist_create", "protocol_unavailable"): _SCHEDULE_RULES["protocol_unavailable"],
+    ("waitlist_create", "session"): "a session id of no row of the user's clinics",
+    ("waitlist_withdraw", "entry_not_waiting"): "an entry already booked or withdrawn",
+    ("waitlist_offers_create", "entry_not_waiting"): "an entry already offered a slot, booked or withdrawn",
+    ("waitlist_offers_create", "slot_unsuited"): "a time the entry's course, constraints or the clinic's chairs and "
+    "nurses cannot take",
+    ("waitlist_offers_create", "nonexistent_local_time"): _SCHEDULE_RULES["nonexistent_local_time"],
+    ("waitlist_offers_create", "time_out_of_range"): _SCHEDULE_RULES["time_out_of_range"],
 }
 #: How often each rule excused a refusal in the run (printed with the figures).
 RULES_MET: Counter[tuple[str, str]] = Counter()

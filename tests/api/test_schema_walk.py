@@ -40,6 +40,7 @@ from tests.api.world import ROLES, Site, World
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, UserFactory
 from tests.factories import shared_protocol as shared
 from tests.helpers import api_token_for, api_token_user, api_token_works
+from waitlist.models import WaitlistEntry, WaitlistOffer
 
 # Every operation of the schema, called several ways: hundreds of tests, `make test`, not `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -154,6 +155,19 @@ class Op:
     check: Callable[[Site, Any, Any], None] | None = None  # (site, object, response) after a success
     method: str = ""  # only for routes outside the schema
     path: str = ""
+
+
+# --- The waitlist's rows (issue 14) -----------------------------------------------------------
+
+
+def waiting_entry(site: Site) -> WaitlistEntry:
+    """The site's waitlist entry (tests/api/world.py): the upcoming session's patient waits for an earlier time."""
+    return WaitlistEntry.objects.get(session=site.sessions["upcoming"])
+
+
+def entry_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "patient": site.patient.pk, "protocol": shared("booster-iv").pk,
+            "weekdays": [0, 1, 2, 3, 4], "time_from": "09:00"}
 
 
 # --- Requests -----------------------------------------------------------------------------------
@@ -771,6 +785,25 @@ TABLE: dict[str, Op] = {
         other=(NotFound(), ForeignId("replaces", lambda world, obj: {
             **mu.make_up_body(world.home, obj), "replaces": world.away.sessions["upcoming"].pk})),
         check=mu.made_up,
+    ),
+    # --- The waitlist (issue 14).
+    "waitlist_list": Op(200, EVERY_ROLE, bad=Bad("page", query={"page": NOT_A_NUMBER}),
+                        other=(Unlisted(lambda s: ids(waiting_entry(s)), by=None),)),
+    "waitlist_retrieve": Op(200, EVERY_ROLE, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),)),
+    "waitlist_create": Op(
+        201, DESK, body=entry_body, model=WaitlistEntry, bad=Bad("weekdays", body=broken(entry_body, weekdays=[9])),
+        other=(ForeignId("clinic", lambda world, obj: {**entry_body(world.home, obj), **away_clinic(world)}),),
+        check=created(WaitlistEntry, clinic=lambda s: s.clinic),
+    ),
+    "waitlist_withdraw": Op(200, DESK, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),),
+                            model=WaitlistEntry, check=now_status("withdrawn")),
+    "waitlist_offers_list": Op(200, EVERY_ROLE, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),)),
+    "waitlist_offers_create": Op(
+        201, DESK, target=lambda s: waiting_entry(s), body=same({"starts_at": "2027-03-02T10:00"}), model=WaitlistOffer,
+        bad=Bad("starts_at", body=same({"starts_at": "soon"})),
+        other=(NotFound(), ForeignId("chair", lambda world, obj: {"starts_at": "2027-03-02T10:00",
+                                                                  "chair": world.away.chairs[0].pk})),
+        check=lambda site, obj, response: WaitlistOffer.objects.get(pk=response.json()["id"], entry=obj),
     ),
     # --- Outside the schema (see NOT_IN_SCHEMA), walked all the same.
     "healthz": Op(

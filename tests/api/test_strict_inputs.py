@@ -21,6 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from common.serializers import MAX_ID, NOT_BLANK
+from waitlist.models import WaitlistEntry
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 METHODS = ("get", "put", "patch", "post", "delete")
@@ -110,6 +111,8 @@ def path_object(world, path: str):
         "patients": home.patient, "cycles": home.cycle, "sessions": home.sessions["upcoming"], "clinics": home.clinic,
         "chairs": home.chairs[0], "staff": home.nurses[0], "protocols": home.protocol, "closures": home.closure,
         "time-off": home.time_off,
+        # The waitlist (issue 14): the entry tests/api/world.py makes for the upcoming session's patient.
+        "waitlist": WaitlistEntry.objects.get(session=home.sessions["upcoming"]),
     }[path.removeprefix("/api/v1/").split("/")[0]]
 
 

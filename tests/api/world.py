@@ -23,6 +23,7 @@ from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book
 from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
 from tests.helpers import ROLES as ROLES  # the schema walk's
 from tests.helpers import api_token_for, staff_of_every_role
+from waitlist import services as waitlist
 
 T_BOOK = dt.datetime(2027, 2, 26, 17, 0, tzinfo=dt.UTC)  # Friday 26 February 2027, 12:00 in New York
 T_RUN = dt.datetime(2027, 3, 1, 17, 0, tzinfo=dt.UTC)  # Monday 1 March 2027, 12:00 in New York
@@ -88,6 +89,8 @@ def build_site(name: str) -> Site:
     for state, wall in SESSION_TIMES.items():
         booked = book_course(patient=PatientFactory(clinic=clinic), clinic=clinic, protocol="booster-iv", starts=[wall])
         site.sessions[state] = booked.sessions[0]
+    # The waitlist (issue 14): the upcoming session's patient waits for an earlier time.
+    waitlist.entry_create(clinic=clinic, patient=site.sessions["upcoming"].patient, session=site.sessions["upcoming"])
     # No usable password: hashing is slow. Their API tokens are made at T_RUN (build_world): tokens expire.
     site.users = staff_of_every_role(clinic, f"walk-{name}", password=None)
     return site

@@ -50,7 +50,11 @@ from notifications import links
 from notifications import services as delivery
 from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
+from tests.factories import shared_protocol
 from tests.helpers import signed_in
+from waitlist import links as waitlist_links
+from waitlist import services as waitlist_services
+from waitlist.models import WaitlistEntry, WaitlistOffer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -98,6 +102,26 @@ KINDS: dict[str, list] = {
 def hostile_path_ids(other: int) -> list[str]:
     """What a path's id becomes: out of range, not a number, and a real row of another clinic (`other`)."""
     return ["0", "-1", str(10**30), str(2**63), "abc", "%00", "9" * 5000, str(other)]
+
+
+def waiting_entry(site) -> WaitlistEntry:
+    """The site's waitlist entry (tests/api/world.py)."""
+    return WaitlistEntry.objects.get(session=site.sessions["upcoming"])
+
+
+def offer_token(w, action: str) -> str:
+    """A token of an open offer to the home clinic's waiting entry (made when first asked for)."""
+    offer = WaitlistOffer.objects.filter(entry=waiting_entry(w.home), status="offered").first()
+    if offer is None:
+        offer = waitlist_services.offer_make(entry=waiting_entry(w.home), starts_at=dt.datetime(2027, 3, 2, 10))
+    return waitlist_links.offer_token(action=action, offer_id=offer.pk, expires_at=offer.expires_at)
+
+
+def offer_tokens(w) -> list[str]:
+    never = T_RUN + dt.timedelta(days=1)
+    return [waitlist_links.offer_token(action="accept", offer_id=10**30, expires_at=never),
+            waitlist_links.offer_token(action="accept", offer_id=1, expires_at=T_RUN - dt.timedelta(days=1)),
+            "x", "%00", "a" * 5000, "a:b:c"]
 
 
 # --- The table ---------------------------------------------------------------------------------------------
@@ -391,6 +415,24 @@ ROUTES: dict[str, Route] = {
                "grid-day": Param(lambda w: ["3"], "int", many=True), "grid-part": Param(lambda w: ["afternoon"], "choice", many=True),
                "grid-from": Param(lambda w: "2027-03-03", "date"), "grid-filtered": Param(lambda w: "1", "choice")},
     ),
+    # The waitlist (issue 14): the desk's list, offer by hand, withdraw, add from a patient's page; the offer links.
+    "frontdesk:waitlist": Route(query={"clinic": CLINIC}, refused=NOT_STAFF),
+    "frontdesk:waitlist-offer": Route(methods=("POST",), path={"pk": _id(waiting_entry)}, refused=NOT_BOOKING | ELSEWHERE,
+                                      form={"starts_at": Param(lambda w: "2027-03-02T10:00", "datetime")}),
+    "frontdesk:waitlist-withdraw": Route(methods=("POST",), path={"pk": _id(waiting_entry)},
+                                         refused=NOT_BOOKING | ELSEWHERE),
+    "frontdesk:waitlist-new": Route(
+        methods=("GET", "POST"), path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
+        form={"protocol": Param(lambda w: str(shared_protocol("booster-iv").pk), "int"),
+              "session": Param(lambda w: "", "int"), "weekdays": Param(lambda w: ["0", "2"], "int", many=True),
+              "time_from": Param(lambda w: "09:00", "time"), "time_to": Param(lambda w: "17:00", "time"),
+              "earliest_date": Param(lambda w: "2027-03-02", "date"), "latest_date": Param(lambda w: "2027-04-30", "date"),
+              "notes": Param(lambda w: "Mornings")},
+    ),
+    "waitlist-offer-accept": Route(methods=("GET", "POST"), path={"token": (lambda w: offer_token(w, "accept"), offer_tokens)},
+                                   refused=SIGNED_IN),
+    "waitlist-offer-decline": Route(methods=("GET", "POST"), path={"token": (lambda w: offer_token(w, "decline"), offer_tokens)},
+                                    refused=SIGNED_IN),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

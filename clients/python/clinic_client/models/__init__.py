@@ -28,12 +28,20 @@ from .cycle_cancel_request import CycleCancelRequest
 from .cycle_status_enum import CycleStatusEnum
 from .cycles_list_status_item import CyclesListStatusItem
 from .dry_run_delete import DryRunDelete
+from .entry import Entry
+from .entry_create_request import EntryCreateRequest
+from .entry_status_enum import EntryStatusEnum
 from .error import Error
 from .error_details import ErrorDetails
+from .kind_enum import KindEnum
 from .make_up_request import MakeUpRequest
 from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
+from .offer import Offer
+from .offer_create_request import OfferCreateRequest
+from .offer_sessions_item import OfferSessionsItem
+from .offer_status_enum import OfferStatusEnum
 from .opening_hours import OpeningHours
 from .opening_hours_request import OpeningHoursRequest
 from .paginated_audit_entry_list import PaginatedAuditEntryList
@@ -41,6 +49,7 @@ from .paginated_chair_list import PaginatedChairList
 from .paginated_clinic_list import PaginatedClinicList
 from .paginated_closure_list import PaginatedClosureList
 from .paginated_cycle_list import PaginatedCycleList
+from .paginated_entry_list import PaginatedEntryList
 from .paginated_patient_list import PaginatedPatientList
 from .paginated_protocol_list import PaginatedProtocolList
 from .paginated_reminder_list import PaginatedReminderList
@@ -123,12 +132,20 @@ __all__ = (
     "CycleStatusEnum",
     "CyclesListStatusItem",
     "DryRunDelete",
+    "Entry",
+    "EntryCreateRequest",
+    "EntryStatusEnum",
     "Error",
     "ErrorDetails",
+    "KindEnum",
     "MakeUpRequest",
     "NamedRef",
     "Notice",
     "NoticeDetails",
+    "Offer",
+    "OfferCreateRequest",
+    "OfferSessionsItem",
+    "OfferStatusEnum",
     "OpeningHours",
     "OpeningHoursRequest",
     "PaginatedAuditEntryList",
@@ -136,6 +153,7 @@ __all__ = (
     "PaginatedClinicList",
     "PaginatedClosureList",
     "PaginatedCycleList",
+    "PaginatedEntryList",
     "PaginatedPatientList",
     "PaginatedProtocolList",
     "PaginatedReminderList",
