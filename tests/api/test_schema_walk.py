@@ -797,7 +797,7 @@ TABLE: dict[str, Op] = {
     ),
     "waitlist_withdraw": Op(200, DESK, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),),
                             model=WaitlistEntry, check=now_status("withdrawn")),
-    "waitlist_offers_list": Op(200, EVERY_ROLE, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),)),
+    "waitlist_offers": Op(200, EVERY_ROLE, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),)),
     "waitlist_offers_create": Op(
         201, DESK, target=lambda s: waiting_entry(s), body=same({"starts_at": "2027-03-02T10:00"}), model=WaitlistOffer,
         bad=Bad("starts_at", body=same({"starts_at": "soon"})),

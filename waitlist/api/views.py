@@ -113,7 +113,7 @@ class WaitlistViewSet(AuditReadMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(EntrySerializer(entry).data)
 
     @extend_schema(
-        operation_id="waitlist_offers_list", summary="List an entry's offers",
+        operation_id="waitlist_offers", summary="List an entry's offers",
         description="Every offer made to the entry, newest first, with its outcome.",
         responses={200: OfferSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: NOT_FOUND},
         examples=[_ok("Offers", [OFFER_EXAMPLE])], tags=["waitlist"],
