@@ -31,6 +31,9 @@ from tests.e2e.test_frontdesk import build_clinic, placements, propose, step_hou
 from tests.e2e.test_patients import register
 from tests.factories import PatientFactory, book_course
 from tests.helpers import staff_user, totp_device
+from waitlist import links as waitlist_links
+from waitlist import services as waitlist_services
+from waitlist.services import WaitlistError
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -81,6 +84,14 @@ PAGES: dict[str, tuple[str, ...]] = {
     ),
     "patient-unsubscribe-one-click": ("opened in a browser",),
     "not-found": ("404",),
+    # When plans break (issue 14) and the booking page's grid (issue 13).
+    "frontdesk:book-slots": ("grid open on the booking page",),
+    "frontdesk:closures": ("list",),
+    "frontdesk:course-make-up": ("the grid of a make-up session",),
+    "frontdesk:waitlist": ("an entry with an offer",),
+    "frontdesk:waitlist-new": ("form",),
+    "waitlist-offer-accept": ("accept",),
+    "waitlist-offer-decline": ("decline",),
 }
 #: GET-able patterns that answer something other than an HTML page.
 NOT_HTML = {"healthz": "a JSON or plain-text health check", "session-keepalive": "the idle timer's JSON ping"}
@@ -408,4 +419,56 @@ def test_the_pages_without_a_sign_in(live_server, contexts, settings, tmp_path):
     patient.go("/p/confirm/not-a-token/", "patient-link", "broken link", status=400)
     walk.failures += patient.failures
     walk.checked += patient.checked
+    walk.done()
+
+
+def _offer(w) -> object:
+    """An offer of an earlier time for Jane's fourth session, at the first hour of the days before it that keeps
+    her course valid."""
+    entry = waitlist_services.entry_create(clinic=w["clinic"], patient=w["jane"], session=w["sessions"][3],
+                                           notes="Any earlier day")
+    fourth = w["sessions"][3].starts_at.astimezone(w["tz"])
+    refused = []
+    for days, hour in ((d, h) for d in (1, 2) for h in (9, 11, 13, 15)):
+        try:
+            return waitlist_services.offer_make(
+                entry=entry, starts_at=dt.datetime.combine(fourth.date() - dt.timedelta(days=days), dt.time(hour)))
+        except WaitlistError as exc:
+            refused.append(exc.message)
+    raise AssertionError(f"no earlier time suits Jane's fourth session: {refused}")
+
+
+def test_the_pages_when_plans_break(live_server, contexts, settings, tmp_path):
+    """The booking page's grid, a make-up's grid, the waitlist and its offer links, the closures (issue 14)."""
+    base = live_server.url
+    w = world(settings, tmp_path, base)
+    jane, cycle, sessions = w["jane"], w["cycle"], w["sessions"]
+    offer = _offer(w)
+    services.session_cancel(session=sessions[1], by_party="patient", reason="Away")
+    walk = walker(contexts, base, w["desk"].username)
+    page = walk.page
+
+    sam = PatientFactory(clinic=w["clinic"], first_name="Sam", last_name="Park")
+    page.goto(f"{base}/patients/{sam.pk}/book/")
+    propose(page, base, sam, dt.datetime.now(w["tz"]).date() + dt.timedelta(days=2))
+    page.get_by_text("Every session fits.").wait_for()
+    page.locator("#change-5").click()
+    page.locator("#change-grid .slot-grid .slot-day").first.wait_for()
+    walk.check("frontdesk:book-slots", "grid open on the booking page")
+
+    walk.go(f"/courses/{cycle.pk}/make-up/", "frontdesk:course-make-up", "the grid of a make-up session")
+    page.locator(".slot-grid .slot-day button.slot-time").first.wait_for()
+    walk.go("/waitlist/", "frontdesk:waitlist", "an entry with an offer", heading=re.compile("Waitlist"))
+    walk.go(f"/patients/{jane.pk}/waitlist/", "frontdesk:waitlist-new", "form")
+
+    admin = walker(contexts, base, w["admin"].username)
+    admin.go("/closures/", "frontdesk:closures", "list", heading=re.compile("Closures"))
+
+    patient = walker(contexts, base)
+    for action in ("accept", "decline"):
+        token = waitlist_links.offer_token(action=action, offer_id=offer.pk, expires_at=offer.expires_at)
+        patient.go(f"/p/offer-{action}/{token}/", f"waitlist-offer-{action}", action)
+    for other in (admin, patient):
+        walk.failures += other.failures
+        walk.checked += other.checked
     walk.done()
