@@ -7,22 +7,37 @@ each row's clinic time zone, with the zone named.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
 import zoneinfo
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from common import clock
 from common.parsers import JSONFormField
-from scheduler.impact import Scope, impact_mark
+from scheduler.impact import (
+    Impact,
+    Scope,
+    chair_impact,
+    closure_impact,
+    impact_mark,
+    impact_merge,
+    impact_newly_stranded,
+    opening_hours_impact,
+    staff_impact,
+    time_off_impact,
+)
 from scheduler.models import (
     EMAIL_NAME_FALLBACK,
     Chair,
@@ -52,7 +67,7 @@ User = get_user_model()
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
 
-@cache
+@functools.cache
 def _timezone_choices() -> list[tuple[str, str]]:
     names = sorted(n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/")))
     return [(n, n.replace("_", " ")) for n in names] + [("UTC", "UTC")]
@@ -196,24 +211,182 @@ class ClinicAdminForm(forms.ModelForm):
         return value
 
 
+def _formset_rows(formset) -> tuple[list[Any], list[Any]]:
+    """What a valid inline formset would change: the stored rows it drops (deleted, or changed: their instance
+    already holds the new values, only the id counts) and the rows it adds (new or changed, unsaved)."""
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
+    dropped, added = [], []
+    for form in formset.forms:
+        if form in deleted:
+            if form.instance.pk is not None:
+                dropped.append(form.instance)
+        elif form.has_changed():
+            if form.instance.pk is not None:
+                dropped.append(form.instance)
+            added.append(form.instance)
+    return dropped, added
+
+
+def _formset_of(formsets, model) -> Any:
+    return next((f for f in formsets if f.model is model), None)
+
+
+def _pattern_impacts(*, model, owner: str, drop, add, impact_of) -> list[Impact]:
+    """Weekly rows (shifts of a staff member, a clinic's opening hours) as a change would leave them, per owner:
+    the stored ones but those dropped, and those added; `impact_of(owner, rows)` builds the change."""
+    owners = {getattr(row, f"{owner}_id"): getattr(row, owner) for row in [*drop, *add]}
+    if not owners:
+        return []
+    stored = list(model.objects.filter(**{f"{owner}_id__in": owners}).exclude(pk__in=[r.pk for r in drop]))
+    return [
+        impact_of(who, [r for r in [*stored, *add] if getattr(r, f"{owner}_id") == pk]) for pk, who in owners.items()
+    ]
+
+
+def _shift_impacts(*, drop, add) -> list[Impact]:
+    now = timezone.now()
+    return _pattern_impacts(
+        model=Shift, owner="staff", drop=drop, add=add,
+        impact_of=lambda staff, rows: staff_impact(
+            staff=staff, shifts=rows, active=staff.is_active, nurse=staff.role == StaffRole.NURSE, now=now
+        ),
+    )
+
+
+def _hours_impacts(*, drop, add) -> list[Impact]:
+    now = timezone.now()
+    return _pattern_impacts(
+        model=OpeningHours, owner="clinic", drop=drop, add=add,
+        impact_of=lambda clinic, rows: opening_hours_impact(clinic=clinic, hours=rows, now=now),
+    )
+
+
+def _parse_ids(value: str) -> frozenset[int]:
+    return frozenset(int(part) for part in value.split(",") if part.strip().isdigit() and len(part.strip()) < 19)
+
+
+class ImpactFormMixin:
+    """The admin form of a row that shapes the calendar: once it and its inlines are valid, it asks its model
+    admin what the save would strand (`impact_check`), and stays invalid until the admin ticks "Save anyway"."""
+
+    impact_check: Any = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance  # type: ignore[attr-defined]
+        # Validation writes the posted values onto the instance: keep the row as stored.
+        self.impact_old = copy.copy(instance) if instance.pk is not None else None
+        self.impacts: list[Impact] = []
+        self.impact_stranded: list[dict[str, Any]] = []
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.impact_check is not None and not self.errors:  # type: ignore[attr-defined]
+            self.impact_check(self)
+
+
 class ImpactAdminMixin(_AdminBase):
-    """After a save or delete that may strand booked sessions (hours, closures, chairs, shifts, time off), re-check
-    the clinic's upcoming sessions in the same transaction (the admin's change view is atomic), mark those it
-    strands as needing a move (scheduler.impact), and say which in a message. Not a confirm step: the desk's
-    closures page and the API's `?dry_run=true` show the impact before saving."""
+    """Impact before saving, in the admin: a save or delete of a row that shapes the calendar (hours, closures,
+    chairs, shifts, time off) that would strand booked sessions shows them first.
+
+    A change form that would strand sessions nothing stranded before comes back with them listed (patient, time
+    in the clinic's zone and clock, chair, nurse, why) and a "Save anyway" box; nothing is written until it is
+    ticked (for those very sessions: one booked meanwhile asks again). The delete pages list them above their
+    own confirm button. Each admin says how its rows change the calendar (`impacts_of`, with scheduler.impact's
+    builders); the dry run is the bookings app's (scheduler.impact). After any save or delete, in its
+    transaction, the clinic's upcoming sessions are re-checked and those stranded marked as needing a move,
+    and a message lists them.
+    """
 
     impact_clinic_path: tuple[str, ...] = ("clinic",)
+    change_form_template: ClassVar[Any] = "admin/impact_change_form.html"
+    delete_confirmation_template: ClassVar[Any] = "admin/impact_delete_confirmation.html"
+    delete_selected_confirmation_template: ClassVar[Any] = "admin/impact_delete_selected_confirmation.html"
+
+    def impacts_of(self, *, old, new, formsets) -> list[Impact]:
+        """How saving `new` (unsaved; None: deleting `old`; `old` None: adding) changes the calendar."""
+        return []
+
+    def impacts_deleting(self, objs) -> list[Impact]:
+        return [i for obj in objs for i in self.impacts_of(old=obj, new=None, formsets=[])]
+
+    # --- Before: the dry run -----------------------------------------------------------------------------
+
+    def stranded_by(self, impacts: list[Impact]) -> list[dict[str, Any]]:
+        """The sessions these changes strand that nothing strands now, each ready to show (clinic time)."""
+        by_clinic: dict[int, list[Impact]] = {}
+        for impact in impacts:
+            by_clinic.setdefault(impact.clinic.pk, []).append(impact)
+        shown = []
+        for clinic_id, group in by_clinic.items():
+            merged = impact_merge(group)
+            # As stored (the clinic's own form may carry a new time zone): what is stranded already.
+            stored = Clinic.objects.get(pk=clinic_id)
+            for s in impact_newly_stranded(merged, stored=stored):
+                tz, fmt = stored.tz, stored.clock_format
+                starts, ends = s["starts_at"].astimezone(tz), s["ends_at"].astimezone(tz)
+                shown.append({
+                    "id": s["id"], "clinic": stored.name, "patient": s["patient"]["name"],
+                    "when": f"{starts:%a %Y-%m-%d} {clock.format_clock(starts, fmt)}–{clock.format_clock(ends, fmt)} "
+                            f"{starts:%Z}",
+                    "chair": s["chair"]["name"], "nurse": s["nurse"]["name"],
+                    "reasons": " ".join(r["message"] for r in s["reasons"]),
+                })
+        return shown
+
+    def _impact_check(self, request, form) -> None:
+        formsets = getattr(request, "_impact_formsets", [])
+        if not all(f.is_valid() for f in formsets):
+            return
+        if form.impact_old is not None and not form.has_changed() and not any(f.has_changed() for f in formsets):
+            return
+        form.impacts = self.impacts_of(old=form.impact_old, new=form.instance, formsets=formsets)
+        stranded = self.stranded_by(form.impacts) if form.impacts else []
+        if stranded and not {s["id"] for s in stranded} <= _parse_ids(request.POST.get("_impact_confirm", "")):
+            form.impact_stranded = stranded
+            n = len(stranded)
+            form.add_error(None, forms.ValidationError(
+                f"Saving this strands {n} booked session{'s' if n != 1 else ''}: listed below. Nothing is saved "
+                "yet. Tick “Save anyway” and save to mark them as needing a move (the desk's Needs moving list), "
+                "or change the form.",
+                code="strands_sessions",
+            ))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        check = functools.partial(self._impact_check, request)
+        return type(form)(form.__name__, (ImpactFormMixin, form), {"impact_check": staticmethod(check)})
+
+    def _create_formsets(self, request, obj, change):
+        # The change view builds the inline formsets before it validates the form (Django 5.2): the form's
+        # impact check reads them here.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)  # type: ignore[misc]
+        request._impact_formsets = formsets
+        return formsets, inline_instances
+
+    def render_delete_form(self, request, context):
+        obj = context.get("object")
+        if obj is not None and not context.get("protected"):
+            context["impact_stranded"] = self.stranded_by(self.impacts_deleting([obj]))
+        return super().render_delete_form(request, context)  # type: ignore[misc]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)  # type: ignore[misc]
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_showing_impact, name, description)
+        return actions
+
+    # --- After: the mark ---------------------------------------------------------------------------------
 
     def _impact_clinic(self, obj) -> Clinic:
         for name in self.impact_clinic_path:
             obj = getattr(obj, name)
         return obj
 
-    def _impact(self, request, obj, what: str) -> None:
-        clinic = self._impact_clinic(obj)
+    def _impact(self, request, clinic: Clinic, cause: str) -> None:
         stranded = impact_mark(
-            clinic=clinic, scope=Scope(((timezone.now(), None),)), cause=f"{what} in the admin site: {obj}"[:300],
-            by=request.user,
+            clinic=clinic, scope=Scope(((timezone.now(), None),)), cause=f"{cause} (admin site)"[:300], by=request.user,
         )
         if stranded:
             tz = clinic.tz
@@ -231,25 +404,44 @@ class ImpactAdminMixin(_AdminBase):
                 level=messages.WARNING,
             )
 
+    def _impact_after(self, request, clinics: dict[int, Clinic], impacts: list[Impact], what: str) -> None:
+        for clinic_id, clinic in clinics.items():
+            causes = list(dict.fromkeys(i.cause for i in impacts if i.clinic.pk == clinic_id))
+            self._impact(request, clinic, "; ".join(causes) or what)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        self._impact(request, form.instance, "Changed" if change else "Added")
+        impacts = getattr(form, "impacts", [])
+        clinic = self._impact_clinic(form.instance)
+        clinics = {clinic.pk: clinic}
+        for impact in impacts:  # a row moved from one clinic to another: the one it left too
+            clinics.setdefault(impact.clinic.pk, impact.clinic)
+        self._impact_after(request, clinics, impacts, f"{'Changed' if change else 'Added'}: {form.instance}")
 
     def delete_model(self, request, obj):
+        impacts = self.impacts_deleting([obj])
         clinic = self._impact_clinic(obj)
         super().delete_model(request, obj)  # type: ignore[misc]
-        if clinic.pk is not None:  # not the clinic itself deleted
-            self._impact(request, _Deleted(clinic, str(obj)), "Deleted")
+        if clinic.pk is not None and Clinic.objects.filter(pk=clinic.pk).exists():  # not the clinic itself deleted
+            self._impact_after(request, {clinic.pk: clinic}, impacts, f"Deleted: {obj}")
+
+    def delete_queryset(self, request, queryset):
+        objs = list(queryset)
+        impacts = self.impacts_deleting(objs)
+        clinics = {c.pk: c for c in (self._impact_clinic(obj) for obj in objs)}
+        with transaction.atomic():  # the change list's action is not atomic by itself
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            alive = set(Clinic.objects.filter(pk__in=clinics).values_list("pk", flat=True))
+            self._impact_after(request, {pk: c for pk, c in clinics.items() if pk in alive}, impacts,
+                               f"Deleted: {', '.join(str(o) for o in objs)}"[:200])
 
 
-class _Deleted:
-    """What ImpactAdminMixin says of a deleted row: its clinic, and its name."""
-
-    def __init__(self, clinic: Clinic, text: str) -> None:
-        self.clinic, self.text = clinic, text
-
-    def __str__(self) -> str:
-        return self.text
+def _delete_selected_showing_impact(modeladmin, request, queryset):
+    """Django's delete action, its confirmation page listing the sessions the delete strands."""
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse) and response.context_data and not response.context_data.get("protected"):
+        response.context_data["impact_stranded"] = modeladmin.stranded_by(modeladmin.impacts_deleting(list(queryset)))
+    return response
 
 
 @admin.register(Clinic)
@@ -284,6 +476,32 @@ class ClinicAdmin(ImpactAdminMixin, ClinicModelAdmin):
         ("Staff accounts", {"fields": ("staff",)}),
     )
     inlines = (OpeningHoursInline, ClosureInline, ChairInline)
+    impact_clinic_path = ()
+
+    def impacts_of(self, *, old, new, formsets):
+        # A new clinic has no sessions; deleting one with sessions is refused (protected).
+        if old is None or new is None:
+            return []
+        impacts: list[Impact] = []
+        hours = _formset_of(formsets, OpeningHours)
+        drop, add = _formset_rows(hours) if hours is not None else ([], [])
+        if drop or add or old.timezone != new.timezone:  # a new zone moves every day's hours
+            stored = [h for h in OpeningHours.objects.filter(clinic=old) if h.pk not in {r.pk for r in drop}]
+            impacts.append(opening_hours_impact(clinic=new, hours=stored + add, now=timezone.now()))
+        closures = _formset_of(formsets, Closure)
+        if closures is not None:
+            drop, add = _formset_rows(closures)
+            impacts += [closure_impact(old=row, new=None) for row in drop if row not in add]
+            impacts += [closure_impact(old=row if row.pk else None, new=row) for row in add]
+        chairs = _formset_of(formsets, Chair)
+        if chairs is not None:
+            deleted = set(chairs.deleted_forms) if chairs.can_delete else set()
+            impacts += [
+                chair_impact(chair=f.instance, active=False, now=timezone.now()) for f in chairs.initial_forms
+                if f.initial.get("is_active") and (f in deleted or not f.instance.is_active)
+            ]
+        # The calendar as the form would leave it: with the clinic's new values (its zone) too.
+        return [dataclasses.replace(i, clinic=new) for i in impacts]
 
     def get_readonly_fields(self, request, obj=None):
         # Who belongs to which clinic is the deployment's business: a clinic admin cannot widen it.
@@ -303,6 +521,12 @@ class OpeningHoursAdmin(ImpactAdminMixin, ClinicModelAdmin):
     list_select_related = ("clinic",)
     search_fields = ("clinic__name",)
     admin_notice = "Times are wall-clock times in the clinic's own time zone."
+
+    def impacts_of(self, *, old, new, formsets):
+        return _hours_impacts(drop=[old] if old is not None else [], add=[new] if new is not None else [])
+
+    def impacts_deleting(self, objs):
+        return _hours_impacts(drop=list(objs), add=[])
 
 
 class ClinicSpanColumns:
@@ -326,6 +550,10 @@ class ClosureAdmin(ImpactAdminMixin, ClinicSpanColumns, ClinicModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
 
+    def impacts_of(self, *, old, new, formsets):
+        # Lifting a closure strands nothing (the mark after the delete clears what it stranded).
+        return [closure_impact(old=old, new=new)] if new is not None else []
+
 
 @admin.register(Chair)
 class ChairAdmin(ImpactAdminMixin, ClinicModelAdmin):
@@ -333,6 +561,15 @@ class ChairAdmin(ImpactAdminMixin, ClinicModelAdmin):
     list_filter = ("is_active", ("clinic", RelatedOnly))
     list_select_related = ("clinic",)
     search_fields = ("name", "clinic__name")
+
+    def impacts_of(self, *, old, new, formsets):
+        # A new chair has no sessions; one with sessions cannot be deleted (protected). Taken out of service, or
+        # moved to another clinic, its sessions where it was are stranded.
+        if old is None or not old.is_active:
+            return []
+        if new is None or new.clinic_id != old.clinic_id:
+            return [chair_impact(chair=old, active=False, now=timezone.now())]
+        return [chair_impact(chair=new, active=False, now=timezone.now())] if not new.is_active else []
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -360,6 +597,27 @@ class StaffMemberAdmin(ImpactAdminMixin, ClinicModelAdmin):
     inlines = (ShiftInline, TimeOffInline)
     admin_notice = "Shifts are weekly patterns in the clinic's local time; only nurses are scheduled."
 
+    def impacts_of(self, *, old, new, formsets):
+        # Only a nurse has sessions; a new one has none, and one with sessions cannot be deleted (protected).
+        if old is None or new is None or old.role != StaffRole.NURSE:
+            return []
+        now = timezone.now()
+        if new.clinic_id != old.clinic_id:  # gone from the clinic her sessions are booked at
+            return [staff_impact(staff=old, shifts=None, active=False, nurse=True, now=now)]
+        shifts = _formset_of(formsets, Shift)
+        drop, add = _formset_rows(shifts) if shifts is not None else ([], [])
+        pattern = None
+        if drop or add:
+            pattern = [s for s in Shift.objects.filter(staff=old) if s.pk not in {r.pk for r in drop}] + add
+        impacts = [staff_impact(staff=new, shifts=pattern, active=new.is_active, nurse=new.role == StaffRole.NURSE,
+                                now=now)]
+        time_off = _formset_of(formsets, TimeOff)
+        if time_off is not None:
+            drop, add = _formset_rows(time_off)
+            impacts += [time_off_impact(old=row, new=None) for row in drop if row not in add]
+            impacts += [time_off_impact(old=row if row.pk else None, new=row) for row in add]
+        return impacts
+
 
 class NursesOnlyMixin(_AdminBase):
     """Shifts and time off are for nurses, the staff the planner schedules: a provider is not offered as `staff`."""
@@ -383,6 +641,12 @@ class ShiftAdmin(ImpactAdminMixin, NursesOnlyMixin, ClinicModelAdmin):
     def clinic(self, obj):
         return obj.staff.clinic
 
+    def impacts_of(self, *, old, new, formsets):
+        return _shift_impacts(drop=[old] if old is not None else [], add=[new] if new is not None else [])
+
+    def impacts_deleting(self, objs):
+        return _shift_impacts(drop=list(objs), add=[])
+
 
 @admin.register(TimeOff)
 class TimeOffAdmin(ImpactAdminMixin, NursesOnlyMixin, ClinicModelAdmin):
@@ -394,6 +658,10 @@ class TimeOffAdmin(ImpactAdminMixin, NursesOnlyMixin, ClinicModelAdmin):
     search_fields = ("staff__first_name", "staff__last_name", "reason")
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
+
+    def impacts_of(self, *, old, new, formsets):
+        # Ending a time off strands nothing (the mark after the delete clears what it stranded).
+        return [time_off_impact(old=old, new=new)] if new is not None else []
 
     @admin.display(description="Starts (clinic time)", ordering="starts_at")
     def starts_local(self, obj):

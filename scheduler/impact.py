@@ -12,7 +12,7 @@ these chairs or nurses when given. The change itself is a `CalendarChange` (sche
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -122,3 +122,44 @@ def chair_impact(*, chair: Chair, active: bool, now: datetime) -> Impact:
     change = CalendarChange(drop_chairs=frozenset() if active else frozenset({chair.pk}))
     return Impact(chair.clinic, Scope(((now, None),), chair_ids=frozenset({chair.pk})), change,
                   f"{chair.name} taken out of service" if not active else f"{chair.name} back in service")
+
+
+# --- Several changes at once, and what a change strands that nothing stranded before ---------------------------
+# The admin saves a clinic with its hours, closures and chairs in one form, a staff member with shifts and time off;
+# the desk's week grid resaves a pattern. Their confirm steps list what the change itself strands.
+
+
+def impact_merge(impacts: list[Impact]) -> Impact:
+    """One change made of several of one clinic's (the first's clinic): drops and adds together, the scopes'
+    union (widened to every chair or nurse when one of them is not limited: a dry run re-checks a few more)."""
+    if len(impacts) == 1:
+        return impacts[0]
+    merged: dict[str, Any] = {}
+    for f in fields(CalendarChange):
+        values = [getattr(i.change, f.name) for i in impacts]
+        if f.name == "opening_hours":
+            given = [v for v in values if v is not None]
+            merged[f.name] = given[-1] if given else None
+        elif isinstance(values[0], frozenset):
+            merged[f.name] = frozenset().union(*values)
+        else:
+            merged[f.name] = tuple(row for value in values for row in value)
+
+    def ids(name: str) -> frozenset[int] | None:
+        sets = [getattr(i.scope, name) for i in impacts]
+        return None if any(s is None for s in sets) else frozenset().union(*sets)
+
+    scope = Scope(tuple(span for i in impacts for span in i.scope.spans), chair_ids=ids("chair_ids"), nurse_ids=ids("nurse_ids"))
+    causes = list(dict.fromkeys(i.cause for i in impacts))
+    return Impact(impacts[0].clinic, scope, CalendarChange(**merged), "; ".join(causes))
+
+
+def impact_newly_stranded(impact: Impact, *, stored: Clinic | None = None) -> list[dict[str, Any]]:
+    """The sessions the change would strand that the calendar as stored does not strand already (those are on
+    the Needs moving list, or will be at the next save): what a confirm step asks about. `stored`: the clinic as
+    saved when `impact.clinic` carries unsaved values (a new time zone). Pure reads."""
+    after = impact_dry_run(clinic=impact.clinic, scope=impact.scope, change=impact.change)
+    if not after:
+        return after
+    before = {s["id"] for s in impact_dry_run(clinic=stored or impact.clinic, scope=impact.scope)}
+    return [s for s in after if s["id"] not in before]

@@ -53,14 +53,14 @@ def _pattern_text(rows) -> list[str]:
     return [f"{Weekday(r['weekday']).label} {_hhmm(r['starts'])}-{_hhmm(r['ends'])}" for r in rows]
 
 
-@transaction.atomic
-def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.time] | None], by) -> list[Shift]:
-    """Replace the staff member's undated weekly shifts on the weekdays given (None: a day off).
+def staff_week_check(
+    *, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.time] | None]
+) -> tuple[list[Shift], list[Shift], list[dict[str, Any]]]:
+    """The stored shifts, those the week replaces, and the new ones (as dicts), or the ApplicationError why not.
 
     Weekdays not in `week` keep their shifts (the desk leaves out a day with a split shift, edited in the admin),
     and so do dated shifts (valid_from/valid_until): a new span may not overlap one of them.
     """
-    StaffMember.objects.select_for_update().filter(pk=staff.pk).first()  # one editor of this week at a time
     errors: dict[str, list[str]] = {}
     for day, span in week.items():
         if day not in Weekday.values:
@@ -85,6 +85,21 @@ def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.t
                 ]
     if errors:
         raise ApplicationError(SHIFT_OVERLAP, "Some shifts overlap.", details=errors)
+    return stored, replaced, new
+
+
+def staff_week_pattern(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.time] | None]) -> list[Shift]:
+    """The staff member's whole weekly pattern as the week would leave it, new shifts unsaved (for a dry run)."""
+    stored, replaced, new = staff_week_check(staff=staff, week=week)
+    return [s for s in stored if s not in replaced] + [Shift(staff=staff, **row) for row in new]
+
+
+@transaction.atomic
+def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.time] | None], by) -> list[Shift]:
+    """Replace the staff member's undated weekly shifts on the weekdays given (None: a day off); see
+    staff_week_check. The sessions it strands are marked (the list is on the staff member, `stranded_sessions`)."""
+    StaffMember.objects.select_for_update().filter(pk=staff.pk).first()  # one editor of this week at a time
+    stored, replaced, new = staff_week_check(staff=staff, week=week)
     before, after = _pattern_text(_shift_dict(s) for s in replaced), _pattern_text(new)
     if before == after:
         return stored
@@ -93,7 +108,7 @@ def staff_week_set(*, staff: StaffMember, week: Mapping[int, tuple[dt.time, dt.t
     audit.record(staff, audit.UPDATE, changes={"shifts": [before, after]}, clinic_id=staff.clinic_id, actor=by)
     if staff.role == StaffRole.NURSE:
         impact = staff_impact(staff=staff, shifts=None, active=staff.is_active, nurse=True, now=timezone.now())
-        impact_mark(clinic=impact.clinic, scope=impact.scope, cause=impact.cause, by=by)
+        staff.stranded_sessions = impact_mark(clinic=impact.clinic, scope=impact.scope, cause=impact.cause, by=by)  # type: ignore[attr-defined]
     return made
 
 

@@ -23,7 +23,7 @@ from frontdesk.access import scoped, staff_page
 from frontdesk.staff_forms import InviteForm, RolesForm, TimeOffForm, WeekForm
 from frontdesk.views.common import no_clinic, render_in
 from scheduler import services as scheduler_services
-from scheduler.impact import impact_dry_run, time_off_impact
+from scheduler.impact import impact_dry_run, impact_newly_stranded, staff_impact, time_off_impact
 from scheduler.models import Clinic, Shift, StaffMember, StaffRole, TimeOff
 from scheduler.planning.localtime import LocalTimeError, localize
 
@@ -209,14 +209,26 @@ def nurse_week(request, pk: int):
             initial[f"starts_{s.weekday}"], initial[f"ends_{s.weekday}"] = s.starts, s.ends
     form = WeekForm(request.POST if request.method == "POST" and "week" in request.POST else None, initial=initial, locked=locked)
     off_form = TimeOffForm(request.POST if request.method == "POST" and "time_off" in request.POST else None)
+    week_stranded = None
     if form.is_bound and form.is_valid():
         try:
-            scheduler_services.staff_week_set(staff=nurse, week=form.week(), by=request.user)
+            if "confirm" not in request.POST:
+                # Impact first: the booked sessions the new week strands (and nothing stranded already), unsaved.
+                pattern = scheduler_services.staff_week_pattern(staff=nurse, week=form.week())
+                impact = staff_impact(staff=nurse, shifts=pattern, active=nurse.is_active, nurse=True, now=timezone.now())
+                week_stranded = impact_newly_stranded(impact)
+            if not week_stranded:
+                scheduler_services.staff_week_set(staff=nurse, week=form.week(), by=request.user)
         except ApplicationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"{nurse.first_name} {nurse.last_name}'s week is saved.")
-            return redirect("frontdesk:staff-nurse", pk=nurse.pk)
+            if not week_stranded:
+                messages.success(request, f"{nurse.first_name} {nurse.last_name}'s week is saved.")
+                count = len(getattr(nurse, "stranded_sessions", []))
+                if count:
+                    messages.warning(request, f"{count} booked session{'s' if count != 1 else ''} with this nurse "
+                                     f"{'need' if count != 1 else 'needs'} moving: see Needs moving in the worklists.")
+                return redirect("frontdesk:staff-nurse", pk=nurse.pk)
     stranded = None
     if off_form.is_bound and off_form.is_valid():
         try:
@@ -234,14 +246,14 @@ def nurse_week(request, pk: int):
                 count = len(getattr(row, "stranded_sessions", []))
                 if count:
                     messages.warning(request, f"{count} booked session{'s' if count != 1 else ''} with this nurse now "
-                                     "need moving: see Needs moving in the worklists.")
+                                     f"{'need' if count != 1 else 'needs'} moving: see Needs moving in the worklists.")
                 return redirect("frontdesk:staff-nurse", pk=nurse.pk)
         except LocalTimeError as error:
             off_form.add_error(None, error.violation.message)
         except ApplicationError as error:
             off_form.add_error(None, error.message)
     context = {
-        "nurse": nurse, "form": form, "off_form": off_form, "stranded": stranded,
+        "nurse": nurse, "form": form, "off_form": off_form, "stranded": stranded, "week_stranded": week_stranded,
         "locked": [s for s in shifts if s.weekday in locked and s.valid_from is None and s.valid_until is None],
         "dated": [s for s in shifts if s.valid_from is not None or s.valid_until is not None],
         "time_off": TimeOff.objects.filter(staff=nurse, ends_at__gt=timezone.now()).order_by("starts_at"),

@@ -15,7 +15,7 @@ from common.api import ADMIN, FRONT_DESK
 from scheduler.models import Shift, StaffRole, TimeOff
 from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in, type_date, type_in
 from tests.e2e.hands import count_hands
-from tests.factories import ClinicFactory, NurseFactory
+from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import staff_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -153,3 +153,38 @@ def test_an_admin_sets_a_nurses_week_and_time_off(live_server, contexts):
     accessible_at_both_widths(page, "nurse's week with time off", "staff-nurse-time-off")
     used = hands.assert_within(page, clicks=10, keys=40, what="staff list to a week and a day off")
     print(f"budget: week and time off {used}")  # noqa: T201
+
+
+def test_a_week_that_strands_a_booked_session_lists_it_first(live_server, contexts):
+    tz = zoneinfo.ZoneInfo(morning_zone())
+    clinic = ClinicFactory(name="Riverside Infusion", slug="riverside", timezone=tz.key, start_stagger_minutes=0,
+                           hours={d: [("06:00", "20:00")] for d in range(7)})
+    chair = ChairFactory(clinic=clinic, name="Chair 1")
+    nurse = NurseFactory(clinic=clinic, first_name="Ada", last_name="Nurse")
+    day = dt.datetime.now(tz).date() + dt.timedelta(days=7)
+    session = book_course(patient=PatientFactory(clinic=clinic, first_name="Jane", last_name="Roe"), clinic=clinic,
+                          protocol="booster-iv", starts=[dt.datetime.combine(day, dt.time(9))], chair=chair,
+                          nurse=nurse).sessions[0]
+    staff_user(ADMIN, clinic, username="alice", first_name="Alice", last_name="Grant")
+    page = contexts().page()
+    sign_in(page, live_server.url, "alice")
+    navigate(page, page.get_by_role("link", name="Staff"))
+    navigate(page, page.get_by_role("link", name="Nurse, Ada"))
+    weekday = day.strftime("%A")
+
+    # Her shift that day starts at 10:00 from now on: Jane Roe's 09:00 session is listed, nothing saved yet.
+    pick_time(page.get_by_label(f"{weekday} starts"), "10:00")
+    navigate(page, page.get_by_role("button", name="Save the week"))
+    page.get_by_role("heading", name="1 booked session with this nurse would need moving").wait_for()
+    table = page.get_by_role("table", name="Booked sessions this week strands")
+    table.get_by_role("link", name="Jane Roe").wait_for()
+    assert "not on shift" in table.inner_text()
+    assert Shift.objects.get(staff=nurse, weekday=day.weekday()).starts == dt.time(6)
+    accessible_at_both_widths(page, "nurse's week impact", "staff-nurse-week-impact")
+
+    navigate(page, page.get_by_role("button", name="Save the week and mark them"))
+    page.get_by_text("Ada Nurse's week is saved.").wait_for()
+    page.get_by_text("1 booked session with this nurse needs moving").wait_for()
+    assert Shift.objects.get(staff=nurse, weekday=day.weekday()).starts == dt.time(10)
+    session.refresh_from_db()
+    assert session.needs_moving_since is not None

@@ -17,6 +17,7 @@ from django.core import mail as django_mail
 from knox.models import AuthToken
 
 from accounts.models import UserSession
+from bookings.models import InfusionSession
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Shift, StaffMember, StaffRole, TimeOff
 from tests.factories import NurseFactory
@@ -290,13 +291,64 @@ class TestNurseWeek:
         assert as_user(home.users[FRONT_DESK]).get(f"/staff/nurses/{home.nurses[0].pk}/").status_code == 403
 
 
+class TestNurseWeekImpact:
+    """Impact first: a week that leaves booked sessions outside the nurse's shifts lists them before saving."""
+
+    def booked(self, home):
+        course = home.book([dt.datetime(2027, 3, 2, 9), dt.datetime(2027, 3, 4, 9), dt.datetime(2027, 3, 8, 9)])
+        first = min(course.sessions, key=lambda s: s.starts_at)
+        return StaffMember.objects.get(pk=first.nurse_id), course
+
+    def marked(self):
+        return set(InfusionSession.objects.filter(needs_moving_since__isnull=False).values_list("pk", flat=True))
+
+    def test_a_week_that_strands_lists_them_and_saves_nothing(self, as_user, home):
+        nurse, course = self.booked(home)
+        tuesday = [s for s in course.sessions if s.starts_at.date() == dt.date(2027, 3, 2) and s.nurse_id == nurse.pk]
+        before = pattern(nurse)
+        client = as_user(home.users[ADMIN])
+        page = client.post(f"/staff/nurses/{nurse.pk}/", {**WEEK, "starts_1": "10:00", "ends_1": "16:30", "week": "1"})
+        assert page.status_code == 200
+        assert [s["id"] for s in page.context["week_stranded"]] == [s.pk for s in tuesday]
+        text = page.content.decode()
+        assert "would need moving" in text and "Nothing is saved yet" in text and "Jane Roe" in text
+        assert "The nurse is not on shift for the whole session." in text
+        assert pattern(nurse) == before and not self.marked()
+        assert not LogEntry.objects.filter(content_type__model="staffmember", object_pk=str(nurse.pk)).exists()
+
+        done = client.post(f"/staff/nurses/{nurse.pk}/", {**WEEK, "starts_1": "10:00", "ends_1": "16:30", "week": "1",
+                                                          "confirm": "1"}, follow=True)
+        assert (1, "10:00", "16:30", None) in pattern(nurse)
+        assert self.marked() == {s.pk for s in tuesday}
+        assert b"week is saved" in done.content and b"1 booked session with this nurse needs moving" in done.content
+
+    def test_a_week_that_strands_nothing_new_saves_at_once(self, as_user, home):
+        nurse, course = self.booked(home)
+        client = as_user(home.users[ADMIN])
+        # A session already stranded (her time off) is not asked about again when the week changes elsewhere.
+        TimeOff.objects.create(staff=nurse, starts_at=dt.datetime(2027, 3, 2, 14, tzinfo=dt.UTC),
+                               ends_at=dt.datetime(2027, 3, 3, 5, tzinfo=dt.UTC))
+        answer = client.post(f"/staff/nurses/{nurse.pk}/", {**WEEK, "starts_5": "09:00", "ends_5": "13:00", "week": "1"})
+        assert answer.status_code == 302
+        assert (5, "09:00", "13:00", None) in pattern(nurse)
+
+    def test_a_refused_week_is_refused_before_any_impact(self, as_user, home):
+        nurse, _ = self.booked(home)
+        Shift.objects.create(staff=nurse, weekday=5, starts=dt.time(8), ends=dt.time(12), valid_from=dt.date(2027, 3, 1))
+        page = as_user(home.users[ADMIN]).post(f"/staff/nurses/{nurse.pk}/", {**WEEK, "starts_1": "10:00", "ends_1": "16:30",
+                                                                              "starts_5": "11:00", "ends_5": "15:00", "week": "1"})
+        assert b"overlaps the shift 08:00" in page.content and page.context["week_stranded"] is None
+
+
 class TestTimeOff:
     def test_whole_days_in_the_clinic_zone_with_a_warning_for_booked_sessions(self, as_user, home):
         course = home.book([dt.datetime(2027, 3, 2, 9), dt.datetime(2027, 3, 4, 9), dt.datetime(2027, 3, 8, 9)])
         nurse = StaffMember.objects.get(pk=min(course.sessions, key=lambda s: s.starts_at).nurse_id)
         client = as_user(home.users[ADMIN])
-        page = client.post(f"/staff/nurses/{nurse.pk}/", {"first_day": "2027-03-02", "last_day": "2027-03-03",
-                                                          "reason": "Holiday", "time_off": "1"}, follow=True)
+        data = {"first_day": "2027-03-02", "last_day": "2027-03-03", "reason": "Holiday", "time_off": "1"}
+        first = client.post(f"/staff/nurses/{nurse.pk}/", data)  # the impact first: nothing saved
+        assert first.status_code == 200 and len(first.context["stranded"]) == 1 and not TimeOff.objects.exists()
+        page = client.post(f"/staff/nurses/{nurse.pk}/", {**data, "confirm": "1"}, follow=True)
         (off,) = TimeOff.objects.filter(staff=nurse)
         tz = zoneinfo.ZoneInfo("America/New_York")
         assert off.starts_at == dt.datetime(2027, 3, 2, tzinfo=tz) and off.ends_at == dt.datetime(2027, 3, 4, tzinfo=tz)
