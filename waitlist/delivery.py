@@ -33,8 +33,8 @@ def offer_email_message(row: OfferEmail, *, now) -> EmailMultiAlternatives:
         "first_name": patient.first_name,
         "clinic_name": capfirst(clinic.name_for_patients),
         "clinic_phone": clinic.phone,
-        "when": format_when(offer.starts_at, patient.tz),
-        "until": format_when(offer.expires_at, patient.tz),
+        "when": format_when(offer.starts_at, patient.tz, clinic.clock_format),
+        "until": format_when(offer.expires_at, patient.tz, clinic.clock_format),
         "accept_url": links.offer_url(action=links.ACCEPT, offer_id=offer.pk, expires_at=offer.expires_at),
         "decline_url": links.offer_url(action=links.DECLINE, offer_id=offer.pk, expires_at=offer.expires_at),
     }

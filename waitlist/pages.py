@@ -46,8 +46,8 @@ def _about(offer: WaitlistOffer) -> dict:
     clinic = offer.clinic
     return {
         "clinic": {"name": capfirst(clinic.name_for_patients), "phone": clinic.phone, "address": clinic.address},
-        "when": format_when(offer.starts_at, offer.entry.patient.tz),
-        "until": format_when(offer.expires_at, offer.entry.patient.tz),
+        "when": format_when(offer.starts_at, offer.entry.patient.tz, offer.entry.clinic.clock_format),
+        "until": format_when(offer.expires_at, offer.entry.patient.tz, offer.entry.clinic.clock_format),
     }
 
 

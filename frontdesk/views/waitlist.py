@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bookings.models import UPCOMING_STATUSES, Patient
 from common.access import scope_to_user_clinics
+from common.clock import format_clock
 from common.errors import ApplicationError
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
@@ -89,8 +90,9 @@ def waitlist_offer(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Offered; held until {offer.expires_at.astimezone(entry.clinic.tz):%a %d %b %H:%M}. "
-                                  "The patient has been emailed.")
+        messages.success(request, f"Offered; held until {offer.expires_at.astimezone(entry.clinic.tz):%a %d %b} "
+                         f"{format_clock(offer.expires_at.astimezone(entry.clinic.tz), entry.clinic.clock_format)}. "
+                         "The patient has been emailed.")
     return _back(entry)
 
 
