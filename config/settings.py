@@ -435,3 +435,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Planner (schedule quality; bench/simulate compares the strategies, docs/PERFORMANCE.md) ----------
+# How the series planner picks a free chair: "compact" (best fit: the smallest idle gap beside the chair's
+# other sessions that day), "first" (the first free chair in the clinic's order) or "spread" (the chair
+# with the fewest booked minutes that day).
+PLANNER_CHAIR_STRATEGY = env("PLANNER_CHAIR_STRATEGY", default="compact")
+if PLANNER_CHAIR_STRATEGY not in ("compact", "first", "spread"):
+    raise ImproperlyConfigured("PLANNER_CHAIR_STRATEGY must be compact, first or spread.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.utils import timezone
 
 from bookings import error_codes as booking_codes
@@ -70,7 +71,7 @@ def _planner(clinic: Clinic, patient_id: int | None, first: dt.date, last: dt.da
     ).block_chairs(calendar.rules.chair_closures)
     planner = planning.SeriesPlanner(
         rules=calendar.rules, chair_ids=calendar.chair_ids, nurses=calendar.nurses, occupancy=occupancy,
-        patient_id=patient_id, exclude=exclude, last_day=last,
+        patient_id=patient_id, exclude=exclude, last_day=last, chair_strategy=settings.PLANNER_CHAIR_STRATEGY,
     )
     return planner, calendar
 

@@ -142,6 +142,8 @@ class SeriesPlanner:
     NODE_BUDGET = 4000
     #: How far past its own `earliest` an alternative's first session may be.
     ALTERNATIVE_HORIZON_DAYS = 7
+    #: How a free chair is chosen for a session (see _chair_for); "compact" is the default.
+    CHAIR_STRATEGIES = ("compact", "first", "spread")
 
     def __init__(
         self,
@@ -154,7 +156,11 @@ class SeriesPlanner:
         step: timedelta = timedelta(minutes=15),
         exclude: frozenset[int] = frozenset(),
         last_day: date | None = None,
+        chair_strategy: str = "compact",
     ) -> None:
+        if chair_strategy not in self.CHAIR_STRATEGIES:
+            raise ValueError(f"unknown chair strategy {chair_strategy!r}: one of {', '.join(self.CHAIR_STRATEGIES)}")
+        self.chair_strategy = chair_strategy
         self.rules = rules
         self.tz = rules.tz
         self.chair_ids = tuple(chair_ids)
@@ -331,8 +337,8 @@ class SeriesPlanner:
     def assign(self, start: datetime, end: datetime, prefs: Preferences | None = None) -> tuple[int | None, int | None, str | None]:
         """The chair and nurse a session at this time would take, or the code of the rule that refuses it.
 
-        Among free chairs the one whose neighbouring sessions leave the smallest idle gap wins (a compact
-        day); among free nurses the least loaded, then the one whose other starts are furthest away.
+        Among free chairs the strategy's choice wins (_chair_for; by default the one whose neighbouring sessions
+        leave the smallest idle gap: a compact day); among free nurses the least loaded, then the one whose other starts are furthest away.
         A preferred chair or nurse is taken when free.
         """
         for violation in site_violations(start, end, self.rules):
@@ -345,7 +351,7 @@ class SeriesPlanner:
         nurses, code = self.free_nurses(start, end)
         if not nurses:
             return None, None, code
-        chair = prefs.chair_id if prefs and prefs.chair_id in chairs else min(chairs, key=lambda c: (self._idle(c, start, end), chairs.index(c)))
+        chair = prefs.chair_id if prefs and prefs.chair_id in chairs else self._chair_for(chairs, start, end)
         nurse = prefs.nurse_id if prefs and prefs.nurse_id in nurses else nurses[0]
         return chair, nurse, None
 
@@ -370,11 +376,33 @@ class SeriesPlanner:
                 return [], code
         return [], codes.NURSE_UNAVAILABLE
 
-    def _idle(self, chair_id: int, start: datetime, end: datetime) -> float:
-        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
+    def _chair_for(self, chairs: list[int], start: datetime, end: datetime) -> int:
+        """The free chair the strategy picks, the first listed on a tie. "compact" (best fit): the smallest idle
+        gap to the chair's nearest session that day, so free time stays in long stretches; "first": the first
+        free chair in the clinic's order (fills chair 1, then chair 2, ...); "spread": the chair with the fewest
+        booked minutes that day (evens out wear and cleaning)."""
+        if self.chair_strategy == "first":
+            return chairs[0]
+        if self.chair_strategy == "spread":
+            return min(chairs, key=lambda c: (self._booked(c, start), chairs.index(c)))
+        return min(chairs, key=lambda c: (self._idle(c, start, end), chairs.index(c)))
+
+    def _day_bounds(self, start: datetime) -> tuple[datetime, datetime]:
         day = start.astimezone(self.tz).date()
         window_start = datetime.combine(day, time.min, self.tz)
-        window_end = window_start + timedelta(days=1)
+        return window_start, window_start + timedelta(days=1)
+
+    def _booked(self, chair_id: int, start: datetime) -> float:
+        """Seconds the chair is booked on the session's day."""
+        window_start, window_end = self._day_bounds(start)
+        return sum(
+            (_utc(b.end) - _utc(b.start)).total_seconds()
+            for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude)
+        )
+
+    def _idle(self, chair_id: int, start: datetime, end: datetime) -> float:
+        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
+        window_start, window_end = self._day_bounds(start)
         best = float("inf")
         for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude):
             gap = (_utc(start) - _utc(b.end)) if _utc(b.end) <= _utc(start) else (_utc(b.start) - _utc(end))
