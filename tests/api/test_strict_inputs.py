@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+from urllib.parse import urlencode
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -123,6 +124,8 @@ def send(world, operation_id: str, *, body=None, query=None):
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.home.tokens['admin']}")
     if method == "get":
         return client.get(url, query or {})
+    if query:  # a write's query parameters (`?dry_run=`) ride on its URL
+        url = f"{url}?{urlencode(query, doseq=True)}"
     return getattr(client, method)(url, json.dumps(body), content_type="application/json")
 
 

@@ -269,9 +269,9 @@ class TestFailedEmails:
 #: nurse, its history, its emails, the audit entry of the read.
 SESSION_PANEL_QUERIES = 10
 #: session, user, second factor, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
-#: (with the patient's note), failed emails, flagged courses, boosters due; and, when any row is shown,
-#: one INSERT of the audit trail's access entries for all of them.
-WORKLISTS_QUERIES = 11
+#: (with the patient's note), failed emails, flagged courses, boosters due, sessions needing a move (issue 14); and,
+#: when any row is shown, one INSERT of the audit trail's access entries for all of them.
+WORKLISTS_QUERIES = 12
 
 
 def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_assert_num_queries, settings):

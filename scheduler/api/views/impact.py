@@ -61,8 +61,7 @@ class ImpactMixin:
             data[nested] = [child.to_representation(written.nested_model(**r)) for r in written.validated_data[nested]]
         return Response(data, status=code)
 
-    def _write(self, serializer, old, *, create: bool):
-        dry = self._dry_run()
+    def _write(self, serializer, old, *, create: bool, dry: bool):
         if dry:
             new = self.would_be(old=old, serializer=serializer)
             impact = self.impact_of(old=old, new=new, serializer=serializer)
@@ -80,22 +79,25 @@ class ImpactMixin:
             )
         return self._answer(serializer.instance, stranded, status.HTTP_201_CREATED if create else status.HTTP_200_OK)
 
+    # The query is read first: a wrong `dry_run` is named as such whatever the body holds.
     def create(self, request, *args, **kwargs):
+        dry = self._dry_run()
         serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
-        return self._write(serializer, None, create=True)
+        return self._write(serializer, None, create=True, dry=dry)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
+        dry = self._dry_run()
         instance = self.get_object()  # type: ignore[attr-defined]
         old = copy.copy(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
-        return self._write(serializer, old, create=False)
+        return self._write(serializer, old, create=False, dry=dry)
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()  # type: ignore[attr-defined]
         dry = self._dry_run()
+        instance = self.get_object()  # type: ignore[attr-defined]
         if dry:
             impact = self.impact_of(old=instance, new=None, serializer=None)
             stranded = impact_dry_run(clinic=impact.clinic, scope=impact.scope, change=impact.change) if impact else []
