@@ -30,12 +30,14 @@ from .cycles_list_status_item import CyclesListStatusItem
 from .dry_run_delete import DryRunDelete
 from .error import Error
 from .error_details import ErrorDetails
+from .kind_enum import KindEnum
 from .make_up_request import MakeUpRequest
 from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
 from .opening_hours import OpeningHours
 from .opening_hours_request import OpeningHoursRequest
+from .outcome_enum import OutcomeEnum
 from .paginated_audit_entry_list import PaginatedAuditEntryList
 from .paginated_chair_list import PaginatedChairList
 from .paginated_clinic_list import PaginatedClinicList
@@ -67,6 +69,13 @@ from .reason import Reason
 from .reminder import Reminder
 from .reminder_status_enum import ReminderStatusEnum
 from .reminders_list_status_item import RemindersListStatusItem
+from .replan_outcome import ReplanOutcome
+from .replan_patient import ReplanPatient
+from .replan_place import ReplanPlace
+from .replan_proposal import ReplanProposal
+from .replan_refusal import ReplanRefusal
+from .replan_request_request import ReplanRequestRequest
+from .replan_result import ReplanResult
 from .reschedule_request import RescheduleRequest
 from .rescheduled import Rescheduled
 from .review_reason_enum import ReviewReasonEnum
@@ -125,12 +134,14 @@ __all__ = (
     "DryRunDelete",
     "Error",
     "ErrorDetails",
+    "KindEnum",
     "MakeUpRequest",
     "NamedRef",
     "Notice",
     "NoticeDetails",
     "OpeningHours",
     "OpeningHoursRequest",
+    "OutcomeEnum",
     "PaginatedAuditEntryList",
     "PaginatedChairList",
     "PaginatedClinicList",
@@ -162,6 +173,13 @@ __all__ = (
     "Reminder",
     "ReminderStatusEnum",
     "RemindersListStatusItem",
+    "ReplanOutcome",
+    "ReplanPatient",
+    "ReplanPlace",
+    "ReplanProposal",
+    "ReplanRefusal",
+    "ReplanRequestRequest",
+    "ReplanResult",
     "RescheduleRequest",
     "Rescheduled",
     "ReviewReasonEnum",
