@@ -13,6 +13,7 @@ from frontdesk.views import (
     outbox,
     patients,
     reminders,
+    replan,
     sessions,
     staff,
     two_factor,
@@ -79,4 +80,6 @@ urlpatterns = [
     # When plans break (issue 14): closures of the clinic or of one chair, impact first.
     path("closures/", closures.closure_list, name="closures"),
     path("closures/<int:pk>/remove/", closures.closure_remove, name="closure-remove"),
+    # Re-plan the stranded sessions (issue 14): proposals, applied one by one or all at once.
+    path("replan/", replan.replan, name="replan"),
 ]

@@ -29,8 +29,9 @@ from scheduler.selectors import ClinicCalendar, clinic_calendar_load, protocol_s
 REASSIGN = "reassign"
 MOVE = "move"
 NONE = "none"
-#: Why a session has no proposal.
+#: Why a session has no proposal: nothing keeps its course valid; or it can stay where it is (not stranded).
 NO_TIME_FOUND = "no_time_found"
+FITS_WHERE_IT_IS = "fits_where_it_is"
 #: The most sessions re-planned at once (earliest first; the rest stay on the worklist for the next round).
 REPLAN_MAX = 200
 
@@ -156,6 +157,10 @@ def replan_proposals(*, clinic: Clinic, sessions: Sequence[InfusionSession],
         chair_id, nurse_id, _ = planner.assign(s.starts_at, s.ends_at, keep)
         kind = REASSIGN
         start, end = s.starts_at, s.ends_at
+        if (chair_id, nurse_id) == (s.chair_id, s.nurse_id) and start > now:
+            message = "It can stay where it is: its time, chair and nurse are still free."
+            proposals.append(ReplanProposal(s, NONE, refusal=(FITS_WHERE_IT_IS, message)))
+            continue
         if chair_id is None or nurse_id is None or start <= now:
             first, last = ranges[s.pk]
             found = _nearest(planner, s, minutes, others, spacing, first, last, now, tz) if first <= last else None

@@ -333,3 +333,11 @@ def test_api_roles_and_other_clinics(week):
     assert_error(both.post("/api/v1/sessions/replan/", {"clinic": elsewhere.pk, "sessions": [fri_a.pk]},
                            format="json"), 400, "validation_error", "sessions")
     assert _fresh(fri_a).needs_moving_since is not None
+
+
+def test_a_session_that_fits_where_it_is_is_left_alone(week):
+    clinic, a, _, nurse, user = week
+    thu = _booster(clinic, dt.datetime(2027, 3, 4, 10), a, nurse)
+    [result] = sessions_replan(clinic=clinic, sessions=[thu], by=user)
+    assert (result.outcome, result.code) == (REFUSED, "fits_where_it_is")
+    assert _fresh(thu).version == thu.version and not _fresh(thu).events.filter(kind="reassigned").exists()

@@ -391,6 +391,13 @@ ROUTES: dict[str, Route] = {
                "grid-day": Param(lambda w: ["3"], "int", many=True), "grid-part": Param(lambda w: ["afternoon"], "choice", many=True),
                "grid-from": Param(lambda w: "2027-03-03", "date"), "grid-filtered": Param(lambda w: "1", "choice")},
     ),
+    # Re-plan the stranded sessions (issue 14): the proposals, and applying one (`session`) or all (`all`).
+    "frontdesk:replan": Route(
+        methods=("GET", "POST"), refused=NOT_BOOKING,
+        query={"clinic": CLINIC},
+        form={"clinic": CLINIC, "session": Param(lambda w: str(w.home.sessions["upcoming"].pk), "int"),
+              "all": Param(lambda w: "1", "choice")},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs
