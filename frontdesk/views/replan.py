@@ -39,8 +39,8 @@ def replan(request):
                 results = sessions_replan(clinic=clinic, sessions=[session], by=request.user)
     proposals = replan_proposals(clinic=clinic, sessions=replan_sessions(clinic=clinic))
     audit_shown(request, [p.session for p in proposals], [r.session for r in results])
-    chairs = dict(Chair.objects.filter(clinic=clinic).values_list("pk", "name"))
-    nurses = {n.pk: f"{n.first_name} {n.last_name}" for n in StaffMember.objects.filter(clinic=clinic)}
+    chairs: dict[int | None, str] = dict(Chair.objects.filter(clinic=clinic).values_list("pk", "name"))
+    nurses: dict[int | None, str] = {n.pk: f"{n.first_name} {n.last_name}" for n in StaffMember.objects.filter(clinic=clinic)}
     context = {
         "clinics": clinics, "clinic": clinic, "problem": problem,
         "proposals": [

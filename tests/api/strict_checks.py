@@ -100,6 +100,9 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("cycles_make_up", "already_made_up"): "a missed session that has its make-up already",
     ("cycles_make_up", "make_up_before_first_visit"): "a make-up comes after the course's first visit",
     ("cycles_make_up_options", "from"): "a date more than a year from today (as the session options)",
+    # Re-plan (issue 14): which sessions to re-plan is said one way, and they belong to the clinic named.
+    ("sessions_replan", "sessions"): "neither `sessions` nor `all: true` given, or both, or a session id of no row of "
+    f"the user's clinics or of another clinic than `clinic`: {_ONE_RULE_ACROSS_FIELDS}",
 }
 #: How often each rule excused a refusal in the run (printed with the figures).
 RULES_MET: Counter[tuple[str, str]] = Counter()
