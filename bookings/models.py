@@ -303,6 +303,7 @@ class EventKind:
     CALLED = "called"  # the desk phoned the patient about it (tomorrow's unconfirmed list)
     MADE_UP = "made_up"  # on a missed session: a make-up session replaced it (data: the make-up's id)
     RENUMBERED = "renumbered"  # a make-up joined the course before it: k in "session k of n" changed
+    REASSIGNED = "reassigned"  # chair or nurse changed at the same time (re-plan): no calendar revision, no email
 
 
 class SessionEvent(models.Model):

@@ -373,6 +373,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums whose field names are shared (`kind`, `outcome`) get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ReplanKindEnum": "bookings.api.replan.REPLAN_KINDS",
+        "ReplanOutcomeEnum": "bookings.api.replan.REPLAN_OUTCOMES",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The default hook, then OpenAPI links from each creation to what can follow it (config/openapi.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.add_links"],

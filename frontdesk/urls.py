@@ -13,6 +13,7 @@ from frontdesk.views import (
     outbox,
     patients,
     reminders,
+    replan,
     sessions,
     staff,
     two_factor,
@@ -85,4 +86,6 @@ urlpatterns = [
     path("waitlist/<int:pk>/offer/", waitlist.waitlist_offer, name="waitlist-offer"),
     path("waitlist/<int:pk>/withdraw/", waitlist.waitlist_withdraw, name="waitlist-withdraw"),
     path("patients/<int:pk>/waitlist/", waitlist.waitlist_new, name="waitlist-new"),
+    # Re-plan the stranded sessions (issue 14): proposals, applied one by one or all at once.
+    path("replan/", replan.replan, name="replan"),
 ]

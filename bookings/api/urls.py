@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from bookings.api.make_up import MakeUpOptionsView, MakeUpView
 from bookings.api.planning import AvailabilityView, ProposalView, SessionOptionsView
+from bookings.api.replan import ReplanView
 from bookings.api.views import CycleViewSet, PatientViewSet, SessionViewSet
 
 router = SimpleRouter()
@@ -20,5 +21,7 @@ urlpatterns = [
     # Make-up sessions of a short course.
     path("cycles/<int:pk>/make-up/options/", MakeUpOptionsView.as_view(), name="cycle-make-up-options"),
     path("cycles/<int:pk>/make-up/", MakeUpView.as_view(), name="cycle-make-up"),
+    # Re-plan the stranded sessions (before the router: "replan" would otherwise be taken for a session's id).
+    path("sessions/replan/", ReplanView.as_view(), name="sessions-replan"),
     *router.urls,
 ]

@@ -14,6 +14,7 @@ from bookings.models import (
     NEEDS_MOVING_CLEARED,
     OCCUPYING_STATUSES,
     UPCOMING_STATUSES,
+    EventKind,
     InfusionSession,
     SessionEvent,
     SessionStatus,
@@ -121,3 +122,66 @@ def session_reschedule(
     except OperationalError as exc:
         raise busy_error(exc) from None
     return moved
+
+
+def session_reassign(*, session: InfusionSession, chair: Chair, nurse: StaffMember, by=None) -> InfusionSession:
+    """Give a session another chair and/or nurse at the same time (a chair out of service, a nurse absent).
+
+    Checked as a move to the same start with that chair and nurse (the session's own booking counts as free),
+    under the same locks. Nothing changes for the patient (the emails name neither chair nor nurse), so the
+    session keeps its status, version (its links and reminders stay valid) and owes no email; the needs-moving
+    mark is cleared, a `reassigned` event and an audit entry are written.
+    """
+    clinic = session.clinic
+    asked = session_requests_check(clinic=clinic, sessions=[SessionRequest(session.starts_at, chair=chair, nurse=nurse)])
+    raise_first(asked)
+    now = timezone.now()
+    attempted: list[planning.Booking] = []
+    try:
+        with transaction.atomic():
+            cycle = lock_cycle(session.cycle_id)
+            siblings = list(
+                InfusionSession.objects.select_for_update().filter(cycle=cycle).order_by("sequence", "pk")
+            )
+            target = next(s for s in siblings if s.pk == session.pk)
+            if target.status not in UPCOMING_STATUSES or target.starts_at != session.starts_at:
+                raise transition_error(target, "move")
+            check = sessions_move_check(
+                clinic=clinic, protocol=cycle.protocol, moved=[target], target=asked.sessions[0], target_id=target.pk,
+                now=now,
+            )
+            raise_first(check)
+            lock_days(clinic, [target.starts_at, target.ends_at])
+            staying = [
+                planning.Slot(s.sequence, s.starts_at, s.ends_at)
+                for s in siblings
+                if s.pk != target.pk and s.status in OCCUPYING_STATUSES
+            ]
+            sessions_rules_check(
+                check, clinic=clinic, protocol=cycle.protocol, patient_id=cycle.patient_id, others=staying,
+                exclude=frozenset({target.pk}),
+            )
+            raise_first(check)
+            placed = check.placed()[0]
+            attempted.append(planning.Booking(placed.start, placed.end, placed.chair_id, placed.nurse_id, cycle.patient_id))
+            before = audit.snapshot(target, MOVE_AUDIT_FIELDS)
+            updated = InfusionSession.objects.filter(pk=target.pk, status__in=UPCOMING_STATUSES).update(
+                chair_id=placed.chair_id, nurse_id=placed.nurse_id, updated_at=now, **NEEDS_MOVING_CLEARED,
+            )
+            if updated != 1:
+                raise transition_error(target, "move")
+            old = {"chair": target.chair_id, "nurse": target.nurse_id}
+            target.refresh_from_db()
+            SessionEvent.objects.bulk_create([
+                event(target, EventKind.REASSIGNED, by=by, at=now, from_status=target.status, to_status=target.status,
+                      data={"before": old, "after": {"chair": placed.chair_id, "nurse": placed.nurse_id}})
+            ])
+            audit.record_many(
+                [audit_entry(target, audit.UPDATE, audit.diff(before, audit.snapshot(target, MOVE_AUDIT_FIELDS)), by)]
+            )
+            touch_cycle(cycle)
+    except IntegrityError as exc:
+        raise race_error(exc, attempted) from None
+    except OperationalError as exc:
+        raise busy_error(exc) from None
+    return target

@@ -28,7 +28,7 @@ def stranded_message(count: int) -> str:
     if not count:
         return "No booked session is affected."
     return (f"{count} booked session{'s' if count != 1 else ''} now need{'s' if count == 1 else ''} moving: "
-            "see Needs moving in the worklists.")
+            "see Needs moving in the worklists, or Re-plan them.")
 
 
 @staff_page(ADMIN_ONLY)

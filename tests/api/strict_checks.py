@@ -111,6 +111,9 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     "nurses cannot take",
     ("waitlist_offers_create", "nonexistent_local_time"): _SCHEDULE_RULES["nonexistent_local_time"],
     ("waitlist_offers_create", "time_out_of_range"): _SCHEDULE_RULES["time_out_of_range"],
+    # Re-plan (issue 14): which sessions to re-plan is said one way, and they belong to the clinic named.
+    ("sessions_replan", "sessions"): "neither `sessions` nor `all: true` given, or both, or a session id of no row of "
+    f"the user's clinics or of another clinic than `clinic`: {_ONE_RULE_ACROSS_FIELDS}",
 }
 #: How often each rule excused a refusal in the run (printed with the figures).
 RULES_MET: Counter[tuple[str, str]] = Counter()

@@ -805,6 +805,25 @@ TABLE: dict[str, Op] = {
                                                                   "chair": world.away.chairs[0].pk})),
         check=lambda site, obj, response: WaitlistOffer.objects.get(pk=response.json()["id"], entry=obj),
     ),
+    # --- Re-plan (issue 14): the proposals for the clinic's stranded sessions, and applying them (none stranded
+    # here: the answer is empty, which is a success all the same; tests/bookings/test_replan.py moves some).
+    "sessions_replan_proposals": Op(
+        200, DESK, query=lambda site, obj: {"clinic": site.clinic.pk}, bad=Bad("clinic", query={"clinic": "x"}),
+        other=NoObject(
+            "The clinic is named in the query, not the path: another clinic's id is a 400.",
+            lambda world: assert_error(send("sessions_replan_proposals", token=world.home.tokens["front_desk"],
+                                            query={"clinic": world.away.clinic.pk}), 400, "validation_error", "clinic"),
+        ),
+    ),
+    "sessions_replan": Op(
+        200, DESK, body=lambda site, obj: {"clinic": site.clinic.pk, "all": True}, model=InfusionSession,
+        bad=Bad("sessions", body=lambda site, obj: {"clinic": site.clinic.pk, "sessions": []}),
+        other=(
+            ForeignId("clinic", lambda world, obj: {"clinic": world.away.clinic.pk, "all": True}),
+            ForeignId("sessions", lambda world, obj: {"clinic": world.home.clinic.pk,
+                                                      "sessions": [world.away.sessions["upcoming"].pk]}),
+        ),
+    ),
     # --- Outside the schema (see NOT_IN_SCHEMA), walked all the same.
     "healthz": Op(
         200,
@@ -851,6 +870,7 @@ NOT_IN_SCHEMA = {
     "session/": "The idle logout's keep-alive (accounts.idle): 204 or 401 for the browser's own session, no data; "
     "tested in tests/test_idle.py.",
     "closures/": "The front desk's closures page for a clinic's admins (the clinic or one chair), impact first.",
+    "replan/": "The front desk's Re-plan page: stranded sessions with their proposed times, applied one or all.",
 }
 
 

@@ -26,6 +26,7 @@ from common.api import CLINICIAN, FRONT_DESK
 from notifications import links
 from notifications import services as delivery
 from notifications.link_pages import link_act
+from scheduler import services as scheduler_services
 from tests.e2e.conftest import PASSWORD, assert_accessible, navigate, sign_in, type_in
 from tests.e2e.test_frontdesk import build_clinic, placements, propose, step_hour
 from tests.e2e.test_patients import register
@@ -70,6 +71,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "frontdesk:staff-member": ("page",),
     "frontdesk:staff-nurse": ("week and time off",),
     "frontdesk:staff-welcome": ("set a password", "passwords differ"),
+    "frontdesk:replan": ("proposals", "results"),
     "patient-link": (
         "confirm",
         "confirmed",
@@ -311,6 +313,14 @@ def test_the_front_desk_pages(live_server, contexts, settings, tmp_path):
     type_in(page.get_by_label("Code", exact=True), "000000")
     navigate(page, page.get_by_role("button", name=re.compile("Turn on|Verify|Confirm")))
     walk.check("frontdesk:two-factor-setup", "wrong code")
+    # Re-plan (issue 14): a closure strands the course's last session; its proposal, then the outcome.
+    last = InfusionSession.objects.get(pk=sessions[5].pk).starts_at.astimezone(w["tz"])
+    closed_from = last.replace(hour=0, minute=0)
+    scheduler_services.closure_add(clinic=w["clinic"], chair=None, starts_at=closed_from,
+                                   ends_at=closed_from + dt.timedelta(days=1), reason="Burst pipe", by=w["admin"])
+    walk.go("/replan/", "frontdesk:replan", "proposals", heading=re.compile("^Re-plan"))
+    navigate(page, page.get_by_role("button", name="Apply all proposals"))
+    walk.check("frontdesk:replan", "results", heading=re.compile("^Done:"))
     walk.go("/no-such-page/", "not-found", "404", status=404)
     walk.done()
     print(f"front desk walk: {time.monotonic() - started:.1f} s")  # noqa: T201

@@ -433,6 +433,13 @@ ROUTES: dict[str, Route] = {
                                    refused=SIGNED_IN),
     "waitlist-offer-decline": Route(methods=("GET", "POST"), path={"token": (lambda w: offer_token(w, "decline"), offer_tokens)},
                                     refused=SIGNED_IN),
+    # Re-plan the stranded sessions (issue 14): the proposals, and applying one (`session`) or all (`all`).
+    "frontdesk:replan": Route(
+        methods=("GET", "POST"), refused=NOT_BOOKING,
+        query={"clinic": CLINIC},
+        form={"clinic": CLINIC, "session": Param(lambda w: str(w.home.sessions["upcoming"].pk), "int"),
+              "all": Param(lambda w: "1", "choice")},
+    ),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

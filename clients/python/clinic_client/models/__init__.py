@@ -30,10 +30,10 @@ from .cycles_list_status_item import CyclesListStatusItem
 from .dry_run_delete import DryRunDelete
 from .entry import Entry
 from .entry_create_request import EntryCreateRequest
+from .entry_kind_enum import EntryKindEnum
 from .entry_status_enum import EntryStatusEnum
 from .error import Error
 from .error_details import ErrorDetails
-from .kind_enum import KindEnum
 from .make_up_request import MakeUpRequest
 from .named_ref import NamedRef
 from .notice import Notice
@@ -76,6 +76,15 @@ from .reason import Reason
 from .reminder import Reminder
 from .reminder_status_enum import ReminderStatusEnum
 from .reminders_list_status_item import RemindersListStatusItem
+from .replan_kind_enum import ReplanKindEnum
+from .replan_outcome import ReplanOutcome
+from .replan_outcome_enum import ReplanOutcomeEnum
+from .replan_patient import ReplanPatient
+from .replan_place import ReplanPlace
+from .replan_proposal import ReplanProposal
+from .replan_refusal import ReplanRefusal
+from .replan_request_request import ReplanRequestRequest
+from .replan_result import ReplanResult
 from .reschedule_request import RescheduleRequest
 from .rescheduled import Rescheduled
 from .review_reason_enum import ReviewReasonEnum
@@ -134,10 +143,10 @@ __all__ = (
     "DryRunDelete",
     "Entry",
     "EntryCreateRequest",
+    "EntryKindEnum",
     "EntryStatusEnum",
     "Error",
     "ErrorDetails",
-    "KindEnum",
     "MakeUpRequest",
     "NamedRef",
     "Notice",
@@ -180,6 +189,15 @@ __all__ = (
     "Reminder",
     "ReminderStatusEnum",
     "RemindersListStatusItem",
+    "ReplanKindEnum",
+    "ReplanOutcome",
+    "ReplanOutcomeEnum",
+    "ReplanPatient",
+    "ReplanPlace",
+    "ReplanProposal",
+    "ReplanRefusal",
+    "ReplanRequestRequest",
+    "ReplanResult",
     "RescheduleRequest",
     "Rescheduled",
     "ReviewReasonEnum",

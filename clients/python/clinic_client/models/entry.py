@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.entry_kind_enum import EntryKindEnum
 from ..models.entry_status_enum import EntryStatusEnum
-from ..models.kind_enum import KindEnum
 
 if TYPE_CHECKING:
     from ..models.offer import Offer
@@ -24,7 +24,7 @@ class Entry:
         id (int):
         clinic (int):
         patient (int):
-        kind (KindEnum): * `course` - New course
+        kind (EntryKindEnum): * `course` - New course
             * `session` - Earlier session
         protocol (int | None):
         session (int | None):
@@ -45,7 +45,7 @@ class Entry:
     id: int
     clinic: int
     patient: int
-    kind: KindEnum
+    kind: EntryKindEnum
     protocol: int | None
     session: int | None
     weekdays: list[int]
@@ -140,7 +140,7 @@ class Entry:
 
         patient = d.pop("patient")
 
-        kind = KindEnum(d.pop("kind"))
+        kind = EntryKindEnum(d.pop("kind"))
 
         def _parse_protocol(data: object) -> int | None:
             if data is None:

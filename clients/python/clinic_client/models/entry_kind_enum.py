@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class KindEnum(StrEnum):
+class EntryKindEnum(StrEnum):
     COURSE = "course"
     SESSION = "session"
 
