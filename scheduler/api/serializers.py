@@ -474,7 +474,10 @@ def with_impact(serializer_class):
     meta = type("Meta", (serializer_class.Meta,), {"fields": [*serializer_class.Meta.fields, "stranded_sessions"]})
     name = serializer_class.__name__.removesuffix("Serializer") + "ImpactSerializer"
     field = StrandedSessionSerializer(many=True, read_only=True, help_text=STRANDED_HELP)
-    return type(name, (serializer_class,), {"Meta": meta, "stranded_sessions": field, "__module__": __name__})
+    row_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The row's id; null in the dry run of a creation (nothing was written).",
+    )
+    return type(name, (serializer_class,), {"Meta": meta, "id": row_id, "stranded_sessions": field, "__module__": __name__})
 
 
 class DryRunQuerySerializer(QuerySerializer):

@@ -405,6 +405,13 @@ class TestClinics:
         assert client.get(f"{API}/clinics/{clinic.pk}/").status_code == 200
         assert clinic.pk in {c["id"] for c in client.get(f"{API}/clinics/").json()["results"]}
 
+    def test_a_dry_run_of_a_new_clinic_writes_nothing(self, admin):
+        body = {"name": "Lakeside", "slug": "lakeside", "timezone": "America/Chicago", "opening_hours": HOURS}
+        response = client_for(admin).post(f"{API}/clinics/?dry_run=true", body, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["id"] is None and response.json()["opening_hours"] == HOURS
+        assert not Clinic.objects.filter(slug="lakeside").exists()
+
     def test_opening_hours_are_replaced_as_a_set_or_kept(self, home, admin):
         client = client_for(admin)
         response = client.patch(f"{API}/clinics/{home.pk}/", {"opening_hours": HOURS}, format="json")
@@ -602,6 +609,17 @@ class TestStaff:
         assert response.status_code == 201, response.content
         assert response.json()["shifts"] == SHIFTS
         assert Shift.objects.filter(staff_id=response.json()["id"]).count() == 3
+
+    def test_a_dry_run_of_a_creation_answers_the_row_unsaved(self, home, admin):
+        """The dry run of a new nurse with shifts: the shifts as given, no id, nothing written (it raised a 500:
+        the unsaved row's relations were read)."""
+        body = {"clinic": home.pk, "first_name": "Ann", "last_name": "Lee", "role": "nurse", "shifts": SHIFTS}
+        before = StaffMember.objects.count()
+        response = client_for(admin).post(f"{API}/staff/?dry_run=true", body, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["id"] is None and response.json()["shifts"] == SHIFTS
+        assert response.json()["stranded_sessions"] == []
+        assert StaffMember.objects.count() == before
 
     def test_shifts_are_replaced_as_a_set_or_kept(self, home, admin):
         nurse = NurseFactory(clinic=home)

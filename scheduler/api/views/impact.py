@@ -53,7 +53,18 @@ class ImpactMixin:
         if row.pk is not None and hasattr(row, "_prefetched_objects_cache"):
             row._prefetched_objects_cache = {}  # a write may have replaced a nested set: read it afresh
         serializer = self.impact_serializer_class(row, context=self.get_serializer_context())  # type: ignore[attr-defined]
-        data = serializer.data
+        unsaved = row.pk is None
+        if unsaved:
+            # The dry run of a creation: Django reads no relation of a row without a key, so the row is shown under
+            # id 0, which no row has (its sets read empty; a nested set given is put in below), and answered as null.
+            row.pk = 0
+        try:
+            data = serializer.data
+        finally:
+            if unsaved:
+                row.pk = None
+        if unsaved:
+            data["id"] = None
         nested = getattr(written, "nested_field", None)
         if written is not None and nested in written.validated_data:
             # A dry run's nested set (shifts, opening hours) is the one given, not the one stored.

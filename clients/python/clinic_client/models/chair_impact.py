@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ class ChairImpact:
     """An infusion chair of a clinic; names are unique within the clinic.
 
     Attributes:
-        id (int):
+        id (int | None): The row's id; null in the dry run of a creation (nothing was written).
         clinic (int): Id of the clinic (one of yours). Fixed once the row is created.
         name (str):
         stranded_sessions (list[StrandedSession]): The booked, not yet started sessions this change strands, each with
@@ -29,7 +29,7 @@ class ChairImpact:
         is_active (bool | Unset): An inactive chair (out of service) is not booked.
     """
 
-    id: int
+    id: int | None
     clinic: int
     name: str
     stranded_sessions: list[StrandedSession]
@@ -37,6 +37,7 @@ class ChairImpact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         clinic = self.clinic
@@ -70,7 +71,13 @@ class ChairImpact:
         from ..models.stranded_session import StrandedSession
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
 
         clinic = d.pop("clinic")
 

@@ -22,7 +22,7 @@ class ClinicImpact:
     """A clinic (location): its time zone, contact details, scheduling rules and weekly opening hours.
 
     Attributes:
-        id (int):
+        id (int | None): The row's id; null in the dry run of a creation (nothing was written).
         name (str): The clinic's own name, shown to staff. Patients' emails and calendar entries show `email_name`
             instead.
         slug (str): Short name of the clinic, unique among the clinics you belong to.
@@ -58,7 +58,7 @@ class ClinicImpact:
             * `12h` - 12-hour (2:30 PM)
     """
 
-    id: int
+    id: int | None
     name: str
     slug: str
     stranded_sessions: list[StrandedSession]
@@ -83,6 +83,7 @@ class ClinicImpact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         name = self.name
@@ -198,7 +199,13 @@ class ClinicImpact:
         from ..models.stranded_session import StrandedSession
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
 
         name = d.pop("name")
 

@@ -21,7 +21,7 @@ class ClosureImpact:
     """A span when a clinic takes no sessions.
 
     Attributes:
-        id (int):
+        id (int | None): The row's id; null in the dry run of a creation (nothing was written).
         clinic (int): Id of the clinic (one of yours). Fixed once the row is created.
         starts_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
         ends_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
@@ -34,7 +34,7 @@ class ClosureImpact:
             only that chair is out of service (e.g. maintenance); the rest of the clinic works.
     """
 
-    id: int
+    id: int | None
     clinic: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -44,6 +44,7 @@ class ClosureImpact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         clinic = self.clinic
@@ -87,7 +88,13 @@ class ClosureImpact:
         from ..models.stranded_session import StrandedSession
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
 
         clinic = d.pop("clinic")
 

@@ -22,7 +22,7 @@ class StaffMemberImpact:
     """A nurse or provider of a clinic, with the weekly shifts sessions are assigned in.
 
     Attributes:
-        id (int):
+        id (int | None): The row's id; null in the dry run of a creation (nothing was written).
         clinic (int): Id of the clinic (one of yours). Fixed once the row is created.
         user (int | None): Id of the linked login account, if any (set in the admin).
         first_name (str):
@@ -38,7 +38,7 @@ class StaffMemberImpact:
             set; left out, the stored set stays. Shifts on one weekday must not overlap while both are valid.
     """
 
-    id: int
+    id: int | None
     clinic: int
     user: int | None
     first_name: str
@@ -51,6 +51,7 @@ class StaffMemberImpact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         clinic = self.clinic
@@ -115,7 +116,13 @@ class StaffMemberImpact:
         from ..models.stranded_session import StrandedSession
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
 
         clinic = d.pop("clinic")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,7 +21,7 @@ class TimeOffImpact:
     """A span when a staff member is away and is assigned no sessions.
 
     Attributes:
-        id (int):
+        id (int | None): The row's id; null in the dry run of a creation (nothing was written).
         staff (int): Id of the staff member (of one of your clinics). Fixed once created.
         starts_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
         ends_at (datetime.datetime): ISO 8601 instant; without an offset it is a wall-clock time in the clinic's zone.
@@ -32,7 +32,7 @@ class TimeOffImpact:
         reason (str | Unset):
     """
 
-    id: int
+    id: int | None
     staff: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -41,6 +41,7 @@ class TimeOffImpact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         staff = self.staff
@@ -77,7 +78,13 @@ class TimeOffImpact:
         from ..models.stranded_session import StrandedSession
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
 
         staff = d.pop("staff")
 
