@@ -871,6 +871,7 @@ NOT_IN_SCHEMA = {
     "tested in tests/test_idle.py.",
     "closures/": "The front desk's closures page for a clinic's admins (the clinic or one chair), impact first.",
     "replan/": "The front desk's Re-plan page: stranded sessions with their proposed times, applied one or all.",
+    "waitlist/": "The front desk's waitlist page: entries, their offers and outcomes, offer by hand, withdraw.",
 }
 
 

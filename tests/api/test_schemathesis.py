@@ -449,7 +449,8 @@ def workflows(schema, tally: Tally, headers: dict, generating: dict) -> None:
                 tally.material[f"use_after_free: {case.method} of a deleted resource -> {status}"] += 1
             elif created:
                 tally.material[f"ensure_resource_availability: {case.method} of one just created -> {status}"] += 1
-            if case.method == "DELETE" and 200 <= status < 300:
+            # A dry run (`?dry_run=true`, 200) lists what a delete would strand and deletes nothing.
+            if case.method == "DELETE" and 200 <= status < 300 and str((case.query or {}).get("dry_run")).lower() != "true":
                 self.deleted.add(path)
 
         def call(self, case, **kwargs):

@@ -98,6 +98,6 @@ def test_time_off_shows_the_impact_first(as_user, home, booked):
     assert "1 booked session with this nurse would need moving" in page.content.decode()
     assert not TimeOff.objects.filter(staff=nurse, reason="Ill").exists()
     saved = client.post(f"/staff/nurses/{nurse.pk}/", {**form, "confirm": "1"}, follow=True)
-    assert "now need moving" in saved.content.decode()
+    assert "1 booked session with this nurse now needs moving" in saved.content.decode()
     assert TimeOff.objects.filter(staff=nurse, reason="Ill").exists()
     assert InfusionSession.objects.get(pk=booked[1].pk).needs_moving_reasons == ["nurse_absent"]

@@ -99,16 +99,16 @@ class ImpactMixin:
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
+        instance = self.get_object()  # type: ignore[attr-defined]  # a row that is gone: 404 first
         dry = self._dry_run()
-        instance = self.get_object()  # type: ignore[attr-defined]
         old = copy.copy(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
         return self._write(serializer, old, create=False, dry=dry)
 
     def destroy(self, request, *args, **kwargs):
-        dry = self._dry_run()
         instance = self.get_object()  # type: ignore[attr-defined]
+        dry = self._dry_run()
         if dry:
             impact = self.impact_of(old=instance, new=None, serializer=None)
             stranded = impact_dry_run(clinic=impact.clinic, scope=impact.scope, change=impact.change) if impact else []
