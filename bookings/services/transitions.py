@@ -36,6 +36,7 @@ from bookings.selectors import cancel_is_late
 from bookings.services.audit import audit_cycle_update, audit_entry, event
 from bookings.services.errors import BookingError, transition_error
 from bookings.services.freed import slots_freed_on_commit
+from bookings.services.gates import gates_check
 from bookings.services.locks import lock_cycle, lock_session
 from common.clock import format_clock
 from scheduler import planning
@@ -108,6 +109,8 @@ def session_start(*, session: InfusionSession, by=None) -> InfusionSession:
     """The patient is in the chair."""
     now = timezone.now()
     _, current = lock_session(session)
+    if current.status == SessionStatus.CHECKED_IN:
+        gates_check("start", current)
     return _transition(current, "start", sources=[SessionStatus.CHECKED_IN], target=SessionStatus.IN_CHAIR,
                        by=by, now=now, fields={"chair_started_at": now, "chair_started_by": by})
 
@@ -133,6 +136,8 @@ def session_complete(*, session: InfusionSession, by=None, reason: str = "") -> 
     now = timezone.now()
     reason = (reason or "").strip()
     cycle, current = lock_session(session)
+    if current.status == SessionStatus.IN_CHAIR:
+        gates_check("complete", current)
     fields: dict = {"completed_at": now, "completed_by": by}
     data = None
     earliest = completion_earliest_at(session=current, protocol=cycle.protocol) if current.status == SessionStatus.IN_CHAIR else None
