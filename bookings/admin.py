@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bookings.models import InfusionSession, Patient, SessionEvent, SessionStatus, TreatmentCycle
 from common.admin import ReadOnlyMixin
-from scheduler.admin import ClinicModelAdmin, ClinicSpanColumns, ClinicTabularInline, RelatedOnly, local_time
+from scheduler.admin_base import ClinicModelAdmin, ClinicSpanColumns, ClinicTabularInline, RelatedOnly, local_time
 
 READ_ONLY_NOTICE = (
     "Read-only: courses and sessions are booked, moved and cancelled through the booking services "

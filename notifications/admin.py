@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from bookings.models import EmailStatus, PatientEmail
 from common.admin import ReadOnlyMixin
 from notifications.services import EmailNotResendable, email_resend
-from scheduler.admin import ClinicModelAdmin, RelatedOnly, local_time
+from scheduler.admin_base import ClinicModelAdmin, RelatedOnly, local_time
 
 
 @admin.register(PatientEmail)

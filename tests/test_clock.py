@@ -103,6 +103,6 @@ class TestFilter:
 
 @pytest.mark.parametrize("fmt, shown", [("24h", "Wed 2026-07-01 14:30 EDT"), ("12h", "Wed 2026-07-01 2:30 PM EDT")])
 def test_the_admin_lists_read_the_clinics_clock(fmt, shown):
-    from scheduler.admin import local_time
+    from scheduler.admin_base import local_time
 
     assert local_time(dt.datetime(2026, 7, 1, 18, 30, tzinfo=dt.UTC), NEW_YORK, fmt) == shown

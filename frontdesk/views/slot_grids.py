@@ -52,34 +52,8 @@ def grid_context(
         ]
     form = SlotGridForm(data, prefix=prefix, auto_id=auto_id)
     grid, error, later = booking_selectors.SlotGrid((), None), refusal, ""
-    if refusal or lookup is None:
-        pass
-    elif not form.is_valid():
-        error = "The free times were not looked up: see the filters."
-    else:
-        filters = form.cleaned_data
-        try:
-            grid = lookup(
-                booking_selectors.SlotFilters(
-                    earliest=filters["from"],
-                    days=GRID_DAYS,
-                    per_day=GRID_PER_DAY,
-                    weekdays=frozenset(filters["day"]),
-                    parts=frozenset(filters["part"]),
-                )
-            )
-        except ApplicationError as exc:
-            error = exc.message
-        if grid.next_from:
-            later = urlencode(
-                {
-                    form.add_prefix("day"): filters["day"],
-                    form.add_prefix("part"): filters["part"],
-                    form.add_prefix("from"): grid.next_from.isoformat(),
-                    form.add_prefix(FILTERED): "1",
-                },
-                doseq=True,
-            )
+    if not refusal and lookup is not None:
+        grid, error, later = _look_up(form, lookup)
     return {
         "form": form,
         "grid": grid,
@@ -89,3 +63,35 @@ def grid_context(
         "from_note": from_note,
         "filtered_name": form.add_prefix(FILTERED),
     }
+
+
+def _look_up(form: SlotGridForm, lookup: Lookup) -> tuple[booking_selectors.SlotGrid, str, str]:
+    """The grid for a bound filter form, its error (the form's or the lookup's refusal) and the next page's query."""
+    empty = booking_selectors.SlotGrid((), None)
+    if not form.is_valid():
+        return empty, "The free times were not looked up: see the filters.", ""
+    filters = form.cleaned_data
+    try:
+        grid = lookup(
+            booking_selectors.SlotFilters(
+                earliest=filters["from"],
+                days=GRID_DAYS,
+                per_day=GRID_PER_DAY,
+                weekdays=frozenset(filters["day"]),
+                parts=frozenset(filters["part"]),
+            )
+        )
+    except ApplicationError as exc:
+        return empty, exc.message, ""
+    later = ""
+    if grid.next_from:
+        later = urlencode(
+            {
+                form.add_prefix("day"): filters["day"],
+                form.add_prefix("part"): filters["part"],
+                form.add_prefix("from"): grid.next_from.isoformat(),
+                form.add_prefix(FILTERED): "1",
+            },
+            doseq=True,
+        )
+    return grid, "", later

@@ -28,7 +28,15 @@ from scheduler.planning.localtime import (
     next_weekday,
 )
 from scheduler.planning.occupancy import Occupancy
-from scheduler.planning.rules import check_closures, check_patient, check_stagger, peak_load, site_violations
+from scheduler.planning.rules import (
+    CHAIR_STRATEGIES,
+    chair_by_strategy,
+    check_closures,
+    check_patient,
+    check_stagger,
+    peak_load,
+    site_violations,
+)
 from scheduler.planning.spacing import check_spacing
 from scheduler.planning.values import ClinicRules, Nurse, Slot, Spacing, Violation, _utc
 from scheduler.planning.window import numbered_by_time
@@ -143,7 +151,7 @@ class SeriesPlanner:
     #: How far past its own `earliest` an alternative's first session may be.
     ALTERNATIVE_HORIZON_DAYS = 7
     #: How a free chair is chosen for a session (see _chair_for); "compact" is the default.
-    CHAIR_STRATEGIES = ("compact", "first", "spread")
+    CHAIR_STRATEGIES = CHAIR_STRATEGIES
 
     def __init__(
         self,
@@ -377,37 +385,7 @@ class SeriesPlanner:
         return [], codes.NURSE_UNAVAILABLE
 
     def _chair_for(self, chairs: list[int], start: datetime, end: datetime) -> int:
-        """The free chair the strategy picks, the first listed on a tie. "compact" (best fit): the smallest idle
-        gap to the chair's nearest session that day, so free time stays in long stretches; "first": the first
-        free chair in the clinic's order (fills chair 1, then chair 2, ...); "spread": the chair with the fewest
-        booked minutes that day (evens out wear and cleaning)."""
-        if self.chair_strategy == "first":
-            return chairs[0]
-        if self.chair_strategy == "spread":
-            return min(chairs, key=lambda c: (self._booked(c, start), chairs.index(c)))
-        return min(chairs, key=lambda c: (self._idle(c, start, end), chairs.index(c)))
-
-    def _day_bounds(self, start: datetime) -> tuple[datetime, datetime]:
-        day = start.astimezone(self.tz).date()
-        window_start = datetime.combine(day, time.min, self.tz)
-        return window_start, window_start + timedelta(days=1)
-
-    def _booked(self, chair_id: int, start: datetime) -> float:
-        """Seconds the chair is booked on the session's day."""
-        window_start, window_end = self._day_bounds(start)
-        return sum(
-            (_utc(b.end) - _utc(b.start)).total_seconds()
-            for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude)
-        )
-
-    def _idle(self, chair_id: int, start: datetime, end: datetime) -> float:
-        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
-        window_start, window_end = self._day_bounds(start)
-        best = float("inf")
-        for b in self.occupancy.overlapping("chair", chair_id, window_start, window_end, self.exclude):
-            gap = (_utc(start) - _utc(b.end)) if _utc(b.end) <= _utc(start) else (_utc(b.start) - _utc(end))
-            best = min(best, gap.total_seconds())
-        return best
+        return chair_by_strategy(self.chair_strategy, chairs, start, end, self.occupancy, self.exclude, self.tz)
 
     def _start_distance(self, nurse_id: int, start: datetime) -> float:
         near = self.occupancy.near("nurse", nurse_id, start - timedelta(hours=2), start + timedelta(hours=2), self.exclude)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from common.clock import format_clock
@@ -198,6 +198,51 @@ def choose_chair(
         if check_chair(start, end, chair_id, occupancy, exclude) is None:
             return chair_id
     return None
+
+
+#: How a free chair is chosen for a session (chair_by_strategy); "compact" is the clinics' default.
+CHAIR_STRATEGIES = ("compact", "first", "spread")
+
+
+def chair_by_strategy(
+    strategy: str,
+    chairs: Sequence[int],
+    start: datetime,
+    end: datetime,
+    occupancy: Occupancy,
+    exclude: frozenset[int],
+    tz: ZoneInfo,
+) -> int:
+    """The free chair (of `chairs`, non-empty) the strategy picks, the first listed on a tie.
+
+    "compact" (best fit): the smallest idle gap to the chair's nearest session that day, so free time stays in
+    long stretches; "first": the first free chair in the clinic's order (fills chair 1, then chair 2, ...);
+    "spread": the chair with the fewest booked minutes that day (evens out wear and cleaning).
+    """
+    if strategy == "first":
+        return chairs[0]
+    day = start.astimezone(tz).date()
+    day_start = datetime.combine(day, time.min, tz)
+    day_end = day_start + timedelta(days=1)
+
+    def that_day(chair_id: int) -> list[Booking]:
+        return list(occupancy.overlapping("chair", chair_id, day_start, day_end, exclude))
+
+    def booked(chair_id: int) -> float:
+        return sum((_utc(b.end) - _utc(b.start)).total_seconds() for b in that_day(chair_id))
+
+    def idle(chair_id: int) -> float:
+        """Idle seconds between this session and the chair's nearest session the same day (∞ if none)."""
+        best = float("inf")
+        for b in that_day(chair_id):
+            gap = (_utc(start) - _utc(b.end)) if _utc(b.end) <= _utc(start) else (_utc(b.start) - _utc(end))
+            best = min(best, gap.total_seconds())
+        return best
+
+    order = {c: i for i, c in enumerate(chairs)}
+    if strategy == "spread":
+        return min(chairs, key=lambda c: (booked(c), order[c]))
+    return min(chairs, key=lambda c: (idle(c), order[c]))
 
 
 def choose_nurse(

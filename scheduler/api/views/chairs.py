@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.api import serializers as s
 from scheduler.api.filters import ChairFilter
+from scheduler.api.impact import with_impact
 from scheduler.api.views.base import ConfigViewSet
 from scheduler.api.views.impact import ImpactMixin
 from scheduler.api.views.schema import config_schema
@@ -26,7 +27,7 @@ from scheduler.models import Chair
 class ChairViewSet(ImpactMixin, ConfigViewSet):
     queryset = Chair.objects.select_related("clinic")
     serializer_class = s.ChairSerializer
-    impact_serializer_class = s.with_impact(s.ChairSerializer)
+    impact_serializer_class = with_impact(s.ChairSerializer)
     filterset_class = ChairFilter
 
     def impact_of(self, *, old, new, serializer):

@@ -8,6 +8,7 @@ from common.access import user_clinic_ids_forget
 from common.errors import integrity_as_conflict
 from scheduler.api import serializers as s
 from scheduler.api.filters import ClinicFilter
+from scheduler.api.impact import with_impact
 from scheduler.api.views.base import ConfigViewSet
 from scheduler.api.views.impact import ImpactMixin
 from scheduler.api.views.schema import config_schema
@@ -54,7 +55,7 @@ _CLINIC = {
 class ClinicViewSet(ImpactMixin, ConfigViewSet):
     queryset = Clinic.objects.prefetch_related("opening_hours")
     serializer_class = s.ClinicSerializer
-    impact_serializer_class = s.with_impact(s.ClinicSerializer)
+    impact_serializer_class = with_impact(s.ClinicSerializer)
     filterset_class = ClinicFilter
     clinic_field = "pk"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.api import serializers as s
 from scheduler.api.filters import ClosureFilter, TimeOffFilter
+from scheduler.api.impact import with_impact
 from scheduler.api.views.base import ConfigViewSet
 from scheduler.api.views.impact import ImpactMixin
 from scheduler.api.views.schema import config_schema
@@ -29,7 +30,7 @@ from scheduler.models import Closure, TimeOff
 class ClosureViewSet(ImpactMixin, ConfigViewSet):
     queryset = Closure.objects.select_related("clinic", "chair")
     serializer_class = s.ClosureSerializer
-    impact_serializer_class = s.with_impact(s.ClosureSerializer)
+    impact_serializer_class = with_impact(s.ClosureSerializer)
     filterset_class = ClosureFilter
 
     def impact_of(self, *, old, new, serializer):
@@ -54,7 +55,7 @@ class ClosureViewSet(ImpactMixin, ConfigViewSet):
 class TimeOffViewSet(ImpactMixin, ConfigViewSet):
     queryset = TimeOff.objects.select_related("staff__clinic")
     serializer_class = s.TimeOffSerializer
-    impact_serializer_class = s.with_impact(s.TimeOffSerializer)
+    impact_serializer_class = with_impact(s.TimeOffSerializer)
     filterset_class = TimeOffFilter
     clinic_field = "staff__clinic"
 

@@ -15,7 +15,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from common.errors import integrity_as_conflict
-from scheduler.api import serializers as s
+from scheduler.api.impact import DryRunDeleteSerializer, DryRunQuerySerializer
 from scheduler.impact import Impact, impact_dry_run, impact_mark
 
 
@@ -44,7 +44,7 @@ class ImpactMixin:
         return timezone.now()
 
     def _dry_run(self) -> bool:
-        query = s.DryRunQuerySerializer(data=self.request.query_params)  # type: ignore[attr-defined]
+        query = DryRunQuerySerializer(data=self.request.query_params)  # type: ignore[attr-defined]
         query.is_valid(raise_exception=True)
         return query.validated_data["dry_run"]
 
@@ -112,7 +112,7 @@ class ImpactMixin:
         if dry:
             impact = self.impact_of(old=instance, new=None, serializer=None)
             stranded = impact_dry_run(clinic=impact.clinic, scope=impact.scope, change=impact.change) if impact else []
-            return Response(s.DryRunDeleteSerializer({"stranded_sessions": stranded}).data, status=status.HTTP_200_OK)
+            return Response(DryRunDeleteSerializer({"stranded_sessions": stranded}).data, status=status.HTTP_200_OK)
         with transaction.atomic():
             impact = self.impact_of(old=copy.copy(instance), new=None, serializer=None)
             self.perform_destroy(instance)  # type: ignore[attr-defined]

@@ -65,7 +65,7 @@ def config_schema(
     dry: dict = {}
     dry_note = ""
     if impact:
-        from scheduler.api.serializers import DryRunDeleteSerializer, with_impact
+        from scheduler.api.impact import DryRunDeleteSerializer, with_impact
 
         written = with_impact(serializer)
         parameters = [OpenApiParameter(

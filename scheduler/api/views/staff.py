@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.api import serializers as s
 from scheduler.api.filters import StaffFilter
+from scheduler.api.impact import with_impact
 from scheduler.api.views.base import ConfigViewSet
 from scheduler.api.views.impact import ImpactMixin
 from scheduler.api.views.schema import config_schema
@@ -36,7 +37,7 @@ _STAFF = {
 class StaffMemberViewSet(ImpactMixin, ConfigViewSet):
     queryset = StaffMember.objects.select_related("clinic").prefetch_related("shifts")
     serializer_class = s.StaffMemberSerializer
-    impact_serializer_class = s.with_impact(s.StaffMemberSerializer)
+    impact_serializer_class = with_impact(s.StaffMemberSerializer)
     filterset_class = StaffFilter
 
     def impact_of(self, *, old, new, serializer):
