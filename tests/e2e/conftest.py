@@ -111,7 +111,7 @@ class Watched:
 
 
 @pytest.fixture
-def contexts(browser):
+def contexts(browser, request):
     """Make browser contexts (each its own cookies: one signed-in person each); JS errors fail the test."""
     made: list[Watched] = []
 
@@ -125,8 +125,19 @@ def contexts(browser):
     violations = [v for w in made for v in w.csp]
     for watched in made:
         watched.context.close()
+    _requests_finished(request)
     assert not violations, "Content-Security-Policy violations in the pages:\n" + "\n".join(violations)
     assert not errors, "JavaScript errors in the pages:\n" + "\n".join(errors)
+
+
+def _requests_finished(request) -> None:
+    """Wait for the requests the closed pages left in flight (a navigation, a poll) to end, so that the test's
+    data is flushed after them: a TRUNCATE queued behind a request's open transaction, on a busy machine, made the
+    flush fail ("couldn't be flushed"). The live server's request threads are joined: a wait on their progress."""
+    server = request.node.funcargs.get("live_server")
+    httpd = getattr(getattr(server, "thread", None), "httpd", None)
+    for thread in list(getattr(httpd, "_threads", None) or ()):
+        thread.join()
 
 
 def type_in(locator, text: str) -> None:
