@@ -16,6 +16,7 @@ from bookings.services.freed import (
     freed_slot_handled,
     freed_slot_still_free,
     freed_slots_due,
+    freed_slots_purge,
 )
 from waitlist.matching import Slot
 from waitlist.services import slot_offer_next
@@ -47,7 +48,8 @@ def freed_slot_offer(*, freed_id: int) -> str | None:
 
 
 def freed_slots_sweep() -> list[int]:
-    """Rows whose message never came (broker down, worker killed): offered now. Their ids."""
+    """Rows whose message never came (broker down, worker killed): offered now. Their ids. Old handled rows go."""
+    freed_slots_purge()
     handled = []
     for pk in freed_slots_due():
         if freed_slot_offer(freed_id=pk) is not None:

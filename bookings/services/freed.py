@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 SLOT_FREED_TASK = "waitlist.tasks.freed_slot_offer"
 #: How old an unhandled row is before the sweep takes it (its own message had this long to arrive).
 FREED_SLOT_GRACE = dt.timedelta(minutes=2)
+#: How long a handled row is kept (what became of each freed slot, for a while).
+FREED_SLOT_KEPT = dt.timedelta(days=30)
 
 
 class Outcome:
@@ -71,6 +73,12 @@ def freed_slots_due(*, now: dt.datetime | None = None, limit: int = 200) -> list
         FreedSlot.objects.filter(handled_at__isnull=True, created_at__lte=now - FREED_SLOT_GRACE)
         .order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
     )
+
+
+def freed_slots_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget rows handled more than FREED_SLOT_KEPT ago (the offers they led to stay). How many."""
+    now = now or timezone.now()
+    return FreedSlot.objects.filter(handled_at__lt=now - FREED_SLOT_KEPT).delete()[0]
 
 
 def freed_slot_claim(*, freed_id: int) -> FreedSlot | None:

@@ -98,6 +98,21 @@ def test_a_broker_down_at_the_commit_loses_nothing_the_sweep_offers_it_once(
     assert FreedSlot.objects.get().outcome == "offered"
 
 
+def test_handled_rows_are_forgotten_after_a_month_unhandled_ones_never(scene, django_capture_on_commit_callbacks,
+                                                                       monkeypatch, frozen):
+    broker = Broker(monkeypatch)
+    cancel(scene.freed, django_capture_on_commit_callbacks)
+    broker.run()
+    broker.down = True
+    cancel(scene.later[1], django_capture_on_commit_callbacks)  # its message lost: unhandled a month on
+    frozen.shift(dt.timedelta(days=30, seconds=1))
+    freed_slots_sweep()
+    assert list(FreedSlot.objects.values_list("starts_at", "outcome")) == [(scene.later[1].starts_at, "past")]
+    frozen.shift(dt.timedelta(days=30, seconds=1))
+    freed_slots_sweep()
+    assert not FreedSlot.objects.exists()
+
+
 def test_a_slot_whose_time_has_passed_is_handled_with_nothing_offered(scene, django_capture_on_commit_callbacks,
                                                                        monkeypatch, frozen):
     Broker(monkeypatch, down=True)
