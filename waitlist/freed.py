@@ -33,8 +33,9 @@ def freed_slot_offer(*, freed_id: int) -> str | None:
         row = freed_slot_claim(freed_id=freed_id)
         if row is None:
             return None
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIR_LOCK_BASE + row.chair_id])
+        if connection.vendor == "postgresql":  # on SQLite the immediate transaction serialises every writer
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIR_LOCK_BASE + row.chair_id])
         now = timezone.now()
         if row.starts_at <= now:
             outcome = Outcome.PAST
