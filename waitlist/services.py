@@ -298,6 +298,8 @@ def offer_decline(*, offer: WaitlistOffer, by=None) -> WaitlistOffer:
 
 def offers_expire(*, now: dt.datetime | None = None) -> list[int]:
     """Close every open offer past its hold and offer each slot to the next match. The expired offers' ids."""
+    from waitlist.freed import freed_slot_offer  # it builds on this module
+
     now = now or timezone.now()
     expired: list[int] = []
     due = list(WaitlistOffer.objects.filter(status=OfferStatus.OFFERED, expires_at__lte=now).values_list("pk", flat=True))
@@ -313,8 +315,6 @@ def offers_expire(*, now: dt.datetime | None = None) -> list[int]:
             # The slot goes to the next match through the outbox: offered here just after the commit, or by a
             # later sweep if this process dies first.
             freed_ids = slot_freed_later(_slot_of(offer), cause="offer expired", send=False)
-        from waitlist.freed import freed_slot_offer
-
         for freed_id in freed_ids:
             freed_slot_offer(freed_id=freed_id)
     return expired
