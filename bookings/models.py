@@ -1,4 +1,5 @@
-"""Patients, their treatment cycles (courses), the infusion sessions that hold chairs, and the outbox of patient emails.
+"""Patients, their treatment cycles (courses), the infusion sessions that hold chairs, the outbox of patient emails,
+and the outbox of freed chair time for the waitlist.
 
 Status changes happen in bookings.services only, one function per transition; nothing here holds rules.
 """
@@ -416,3 +417,23 @@ class PatientEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for session {self.session_id} v{self.session_version} ({self.status})"
+
+
+class FreedSlot(models.Model):
+    """A chair's time that was freed (a cancel, a move away, a closure lifted, an offer closed): an outbox row for
+    the waitlist, written in the transaction that freed the time and handled once (bookings.services.freed)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    chair = models.ForeignKey(Chair, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cause = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, blank=True, help_text="offered, none, past or not free.")
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], condition=Q(handled_at__isnull=True), name="freedslot_unhandled")]
+
+    def __str__(self) -> str:
+        return f"Chair {self.chair_id} freed {self.starts_at:%Y-%m-%d %H:%M} ({self.cause})"

@@ -113,13 +113,16 @@ def slot_is_held(slot: Slot) -> bool:
 
 
 def entries_for_slot(clinic: Clinic, slot: Slot) -> list[WaitlistEntry]:
-    """Waiting entries of the clinic, earliest first, that have not been offered this slot before."""
+    """Waiting entries of the clinic, earliest first, that have not been offered this slot before, of patients who
+    can be emailed: an automatic offer is an email, and one nobody reads would hold the slot for nothing (the desk
+    offers by hand to a patient it phones)."""
     offered_before = WaitlistOffer.objects.filter(
         clinic_id=slot.clinic_id, chair_id=slot.chair_id, starts_at=slot.starts_at
     ).values("entry_id")
     day = planning.local_date(slot.starts_at, clinic.tz)
     return list(
-        WaitlistEntry.objects.filter(clinic=clinic, status=EntryStatus.WAITING)
+        WaitlistEntry.objects.filter(clinic=clinic, status=EntryStatus.WAITING, patient__email_consent=True)
+        .exclude(patient__email="")
         .exclude(pk__in=offered_before)
         .filter(Q(earliest_date__isnull=True) | Q(earliest_date__lte=day))
         .filter(Q(latest_date__isnull=True) | Q(latest_date__gte=day))

@@ -24,6 +24,7 @@ from django.utils import timezone
 from audit import records as audit
 from bookings import services as booking
 from bookings.models import UPCOMING_STATUSES, InfusionSession, Patient
+from bookings.services.freed import slots_freed_on_commit
 from common.errors import ApplicationError
 from scheduler import planning
 from scheduler.models import Chair, Clinic, Protocol
@@ -132,7 +133,7 @@ def entry_withdraw(*, entry: WaitlistEntry, by=None) -> WaitlistEntry:
         _audit(entry, audit.UPDATE, {"status": [entry.status, EntryStatus.WITHDRAWN]}, patient_id=entry.patient_id,
                clinic_id=entry.clinic_id, by=by)
         for slot in freed:
-            slot_freed_later(slot)
+            slot_freed_later(slot, cause="offer withdrawn")
     entry.refresh_from_db()
     return entry
 
@@ -290,17 +291,20 @@ def offer_decline(*, offer: WaitlistOffer, by=None) -> WaitlistOffer:
             raise WaitlistError(codes.OFFER_NOT_OPEN, f"This offer is {locked.status}.",
                                 details={"offer": offer.pk, "status": locked.status})
         _close(locked, OfferStatus.DECLINED, now, by=by)
-        slot_freed_later(_slot_of(locked))
+        slot_freed_later(_slot_of(locked), cause="offer declined")
     offer.refresh_from_db()
     return offer
 
 
 def offers_expire(*, now: dt.datetime | None = None) -> list[int]:
     """Close every open offer past its hold and offer each slot to the next match. The expired offers' ids."""
+    from waitlist.freed import freed_slot_offer  # it builds on this module
+
     now = now or timezone.now()
     expired: list[int] = []
     due = list(WaitlistOffer.objects.filter(status=OfferStatus.OFFERED, expires_at__lte=now).values_list("pk", flat=True))
     for pk in due:
+        freed_ids: list[int] = []
         with transaction.atomic():
             offer = (WaitlistOffer.objects.select_for_update(skip_locked=True).select_related("entry")
                      .filter(pk=pk, status=OfferStatus.OFFERED).first())
@@ -308,19 +312,22 @@ def offers_expire(*, now: dt.datetime | None = None) -> list[int]:
                 continue
             _close(offer, OfferStatus.EXPIRED, now)
             expired.append(offer.pk)
-        slot_offer_next(slot=_slot_of(offer))
+            # The slot goes to the next match through the outbox: offered here just after the commit, or by a
+            # later sweep if this process dies first.
+            freed_ids = slot_freed_later(_slot_of(offer), cause="offer expired", send=False)
+        for freed_id in freed_ids:
+            freed_slot_offer(freed_id=freed_id)
     return expired
 
 
 # --- A freed slot --------------------------------------------------------------------------------
 
 
-def slot_freed_later(slot: Slot) -> None:
-    """After the commit, ask a worker to offer the slot to the next match (ids and instants only)."""
-    from waitlist.tasks import slot_offer
-
-    args = [slot.clinic_id, slot.chair_id, slot.starts_at.isoformat(), slot.ends_at.isoformat()]
-    transaction.on_commit(lambda: _send_later(slot_offer, *args))
+def slot_freed_later(slot: Slot, *, cause: str, send: bool = True) -> list[int]:
+    """In the caller's transaction: the slot goes into the freed-slot outbox (bookings.services.freed), offered to
+    the next match by a worker after the commit (`send`), or by the sweep. The outbox rows' ids."""
+    return slots_freed_on_commit(clinic_id=slot.clinic_id, slots=[(slot.chair_id, slot.starts_at, slot.ends_at)],
+                                 cause=cause, send=send)
 
 
 def slot_offer_next(*, slot: Slot) -> WaitlistOffer | None:

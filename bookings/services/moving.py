@@ -116,7 +116,7 @@ def session_reschedule(
             SessionEvent.objects.bulk_create(events)
             audit.record_many(audit_entries)
             touch_cycle(cycle)
-            slots_freed_on_commit(clinic_id=clinic.pk, slots=freed)
+            slots_freed_on_commit(clinic_id=clinic.pk, slots=freed, cause="move")
     except IntegrityError as exc:
         raise race_error(exc, attempted) from None
     except OperationalError as exc:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bookings import services as booking
-from bookings.models import CancelledBy, InfusionSession, SessionStatus
+from bookings.models import CancelledBy, FreedSlot, InfusionSession, SessionStatus
 from common.errors import ApplicationError
 from tests.conftest import local
 from tests.factories import PatientFactory, shared_protocol
@@ -167,9 +167,11 @@ def test_cancelling_a_session_asks_the_waitlist_after_the_commit(scene, django_c
     monkeypatch.setattr("celery.current_app.send_task", lambda name, args: sent.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):
         booking.session_cancel(session=scene.freed, by_party=CancelledBy.PATIENT, reason="x")
-    assert sent == [("waitlist.tasks.slot_offer", [scene.clinic.pk, scene.chair.pk, scene.freed.starts_at.isoformat(),
-                                                   scene.freed.ends_at.isoformat()])]
-    from waitlist.tasks import slot_offer
+    row = FreedSlot.objects.get()
+    assert (row.chair_id, row.starts_at, row.ends_at, row.cause) == (scene.chair.pk, scene.freed.starts_at,
+                                                                     scene.freed.ends_at, "cancel")
+    assert sent == [("waitlist.tasks.freed_slot_offer", [row.pk])]
+    from waitlist.tasks import freed_slot_offer
 
-    offer_id = slot_offer(*sent[0][1])
-    assert WaitlistOffer.objects.get(pk=offer_id).entry == scene.entries[0]
+    assert freed_slot_offer(*sent[0][1]) == "offered"
+    assert WaitlistOffer.objects.get().entry == scene.entries[0]
