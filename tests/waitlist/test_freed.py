@@ -20,7 +20,7 @@ from tests.waitlist.conftest import NOW
 from waitlist import services
 from waitlist.freed import freed_slot_offer, freed_slots_sweep
 from waitlist.models import EntryStatus, OfferStatus, WaitlistEntry, WaitlistOffer
-from waitlist.tasks import waitlist_sweep
+from waitlist.tasks import slot_offer, waitlist_sweep
 
 pytestmark = pytest.mark.frozen(NOW)
 
@@ -74,6 +74,16 @@ def test_a_task_run_twice_offers_once(scene, django_capture_on_commit_callbacks,
     assert freed_slot_offer(freed_id=args[0]) is None  # handled already: nothing more
     assert len(offers()) == 1
     assert WaitlistEntry.objects.get(pk=scene.entries[1].pk).status == EntryStatus.WAITING
+
+
+def test_a_message_queued_by_the_release_before_the_outbox_is_still_offered_once(scene, monkeypatch):
+    """`waitlist.tasks.slot_offer(clinic, chair, start, end)` messages left in the queue at an upgrade."""
+    Broker(monkeypatch)
+    InfusionSession.objects.filter(pk=scene.freed.pk).update(status="cancelled")  # freed by the old release
+    args = (scene.freed.clinic_id, scene.freed.chair_id, scene.freed.starts_at.isoformat(), scene.freed.ends_at.isoformat())
+    assert slot_offer(*args) == "offered"
+    assert offers() == [(scene.entries[0].pk, scene.freed.starts_at, OfferStatus.OFFERED)]
+    assert FreedSlot.objects.get().outcome == "offered"
 
 
 def test_a_broker_down_at_the_commit_loses_nothing_the_sweep_offers_it_once(
