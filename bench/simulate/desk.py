@@ -216,6 +216,7 @@ def answer_offers(sim: Simulation) -> None:
             return
         for offer in new:
             sim.last_offer = offer.pk
+            offer.refresh_from_db()  # an earlier answer of this round may have withdrawn it
             if offer.status != OfferStatus.OFFERED:
                 continue
             u = sim.rng.random()
