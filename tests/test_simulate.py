@@ -72,3 +72,79 @@ def test_one_week_in_a_tiny_clinic_is_measured_consistently():
     assert details["replanned"] <= details["stranded"]
     assert sessions.filter(status=SessionStatus.NO_SHOW).count() == details.get("no_show", 0)
     assert str(TZ) == "America/New_York"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_ups_and_new_course_entries_are_played_through_the_services():
+    """A busy week (load 1.2): the desk books make-ups for missed sessions and puts patients booked far out on the
+    waitlist for a new course too; the figures count what the database holds."""
+    from waitlist.models import EntryKind, WaitlistEntry
+
+    config = Config(weeks=1, warmup_weeks=1, chairs=3, nurses=2, waitlist=True, seed=5, load=1.2, closure_day=None,
+                    week_off=None)
+    figures = simulate(config)
+    details = figures["details"]
+    sessions = InfusionSession.objects.filter(clinic__slug="sim-compact-on")
+    made = sessions.filter(made_up_for__isnull=False)
+    assert details["make_ups"] == made.count() > 0
+    for s in made.select_related("made_up_for", "cycle"):
+        assert s.made_up_for.status in (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED, SessionStatus.NO_SHOW)
+        assert s.made_up_for.cycle_id == s.cycle_id and s.starts_at > s.made_up_for.starts_at
+    # No course ever holds more than its target: a make-up replaces, it does not add.
+    for cycle in TreatmentCycle.objects.filter(clinic__slug="sim-compact-on"):
+        assert cycle.sessions.filter(status__in=OCCUPYING_STATUSES).count() <= cycle.session_count
+    entries = WaitlistEntry.objects.filter(clinic__slug="sim-compact-on")
+    assert details["waitlist_entries"] == {k: entries.filter(kind=k).count() for k in ("course", "session") if entries.filter(kind=k).exists()}
+    assert entries.filter(kind=EntryKind.COURSE).exists()
+    assert details["courses_from_waitlist"] == WaitlistOffer.objects.filter(
+        status=OfferStatus.ACCEPTED, entry__kind=EntryKind.COURSE).count()
+
+
+class _Yes:
+    """A patient who accepts every offer."""
+
+    def random(self) -> float:
+        return 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_course_taken_from_the_waitlist_replaces_the_one_booked_later():
+    """Booked a week out (the clinic closed Tue-Fri), the patient waits for an earlier course too; once the closure
+    is lifted the desk offers the course by hand, the patient accepts, and the later course is cancelled."""
+    import time_machine
+
+    from bench.simulate import desk
+    from bench.simulate.demand import Request
+    from bench.simulate.run import Simulation
+    from scheduler.services import closure_add, closure_remove
+    from waitlist.models import EntryKind, EntryStatus, WaitlistEntry
+    from waitlist.services import offer_make
+
+    sim = Simulation(Config(weeks=1, warmup_weeks=0, chairs=2, nurses=1, waitlist=True, closure_day=None, week_off=None))
+    sim.build()
+    monday = sim.first
+    with sim.inline_tasks(), time_machine.travel(_at(monday, 8 * 60), tick=False) as clock:
+        sim.clock = clock
+        closure = closure_add(clinic=sim.clinic, chair=None, starts_at=_at(monday + timedelta(days=1), 0),
+                              ends_at=_at(monday + timedelta(days=5), 0), reason="Works", by=None)
+        sim._request(Request(0, monday, 9 * 60, "depression-iv", None, None, None))
+        later = sim.cycle_of[0]
+        assert sim.courses[later][1] == monday + timedelta(days=7)
+        course_entry = WaitlistEntry.objects.get(kind=EntryKind.COURSE)
+        assert course_entry.latest_date == monday + timedelta(days=6)
+        assert WaitlistEntry.objects.filter(kind=EntryKind.SESSION, status=EntryStatus.WAITING).count() == 1
+
+        closure_remove(clinic=sim.clinic, closure_id=closure.pk, by=None)
+        wednesday = monday + timedelta(days=2)
+        offer_make(entry=course_entry, starts_at=_at(wednesday, 9 * 60), by_hand=True)
+        sim.rng = _Yes()
+        desk.answer_offers(sim)
+
+    assert TreatmentCycle.objects.get(pk=later).status == "cancelled"
+    now = sim.cycle_of[0]
+    assert now != later and list(sim.courses) == [now]
+    first = InfusionSession.objects.get(cycle_id=now, sequence=1)
+    assert first.starts_at.astimezone(TZ).date() == wednesday == sim.courses[now][1]  # the planner's proposal that day
+    assert sim.tally.courses_from_waitlist == 1
+    assert not WaitlistEntry.objects.filter(status__in=(EntryStatus.WAITING, EntryStatus.OFFERED)).exists()
+    assert all(s.pk in sim.fates for s in InfusionSession.objects.filter(cycle_id=now))

@@ -28,7 +28,7 @@ def parse_strategies(text: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.simulate", description=(bench.simulate.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--weeks", type=int, default=8, help="measured weeks")
-    parser.add_argument("--warmup-weeks", type=int, default=2, help="weeks of demand played before the measured ones")
+    parser.add_argument("--warmup-weeks", type=int, default=4, help="weeks of demand played before the measured ones")
     parser.add_argument("--chairs", type=int, default=12)
     parser.add_argument("--nurses", type=int, default=6)
     parser.add_argument("--load", type=float, default=0.90, help="share of the chair-hours the requests ask for")
