@@ -110,15 +110,15 @@ class _Yes:
 @pytest.mark.django_db(transaction=True)
 def test_a_course_taken_from_the_waitlist_replaces_the_one_booked_later():
     """Booked a week out (the clinic closed Tue-Fri), the patient waits for an earlier course too; once the closure
-    is lifted the desk offers the course by hand, the patient accepts, and the later course is cancelled."""
+    is lifted its time is offered, the patient accepts, and the later course is cancelled."""
     import time_machine
 
     from bench.simulate import desk
     from bench.simulate.demand import Request
     from bench.simulate.run import Simulation
     from scheduler.services import closure_add, closure_remove
-    from waitlist.models import EntryKind, EntryStatus, WaitlistEntry
-    from waitlist.services import offer_make
+    from waitlist.models import EntryKind, EntryStatus, WaitlistEntry, WaitlistOffer
+    from waitlist.services import entry_withdraw
 
     sim = Simulation(Config(weeks=1, warmup_weeks=0, chairs=2, nurses=1, waitlist=True, closure_day=None, week_off=None))
     sim.build()
@@ -132,11 +132,14 @@ def test_a_course_taken_from_the_waitlist_replaces_the_one_booked_later():
         assert sim.courses[later][1] == monday + timedelta(days=7)
         course_entry = WaitlistEntry.objects.get(kind=EntryKind.COURSE)
         assert course_entry.latest_date == monday + timedelta(days=6)
-        assert WaitlistEntry.objects.filter(kind=EntryKind.SESSION, status=EntryStatus.WAITING).count() == 1
+        session_entry = WaitlistEntry.objects.get(kind=EntryKind.SESSION, status=EntryStatus.WAITING)
+        entry_withdraw(entry=session_entry)  # only the course entry waits: its offer is the one answered
 
+        # Lifting the closure offers its time at once (the freed-slot outbox): the course entry gets the first.
         closure_remove(clinic=sim.clinic, closure_id=closure.pk, by=None)
-        wednesday = monday + timedelta(days=2)
-        offer_make(entry=course_entry, starts_at=_at(wednesday, 9 * 60), by_hand=True)
+        offer = WaitlistOffer.objects.get(entry=course_entry)
+        offered_day = offer.starts_at.astimezone(TZ).date()
+        assert monday < offered_day < monday + timedelta(days=5)
         sim.rng = _Yes()
         desk.answer_offers(sim)
 
@@ -144,7 +147,7 @@ def test_a_course_taken_from_the_waitlist_replaces_the_one_booked_later():
     now = sim.cycle_of[0]
     assert now != later and list(sim.courses) == [now]
     first = InfusionSession.objects.get(cycle_id=now, sequence=1)
-    assert first.starts_at.astimezone(TZ).date() == wednesday == sim.courses[now][1]  # the planner's proposal that day
+    assert first.starts_at.astimezone(TZ).date() == offered_day == sim.courses[now][1]  # the planner's proposal that day
     assert sim.tally.courses_from_waitlist == 1
     assert not WaitlistEntry.objects.filter(status__in=(EntryStatus.WAITING, EntryStatus.OFFERED)).exists()
     assert all(s.pk in sim.fates for s in InfusionSession.objects.filter(cycle_id=now))

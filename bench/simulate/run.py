@@ -241,12 +241,16 @@ class Simulation:
         return sessions[0], first_day
 
     def _patient(self, r: Request):
+        from django.utils import timezone
+
         from bookings.models import Patient
 
         return Patient.objects.create(
             clinic=self.clinic, first_name=f"P{r.index}", last_name="Simulated",
             date_of_birth=date(1960, 1, 1) + timedelta(days=r.index * 97 % 15000),
             email=f"p{r.index}@sim.example.org", timezone=TZ.key,
+            # Patients agree to emails at registration: automatic waitlist offers go only to those who did.
+            email_consent=True, email_consent_at=timezone.now(),
         )
 
 
