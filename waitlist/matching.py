@@ -73,10 +73,15 @@ def entry_plan(entry: WaitlistEntry, *, starts_at: dt.datetime, chair_id: int | 
     clinic = entry.clinic
     tz = clinic.tz
     day = planning.local_date(starts_at, tz)
+    if entry.weekdays and day.weekday() not in entry.weekdays:
+        return None  # whichever kind: the offer's (first) session would fall on a day the patient cannot come
     if entry.kind == EntryKind.SESSION:
         session = entry.session
         assert session is not None
         if session.status not in UPCOMING_STATUSES or starts_at >= session.starts_at:
+            return None
+        # The session would keep its length: a start the entry's times and dates rule out is not planned for.
+        if not constraints_allow(entry, starts_at, starts_at + (session.ends_at - session.starts_at), tz):
             return None
         try:
             options = session_options(session=session, count=SESSION_OPTIONS, earliest=day)
