@@ -4,7 +4,9 @@
 checked in or in the chair). A course with none left reads "c of n done". Pure over the sessions given;
 `cycle_progress` reads the course's sessions through `cycle.sessions.all()`, so a prefetch serves it
 without a query. A running course is *short* when fewer sessions hold their time than its target
-(`cycle_sessions_short`): a cancelled or missed one may then be made up (bookings.services.make_up).
+(`cycle_sessions_short`): a cancelled or missed one may then be made up (bookings.services.make_up). So may
+one of a course that ended on its own when its last pending session was cancelled or missed
+(`reopens_for_make_up`): the make-up reopens it.
 """
 
 from __future__ import annotations
@@ -69,6 +71,17 @@ def cycle_progress(*, cycle: TreatmentCycle) -> Progress:
 RUNNING = (CycleStatus.PLANNED, CycleStatus.ACTIVE)
 
 
+def reopens_for_make_up(cycle: TreatmentCycle) -> bool:
+    """Whether `cycle` ended on its own, its last pending session cancelled or missed with sessions done (it was
+    settled `abandoned` with no reason; a course the desk or the patient ended has one): a make-up reopens it."""
+    return cycle.status == CycleStatus.ABANDONED and not cycle.cancel_reason
+
+
+def make_up_status(cycle: TreatmentCycle) -> str:
+    """The course's status as the make-up rules read it: one that a make-up reopens counts as active."""
+    return CycleStatus.ACTIVE if reopens_for_make_up(cycle) else cycle.status
+
+
 def sessions_short_of(*, sessions: Iterable[InfusionSession], total: int, status: str) -> int:
     """How many sessions a running course lacks to reach its target: `total` less those booked, confirmed,
     checked in, in the chair or completed (0 for a course that has ended)."""
@@ -79,5 +92,5 @@ def sessions_short_of(*, sessions: Iterable[InfusionSession], total: int, status
 
 
 def cycle_sessions_short(*, cycle: TreatmentCycle) -> int:
-    """sessions_short_of for `cycle`, read from its (ideally prefetched) sessions."""
-    return sessions_short_of(sessions=cycle.sessions.all(), total=cycle.session_count, status=cycle.status)
+    """sessions_short_of for `cycle` (one a make-up reopens counts), read from its (ideally prefetched) sessions."""
+    return sessions_short_of(sessions=cycle.sessions.all(), total=cycle.session_count, status=make_up_status(cycle))

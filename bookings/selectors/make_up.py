@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bookings import error_codes as codes
 from bookings.models import MISSED_STATUSES, OCCUPYING_STATUSES, InfusionSession, TreatmentCycle
-from bookings.progress import RUNNING, sessions_short_of
+from bookings.progress import RUNNING, make_up_status, sessions_short_of
 from bookings.selectors.proposals import SlotFilters, SlotGrid, _option_dates, _planner, slot_grid
 from common.errors import ApplicationError
 from scheduler import planning
@@ -31,10 +31,11 @@ def make_up_refusal(
     """Why `cycle` (with all its `sessions`) cannot have a make-up session (replacing `replaces`, when given);
     None when it can. One home for these rules: the service raises it under its locks, the options and the
     desk show it."""
-    if cycle.status not in RUNNING:
+    status = make_up_status(cycle)  # a course that ended on its own, its last session missed, may be reopened
+    if status not in RUNNING:
         return _refusal(codes.COURSE_ENDED, f"This course is {cycle.get_status_display().lower()}: nothing can be added to it.",
                         cycle=cycle.pk, status=cycle.status)
-    short = sessions_short_of(sessions=sessions, total=cycle.session_count, status=cycle.status)
+    short = sessions_short_of(sessions=sessions, total=cycle.session_count, status=status)
     if short == 0:
         return _refusal(codes.COURSE_NOT_SHORT, f"The course holds all {cycle.session_count} of its sessions.",
                         cycle=cycle.pk, session_count=cycle.session_count)

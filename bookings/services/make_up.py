@@ -19,8 +19,17 @@ from django.utils import timezone
 
 from audit import records as audit
 from bookings import error_codes as codes
-from bookings.models import OCCUPYING_STATUSES, EventKind, InfusionSession, SessionEvent, SessionStatus, TreatmentCycle
+from bookings.models import (
+    OCCUPYING_STATUSES,
+    CycleStatus,
+    EventKind,
+    InfusionSession,
+    SessionEvent,
+    SessionStatus,
+    TreatmentCycle,
+)
 from bookings.outbox import outbox_cycle_booked
+from bookings.progress import reopens_for_make_up
 from bookings.selectors import (
     BookingCheck,
     CheckedSession,
@@ -30,7 +39,7 @@ from bookings.selectors import (
     session_requests_check,
     sessions_rules_check,
 )
-from bookings.services.audit import SESSION_AUDIT_FIELDS, audit_entry, event, touch_cycle
+from bookings.services.audit import SESSION_AUDIT_FIELDS, audit_cycle_update, audit_entry, event, touch_cycle
 from bookings.services.errors import BookingError, busy_error, race_error, raise_first
 from bookings.services.locks import lock_cycle, lock_days
 from scheduler import planning
@@ -53,6 +62,8 @@ def cycle_make_up(
     nurses, the patient's other sessions); chair and nurse left out are chosen by the rules. Refused when the
     course has ended or is not short, or `replaces` was not missed or has a make-up already. Returns the
     new session; the patient is sent the course's sessions again, with a calendar file, and its reminders.
+    A course that ended on its own when its last pending session was missed (bookings.progress.
+    reopens_for_make_up) is active again, audited.
     """
     clinic = cycle.clinic
     asked = session_requests_check(clinic=clinic, sessions=[SessionRequest(starts_at, chair=chair, nurse=nurse)])
@@ -128,6 +139,10 @@ def cycle_make_up(
                       "made_up_for": missed.pk},
             ))
             events.append(event(missed, EventKind.MADE_UP, by=by, at=now, data={"make_up": made.pk}))
+            if reopens_for_make_up(cycle):
+                reopened = {"status": CycleStatus.ACTIVE, "ended_at": None, "ended_by": None}
+                TreatmentCycle.objects.filter(pk=cycle.pk).update(**reopened)
+                audit_cycle_update(cycle, reopened, by)
             SessionEvent.objects.bulk_create(events)
             entries.append(audit_entry(made, audit.CREATE, audit.created(made, (*SESSION_AUDIT_FIELDS, "made_up_for")), by))
             audit.record_many(entries)

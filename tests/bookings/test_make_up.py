@@ -176,6 +176,20 @@ class TestRefusals:
         assert cycle.status == CycleStatus.CANCELLED and cycle_sessions_short(cycle=cycle) == 0
         assert refused(lambda: make_up(cycle, missed, dt.datetime(2027, 3, 15, 9))).code == "course_ended"
 
+    def test_the_last_session_missed_ends_the_course_and_a_make_up_reopens_it(self, clinic, chairs, nurse, patient):
+        """A course whose last pending session is missed ends on its own (abandoned, no reason); it is still short,
+        and a make-up brings it back to active, audited, so that the patient can finish the course."""
+        cycle = book(patient, clinic)
+        InfusionSession.objects.filter(cycle=cycle, sequence__lte=5).update(status=SessionStatus.COMPLETED)
+        missed = cancel(cycle, 6)
+        cycle.refresh_from_db()
+        assert (cycle.status, cycle.cancel_reason, cycle_sessions_short(cycle=cycle)) == (CycleStatus.ABANDONED, "", 1)
+        made = make_up(cycle, missed, dt.datetime(2027, 3, 15, 9))
+        cycle.refresh_from_db()
+        assert (cycle.status, cycle.ended_at, made.sequence, cycle_sessions_short(cycle=cycle)) == (CycleStatus.ACTIVE, None, 6, 0)
+        change = LogEntry.objects.get_for_object(cycle).filter(changes__icontains="abandoned").order_by("pk").last()
+        assert change.changes_dict["status"] == ["abandoned", "active"]
+
     def test_the_first_visit_missed(self, clinic, chairs, nurse, patient):
         cycle = book(patient, clinic)
         missed = cancel(cycle, 1)
