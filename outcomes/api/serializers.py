@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.serializers import StrictCharField, StrictChoiceField, StrictIntegerField, StrictListField, StrictSerializer
 from outcomes.models import Decision, Instrument, UrgentFlag
 
 
-class ScaleOptionSerializer(serializers.Serializer):
+class InstrumentScaleOptionSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     label = serializers.CharField()  # type: ignore[assignment]
 
 
-class BandSerializer(serializers.Serializer):
+class InstrumentBandSerializer(serializers.Serializer):
     min = serializers.IntegerField()
     max = serializers.IntegerField()
     code = serializers.CharField()
@@ -21,8 +22,8 @@ class BandSerializer(serializers.Serializer):
 
 class InstrumentSerializer(serializers.ModelSerializer):
     items = serializers.ListField(child=serializers.CharField(), help_text="The items' texts, item 1 first.")
-    scale = ScaleOptionSerializer(many=True, help_text="The answer scale every item uses.")
-    bands = BandSerializer(many=True, help_text="Severity bands of the total.")
+    scale = InstrumentScaleOptionSerializer(many=True, help_text="The answer scale every item uses.")
+    bands = InstrumentBandSerializer(many=True, help_text="Severity bands of the total.")
     urgent_items = serializers.ListField(child=serializers.IntegerField(),
                                          help_text="Items whose answer above 0 raises an urgent flag.")
 
@@ -31,19 +32,24 @@ class InstrumentSerializer(serializers.ModelSerializer):
         fields = ["code", "version", "name", "preamble", "items", "scale", "bands", "remission_below", "urgent_items"]
 
 
-class MeasureCreateSerializer(serializers.Serializer):
-    # Checked by the service (outcomes.scoring), which answers with the instrument's own codes.
-    instrument = serializers.CharField(max_length=20, help_text="phq9, gad7, pcl5 or pain.")
-    answers = serializers.JSONField(help_text="One whole number per item, in order, each a value of the scale.")
+class MeasureCreateSerializer(StrictSerializer):
+    # The instrument and the answers' count and values are the instrument's (data, versioned): checked by the
+    # service (outcomes.scoring), which answers instrument_unknown, answer_count_wrong or answer_out_of_range.
+    instrument = StrictCharField(min_length=1, max_length=20, help_text="An instrument's code: phq9, gad7, pcl5, pain.")
+    answers = StrictListField(
+        child=StrictIntegerField(min_value=0, max_value=10), min_length=1, max_length=20,
+        help_text="One answer per item, item 1 first, each a value of the instrument's scale (PHQ-9 and GAD-7 0-3, "
+        "PCL-5 0-4, pain 0-10).",
+    )
 
 
-class FlagSerializer(serializers.ModelSerializer):
+class UrgentFlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = UrgentFlag
         fields = ["id", "session", "patient", "item", "raised_at", "acknowledged_at", "acknowledged_by", "note"]
 
 
-class ScoreSerializer(serializers.Serializer):
+class MeasureScoreSerializer(serializers.Serializer):
     measure = serializers.IntegerField(source="measure.pk")
     session = serializers.IntegerField(source="measure.session_id")
     sequence = serializers.IntegerField(source="measure.session.sequence")
@@ -59,34 +65,30 @@ class ScoreSerializer(serializers.Serializer):
     change_from_baseline = serializers.IntegerField(allow_null=True)
     response = serializers.BooleanField(help_text="A drop of at least 50 % from the baseline.")
     remission = serializers.BooleanField(help_text="PHQ-9 or GAD-7 total below 5.")
-    flags = FlagSerializer(many=True)
+    flags = UrgentFlagSerializer(many=True)
 
 
-class SeriesSerializer(serializers.Serializer):
+class MeasureSeriesSerializer(serializers.Serializer):
     instrument = serializers.CharField(source="instrument.code")
     name = serializers.CharField(source="instrument.name")
     baseline = serializers.IntegerField(allow_null=True)
     response_line = serializers.FloatField(allow_null=True, help_text="At or below this total: a response.")
     remission_below = serializers.IntegerField(allow_null=True)
-    scores = ScoreSerializer(source="reads", many=True)
+    scores = MeasureScoreSerializer(source="reads", many=True)
 
 
-class FormStatusSerializer(serializers.Serializer):
+class SessionFormSerializer(serializers.Serializer):
     instrument = serializers.CharField(source="instrument_code")
     name = serializers.CharField()
     done = serializers.BooleanField()
 
 
-class AcknowledgeSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+class CourseReviewDecisionSerializer(StrictSerializer):
+    decision = StrictChoiceField(choices=Decision.choices)
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ReviewDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class ReviewSerializer(serializers.Serializer):
+class CourseReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cycle = serializers.IntegerField(source="cycle_id")
     decision = serializers.CharField()

@@ -8,29 +8,28 @@ or score handed out is an ACCESS entry in the audit trail; every write is audite
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.records import record_access
 from bookings.models import InfusionSession, TreatmentCycle
 from common.access import ALL_ROLES, INFUSION_ROLES
-from common.api import ClinicScopedQuerysetMixin, RolePermission
-from common.openapi import FORBIDDEN_READ, UNAUTHENTICATED
+from common.api import ClinicScopedQuerysetMixin, Pagination, RolePermission
+from common.openapi import FORBIDDEN_READ, PAGE_NOT_FOUND, UNAUTHENTICATED
 from common.openapi import error_example as _example
 from common.openapi import error_response as _errors
 from outcomes import selectors, services
 from outcomes.api.serializers import (
-    AcknowledgeSerializer,
-    FlagSerializer,
-    FormStatusSerializer,
+    CourseReviewDecisionSerializer,
+    CourseReviewSerializer,
     InstrumentSerializer,
     MeasureCreateSerializer,
-    ReviewDecisionSerializer,
-    ReviewSerializer,
-    ScoreSerializer,
-    SeriesSerializer,
+    MeasureScoreSerializer,
+    MeasureSeriesSerializer,
+    SessionFormSerializer,
+    UrgentFlagSerializer,
 )
 from outcomes.models import Source, UrgentFlag
 
@@ -72,17 +71,23 @@ class _View(ClinicScopedQuerysetMixin, APIView):
     permission_classes = [RolePermission]
 
 
-class InstrumentListView(_View):
+class InstrumentListView(ClinicScopedQuerysetMixin, generics.ListAPIView):
+    permission_classes = [RolePermission]
     roles = {"*": ALL_ROLES}
+    serializer_class = InstrumentSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return selectors.instruments_current()
 
     @extend_schema(
         operation_id="instruments_list", tags=["outcomes"], summary="List the questionnaires",
         description="The current version of each instrument: its items, answer scale, severity bands, remission "
         "threshold and the items that raise an urgent flag. No patient data.",
-        responses={200: InstrumentSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ},
+        responses={200: InstrumentSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: PAGE_NOT_FOUND},
     )
-    def get(self, request):
-        return Response(InstrumentSerializer(selectors.instruments_current(), many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class SessionMeasuresView(_View):
@@ -96,7 +101,7 @@ class SessionMeasuresView(_View):
         "and remission (PHQ-9 or GAD-7 below 5). An answer above 0 on PHQ-9 item 9 raises an urgent flag at once: "
         "the session does not start (409 `urgent_flag_unacknowledged`) until a clinician acknowledges it.",
         request=MeasureCreateSerializer,
-        responses={201: ScoreSerializer, 400: ANSWERS_INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL,
+        responses={201: MeasureScoreSerializer, 400: ANSWERS_INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL,
                    404: NOT_FOUND,
                    409: _errors("The session is cancelled or missed.", _example(
                        "session_not_open", "Answers can no longer be given for this session.",
@@ -110,7 +115,7 @@ class SessionMeasuresView(_View):
         body.is_valid(raise_exception=True)
         read = services.measure_record(session=session, instrument_code=body.validated_data["instrument"],
                                        answers=body.validated_data["answers"], source=Source.CLINICIAN, by=request.user)
-        return Response(ScoreSerializer(read).data, status=status.HTTP_201_CREATED)
+        return Response(MeasureScoreSerializer(read).data, status=status.HTTP_201_CREATED)
 
 
 class SessionFormsView(_View):
@@ -120,10 +125,10 @@ class SessionFormsView(_View):
         operation_id="sessions_forms", tags=["outcomes"], summary="A session's check-in forms: done or missing",
         description="Each instrument the session's course asks for, and whether its answers are in. No answers and "
         "no scores: this is what the front desk sees.",
-        responses={200: FormStatusSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: NOT_FOUND},
+        responses={200: SessionFormSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
-        return Response(FormStatusSerializer(selectors.session_forms(session=_session(self, pk)), many=True).data)
+        return Response(SessionFormSerializer(selectors.session_forms(session=_session(self, pk)), many=True).data)
 
 
 class CycleMeasuresView(_View):
@@ -134,27 +139,36 @@ class CycleMeasuresView(_View):
         description="Per instrument, the course's current answers session by session with their scores read "
         "against the baseline, the response line and the remission threshold. Each score handed out is recorded "
         "in the audit trail.",
-        responses={200: SeriesSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND},
+        responses={200: MeasureSeriesSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         series = selectors.cycle_measures(cycle=_cycle(self, pk))
         _audit_reads(request, selectors.measures_of(series))
-        return Response(SeriesSerializer(series, many=True).data)
+        return Response(MeasureSeriesSerializer(series, many=True).data)
 
 
-class FlagListView(_View):
+class FlagListView(ClinicScopedQuerysetMixin, generics.ListAPIView):
+    permission_classes = [RolePermission]
     roles = {"*": INFUSION_ROLES}
+    serializer_class = UrgentFlagSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return self.scope(UrgentFlag.objects.filter(acknowledged_at__isnull=True)).order_by("raised_at", "pk")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        record_access(page or [], request=self.request, patient_of=lambda f: f.patient_id, clinic_of=lambda f: f.clinic_id)
+        return page
 
     @extend_schema(
         operation_id="flags_list", tags=["outcomes"], summary="Urgent flags not yet acknowledged",
         description="Your clinics' urgent flags no clinician has acknowledged, oldest first.",
-        responses={200: FlagSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL},
+        responses={200: UrgentFlagSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: PAGE_NOT_FOUND},
         examples=[OpenApiExample("Open flags", response_only=True, value=[FLAG_EXAMPLE])],
     )
-    def get(self, request):
-        flags = list(self.scope(UrgentFlag.objects.filter(acknowledged_at__isnull=True)).order_by("raised_at", "pk"))
-        record_access(flags, request=request, patient_of=lambda f: f.patient_id, clinic_of=lambda f: f.clinic_id)
-        return Response(FlagSerializer(flags, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class FlagAcknowledgeView(_View):
@@ -162,20 +176,17 @@ class FlagAcknowledgeView(_View):
 
     @extend_schema(
         operation_id="flags_acknowledge", tags=["outcomes"], summary="Acknowledge an urgent flag",
-        description="A clinician has seen the urgent answer (who and when are kept, with an optional note); the "
+        description="A clinician has seen the urgent answer (who and when are kept, in the audit trail too); the "
         "session may then start.",
-        request=AcknowledgeSerializer,
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        responses={200: FlagSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND,
+        request=None,
+        responses={200: UrgentFlagSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND,
                    409: _errors("Acknowledged already.", _example(
                        "flag_already_acknowledged", "This urgent flag has been acknowledged already.", {"flag": 4}))},
     )
     def post(self, request, pk: int):
         flag = get_object_or_404(self.scope(UrgentFlag.objects.all()), pk=pk)
-        body = AcknowledgeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        flag = services.flag_acknowledge(flag=flag, by=request.user, note=body.validated_data["note"])
-        return Response(FlagSerializer(flag).data)
+        flag = services.flag_acknowledge(flag=flag, by=request.user)
+        return Response(UrgentFlagSerializer(flag).data)
 
 
 class CycleReviewView(_View):
@@ -184,14 +195,15 @@ class CycleReviewView(_View):
     @extend_schema(
         operation_id="cycles_review", tags=["outcomes"], summary="Decide on a course flagged for review",
         description="Continue, adjust or stop, with a note: recorded, and the course's review flag cleared.",
-        request=ReviewDecisionSerializer,
-        responses={201: ReviewSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND,
+        request=CourseReviewDecisionSerializer,
+        examples=[OpenApiExample("Continue", request_only=True, value={"decision": "continue", "note": "Partial relief"})],
+        responses={201: CourseReviewSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN_CLINICAL, 404: NOT_FOUND,
                    409: _errors("Not flagged.", _example("review_not_due", "This course is not flagged for review.",
                                                         {"cycle": 97}))},
     )
     def post(self, request, pk: int):
         cycle = _cycle(self, pk)
-        body = ReviewDecisionSerializer(data=request.data)
+        body = CourseReviewDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         review = services.cycle_review_decide(cycle=cycle, by=request.user, **body.validated_data)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(CourseReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -8,17 +8,8 @@ import pytest
 
 from bookings import services as booking
 from tests.factories import book_course
-from tests.outcomes.helpers import ensure_instruments
 
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _instruments(request):
-    """Put back the instruments the data migration loads (a transactional test flushes them)."""
-    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("db")
-        ensure_instruments()
 
 
 @pytest.fixture
