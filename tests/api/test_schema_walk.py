@@ -902,6 +902,8 @@ NOT_IN_SCHEMA = {
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
     "p/": "Patients' email links (notifications.link_pages): HTML pages authorised by a signed token, no login; "
     "tested in tests/notifications/test_links.py.",
+    "outcomes/": "The front desk's outcome pages for clinicians (urgent flags, a course's scores and summary, a "
+    "session's answers): tests/outcomes/test_desk.py.",
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",
     "account/": "The front desk's account page: signed-in devices, sign out everywhere (tests/test_tokens.py).",
