@@ -131,6 +131,8 @@ class FormStatus:
 def session_forms(*, session: InfusionSession) -> list[FormStatus]:
     """Each instrument the session asks for, done or missing: what the front desk may see (no answers, no score)."""
     codes_asked = protocol_instrument_codes(session.cycle.protocol)
+    if not codes_asked:
+        return []
     done = set(Measure.objects.filter(session=session, is_current=True).values_list("instrument_code", flat=True))
     names = dict(Instrument.objects.filter(code__in=codes_asked, is_current=True).values_list("code", "name"))
     return [FormStatus(code, names.get(code, code), code in done) for code in codes_asked]

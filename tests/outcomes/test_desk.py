@@ -114,3 +114,21 @@ def test_another_clinics_pages_are_not_found(scored, as_role):
     for url in (f"/outcomes/courses/{scored.pk}/", f"/outcomes/courses/{scored.pk}/print/",
                 f"/outcomes/sessions/{scored.sessions.first().pk}/"):
         assert other.get(url).status_code == 404, url
+
+
+def test_the_session_panel_reads_the_forms_in_a_fixed_number_of_queries(course, as_role):
+    """Three queries for "form done / missing" (asked, done, names), whatever the answers stored."""
+    desk = as_role(FRONT_DESK)
+    first, second = course.sessions.get(sequence=1), course.sessions.get(sequence=2)
+    desk.get(f"/sessions/{first.pk}/")
+    services.measure_record(session=second, instrument_code="phq9", answers=[1] * 8 + [0])
+    services.measure_record(session=second, instrument_code="phq9", answers=[2] * 8 + [0])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for session in (first, second):
+        with CaptureQueriesContext(connection) as queries:
+            assert desk.get(f"/sessions/{session.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
