@@ -10,6 +10,7 @@ from config.health import healthz
 from config.openapi import SchemaView
 from config.views import api_not_found
 from notifications.link_pages import patient_link, unsubscribe_one_click
+from outcomes.pages import checkin_link
 from waitlist.pages import offer_link
 
 # Swagger UI under the site's strict Content-Security-Policy: the split view serves its start-up script as a
@@ -33,6 +34,8 @@ urlpatterns = [
     # route below, which would take them; the token is the path's second segment, as the log redaction expects.
     path("p/offer-accept/<str:token>/", offer_link, {"action": "accept"}, name="waitlist-offer-accept"),
     path("p/offer-decline/<str:token>/", offer_link, {"action": "decline"}, name="waitlist-offer-decline"),
+    # The check-in form of the day-before reminder (outcomes, issue 15; signed token, no login), before the route below.
+    path("p/checkin/<str:token>/", checkin_link, name="outcomes-checkin"),
     # The pages behind the links in patients' emails (no login: the signed token is the authority).
     path("p/<str:action>/<str:token>/", patient_link, name="patient-link"),
     # The List-Unsubscribe URL: a mail app's one-click POST (RFC 8058), CSRF-exempt.

@@ -20,6 +20,7 @@ from frontdesk.views import (
     waitlist,
     worklists,
 )
+from frontdesk.views import outcomes as outcome_pages
 from frontdesk.views import tomorrow as tomorrow_pages
 
 app_name = "frontdesk"
@@ -88,4 +89,12 @@ urlpatterns = [
     path("patients/<int:pk>/waitlist/", waitlist.waitlist_new, name="waitlist-new"),
     # Re-plan the stranded sessions (issue 14): proposals, applied one by one or all at once.
     path("replan/", replan.replan, name="replan"),
+    # Outcome measures (issue 15), for clinicians and admins: urgent flags, a course's scores, trend and printable
+    # summary, its review decision, and a session's answers entered at check-in.
+    path("outcomes/flags/", outcome_pages.flag_list, name="outcomes-flags"),
+    path("outcomes/flags/<int:pk>/acknowledge/", outcome_pages.flag_acknowledge, name="outcomes-flag-acknowledge"),
+    path("outcomes/courses/<int:pk>/", outcome_pages.course_outcomes, name="outcomes-course"),
+    path("outcomes/courses/<int:pk>/print/", outcome_pages.course_summary, name="outcomes-summary"),
+    path("outcomes/courses/<int:pk>/review/", outcome_pages.course_review, name="outcomes-review"),
+    path("outcomes/sessions/<int:pk>/", outcome_pages.session_measures, name="outcomes-session"),
 ]

@@ -33,6 +33,8 @@ from django.utils.text import capfirst
 from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, EmailKind
 from common import clock
 from notifications import ics, links
+from outcomes import links as outcome_links
+from outcomes import selectors as outcome_selectors
 
 #: Reminders this close to the session are a short same-day note.
 SAME_DAY_HOURS = 6
@@ -269,8 +271,24 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
     return Rendered(
         subject=subject,
         template="reminder",
-        context={"session": view, "same_day": same_day, "day": day, "rules": preparation_rules(clinic)},
+        context={"session": view, "same_day": same_day, "day": day, "rules": preparation_rules(clinic),
+                 "checkin_url": _checkin_url(session, hours=hours, now=now)},
     )
+
+
+#: The reminder that carries the check-in form's link: the day-before one (not the same-day note, nor one days ahead).
+CHECKIN_REMINDER_HOURS = range(SAME_DAY_HOURS + 1, 37)
+
+
+def _checkin_url(session, *, hours: int, now) -> str:
+    """The check-in form's link (outcomes), in the day-before reminder while a form the course asks for is missing.
+    The email calls it "a short check-in form": no instrument's name, nothing of what it asks."""
+    if hours not in CHECKIN_REMINDER_HOURS or session.starts_at <= now:
+        return ""
+    forms = outcome_selectors.session_forms(session=session)
+    if not forms or all(f.done for f in forms):
+        return ""
+    return outcome_links.checkin_url(session)
 
 
 def _booster_recall(row, *, session, cycle, patient, clinic, now) -> Rendered:

@@ -175,6 +175,10 @@ def ensure_shared_protocols() -> None:
     slugs = [p["slug"] for p in defaults.PROTOCOLS]
     if Protocol.objects.filter(clinic=None, slug__in=slugs).count() < len(slugs):
         defaults.load(apps, None)
+    # The questionnaires (outcomes, issue 15) are data of a migration too.
+    instruments = importlib.import_module("outcomes.migrations.0002_instruments")
+    if apps.get_model("outcomes", "Instrument").objects.filter(is_current=True).count() < len(instruments.INSTRUMENTS):
+        instruments.load(apps, None)
 
 
 def book_course(

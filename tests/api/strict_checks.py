@@ -111,6 +111,13 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     "nurses cannot take",
     ("waitlist_offers_create", "nonexistent_local_time"): _SCHEDULE_RULES["nonexistent_local_time"],
     ("waitlist_offers_create", "time_out_of_range"): _SCHEDULE_RULES["time_out_of_range"],
+    # Outcome measures (issue 15): the instruments are data, so their codes and answer counts are not in the schema.
+    ("sessions_measures_create", "instrument_unknown"): "an instrument code no instrument has (instruments are data)",
+    ("sessions_measures_create", "instrument_not_asked"): "an instrument the session's course does not ask for",
+    ("sessions_measures_create", "answer_count_wrong"): "not as many answers as the instrument has items",
+    ("sessions_measures_create", "answer_out_of_range"): "an answer outside the instrument's own scale (0-3, 0-4, 0-10)",
+    ("sessions_measures_create", "session_not_open"): "a cancelled or missed session takes no answers",
+    ("cycles_review", "review_not_due"): "a course not flagged for review",
     # Re-plan (issue 14): which sessions to re-plan is said one way, and they belong to the clinic named.
     ("sessions_replan", "sessions"): "neither `sessions` nor `all: true` given, or both, or a session id of no row of "
     f"the user's clinics or of another clinic than `clinic`: {_ONE_RULE_ACROSS_FIELDS}",

@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
+from outcomes.models import CourseReview, Measure, UrgentFlag
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api import make_up_ops as mu
 from tests.api.world import ROLES, Site, World
@@ -168,6 +169,37 @@ def waiting_entry(site: Site) -> WaitlistEntry:
 def entry_body(site: Site, obj) -> dict:
     return {"clinic": site.clinic.pk, "patient": site.patient.pk, "protocol": shared("booster-iv").pk,
             "weekdays": [0, 1, 2, 3, 4], "time_from": "09:00"}
+
+
+# --- Outcome measures (issue 15) ----------------------------------------------------------------
+
+
+def upcoming_flag(site: Site) -> UrgentFlag:
+    """The urgent flag tests/api/world.py raises on the upcoming session (PHQ-9 item 9 above 0)."""
+    return UrgentFlag.objects.get(session=site.sessions["upcoming"])
+
+
+def course_to_review(site: Site) -> TreatmentCycle:
+    cycle = site.cycle
+    TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason="after_session")
+    cycle.refresh_from_db()
+    return cycle
+
+
+def no_patient_data(world: World) -> None:
+    """The instruments are the same for every clinic: their items and scales, no answers."""
+    body = send("instruments_list", token=world.home.tokens["front_desk"]).json()["results"]
+    assert sorted(i["code"] for i in body) == ["gad7", "pain", "pcl5", "phq9"]
+    assert not any({"answers", "patient", "session"} & set(i) for i in body)
+
+
+def measure_stored(site, obj, response) -> None:
+    assert Measure.objects.filter(pk=response.json()["measure"], session=obj, is_current=True, total=9).exists()
+
+
+def acknowledged(site, obj, response) -> None:
+    obj.refresh_from_db()
+    assert obj.acknowledged_at is not None and response.json()["acknowledged_at"]
 
 
 # --- Requests -----------------------------------------------------------------------------------
@@ -798,6 +830,24 @@ TABLE: dict[str, Op] = {
     "waitlist_withdraw": Op(200, DESK, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),),
                             model=WaitlistEntry, check=now_status("withdrawn")),
     "waitlist_offers": Op(200, EVERY_ROLE, target=lambda s: waiting_entry(s), bad=BAD_ID, other=(NotFound(),)),
+    # --- Outcome measures (issue 15): answers and scores for clinicians and admins; forms done for every role.
+    "instruments_list": Op(200, EVERY_ROLE, bad=Bad("page", query={"page": NOT_A_NUMBER}),
+                           other=NoObject("The instruments are no clinic's: the same for all.", no_patient_data)),
+    "sessions_measures_create": Op(
+        201, CLINICAL, target=session("upcoming"), body=same({"instrument": "phq9", "answers": [1] * 9}), model=Measure,
+        bad=Bad("answers", body=same({"instrument": "phq9", "answers": "1,1,1"})), other=(NotFound(),),
+        check=measure_stored,
+    ),
+    "sessions_forms": Op(200, EVERY_ROLE, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),)),
+    "cycles_measures": Op(200, CLINICAL, target=lambda s: s.cycle, bad=BAD_ID, other=(NotFound(),)),
+    "cycles_review": Op(
+        201, CLINICAL, target=course_to_review, body=same({"decision": "continue"}), model=CourseReview,
+        bad=Bad("decision", body=same({"decision": "maybe"})), other=(NotFound(),),
+        check=created(CourseReview, cycle=lambda s: s.cycle),
+    ),
+    "flags_list": Op(200, CLINICAL, bad=Bad("page", query={"page": NOT_A_NUMBER}),
+                     other=(Unlisted(lambda s: ids(upcoming_flag(s)), by=None),)),
+    "flags_acknowledge": Op(200, CLINICAL, target=upcoming_flag, bad=BAD_ID, other=(NotFound(),), check=acknowledged),
     "waitlist_offers_create": Op(
         201, DESK, target=lambda s: waiting_entry(s), body=same({"starts_at": "2027-03-02T10:00"}), model=WaitlistOffer,
         bad=Bad("starts_at", body=same({"starts_at": "soon"})),
@@ -852,6 +902,8 @@ NOT_IN_SCHEMA = {
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
     "p/": "Patients' email links (notifications.link_pages): HTML pages authorised by a signed token, no login; "
     "tested in tests/notifications/test_links.py.",
+    "outcomes/": "The front desk's outcome pages for clinicians (urgent flags, a course's scores and summary, a "
+    "session's answers): tests/outcomes/test_desk.py.",
     # The front desk's pages (frontdesk/): HTML behind a staff session, tested in tests/frontdesk/ and tests/e2e/.
     "": "The front desk's day board (exactly the root; not a prefix).",
     "account/": "The front desk's account page: signed-in devices, sign out everywhere (tests/test_tokens.py).",

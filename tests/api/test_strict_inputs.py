@@ -22,6 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from common.serializers import MAX_ID, NOT_BLANK
+from outcomes.models import UrgentFlag
 from waitlist.models import WaitlistEntry
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
@@ -114,6 +115,8 @@ def path_object(world, path: str):
         "time-off": home.time_off,
         # The waitlist (issue 14): the entry tests/api/world.py makes for the upcoming session's patient.
         "waitlist": WaitlistEntry.objects.get(session=home.sessions["upcoming"]),
+        # Outcomes (issue 15): the urgent flag tests/api/world.py raises on the upcoming session.
+        "flags": UrgentFlag.objects.get(session=home.sessions["upcoming"]),
     }[path.removeprefix("/api/v1/").split("/")[0]]
 
 

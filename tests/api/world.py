@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from bookings import services
 from bookings.models import InfusionSession, Patient, TreatmentCycle
+from outcomes import services as outcomes
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book_course
 from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
@@ -91,6 +92,8 @@ def build_site(name: str) -> Site:
         site.sessions[state] = booked.sessions[0]
     # The waitlist (issue 14): the upcoming session's patient waits for an earlier time.
     waitlist.entry_create(clinic=clinic, patient=site.sessions["upcoming"].patient, session=site.sessions["upcoming"])
+    # Outcomes (issue 15): the upcoming session's check-in answers, item 9 above 0: an urgent flag, not acknowledged.
+    outcomes.measure_record(session=site.sessions["upcoming"], instrument_code="phq9", answers=[1] * 9)
     # No usable password: hashing is slow. Their API tokens are made at T_RUN (build_world): tokens expire.
     site.users = staff_of_every_role(clinic, f"walk-{name}", password=None)
     return site

@@ -26,6 +26,8 @@ from common.api import CLINICIAN, FRONT_DESK
 from notifications import links
 from notifications import services as delivery
 from notifications.link_pages import link_act
+from outcomes import links as outcome_links
+from outcomes import services as outcome_services
 from scheduler import services as scheduler_services
 from tests.e2e.conftest import PASSWORD, assert_accessible, navigate, sign_in, type_in
 from tests.e2e.test_frontdesk import build_clinic, placements, propose, step_hour
@@ -94,6 +96,12 @@ PAGES: dict[str, tuple[str, ...]] = {
     "frontdesk:waitlist-new": ("form",),
     "waitlist-offer-accept": ("accept",),
     "waitlist-offer-decline": ("decline",),
+    # Outcome measures (issue 15): the clinicians' pages and the patient's check-in form.
+    "frontdesk:outcomes-flags": ("an urgent flag",),
+    "frontdesk:outcomes-course": ("scores and trend",),
+    "frontdesk:outcomes-summary": ("printable summary",),
+    "frontdesk:outcomes-session": ("answers entered",),
+    "outcomes-checkin": ("form", "form errors", "thank you", "closed"),
 }
 #: GET-able patterns that answer something other than an HTML page.
 NOT_HTML = {"healthz": "a JSON or plain-text health check", "session-keepalive": "the idle timer's JSON ping"}
@@ -481,4 +489,38 @@ def test_the_pages_when_plans_break(live_server, contexts, settings, tmp_path):
     for other in (admin, patient):
         walk.failures += other.failures
         walk.checked += other.checked
+    walk.done()
+
+
+def test_the_outcome_pages(live_server, contexts, settings, tmp_path):
+    """The clinicians' outcome pages and the patient's check-in form (issue 15)."""
+    base = live_server.url
+    w = world(settings, tmp_path, base)
+    cycle, sessions = w["cycle"], w["sessions"]
+    outcome_services.measure_record(session=sessions[0], instrument_code="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 1])
+    walk = walker(contexts, base, w["clinician"].username)
+    walk.go(f"/outcomes/flags/?clinic={w['clinic'].pk}", "frontdesk:outcomes-flags", "an urgent flag",
+            heading=re.compile("^Urgent check-in answers"))
+    walk.go(f"/outcomes/courses/{cycle.pk}/", "frontdesk:outcomes-course", "scores and trend", heading=re.compile("^Scores"))
+    walk.go(f"/outcomes/courses/{cycle.pk}/print/", "frontdesk:outcomes-summary", "printable summary",
+            heading="Course summary")
+    walk.go(f"/outcomes/sessions/{sessions[0].pk}/", "frontdesk:outcomes-session", "answers entered",
+            heading=re.compile("^Check-in answers"))
+
+    patient = walker(contexts, base)
+    fresh = InfusionSession.objects.get(pk=sessions[1].pk)
+    url = outcome_links.checkin_url(fresh).removeprefix(base)
+    patient.go(url, "outcomes-checkin", "form", heading="A short check-in form")
+    navigate(patient.page, patient.page.get_by_role("button", name="Send my answers"))
+    patient.check("outcomes-checkin", "form errors", heading="A short check-in form")
+    # The form with answers missing is answered 400 by design: the browser's "Failed to load resource" is no error.
+    patient.watched.errors[:] = [e for e in patient.watched.errors if "status of 400" not in e]
+    for item in range(1, 10):
+        patient.page.locator(f'input[name="phq9-{item}"][value="1"]').check()
+    navigate(patient.page, patient.page.get_by_role("button", name="Send my answers"))
+    patient.check("outcomes-checkin", "thank you", heading="Thank you")
+    broken = outcome_links.checkin_token(session_id=fresh.pk, version=fresh.version + 1, expires_at=fresh.starts_at)
+    patient.go(f"/p/checkin/{broken}/", "outcomes-checkin", "closed", status=410)
+    walk.failures += patient.failures
+    walk.checked += patient.checked
     walk.done()

@@ -276,8 +276,9 @@ class TestFailedEmails:
 # --- Query counts ------------------------------------------------------------------------------------------
 
 #: session, user, second factor (accounts.two_factor), clinic zone, roles, clinic ids, the session with its patient, course, clinic, chair and
-#: nurse, its history, its emails, the audit entry of the read.
-SESSION_PANEL_QUERIES = 10
+#: nurse, its history, its emails, the audit entry of the read; the check-in forms its course asks for (outcomes,
+#: issue 15: this protocol asks for none; one that does reads those done and their names, two more, tests/outcomes).
+SESSION_PANEL_QUERIES = 11
 #: session, user, second factor, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
 #: (with the patient's note), failed emails, flagged courses, boosters due, sessions needing a move (issue 14); and,
 #: when any row is shown, one INSERT of the audit trail's access entries for all of them.

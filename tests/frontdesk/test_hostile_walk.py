@@ -48,6 +48,8 @@ from bookings.models import EmailKind, EmailStatus, Patient, PatientEmail
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import links
 from notifications import services as delivery
+from outcomes import links as outcome_links
+from outcomes.models import UrgentFlag
 from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
 from tests.factories import shared_protocol
@@ -124,6 +126,25 @@ def offer_tokens(w) -> list[str]:
             "x", "%00", "a" * 5000, "a:b:c"]
 
 
+def upcoming_flag(site) -> UrgentFlag:
+    """The urgent flag tests/api/world.py raises on the site's upcoming session."""
+    return UrgentFlag.objects.get(session=site.sessions["upcoming"])
+
+
+def checkin_token(w) -> str:
+    session = w.home.sessions["upcoming"]
+    return outcome_links.checkin_token(session_id=session.pk, version=session.version, expires_at=session.starts_at)
+
+
+def checkin_tokens(w) -> list[str]:
+    past = w.home.sessions["past"]
+    return [outcome_links.checkin_token(session_id=10**30, version=1, expires_at=T_RUN + dt.timedelta(days=1)),
+            outcome_links.checkin_token(session_id=past.pk, version=past.version, expires_at=past.starts_at),
+            outcome_links.checkin_token(session_id=w.away.sessions["upcoming"].pk, version=99,
+                                        expires_at=T_RUN + dt.timedelta(days=1)),
+            "x", "%00", "a" * 5000, "a:b:c"]
+
+
 # --- The table ---------------------------------------------------------------------------------------------
 
 
@@ -187,6 +208,7 @@ NOT_STAFF = frozenset({ANONYMOUS, "no_role"})
 #: from the sign-in page before its form is read; the patient pages and /healthz do not look at the user).
 SIGNED_IN = frozenset(STAFF_ROLES)
 NOT_BOOKING = NOT_STAFF | {"clinician"}
+NOT_CLINICAL = NOT_STAFF | {"front_desk"}
 #: The other clinic's front desk meets a 404 on the home clinic's rows, before any parameter is read.
 ELSEWHERE = frozenset({"other_clinic"})
 
@@ -206,6 +228,8 @@ SERIES = {
     "nurse": Param(lambda w: [str(w.home.nurses[0].pk)] * w.home.protocol.session_count, "int", many=True),
 }
 SESSION = {"pk": _id(upcoming)}
+#: The check-in form's fields (outcomes, issue 15): the instrument and one answer per PHQ-9 item.
+PHQ9_FORM = {"instrument": Param(lambda w: "phq9", "choice"), **{f"phq9-{n}": Param(lambda w: "1", "choice") for n in range(1, 10)}}
 #: Staff management: the home clinic's front desk as the managed user (the other clinic's: a 404).
 NOT_ADMIN = NOT_BOOKING | {"front_desk"} | ELSEWHERE
 STAFF_MEMBER = {"pk": _id(lambda site: site.users[FRONT_DESK])}
@@ -440,6 +464,23 @@ ROUTES: dict[str, Route] = {
         form={"clinic": CLINIC, "session": Param(lambda w: str(w.home.sessions["upcoming"].pk), "int"),
               "all": Param(lambda w: "1", "choice")},
     ),
+    # Outcome measures (issue 15): clinicians' and admins' pages; the patient's check-in form behind its link.
+    "frontdesk:outcomes-flags": Route(query={"clinic": CLINIC}, refused=NOT_CLINICAL),
+    "frontdesk:outcomes-flag-acknowledge": Route(
+        methods=("POST",), path={"pk": _id(upcoming_flag)}, refused=NOT_CLINICAL | ELSEWHERE,
+        form={"note": Param(lambda w: "Seen"), "next": Param(lambda w: "/", "url")},
+    ),
+    "frontdesk:outcomes-course": Route(path={"pk": _id(lambda site: site.cycle)}, refused=NOT_CLINICAL | ELSEWHERE),
+    "frontdesk:outcomes-summary": Route(path={"pk": _id(lambda site: site.cycle)}, refused=NOT_CLINICAL | ELSEWHERE),
+    "frontdesk:outcomes-review": Route(
+        methods=("POST",), path={"pk": _id(lambda site: site.cycle)}, refused=NOT_CLINICAL | ELSEWHERE,
+        form={"decision": Param(lambda w: "continue", "choice"), "note": Param(lambda w: "Responding")},
+    ),
+    "frontdesk:outcomes-session": Route(
+        methods=("GET", "POST"), path=SESSION, refused=NOT_CLINICAL | ELSEWHERE, form=PHQ9_FORM,
+    ),
+    "outcomes-checkin": Route(methods=("GET", "POST"), path={"token": (checkin_token, checkin_tokens)},
+                              form=PHQ9_FORM, refused=SIGNED_IN),
 }
 
 #: Not walked here: the admin (its own tests; two change views below) and the API with its schema and docs

@@ -103,8 +103,9 @@ _LINK = re.compile(r"https?://[^\s\"'<>]+/p/(?P<action>[a-z]+)/(?P<token>[^/\s\"
 
 
 def links_in(text: str) -> list[tuple[str, str]]:
-    """(action, token) of every patient link in a text, in order."""
-    return [(m["action"], m["token"]) for m in _LINK.finditer(text)]
+    """(action, token) of every patient link of this app in a text, in order. The check-in form's link (outcomes,
+    /p/checkin/…) is the outcomes app's, signed its own way: tests/outcomes/test_patient.py reads it."""
+    return [(m["action"], m["token"]) for m in _LINK.finditer(text) if m["action"] != "checkin"]
 
 
 def claims_in(text: str, now: dt.datetime) -> list[links.LinkClaim]:

@@ -22,11 +22,14 @@ from .closure import Closure
 from .closure_impact import ClosureImpact
 from .closure_request import ClosureRequest
 from .complete_request import CompleteRequest
+from .course_review import CourseReview
+from .course_review_decision_request import CourseReviewDecisionRequest
 from .cycle import Cycle
 from .cycle_book_request import CycleBookRequest
 from .cycle_cancel_request import CycleCancelRequest
 from .cycle_status_enum import CycleStatusEnum
 from .cycles_list_status_item import CyclesListStatusItem
+from .decision_enum import DecisionEnum
 from .dry_run_delete import DryRunDelete
 from .entry import Entry
 from .entry_create_request import EntryCreateRequest
@@ -34,7 +37,13 @@ from .entry_kind_enum import EntryKindEnum
 from .entry_status_enum import EntryStatusEnum
 from .error import Error
 from .error_details import ErrorDetails
+from .instrument import Instrument
+from .instrument_band import InstrumentBand
+from .instrument_scale_option import InstrumentScaleOption
 from .make_up_request import MakeUpRequest
+from .measure_create_request import MeasureCreateRequest
+from .measure_score import MeasureScore
+from .measure_series import MeasureSeries
 from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
@@ -50,6 +59,7 @@ from .paginated_clinic_list import PaginatedClinicList
 from .paginated_closure_list import PaginatedClosureList
 from .paginated_cycle_list import PaginatedCycleList
 from .paginated_entry_list import PaginatedEntryList
+from .paginated_instrument_list import PaginatedInstrumentList
 from .paginated_patient_list import PaginatedPatientList
 from .paginated_protocol_list import PaginatedProtocolList
 from .paginated_reminder_list import PaginatedReminderList
@@ -57,6 +67,7 @@ from .paginated_session_list import PaginatedSessionList
 from .paginated_signed_in_device_list import PaginatedSignedInDeviceList
 from .paginated_staff_member_list import PaginatedStaffMemberList
 from .paginated_time_off_list import PaginatedTimeOffList
+from .paginated_urgent_flag_list import PaginatedUrgentFlagList
 from .patched_chair_request import PatchedChairRequest
 from .patched_clinic_request import PatchedClinicRequest
 from .patched_closure_request import PatchedClosureRequest
@@ -93,6 +104,7 @@ from .route_enum import RouteEnum
 from .scope_enum import ScopeEnum
 from .series import Series
 from .session import Session
+from .session_form import SessionForm
 from .session_status_enum import SessionStatusEnum
 from .sessions_list_status_item import SessionsListStatusItem
 from .shift import Shift
@@ -108,6 +120,7 @@ from .time_off_impact import TimeOffImpact
 from .time_off_request import TimeOffRequest
 from .token import Token
 from .token_request_request import TokenRequestRequest
+from .urgent_flag import UrgentFlag
 from .warning import Warning_
 from .warning_details import WarningDetails
 from .weekday_enum import WeekdayEnum
@@ -135,11 +148,14 @@ __all__ = (
     "ClosureImpact",
     "ClosureRequest",
     "CompleteRequest",
+    "CourseReview",
+    "CourseReviewDecisionRequest",
     "Cycle",
     "CycleBookRequest",
     "CycleCancelRequest",
     "CycleStatusEnum",
     "CyclesListStatusItem",
+    "DecisionEnum",
     "DryRunDelete",
     "Entry",
     "EntryCreateRequest",
@@ -147,7 +163,13 @@ __all__ = (
     "EntryStatusEnum",
     "Error",
     "ErrorDetails",
+    "Instrument",
+    "InstrumentBand",
+    "InstrumentScaleOption",
     "MakeUpRequest",
+    "MeasureCreateRequest",
+    "MeasureScore",
+    "MeasureSeries",
     "NamedRef",
     "Notice",
     "NoticeDetails",
@@ -163,6 +185,7 @@ __all__ = (
     "PaginatedClosureList",
     "PaginatedCycleList",
     "PaginatedEntryList",
+    "PaginatedInstrumentList",
     "PaginatedPatientList",
     "PaginatedProtocolList",
     "PaginatedReminderList",
@@ -170,6 +193,7 @@ __all__ = (
     "PaginatedSignedInDeviceList",
     "PaginatedStaffMemberList",
     "PaginatedTimeOffList",
+    "PaginatedUrgentFlagList",
     "PatchedChairRequest",
     "PatchedClinicRequest",
     "PatchedClosureRequest",
@@ -206,6 +230,7 @@ __all__ = (
     "ScopeEnum",
     "Series",
     "Session",
+    "SessionForm",
     "SessionStatusEnum",
     "SessionsListStatusItem",
     "Shift",
@@ -221,6 +246,7 @@ __all__ = (
     "TimeOffRequest",
     "Token",
     "TokenRequestRequest",
+    "UrgentFlag",
     "WarningDetails",
     "Warning_",
     "WeekdayEnum",
