@@ -8,7 +8,8 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         # A function registered, no database work: bookings' start transition asks it (bookings/services/gates.py).
-        from bookings.services.gates import gate_register
-        from outcomes.gates import urgent_flag_gate
+        from bookings.services.gates import gate_register, review_judge_register
+        from outcomes.gates import review_needed, urgent_flag_gate
 
         gate_register("start", urgent_flag_gate)
+        review_judge_register(review_needed)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bookings.models import InfusionSession
+from bookings.models import InfusionSession, TreatmentCycle
 from bookings.services.errors import BookingError
 
 Action = Literal["start", "complete"]
@@ -55,3 +55,28 @@ def gates_check(action: Action, session: InfusionSession) -> None:
             error = BookingError(refusal.code, refusal.message, details={"session": session.pk, **refusal.details})
             error.status = 409
             raise error
+
+
+# --- The course review after the protocol's review session ------------------------------------------------------
+
+#: Whether a course that has just completed its review session (Protocol.review_after_session) needs a clinician's
+#: review: True (no response), False (a response is seen), None (nothing known: bookings flags it, as it always has).
+ReviewJudge = Callable[[TreatmentCycle], bool | None]
+
+_review_judges: list[ReviewJudge] = []
+
+
+def review_judge_register(judge: ReviewJudge) -> None:
+    if judge not in _review_judges:
+        _review_judges.append(judge)
+
+
+def review_judge_unregister(judge: ReviewJudge) -> None:
+    if judge in _review_judges:
+        _review_judges.remove(judge)
+
+
+def review_wanted(cycle: TreatmentCycle) -> bool:
+    """Flag the course for review unless a judge sees a response (False) and none asks for one (True)."""
+    answers = [judge(cycle) for judge in _review_judges]
+    return not (False in answers and True not in answers)

@@ -36,7 +36,7 @@ from bookings.selectors import cancel_is_late
 from bookings.services.audit import audit_cycle_update, audit_entry, event
 from bookings.services.errors import BookingError, transition_error
 from bookings.services.freed import slots_freed_on_commit
-from bookings.services.gates import gates_check
+from bookings.services.gates import gates_check, review_wanted
 from bookings.services.locks import lock_cycle, lock_session
 from common.clock import format_clock
 from scheduler import planning
@@ -156,7 +156,7 @@ def session_complete(*, session: InfusionSession, by=None, reason: str = "") -> 
     current = _transition(current, "complete", sources=[SessionStatus.IN_CHAIR], target=SessionStatus.COMPLETED,
                           by=by, now=now, fields=fields, data=data)
     review = cycle.protocol.review_after_session
-    if review and current.sequence == review and not cycle.needs_review:
+    if review and current.sequence == review and not cycle.needs_review and review_wanted(cycle):
         TreatmentCycle.objects.filter(pk=cycle.pk).update(needs_review=True, review_reason=ReviewReason.AFTER_SESSION)
         audit_cycle_update(cycle, {"needs_review": True, "review_reason": ReviewReason.AFTER_SESSION}, by)
     if _settle_cycle(cycle, by=by, now=now) == CycleStatus.COMPLETED:

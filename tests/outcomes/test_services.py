@@ -147,3 +147,31 @@ def test_forms_done_or_missing(course, clinic, chairs, nurse):
     pain = book_course(patient=course.patient, clinic=clinic, protocol="chronic-pain-iv",
                        starts=[dt.datetime(2027, 5, 3 + k, 9) for k in range(5)]).cycle
     assert [f.instrument_code for f in selectors.session_forms(session=pain.sessions.first())] == ["pain"]
+
+
+def _complete_through(course, frozen, last: int) -> None:
+    """Run the course's sessions 1..last through check-in, the chair and completion, each at its own time."""
+    for k in range(1, last + 1):
+        session = course.sessions.get(sequence=k)
+        frozen.move_to(session.starts_at)
+        booking.session_check_in(session=session)
+        booking.session_start(session=session)
+        frozen.move_to(session.ends_at)
+        booking.session_complete(session=InfusionSession.objects.get(pk=session.pk))
+
+
+@pytest.mark.parametrize(
+    ("scores", "flagged"),
+    [
+        ([20, 15, 9], False),  # a drop of 11 from 20 (55 %): a response, no review
+        ([20, 15, 10], False),  # exactly 50 %: a response
+        ([20, 15, 11], True),  # 45 %: no response, reviewed
+        (None, True),  # nothing recorded: not known, reviewed as always
+    ],
+)
+def test_after_session_3_only_a_course_without_a_response_is_flagged_for_review(course, frozen, scores, flagged):
+    if scores:
+        for k, total in enumerate(scores, start=1):
+            services.measure_record(session=course.sessions.get(sequence=k), instrument_code=PHQ, answers=phq(total))
+    _complete_through(course, frozen, 3)
+    assert TreatmentCycle.objects.get(pk=course.pk).needs_review is flagged
