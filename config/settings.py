@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "audit",  # after auditlog: its admin replaces auditlog's with a read-only one
     "frontdesk",
     "waitlist",
+    "safety",
 ]
 
 MIDDLEWARE = [
