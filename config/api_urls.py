@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("scheduler.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("waitlist.api.urls")),
+    path("", include("safety.api.urls")),
 ]

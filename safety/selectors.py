@@ -76,6 +76,12 @@ class ChecksStatus:
     entries: list[CheckEntry] = field(default_factory=list)
 
     @property
+    def extra_monitoring(self) -> bool:
+        """Sessions 1 to the protocol's `extra_monitoring_sessions` (default 3): most severe blood-pressure rises
+        come in the first infusions."""
+        return self.session.sequence <= self.session.cycle.protocol.extra_monitoring_sessions
+
+    @property
     def outstanding(self) -> dict[str, int | None]:
         """Each check not passed → the id of its latest entry (None when missing or stale)."""
         return {i.kind: (i.entry.pk if i.entry and i.status == FLAGGED else None)
