@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("waitlist.api.urls")),
     path("", include("outcomes.api.urls")),
+    path("", include("safety.api.urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "frontdesk",
     "waitlist",
     "outcomes",
+    "safety",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReplanKindEnum": "bookings.api.replan.REPLAN_KINDS",
         "ReplanOutcomeEnum": "bookings.api.replan.REPLAN_OUTCOMES",
+        "SafetyCheckStateEnum": "safety.api.serializers.CHECK_STATES",
+        "SafetyCheckKindEnum": "safety.models.CheckKind",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The default hook, then OpenAPI links from each creation to what can follow it (config/openapi.py).

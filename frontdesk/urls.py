@@ -14,6 +14,7 @@ from frontdesk.views import (
     patients,
     reminders,
     replan,
+    safety,
     sessions,
     staff,
     two_factor,
@@ -42,6 +43,9 @@ urlpatterns = [
     path("sessions/<int:pk>/options/", sessions.session_options, name="session-options"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
     path("sessions/<int:pk>/move/", sessions.session_move, name="session-move"),
+    # Safety checks (issue 15): before the catch-all action route below.
+    path("sessions/<int:pk>/checks/", safety.session_checks, name="session-checks"),
+    path("sessions/<int:pk>/recovery-check/", safety.session_recovery_check, name="session-recovery-check"),
     path("sessions/<int:pk>/<slug:action>/", sessions.session_action, name="session-action"),
     path("patients/", patients.patient_list, name="patients"),
     path("patients/new/", patients.patient_new, name="patient-new"),

@@ -28,6 +28,7 @@ from bookings.models import CycleStatus, InfusionSession, Patient, SessionStatus
 from common.api import ADMIN, CLINICIAN, FRONT_DESK, ClinicScopedQuerysetMixin
 from tests.factories import ClinicFactory, PatientFactory, UserFactory, book_course, shared_protocol
 from tests.helpers import api_token_for, signed_in, staff_user
+from tests.safety.helpers import checks_pass, recovery_pass
 
 # --- Tiny views standing in for the API the other apps build -----------------------------------------
 
@@ -208,8 +209,10 @@ def test_running_and_completing_a_session_records_each_step(booked, patient, cli
     frozen.move_to(first.starts_at - dt.timedelta(minutes=10))
     nurse_user = staff_user(CLINICIAN, clinic)
     services.session_check_in(session=first, by=desk)
+    checks_pass(first)
     services.session_start(session=first, by=nurse_user)
     frozen.move_to(first.ends_at)  # the protocol's chair time has passed
+    recovery_pass(first)
     services.session_complete(session=first, by=nurse_user)
 
     steps = entries_for(first)[1:]

@@ -135,6 +135,10 @@ MARISOL = Person("Marisol", "Etxeberría", "marisol.etxeberria@deferred.example"
 PATIENTS = (ZOE, BARTHOLOMEW, INGRID, THADDEUS, MARISOL)
 #: Refused at RCPT with a 550 quoting the address (permanent: the email fails, and fails again when resent).
 REFUSED = THADDEUS.email
+# The safety checks a clinician records before the start and before discharge (safety: the sessions' gates).
+SAFETY_CHECKS = {"systolic": 124, "diastolic": 79, "heart_rate": 71, "oxygen_saturation": 98, "weight_kg": 64.5,
+                 "pregnancy": "not_pregnant", "fasting": True, "escort": True}
+RECOVERY_CHECK = {"systolic": 126, "diastolic": 80, "alert_and_oriented": True, "escort_present": True}
 #: DATA answered 451 once (a retry, then sent).
 DEFERRED = MARISOL.email
 
@@ -723,12 +727,16 @@ def run_the_day(day: Day, clinic, protocol) -> None:
     # The day runs: Zoë at the pages (desk checks in, nurse starts and completes), Bartholomew by the API.
     zoe_first = sessions[ZOE][0]["id"]
     ok(desk.post(f"/sessions/{zoe_first}/check-in/"), 302)
+    ok(nurse_api.request("POST", f"/api/v1/sessions/{zoe_first}/checks/", body=SAFETY_CHECKS))
     ok(nurse.post(f"/sessions/{zoe_first}/start/"), 302)
+    ok(nurse_api.request("POST", f"/api/v1/sessions/{zoe_first}/recovery-check/", body=RECOVERY_CHECK))
     ok(nurse.post(f"/sessions/{zoe_first}/complete/", {"reason": "Ended early, the patient asked"}), 302)
     ok(desk.get(f"/sessions/{zoe_first}/"))
     bart_first = sessions[BARTHOLOMEW][0]["id"]
     ok(desk_api.request("POST", f"/api/v1/sessions/{bart_first}/check-in/"))
+    ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/checks/", body=SAFETY_CHECKS))
     ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/start/"))
+    ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/recovery-check/", body=RECOVERY_CHECK))
     ok(nurse_api.request("POST", f"/api/v1/sessions/{bart_first}/complete/", body={"reason": "Ended early, the patient asked"}))
     # Marisol does not come: once her start has passed, the desk records a no-show.
     marisol_first = sessions[MARISOL][0]["id"]

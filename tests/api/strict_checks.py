@@ -83,6 +83,22 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("sessions_check_in", "not_today"): "a patient is checked in on the session's day only",
     ("sessions_no_show", "too_early_for_no_show"): "a no-show is recorded only once the grace period has passed",
     ("reminders_resend", "reminder_not_resendable"): "only a failed email is sent again",
+    # Safety checks (issue 15): recorded in the session's state for them, by the role that may, with real values.
+    ("sessions_start", "checks_pending"): "a session starts once its safety checks pass or a clinician overrides them",
+    ("sessions_complete", "recovery_check_pending"): "a session completes once its recovery check passes or is "
+    "overridden",
+    ("sessions_checks_record", "checks_closed"): "checks are recorded between check-in and the start",
+    ("sessions_recovery_check", "recovery_check_closed"): "the recovery check is recorded while in the chair",
+    ("sessions_checks_record", "nothing_to_override"): "an override needs something pending or flagged",
+    ("sessions_recovery_check", "nothing_to_override"): "an override needs a flagged recovery check",
+    ("sessions_*", "override_not_allowed"): "only a user with the clinician role overrides (the admin is sent too)",
+    ("sessions_*", "override_reason_required"): "an override's reason is not blank (whitespace is generated)",
+    ("sessions_*", "nothing_to_record"): "an empty body, or a recovery check without all four values: "
+    f"{_ONE_RULE_ACROSS_FIELDS}",
+    ("sessions_*", "blood_pressure_incomplete"): f"one of systolic and diastolic without the other: {_ONE_RULE_ACROSS_FIELDS}",
+    **{("sessions_*", f"{name}_out_of_range"): "a value no patient can have (physiological bounds, documented in the "
+       "field's description, checked with a code of their own)"
+       for name in ("blood_pressure", "heart_rate", "oxygen_saturation", "weight")},
     **{(op, code): f"the requested time breaks a rule of the schedule: {why}"
        for op in _SCHEDULING for code, why in _SCHEDULE_RULES.items()},
     # Make-up sessions (issue 14): the course and the missed session must allow one; its time, the schedule.

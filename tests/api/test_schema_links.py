@@ -113,6 +113,14 @@ def test_a_client_following_the_links_books_a_course_and_runs_its_first_session(
                                    ("sessions_start", "200", "sessions_complete")):
         # Completed seconds after the start, before the protocol's chair time: with the reason it needs.
         body = {"reason": "Felt unwell"} if target == "sessions_complete" else None
+        # The safety checks the start and the completion wait for (safety's gates), recorded as a clinic would.
+        if target == "sessions_start":
+            checks = {"systolic": 120, "diastolic": 80, "heart_rate": 70, "oxygen_saturation": 98, "weight_kg": 70,
+                      "pregnancy": "not_applicable", "fasting": True, "escort": True}
+            assert client.post(f"/api/v1/sessions/{first['id']}/checks/", checks, format="json").status_code == 200
+        if target == "sessions_complete":
+            recovery = {"systolic": 122, "diastolic": 80, "alert_and_oriented": True, "escort_present": True}
+            assert client.post(f"/api/v1/sessions/{first['id']}/recovery-check/", recovery, format="json").status_code == 200
         response, exchange = follow(client, schema, links_of(schema, source, status)[target], exchange, body)
         assert response.status_code == 200 and response.json()["id"] == first["id"], (target, response.content)
     assert exchange[1]["status"] == "completed"

@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from outcomes.models import CourseReview, Measure, UrgentFlag
+from safety.models import CheckEntry, RecoveryCheck
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api import make_up_ops as mu
 from tests.api.world import ROLES, Site, World
@@ -370,6 +371,11 @@ def deleted(site, obj, response) -> None:
 
 def now_status(expected: str) -> Callable[[Site, Any, Any], None]:
     return changed(status=expected)
+
+
+def blood_pressure_flagged(site, obj, response) -> None:
+    assert response.json()["flagged"] == ["blood_pressure"], response.json()
+    assert CheckEntry.objects.filter(session=obj, kind="blood_pressure", flagged=True).exists()
 
 
 def moved_to(wall: str) -> Callable[[Site, Any, Any], None]:
@@ -759,6 +765,20 @@ TABLE: dict[str, Op] = {
                             check=now_status("completed")),
     "sessions_reminders": Op(200, EVERY_ROLE, target=session("upcoming"), bad=BAD_ID, other=(NotFound(),),
                              check=session_reminders),
+    # --- Safety checks (issue 15): every role reads the state (values for clinicians and admins), they record.
+    "sessions_checks": Op(200, EVERY_ROLE, target=session("checked_in"), bad=BAD_ID, other=(NotFound(),)),
+    "sessions_checks_record": Op(
+        200, CLINICAL, target=session("checked_in"), body=same({"systolic": 150, "diastolic": 95}), model=CheckEntry,
+        bad=Bad(body=same({"systolic": 150}), code="blood_pressure_incomplete"), other=(NotFound(),),
+        check=blood_pressure_flagged,
+    ),
+    "sessions_recovery_check": Op(
+        200, CLINICAL, target=session("in_chair"), model=RecoveryCheck,
+        body=same({"systolic": 128, "diastolic": 80, "alert_and_oriented": True, "escort_present": True}),
+        bad=Bad("alert_and_oriented", body=same({"systolic": 128, "diastolic": 80, "alert_and_oriented": "yes",
+                                                 "escort_present": True})),
+        other=(NotFound(),),
+    ),
     # --- Patient emails (the outbox): every role reads, the desk and admins resend a failed one.
     "reminders_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
                          other=(Unlisted(reminder_rows),)),

@@ -24,6 +24,7 @@ from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book
 from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
 from tests.helpers import ROLES as ROLES  # the schema walk's
 from tests.helpers import api_token_for, staff_of_every_role
+from tests.safety.helpers import checks_pass, recovery_pass
 from waitlist import services as waitlist
 
 T_BOOK = dt.datetime(2027, 2, 26, 17, 0, tzinfo=dt.UTC)  # Friday 26 February 2027, 12:00 in New York
@@ -100,10 +101,14 @@ def build_site(name: str) -> Site:
 
 
 def _advance(site: Site) -> None:
-    """At Monday noon: check in one session, and check in and start another."""
+    """At Monday noon: check in one session, and check in and start another; their safety checks pass (the one in
+    the chair has its recovery check too), so either may go on."""
     services.session_check_in(session=site.sessions["checked_in"])
+    checks_pass(site.sessions["checked_in"])
     services.session_check_in(session=site.sessions["in_chair"])
+    checks_pass(site.sessions["in_chair"])
     services.session_start(session=site.sessions["in_chair"])
+    recovery_pass(site.sessions["in_chair"])
     for state, session in site.sessions.items():
         site.sessions[state] = InfusionSession.objects.select_related("cycle").get(pk=session.pk)
 

@@ -24,6 +24,7 @@ from tests.factories import (
 )
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
+from tests.safety.helpers import checks_pass, recovery_pass
 
 NY = ZoneInfo("America/New_York")
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 March 2027 in New York
@@ -234,8 +235,10 @@ class TestRead:
         first = cycle.sessions.get(sequence=1)
         frozen.move_to(first.starts_at)
         services.session_check_in(session=first)
+        checks_pass(first)
         services.session_start(session=first)
         frozen.move_to(first.ends_at)  # the protocol's chair time has passed
+        recovery_pass(first)
         services.session_complete(session=first)
         response = desk.get(f"{URL}{cycle.pk}/")
         assert response.status_code == 200

@@ -15,6 +15,7 @@ from bookings.models import CycleStatus, InfusionSession, SessionStatus
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for
 from tests.helpers import staff_user as staff
+from tests.safety.helpers import checks_pass, recovery_pass
 
 NY = ZoneInfo("America/New_York")
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)  # midnight starting Monday 1 March 2027 in New York
@@ -219,8 +220,10 @@ class TestReschedule:
 
     def test_a_finished_session_cannot_move(self, first, desk, frozen):
         frozen.move_to(first.starts_at)
-        for step in (services.session_check_in, services.session_start):
-            step(session=first)
+        services.session_check_in(session=first)
+        checks_pass(first)
+        services.session_start(session=first)
+        recovery_pass(first)
         services.session_complete(session=first, reason="The clinician ended it early")
         response = desk.post(url(first, "reschedule"), {"starts_at": "2027-03-02T09:00"}, format="json")
         assert_error(response, 409, "invalid_transition")
@@ -319,9 +322,11 @@ class TestTransitions:
         frozen.move_to(first.starts_at - dt.timedelta(minutes=20))
         response = desk.post(url(first, "check-in"))
         assert response.status_code == 200 and response.data["status"] == "checked_in" and response.data["checked_in_at"]
+        checks_pass(first)
         response = clinician.post(url(first, "start"))
         assert response.status_code == 200 and response.data["status"] == "in_chair" and response.data["chair_started_at"]
         frozen.move_to(first.ends_at)
+        recovery_pass(first)
         response = clinician.post(url(first, "complete"))
         assert response.status_code == 200, response.data
         assert response.data["status"] == "completed" and parse(response.data["completed_at"]) == first.ends_at
@@ -333,9 +338,11 @@ class TestTransitions:
     def test_admins_run_sessions_too(self, clinic, first, frozen):
         admin = client_for(staff("admin", clinic))
         frozen.move_to(first.starts_at)
-        for verb in ("check-in", "start"):
-            assert admin.post(url(first, verb)).status_code == 200
+        assert admin.post(url(first, "check-in")).status_code == 200
+        checks_pass(first)
+        assert admin.post(url(first, "start")).status_code == 200
         frozen.move_to(first.ends_at)  # the protocol's chair time has passed
+        recovery_pass(first)
         assert admin.post(url(first, "complete")).status_code == 200
 
     def test_confirming_twice_changes_nothing(self, first, desk):

@@ -11,6 +11,7 @@ from bookings import services
 from bookings.models import InfusionSession, SessionStatus
 from bookings.services import BookingError
 from bookings.services.gates import GateRefusal, gate_register, gate_unregister
+from safety.models import SafetySettings
 from tests.factories import book_course
 
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.frozen(T0)
 
 @pytest.fixture
 def session(clinic, chairs, nurse, patient, frozen):
+    # The mechanism alone: the clinic asks for no safety checks, so safety's own gates let every session through.
+    SafetySettings.objects.create(clinic=clinic, safety_checks_required=False)
     first = book_course(patient=patient, clinic=clinic).cycle.sessions.get(sequence=2)
     frozen.move_to(first.starts_at)
     return services.session_check_in(session=first)

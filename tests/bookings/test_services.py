@@ -21,6 +21,7 @@ from bookings.models import (
 from bookings.services import BookingError, SessionRequest
 from tests.conftest import local
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, shared_protocol
+from tests.safety.helpers import checks_pass, recovery_pass
 
 NY = ZoneInfo("America/New_York")
 # Midnight starting Monday 1 March 2027 in New York: every booking below is in the future.
@@ -302,8 +303,10 @@ class TestReschedule:
 def complete(session, frozen):
     frozen.move_to(session.starts_at)
     services.session_check_in(session=session)
+    checks_pass(session)
     services.session_start(session=session)
     frozen.move_to(session.ends_at)  # the protocol's chair time has passed
+    recovery_pass(session)
     return services.session_complete(session=session)
 
 
@@ -315,8 +318,10 @@ class TestTransitions:
         assert services.session_confirm(session=first).version == 2  # confirming twice changes nothing
         frozen.move_to(first.starts_at - dt.timedelta(minutes=20))
         assert services.session_check_in(session=first).status == SessionStatus.CHECKED_IN
+        checks_pass(first)
         assert services.session_start(session=first).status == SessionStatus.IN_CHAIR
         frozen.move_to(first.ends_at)  # the protocol's chair time has passed
+        recovery_pass(first)
         done = services.session_complete(session=first)
         assert done.status == SessionStatus.COMPLETED and done.version == 5
         assert done.completed_at is not None and done.checked_in_at is not None

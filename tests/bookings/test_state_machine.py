@@ -24,6 +24,7 @@ from common.errors import ApplicationError
 from scheduler import planning
 from scheduler.selectors import protocol_spacing
 from tests.factories import ClinicFactory, PatientFactory, book_course, shared_protocol
+from tests.safety.helpers import checks_pass, recovery_pass
 
 # Monday 1 March 2027, midnight in New York; clocks spring forward on 14 March, inside the horizon.
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
@@ -114,8 +115,10 @@ class BookingMachine(RuleBasedStateMachine):
         session = self._pick(index, UPCOMING_STATUSES)
         with time_machine.travel(session.starts_at, tick=False):
             services.session_check_in(session=session)
+            checks_pass(session)
             services.session_start(session=session)
         with time_machine.travel(session.ends_at, tick=False):  # the protocol's chair time has passed
+            recovery_pass(session)
             services.session_complete(session=session)
         OUTCOMES["completed"] += 1
 

@@ -54,6 +54,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "frontdesk:two-factor-codes": ("new recovery codes",),
     "frontdesk:session": ("page", "slot grid open", "cancel confirmation", "as the clinician"),
     "frontdesk:session-options": ("page",),
+    "frontdesk:session-checks": ("front desk", "as the clinician"),
     "frontdesk:patients": ("today's patients", "search results", "as the clinician"),
     "frontdesk:patient-new": ("empty", "form errors", "duplicate warning"),
     "frontdesk:patient": ("page", "as the clinician"),
@@ -238,6 +239,8 @@ def test_the_front_desk_pages(live_server, contexts, settings, tmp_path):
     panel.get_by_role("button", name=re.compile("^Cancel session")).click()
     panel.get_by_role("button", name=re.compile("^Yes, cancel it")).wait_for()
     walk.check("frontdesk:session", "cancel confirmation")
+    walk.go(f"/sessions/{w['today'].pk}/checks/", "frontdesk:session-checks", "front desk",
+            heading=re.compile("Safety checks"))
     walk.go(f"/sessions/{sessions[1].pk}/options/", "frontdesk:session-options", "page")
     page.get_by_role("button", name=re.compile("^Move to")).first.wait_for()
 
@@ -342,6 +345,8 @@ def test_the_clinician_pages(live_server, contexts, settings, tmp_path):
     walk.go(
         f"/sessions/{w['sessions'][0].pk}/", "frontdesk:session", "as the clinician", heading=re.compile("Jane Rowe")
     )
+    walk.go(f"/sessions/{w['today'].pk}/checks/", "frontdesk:session-checks", "as the clinician",
+            heading=re.compile("Safety checks"))
     walk.go("/patients/", "frontdesk:patients", "as the clinician")
     walk.go(f"/patients/{w['jane'].pk}/", "frontdesk:patient", "as the clinician", heading="Jane Rowe")
     walk.go(f"/courses/{w['cycle'].pk}/", "frontdesk:course", "as the clinician")

@@ -39,6 +39,7 @@ from tests.factories import (
     shared_protocol,
 )
 from tests.helpers import staff_user
+from tests.safety.helpers import checks_pass, recovery_pass
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -132,9 +133,13 @@ def test_a_morning_at_the_desk(live_server, contexts, settings):
     panel.get_by_role("heading", name="Maria Lopez: session 3 of 6").wait_for()
     assert_accessible(page, "day board")
     screenshot_at_widths(page, "day-board")
-    for button, outcome in (("Check in", "Patient checked in."), ("Start (in chair)", "Patient is in the chair.")):
-        panel.get_by_role("button", name=button).click()
-        panel.get_by_text(outcome).wait_for()
+    panel.get_by_role("button", name="Check in").click()
+    panel.get_by_text("Patient checked in.").wait_for()
+    # The safety checks pass (the clinician's page for them is walked in tests/e2e/test_safety.py).
+    checks_pass(InfusionSession.objects.get(pk=world["today"].pk))
+    panel.get_by_role("button", name="Start (in chair)").click()
+    panel.get_by_text("Patient is in the chair.").wait_for()
+    recovery_pass(InfusionSession.objects.get(pk=world["today"].pk))
     # Seconds after the start, before the protocol's chair time: Complete asks why.
     type_in(panel.get_by_label("Why end it early"), "Felt unwell")
     panel.get_by_role("button", name="Complete early").click()

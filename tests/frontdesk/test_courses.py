@@ -19,6 +19,7 @@ from bookings.models import (
 )
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from tests.frontdesk.conftest import NOW
+from tests.safety.helpers import checks_pass, recovery_pass
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
@@ -114,7 +115,9 @@ class TestCancelCourse:
         booked = home.book([dt.datetime(2027, 3, 1, 14, 0), *SOON_COURSE[1:]])
         first = booked.sessions[0]
         services.session_check_in(session=first)
+        checks_pass(first)
         services.session_start(session=first)
+        recovery_pass(first)
         services.session_complete(session=first, reason="Test: ended early")
         client = as_user(home.users[ADMIN])
         page = client.get(course_url(booked.cycle)).content.decode()

@@ -267,6 +267,21 @@ ROUTES: dict[str, Route] = {
                        lambda w: ["confirm", "start", "complete", "no-show", "cancel", "bogus", "-", "a" * 5000, "%00"]),
         },
     ),
+    # Safety checks (issue 15): every staff role reads the page; clinicians and admins record.
+    "frontdesk:session-checks": Route(
+        methods=("GET", "POST"), refused=NOT_STAFF | ELSEWHERE,
+        path={"pk": _id(lambda site: site.sessions["checked_in"])},
+        form={"systolic": Param(lambda w: "128", "int"), "diastolic": Param(lambda w: "82", "int"),
+              "heart_rate": Param(lambda w: "70", "int"), "oxygen_saturation": Param(lambda w: "98", "int"),
+              "weight_kg": Param(lambda w: "70.5"), "pregnancy": Param(lambda w: "not_applicable", "choice"),
+              "fasting": Param(lambda w: "yes", "choice"), "escort": Param(lambda w: "yes", "choice")},
+    ),
+    "frontdesk:session-recovery-check": Route(
+        methods=("POST",), refused=NOT_STAFF | {"front_desk"} | ELSEWHERE,
+        path={"pk": _id(lambda site: site.sessions["in_chair"])},
+        form={"systolic": Param(lambda w: "128", "int"), "diastolic": Param(lambda w: "82", "int"),
+              "alert_and_oriented": Param(lambda w: "on", "bool"), "escort_present": Param(lambda w: "on", "bool")},
+    ),
     "frontdesk:patients": Route(query={"q": Param(lambda w: "Roe")}, htmx=True, refused=NOT_STAFF),
     "frontdesk:patient-new": Route(
         methods=("GET", "POST"), refused=NOT_BOOKING,

@@ -17,6 +17,7 @@ from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from scheduler.models import Closure
 from tests.factories import CycleFactory, PatientFactory, SessionFactory, UserFactory
 from tests.frontdesk.conftest import NOW
+from tests.safety.helpers import checks_pass, recovery_pass
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
@@ -185,9 +186,15 @@ class TestSessionPanel:
         assert desk.post(reverse("frontdesk:session-action", args=[session.pk, "check-in"]), **HTMX).status_code == 200
         # The desk may not start an infusion.
         assert desk.post(reverse("frontdesk:session-action", args=[session.pk, "start"]), **HTMX).status_code == 403
+        # Not before the safety checks pass.
+        refused = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "start"]), **HTMX)
+        assert b"safety checks must pass" in refused.content
+        assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.CHECKED_IN
+        checks_pass(session)
         started = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "start"]), **HTMX)
         assert b"Patient is in the chair." in started.content
         assert b"Complete early" in started.content  # seconds after the start: a reason is asked for
+        recovery_pass(session)
         early = clinician.post(reverse("frontdesk:session-action", args=[session.pk, "complete"]), **HTMX)
         assert b"say why it is completed before" in early.content
         assert InfusionSession.objects.get(pk=session.pk).status == SessionStatus.IN_CHAIR
@@ -332,7 +339,9 @@ class TestPatients:
     def test_the_patient_page_shows_courses_sessions_and_progress(self, as_user, home):
         booked = home.book(TODAY_COURSE)
         services.session_check_in(session=booked.sessions[0])
+        checks_pass(booked.sessions[0])
         services.session_start(session=booked.sessions[0])
+        recovery_pass(booked.sessions[0])
         services.session_complete(session=booked.sessions[0], reason="The clinician ended it early")
         response = as_user(home.users[CLINICIAN]).get(f"/patients/{home.patient.pk}/")
         assert response.status_code == 200

@@ -24,6 +24,7 @@ from notifications import services as outbox
 from notifications.emails import build_message
 from tests.factories import ClinicFactory, PatientFactory, book_course
 from tests.notifications.delivery import Received, SmtpSink
+from tests.safety.helpers import checks_pass, recovery_pass
 
 #: Open every day, early to late, so any date (DST Sundays too) can be booked.
 ALL_WEEK = {d: [("07:00", "20:00")] for d in range(7)}
@@ -185,9 +186,11 @@ def send_every_kind(smtp: SmtpSink, frozen, *, clinic, patient) -> list[Received
     received += deliver(smtp)
     received += deliver_until(smtp, frozen, until=booster.starts_at)
     frozen.move_to(booster.starts_at + dt.timedelta(minutes=5))
-    for step in (services.session_check_in, services.session_start):
-        booster = step(session=booster)
+    booster = services.session_check_in(session=booster)
+    checks_pass(booster)
+    booster = services.session_start(session=booster)
     frozen.move_to(booster.ends_at + dt.timedelta(minutes=5))  # the protocol's chair time has passed
+    recovery_pass(booster)
     booster = services.session_complete(session=booster)
     received += deliver_until(smtp, frozen)
     assert {PatientEmail.objects.get(pk=r.reminder_id).kind for r in received} == EVERY_KIND

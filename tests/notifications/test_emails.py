@@ -28,6 +28,7 @@ from tests.notifications.conftest import (
     render,
     row_for,
 )
+from tests.safety.helpers import checks_pass, recovery_pass
 
 NY = ZoneInfo("America/New_York")
 # Wednesday 1 April 2026, 08:00 in New York; the course starts twelve days later, far from any DST change.
@@ -239,8 +240,10 @@ class TestCancelled:
         s = sessions_of(booked)
         frozen.move_to(s[0].starts_at)
         services.session_check_in(session=s[0])
+        checks_pass(s[0])
         services.session_start(session=s[0])
         frozen.move_to(s[0].ends_at)  # the protocol's chair time has passed
+        recovery_pass(s[0])
         services.session_complete(session=s[0])
         confirmation_sent(booked.cycle)
         services.cycle_cancel(cycle=booked.cycle, reason="Stopping")
@@ -306,8 +309,10 @@ class TestBoosterRecall:
         (session,) = booked.sessions
         frozen.move_to(session.starts_at + dt.timedelta(minutes=5))
         services.session_check_in(session=session)
+        checks_pass(session)
         services.session_start(session=session)
         frozen.move_to(session.ends_at + dt.timedelta(minutes=5))  # the protocol's chair time has passed
+        recovery_pass(session)
         services.session_complete(session=session)
         row = row_for(session, EmailKind.BOOSTER_RECALL)
         assert row.due_at == timezone.now() + dt.timedelta(days=28)

@@ -21,6 +21,7 @@ from bookings.models import EmailKind, EmailStatus, PatientEmail
 from notifications import services
 from tests.factories import PatientFactory, book_course
 from tests.notifications.delivery import bulk_due_reminders
+from tests.safety.helpers import checks_pass, recovery_pass
 
 NY = ZoneInfo("America/New_York")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -218,8 +219,10 @@ class TestPlanning:
         (s,) = booked.sessions
         frozen.move_to(dt.datetime(2027, 3, 8, 9, 55, tzinfo=NY))
         bookings.session_check_in(session=s)
+        checks_pass(s)
         bookings.session_start(session=s)
         frozen.move_to(dt.datetime(2027, 3, 8, 12, 0, tzinfo=NY))
+        recovery_pass(s)
         bookings.session_complete(session=s)
         (recall,) = rows(kind=EmailKind.BOOSTER_RECALL)
         # 28 days later at the same wall-clock time, across the change to summer time.

@@ -41,6 +41,7 @@ from tests.notifications.conftest import (
     row_for,
     without_links,
 )
+from tests.safety.helpers import checks_pass, recovery_pass
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 T0 = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
@@ -102,8 +103,10 @@ def every_kind(slug: str, traveller) -> dict[str, object]:
     for session in sorted(third.sessions, key=lambda s: s.sequence):
         traveller.move_to(session.starts_at + dt.timedelta(minutes=5))
         services.session_check_in(session=session)
+        checks_pass(session)
         services.session_start(session=session)
         traveller.move_to(session.ends_at + dt.timedelta(minutes=5))  # the protocol's chair time has passed
+        recovery_pass(session)
         services.session_complete(session=session)
     row = row_for(session, EmailKind.BOOSTER_RECALL)
     messages[EmailKind.BOOSTER_RECALL] = render(row, now=row.due_at)

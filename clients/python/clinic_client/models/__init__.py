@@ -14,6 +14,12 @@ from .cancel_request import CancelRequest
 from .chair import Chair
 from .chair_impact import ChairImpact
 from .chair_request import ChairRequest
+from .check_entry import CheckEntry
+from .check_item import CheckItem
+from .check_item_status_enum import CheckItemStatusEnum
+from .check_override import CheckOverride
+from .check_override_covers import CheckOverrideCovers
+from .checks_record_request import ChecksRecordRequest
 from .clinic import Clinic
 from .clinic_impact import ClinicImpact
 from .clinic_request import ClinicRequest
@@ -78,12 +84,15 @@ from .patched_time_off_request import PatchedTimeOffRequest
 from .patient import Patient
 from .patient_request import PatientRequest
 from .planned_session import PlannedSession
+from .pregnancy_enum import PregnancyEnum
 from .progress import Progress
 from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
 from .reason import Reason
+from .recovery_check import RecoveryCheck
+from .recovery_record_request import RecoveryRecordRequest
 from .reminder import Reminder
 from .reminder_status_enum import ReminderStatusEnum
 from .reminders_list_status_item import RemindersListStatusItem
@@ -101,9 +110,12 @@ from .rescheduled import Rescheduled
 from .review_reason_enum import ReviewReasonEnum
 from .role_enum import RoleEnum
 from .route_enum import RouteEnum
+from .safety_check_kind_enum import SafetyCheckKindEnum
+from .safety_check_state_enum import SafetyCheckStateEnum
 from .scope_enum import ScopeEnum
 from .series import Series
 from .session import Session
+from .session_checks import SessionChecks
 from .session_form import SessionForm
 from .session_status_enum import SessionStatusEnum
 from .sessions_list_status_item import SessionsListStatusItem
@@ -140,6 +152,12 @@ __all__ = (
     "Chair",
     "ChairImpact",
     "ChairRequest",
+    "CheckEntry",
+    "CheckItem",
+    "CheckItemStatusEnum",
+    "CheckOverride",
+    "CheckOverrideCovers",
+    "ChecksRecordRequest",
     "Clinic",
     "ClinicImpact",
     "ClinicRequest",
@@ -204,12 +222,15 @@ __all__ = (
     "Patient",
     "PatientRequest",
     "PlannedSession",
+    "PregnancyEnum",
     "Progress",
     "Proposal",
     "ProposalRequestRequest",
     "Protocol",
     "ProtocolRequest",
     "Reason",
+    "RecoveryCheck",
+    "RecoveryRecordRequest",
     "Reminder",
     "ReminderStatusEnum",
     "RemindersListStatusItem",
@@ -227,9 +248,12 @@ __all__ = (
     "ReviewReasonEnum",
     "RoleEnum",
     "RouteEnum",
+    "SafetyCheckKindEnum",
+    "SafetyCheckStateEnum",
     "ScopeEnum",
     "Series",
     "Session",
+    "SessionChecks",
     "SessionForm",
     "SessionStatusEnum",
     "SessionsListStatusItem",

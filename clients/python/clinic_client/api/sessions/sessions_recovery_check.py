@@ -1,0 +1,244 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.recovery_record_request import RecoveryRecordRequest
+from ...models.session_checks import SessionChecks
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id: int,
+    *,
+    body: RecoveryRecordRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/sessions/{id}/recovery-check/".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | SessionChecks | None:
+    if response.status_code == 200:
+        response_200 = SessionChecks.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 406:
+        response_406 = Error.from_dict(response.json())
+
+        return response_406
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | SessionChecks]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: RecoveryRecordRequest | Unset = UNSET,
+) -> Response[Error | SessionChecks]:
+    """Record the recovery check
+
+     Before discharge, while the patient is in the chair: blood pressure again, alert and oriented,
+    escort present (all four fields), with the time in the chair recorded. A flagged check (blood
+    pressure above the clinic's limit, not alert and oriented, no escort) needs a corrected check or a
+    clinician's `override_reason` (alone in the body, or with the values). Until then `POST
+    /api/v1/sessions/{id}/complete/` answers 409 `recovery_check_pending`.
+
+    Args:
+        id (int):
+        body (RecoveryRecordRequest | Unset): `many=True` makes a StrictListSerializer (DRF's
+            many_init, with that class as the default).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SessionChecks]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: RecoveryRecordRequest | Unset = UNSET,
+) -> Error | SessionChecks | None:
+    """Record the recovery check
+
+     Before discharge, while the patient is in the chair: blood pressure again, alert and oriented,
+    escort present (all four fields), with the time in the chair recorded. A flagged check (blood
+    pressure above the clinic's limit, not alert and oriented, no escort) needs a corrected check or a
+    clinician's `override_reason` (alone in the body, or with the values). Until then `POST
+    /api/v1/sessions/{id}/complete/` answers 409 `recovery_check_pending`.
+
+    Args:
+        id (int):
+        body (RecoveryRecordRequest | Unset): `many=True` makes a StrictListSerializer (DRF's
+            many_init, with that class as the default).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SessionChecks
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: RecoveryRecordRequest | Unset = UNSET,
+) -> Response[Error | SessionChecks]:
+    """Record the recovery check
+
+     Before discharge, while the patient is in the chair: blood pressure again, alert and oriented,
+    escort present (all four fields), with the time in the chair recorded. A flagged check (blood
+    pressure above the clinic's limit, not alert and oriented, no escort) needs a corrected check or a
+    clinician's `override_reason` (alone in the body, or with the values). Until then `POST
+    /api/v1/sessions/{id}/complete/` answers 409 `recovery_check_pending`.
+
+    Args:
+        id (int):
+        body (RecoveryRecordRequest | Unset): `many=True` makes a StrictListSerializer (DRF's
+            many_init, with that class as the default).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SessionChecks]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: RecoveryRecordRequest | Unset = UNSET,
+) -> Error | SessionChecks | None:
+    """Record the recovery check
+
+     Before discharge, while the patient is in the chair: blood pressure again, alert and oriented,
+    escort present (all four fields), with the time in the chair recorded. A flagged check (blood
+    pressure above the clinic's limit, not alert and oriented, no escort) needs a corrected check or a
+    clinician's `override_reason` (alone in the body, or with the values). Until then `POST
+    /api/v1/sessions/{id}/complete/` answers 409 `recovery_check_pending`.
+
+    Args:
+        id (int):
+        body (RecoveryRecordRequest | Unset): `many=True` makes a StrictListSerializer (DRF's
+            many_init, with that class as the default).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SessionChecks
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed
