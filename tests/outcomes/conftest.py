@@ -8,6 +8,7 @@ import pytest
 
 from bookings import services as booking
 from tests.factories import book_course
+from tests.safety.helpers import checks_pass
 
 T0 = dt.datetime(2027, 3, 1, 5, 0, tzinfo=dt.UTC)
 
@@ -20,7 +21,9 @@ def course(clinic, chairs, nurse, patient):
 
 @pytest.fixture
 def checked_in(course, frozen):
-    """The course's first session, checked in on its day."""
+    """The course's first session, checked in on its day, its safety checks passed (only an urgent flag can hold it)."""
     first = course.sessions.get(sequence=1)
     frozen.move_to(first.starts_at)
-    return booking.session_check_in(session=first)
+    checked = booking.session_check_in(session=first)
+    checks_pass(checked)
+    return checked

@@ -18,6 +18,7 @@ from outcomes.models import Measure, Source, UrgentFlag
 from tests.factories import book_course, shared_protocol
 from tests.helpers import staff_user
 from tests.outcomes.conftest import T0
+from tests.safety.helpers import checks_pass, recovery_pass
 
 pytestmark = pytest.mark.frozen(T0)
 
@@ -154,8 +155,9 @@ def _complete_through(course, frozen, last: int) -> None:
     for k in range(1, last + 1):
         session = course.sessions.get(sequence=k)
         frozen.move_to(session.starts_at)
-        booking.session_check_in(session=session)
-        booking.session_start(session=session)
+        checks_pass(booking.session_check_in(session=session))
+        started = booking.session_start(session=session)
+        recovery_pass(started)
         frozen.move_to(session.ends_at)
         booking.session_complete(session=InfusionSession.objects.get(pk=session.pk))
 
