@@ -35,8 +35,20 @@ class CourseOutcomes:
 
 def course_outcomes(request, cycle: TreatmentCycle) -> CourseOutcomes:
     """A course's scores and charts, read for a clinician (recorded in the audit trail)."""
-    series = selectors.cycle_measures(cycle=cycle)
-    audit_measures(request, selectors.measures_of(series))
+    return courses_outcomes(request, [cycle])[cycle.pk]
+
+
+def courses_outcomes(request, cycles: list[TreatmentCycle]) -> dict[int, CourseOutcomes]:
+    """course_outcomes of several courses (a patient's), by course id, in a fixed number of queries: the
+    measures, their flags, the reviews and one audit insert, however many courses."""
+    ids = [c.pk for c in cycles]
+    measured = selectors.cycles_measures(cycle_ids=ids)
+    reviews = selectors.cycles_reviews(cycle_ids=ids)
+    audit_measures(request, [m for c in cycles for m in selectors.measures_of(measured.get(c.pk, []))])
+    return {c.pk: _outcomes(c, measured.get(c.pk, []), reviews.get(c.pk, [])) for c in cycles}
+
+
+def _outcomes(cycle: TreatmentCycle, series: list[selectors.Series], reviews: list) -> CourseOutcomes:
     latest = [s.reads[-1] for s in series if s.reads]
     response = any(r.response for r in latest)
     remission = any(r.remission for r in latest)
@@ -48,7 +60,7 @@ def course_outcomes(request, cycle: TreatmentCycle) -> CourseOutcomes:
     else:
         suggestion = ""
     return CourseOutcomes(series=series, charts=[(s, chart.trend_svg(s)) for s in series], response=response,
-                          remission=remission, suggestion=suggestion, reviews=list(selectors.cycle_reviews(cycle=cycle)))
+                          remission=remission, suggestion=suggestion, reviews=reviews)
 
 
 @dataclass

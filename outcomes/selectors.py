@@ -101,20 +101,26 @@ class Series:
 
 def cycle_measures(*, cycle: TreatmentCycle) -> list[Series]:
     """The course's current measures per instrument, in session order (two queries: measures, flags)."""
+    return cycles_measures(cycle_ids=[cycle.pk]).get(cycle.pk, [])
+
+
+def cycles_measures(*, cycle_ids: list[int]) -> dict[int, list[Series]]:
+    """cycle_measures for several courses at once, by course id (two queries however many courses)."""
     rows = list(
-        Measure.objects.filter(cycle=cycle, is_current=True).select_related("instrument", "session")
-        .order_by("instrument_code", "session__sequence", "session__starts_at", "pk")
+        Measure.objects.filter(cycle_id__in=cycle_ids, is_current=True).select_related("instrument", "session")
+        .order_by("cycle_id", "instrument_code", "session__sequence", "session__starts_at", "pk")
     )
     flags: dict[int, list[UrgentFlag]] = {}
     for flag in UrgentFlag.objects.filter(measure__in=rows).order_by("pk"):
         flags.setdefault(flag.measure_id, []).append(flag)
-    series: dict[str, Series] = {}
+    by_cycle: dict[int, dict[str, Series]] = {}
     for row in rows:
+        series = by_cycle.setdefault(row.cycle_id, {})
         if row.instrument_code not in series:
             series[row.instrument_code] = Series(instrument=row.instrument, baseline=row.total, reads=[])
         s = series[row.instrument_code]
         s.reads.append(measure_read(row, baseline=s.baseline, flags=flags.get(row.pk)))
-    return list(series.values())
+    return {cycle_id: list(series.values()) for cycle_id, series in by_cycle.items()}
 
 
 def measures_of(series: list[Series]) -> list[Measure]:
@@ -172,3 +178,11 @@ def open_flag_session_ids(*, session_ids: list[int]) -> set[int]:
 
 def cycle_reviews(*, cycle: TreatmentCycle) -> QuerySet[CourseReview]:
     return CourseReview.objects.filter(cycle=cycle).order_by("-decided_at", "-pk")
+
+
+def cycles_reviews(*, cycle_ids: list[int]) -> dict[int, list[CourseReview]]:
+    """cycle_reviews for several courses at once, by course id (one query)."""
+    out: dict[int, list[CourseReview]] = {}
+    for review in CourseReview.objects.filter(cycle_id__in=cycle_ids).order_by("-decided_at", "-pk"):
+        out.setdefault(review.cycle_id, []).append(review)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from bookings.models import TreatmentCycle
 from outcomes import desk, selectors
 
 register = template.Library()
@@ -21,7 +22,13 @@ def course_outcomes(context, cycle):
     request = context["request"]
     if not desk.sees_scores(request.user):
         return None
-    return desk.course_outcomes(request, cycle)
+    # A page lists a patient's courses: all of them are read at the first, so the page's queries do not grow
+    # with the number of courses (the patient's courses are read once; the request keeps them).
+    read: dict[int, dict] = request.__dict__.setdefault("_course_outcomes", {})
+    if cycle.pk not in read.get(cycle.patient_id, {}):
+        cycles = list(TreatmentCycle.objects.filter(patient_id=cycle.patient_id, clinic_id=cycle.clinic_id))
+        read[cycle.patient_id] = desk.courses_outcomes(request, cycles)
+    return read[cycle.patient_id].get(cycle.pk)
 
 
 @register.simple_tag(takes_context=True)

@@ -3,6 +3,7 @@ desk sees "form done" or "form missing" and never an answer or a score; another 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -132,3 +133,29 @@ def test_the_session_panel_reads_the_forms_in_a_fixed_number_of_queries(course, 
             assert desk.get(f"/sessions/{session.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_patient_page_reads_every_course_s_scores_in_a_fixed_number_of_queries(scored, as_role, clinic):
+    """The clinician's patient page draws a chart per course: its queries do not grow with the courses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import book_course
+
+    clinician = as_role(CLINICIAN)
+    url = f"/patients/{scored.patient_id}/"
+    clinician.get(url)  # the caches a first page fills (content types, the session)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert clinician.get(url).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for weeks in (4, 8):
+        course = book_course(patient=scored.patient, clinic=clinic, protocol="booster-iv",
+                             starts=[T0.replace(tzinfo=None) + dt.timedelta(weeks=weeks, hours=10)]).cycle
+        services.measure_record(session=course.sessions.get(), instrument_code="phq9", answers=[1] * 8 + [0])
+    page = clinician.get(url).content.decode()
+    assert page.count('<svg class="trend"') == 3
+    assert queries() == one
