@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from bookings.models import InfusionSession, Patient, SessionEvent, SessionStatus, TreatmentCycle
+from bookings.models import FreedSlot, InfusionSession, Patient, SessionEvent, SessionStatus, TreatmentCycle
 from common.admin import ReadOnlyMixin
 from scheduler.admin_base import ClinicModelAdmin, ClinicSpanColumns, ClinicTabularInline, RelatedOnly, local_time
 
@@ -213,3 +213,19 @@ class SessionEventAdmin(ReadOnlyMixin, ClinicModelAdmin):
     def session_link(self, obj):
         s = obj.session
         return f"#{s.pk} {s.patient} {local_time(s.starts_at, s.clinic.tz, s.clinic.clock_format)}"
+
+
+@admin.register(FreedSlot)
+class FreedSlotAdmin(ClinicSpanColumns, ReadOnlyMixin, ClinicModelAdmin):
+    """The waitlist's outbox of freed chair time: what became of each freed slot (offered, none, past, not free)."""
+
+    list_display = ("starts_local", "ends_local", "chair", "clinic", "cause", "created_at", "handled_at", "outcome")
+    list_display_links = ("starts_local",)
+    list_filter = ("cause", "outcome", ("clinic", RelatedOnly), ("chair", RelatedOnly))
+    list_select_related = ("chair", "clinic")
+    date_hierarchy = "starts_at"
+    ordering = ("-created_at", "-pk")
+    admin_notice = (
+        "Read-only: a cancel, a move away, a lifted closure or a closed offer writes these rows; the waitlist offers "
+        "each once. Times are in the clinic's time zone."
+    )

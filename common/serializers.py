@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.validators import (
@@ -161,12 +162,22 @@ class StrictFloatField(serializers.FloatField):
 
 
 class StrictDecimalField(serializers.DecimalField):
-    """A JSON number; not "1.5" or true."""
+    """A JSON number; not "1.5" or true. With `rounding` (a decimal.ROUND_* mode), a number with more decimals
+    than `decimal_places` is rounded to them before its digits are counted (DRF would refuse it): what the schema
+    states, a number in the range, is then all a client must send."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+    def validate_precision(self, value):
+        if self.rounding is not None and self.decimal_places is not None and value.is_finite():
+            try:
+                value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=self.rounding)
+            except InvalidOperation:
+                pass  # too many digits to round (1e308): refused below for its digits
+        return super().validate_precision(value)
 
 
 class StrictChoiceField(serializers.ChoiceField):

@@ -6,6 +6,8 @@ The state is built by `checks_data`: values (and which checks are flagged) only 
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP
+
 from rest_framework import serializers
 
 from common.serializers import (
@@ -43,8 +45,9 @@ class ChecksRecordSerializer(StrictSerializer):
     heart_rate = StrictIntegerField(required=False, help_text=_range("Heart rate", HEART_RATE_RANGE, "per minute"))
     oxygen_saturation = StrictIntegerField(
         required=False, help_text=_range("Oxygen saturation", OXYGEN_SATURATION_RANGE, "%"))
-    weight_kg = StrictDecimalField(max_digits=4, decimal_places=1, required=False, coerce_to_string=False,
-                                   help_text=_range("Weight for dosing", WEIGHT_RANGE, "kg"))
+    weight_kg = StrictDecimalField(max_digits=4, decimal_places=1, rounding=ROUND_HALF_UP, required=False,
+                                   coerce_to_string=False,
+                                   help_text=_range("Weight for dosing", WEIGHT_RANGE, "kg") + " Rounded to 0.1 kg.")
     pregnancy = StrictChoiceField(choices=PregnancyAnswer.choices, required=False,
                                   help_text="The patient's pregnancy attestation.")
     fasting = StrictBooleanField(required=False, help_text="Fasting confirmed (false is flagged).")

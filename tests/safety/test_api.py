@@ -3,6 +3,8 @@ hostile bodies, and the audit trail of every write and read."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 
 import pytest
@@ -144,6 +146,13 @@ def test_without_a_sign_in_401(first, client):
     assert client.get(checks(first)).status_code == 401
 
 
+def test_a_weight_is_rounded_to_100_grams(first, doctor):
+    """What the schema states (a number between -1000 and 1000) is all a client must send: 70.25 kg is 70.3."""
+    response = client_for(doctor).post(checks(first), {"weight_kg": 70.25}, format="json")
+    assert response.status_code in (200, 201), response.content
+    assert CheckEntry.objects.get(kind="weight").value == Decimal("70.3")
+
+
 @pytest.mark.parametrize(("body", "code"), [
     ({"systolic": 150}, "blood_pressure_incomplete"),
     ({"systolic": 999, "diastolic": 90}, "blood_pressure_out_of_range"),
@@ -159,7 +168,7 @@ def test_without_a_sign_in_401(first, client):
     ({"systolic": 150.5, "diastolic": 95}, "validation_error"),
     ({"heart_rate": True}, "validation_error"),
     ({"weight_kg": 1e308}, "validation_error"),
-    ({"weight_kg": 70.25}, "validation_error"),
+    ({"weight_kg": -542.384188379215}, "weight_out_of_range"),  # rounded to -542.4, then out of range
     ({"weight_kg": "NaN"}, "validation_error"),
     ({"pregnancy": "maybe"}, "validation_error"),
     ({"fasting": "yes"}, "validation_error"),
