@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -173,10 +174,8 @@ class StrictDecimalField(serializers.DecimalField):
 
     def validate_precision(self, value):
         if self.rounding is not None and self.decimal_places is not None and value.is_finite():
-            try:
+            with suppress(InvalidOperation):  # too many digits to round (1e308): refused below for its digits
                 value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=self.rounding)
-            except InvalidOperation:
-                pass  # too many digits to round (1e308): refused below for its digits
         return super().validate_precision(value)
 
 

@@ -3,9 +3,8 @@ hostile bodies, and the audit trail of every write and read."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
