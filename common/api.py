@@ -90,7 +90,9 @@ def roles_for(view) -> frozenset[str]:
 
 
 def request_method_action(view) -> str:
-    return {"GET": "list", "HEAD": "list", "OPTIONS": "list"}.get(view.request.method, view.request.method.lower())
+    """A plain view's action for `roles`: GET and HEAD read ("list"), OPTIONS is "metadata" (whoever may use the
+    resource at all: roles_for), any other method its own name ("post")."""
+    return {"GET": "list", "HEAD": "list", "OPTIONS": "metadata"}.get(view.request.method, view.request.method.lower())
 
 
 class ClinicScopedQuerysetMixin(_ViewBase):

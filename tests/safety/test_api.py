@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 
 from bookings import services as bookings
 from bookings.models import InfusionSession, SessionStatus
-from common.access import ADMIN, CLINICIAN
+from common.access import ADMIN, CLINICIAN, FRONT_DESK
 from safety.models import CheckEntry, CheckOverride
 from tests.factories import ClinicFactory, PatientFactory, book_course
 from tests.helpers import assert_error, client_for, staff_user
@@ -143,6 +143,16 @@ def test_another_clinics_session_is_404(first, frozen):
 
 def test_without_a_sign_in_401(first, client):
     assert client.get(checks(first)).status_code == 401
+
+
+def test_options_answers_whoever_may_use_the_resource(first, doctor, clinic):
+    """OPTIONS (the methods a resource has) is a 200 for a role that may use it, whichever method it may use."""
+    for url in (checks(first), recovery(first)):
+        response = client_for(doctor).options(url)
+        assert response.status_code == 200, (url, response.content)
+    desk = client_for(staff_user(FRONT_DESK, clinic))
+    assert desk.options(checks(first)).status_code == 200  # the desk reads the checks' state
+    assert desk.options(recovery(first)).status_code == 403  # and records no recovery check
 
 
 def test_a_weight_is_rounded_to_100_grams(first, doctor):

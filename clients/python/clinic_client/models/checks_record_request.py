@@ -23,7 +23,7 @@ class ChecksRecordRequest:
         diastolic (int | Unset): Diastolic pressure, 20–200 mmHg; outside: 400 with the check's code.
         heart_rate (int | Unset): Heart rate, 20–250 per minute; outside: 400 with the check's code.
         oxygen_saturation (int | Unset): Oxygen saturation, 50–100 %; outside: 400 with the check's code.
-        weight_kg (float | Unset): Weight for dosing, 20–400 kg; outside: 400 with the check's code.
+        weight_kg (float | Unset): Weight for dosing, 20–400 kg; outside: 400 with the check's code. Rounded to 0.1 kg.
         pregnancy (PregnancyEnum | Unset): * `not_pregnant` - Not pregnant
             * `not_applicable` - Not applicable
             * `possibly_pregnant` - Possibly pregnant
