@@ -223,6 +223,17 @@ def navigate(page, locator) -> None:
         locator.click()
 
 
+def focus_lands(page, expected: str, *, on: str = "id") -> None:
+    """Wait until the focused element's `on` ("id", "name" or "text") is `expected`.
+
+    Pages move the focus in a script after new content settles: reading it the moment the content shows races
+    that script on a busy machine. A wait on the page's progress; the page's default timeout still bounds it.
+    """
+    read = {"id": "el.id", "name": "el.name", "text": "el.textContent.trim()"}[on]
+    page.wait_for_function(f"(want) => {{ const el = document.activeElement; return !!el && {read} === want; }}",
+                           arg=expected)
+
+
 def assert_accessible(page, what: str) -> None:
     """axe-core on the page as it stands: no violation of serious or critical impact.
 

@@ -11,7 +11,7 @@ import pytest
 
 from bookings.models import CycleStatus, EmailKind, EmailStatus, InfusionSession, PatientEmail, SessionStatus
 from common.api import FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, focus_lands, morning_zone, navigate, screenshot, sign_in
 from tests.e2e.hands import count_hands
 from tests.factories import (
     ChairFactory,
@@ -104,7 +104,7 @@ def test_the_board_marks_and_tomorrows_calls(live_server, contexts):
     clicks, keys = hands.assert_within(page, clicks=2, keys=0, what="board to a patient marked called")
     assert (clicks, keys) == (2, 0)
     # The button kept its place for the keyboard: focus is on it again after the row was redrawn.
-    assert page.evaluate("document.activeElement && document.activeElement.id") == f"called-{world['first'].pk}"
+    focus_lands(page, f"called-{world['first'].pk}")
     accessible_at_both_widths(page, "unconfirmed list", "tomorrow-unconfirmed")
     page.reload()
     assert page.locator(f"#unconfirmed-{world['first'].pk}").get_by_text(re.compile(r"Called .* by Bob")).is_visible()

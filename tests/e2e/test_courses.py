@@ -14,6 +14,7 @@ from bookings.models import CycleStatus, InfusionSession, SessionStatus, Treatme
 from common.api import FRONT_DESK
 from tests.e2e.conftest import (
     assert_accessible,
+    focus_lands,
     morning_zone,
     navigate,
     screenshot,
@@ -119,7 +120,7 @@ def test_cancelling_one_session_warns_that_it_will_be_late(live_server, contexts
     panel.get_by_text("It will be recorded as a late cancellation.").wait_for()
     assert InfusionSession.objects.get(pk=first.pk).status == SessionStatus.BOOKED  # asked first
     # The confirm button has the focus: Enter would do; a person clicks it.
-    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Yes, cancel it (late)"
+    focus_lands(page, "Yes, cancel it (late)", on="text")
     assert_accessible(page, "session cancel confirmation")
     screenshot_at_widths(page, "session-cancel-confirm")
     panel.get_by_role("button", name="Yes, cancel it (late)").click()

@@ -13,7 +13,7 @@ import pytest
 from bookings import services
 from bookings.models import InfusionSession
 from common.api import FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, focus_lands, morning_zone, navigate, screenshot, sign_in
 from tests.e2e.hands import count_hands
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
 from tests.helpers import staff_user
@@ -56,7 +56,7 @@ def test_a_make_up_session_through_the_grid(live_server, contexts):
     starts_at = choice.get_attribute("value")
     choice.click()
     page.get_by_role("heading", name="Add the make-up session?").wait_for()
-    assert page.evaluate("document.activeElement && document.activeElement.textContent") == "Yes, add the session"
+    focus_lands(page, "Yes, add the session", on="text")
     assert_accessible(page, "make-up confirmation")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Yes, add the session").click()

@@ -13,7 +13,16 @@ import pytest
 
 from bookings.models import Patient, SessionStatus
 from common.api import FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in, type_date, type_in
+from tests.e2e.conftest import (
+    assert_accessible,
+    focus_lands,
+    morning_zone,
+    navigate,
+    screenshot,
+    sign_in,
+    type_date,
+    type_in,
+)
 from tests.e2e.hands import count_hands
 from tests.factories import ChairFactory, ClinicFactory, CycleFactory, NurseFactory, PatientFactory, SessionFactory
 from tests.helpers import staff_user
@@ -59,7 +68,7 @@ def build_clinic():
 def register(page, *, first: str, last: str, born: dt.date, email: str, phone: str) -> None:
     """From the patients page: open the form and type the details, as a person does (the first field has focus)."""
     navigate(page, page.get_by_role("link", name="Register a new patient"))
-    assert page.evaluate("document.activeElement.name") == "first_name"
+    focus_lands(page, "first_name", on="name")
     page.keyboard.type(first, delay=15)
     type_in(page.get_by_label("Last name"), last)
     type_date(page.get_by_label("Date of birth"), born)
@@ -110,7 +119,7 @@ def test_register_edit_and_a_duplicate(live_server, contexts):
     hands.settle(page)
     mark = hands.mark()
     navigate(page, page.get_by_role("link", name="Edit details"))
-    assert page.evaluate("document.activeElement.name") == "first_name"
+    focus_lands(page, "first_name", on="name")
     phone = page.get_by_label("Phone")
     phone.click()
     phone.press("ControlOrMeta+a")
@@ -121,7 +130,7 @@ def test_register_edit_and_a_duplicate(live_server, contexts):
     zone.press_sequentially("Eastern", delay=15)
     navigate(page, page.get_by_role("button", name="Save changes"))
     page.get_by_text("'Eastern' is not an IANA time zone name: did you mean America/New_York?").wait_for()
-    assert page.evaluate("document.activeElement.name") == "timezone"  # the field to correct has the focus
+    focus_lands(page, "timezone", on="name")  # the field to correct has the focus
     accessible_at_both_widths(page, "edit form with an error")
     # Part of the city, and on to the next field: the one zone it names is taken (zone_pick.js), as picking it
     # from the list's suggestions would (headless Chromium shows no datalist popup to pick from).

@@ -13,7 +13,7 @@ import pytest
 from bookings import services
 from bookings.models import InfusionSession
 from common.api import FRONT_DESK
-from tests.e2e.conftest import assert_accessible, morning_zone, screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, focus_lands, morning_zone, screenshot, sign_in
 from tests.e2e.hands import count_hands
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory, ProtocolFactory, book_course
 from tests.helpers import staff_user
@@ -74,7 +74,7 @@ def test_moving_a_session_through_the_slot_grid(live_server, contexts):
     starts_at = choice.get_attribute("value")
     choice.click()
     panel.get_by_text(re.compile("^Moved to")).wait_for()
-    assert page.evaluate("document.activeElement && document.activeElement.id") == f"panel-answer-{third.pk}"
+    focus_lands(page, f"panel-answer-{third.pk}")
     moved = InfusionSession.objects.get(pk=third.pk)
     assert moved.starts_at == dt.datetime.fromisoformat(starts_at).replace(tzinfo=tz)
     assert moved.starts_at.astimezone(tz).weekday() == THURSDAY and 12 <= moved.starts_at.astimezone(tz).hour < 17
