@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "waitlist",
     "outcomes",
     "safety",
+    "pumps",
 ]
 
 MIDDLEWARE = [
