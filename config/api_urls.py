@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("waitlist.api.urls")),
     path("", include("outcomes.api.urls")),
     path("", include("safety.api.urls")),
+    path("", include("pumps.api.urls")),
 ]

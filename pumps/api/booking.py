@@ -1,0 +1,3 @@
+"""Booking routes: episodes/proposals/, pumps/availability/, POST episodes/ (book)."""
+
+urlpatterns: list = []
