@@ -4,11 +4,46 @@ Kept in one module: each part of the app (planner and booking, an episode's life
 its own block below and to the sets at the end.
 """
 
+from scheduler import error_codes as _rules
+from scheduler.planning import pumps as _planned
+
 # --- Booking an episode (scheduler.planning.pumps, pumps.services.booking) ---
+# The planner's own codes are defined in scheduler.planning.pumps (planning imports no app) and repeated here.
+
+REVIEW_ON_CLOSED_DAY = _planned.REVIEW_ON_CLOSED_DAY
+PUMP_UNAVAILABLE = _planned.PUMP_UNAVAILABLE
+PUMP_IN_MAINTENANCE = _planned.PUMP_IN_MAINTENANCE
+PUMP_RETIRED = _planned.PUMP_RETIRED
+NO_PUMP_FREE = _planned.NO_PUMP_FREE
+NO_PUMP = _planned.NO_PUMP
+PATIENT_IN_EPISODE = _planned.PATIENT_IN_EPISODE
+EPISODE_IN_PAST = _planned.EPISODE_IN_PAST
+EPISODE_TOO_SOON = _planned.EPISODE_TOO_SOON
+EPISODE_TOO_LATE = _planned.EPISODE_TOO_LATE
+VISIT_OUTSIDE_HOURS = _planned.VISIT_OUTSIDE_HOURS
+NO_EPISODE_FITS = _planned.NO_EPISODE_FITS
+#: The course has all its episodes (protocol.episodes_per_course) booked already.
+COURSE_FULL = "course_full"
+#: The course is completed or cancelled.
+COURSE_ENDED = "course_ended"
+#: The course is another patient's, protocol's or clinic's.
+WRONG_COURSE = "wrong_course"
+#: A pump, chair or nurse of another clinic.
+WRONG_CLINIC = "wrong_clinic"
+#: The clinic takes no bookings; the protocol is not offered at the clinic.
+CLINIC_INACTIVE = "clinic_inactive"
+PROTOCOL_UNAVAILABLE = "protocol_unavailable"
+#: Another booking was being saved at the same moment (a deadlock or a locked SQLite database): try again.
+BUSY = "busy"
+
+_BOOKING_CONFLICT = {
+    *_rules.CONFLICT_CODES, PUMP_UNAVAILABLE, PUMP_IN_MAINTENANCE, NO_PUMP_FREE, PATIENT_IN_EPISODE, COURSE_FULL,
+    COURSE_ENDED, BUSY,
+}
 
 # --- An episode's life (pumps.services.lifecycle) ---
 
-_CONFLICT: set[str] = set()
+_CONFLICT: set[str] = {*_BOOKING_CONFLICT}
 _FORBIDDEN: set[str] = set()
 _NOT_FOUND: set[str] = set()
 

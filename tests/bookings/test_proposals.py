@@ -321,12 +321,15 @@ def test_session_options_of_a_session_that_cannot_move_are_refused_as_the_resche
 
 # --- Query counts -------------------------------------------------------------------------------
 
-#: Hours, closures, chairs, nurses, their shifts, their time off (6), then the busy intervals of the window (1).
+#: Hours, closures, chairs, nurses, their shifts, their time off (6), then the busy intervals of the window (1), and
+#: what pumps hold there (pumps.busy, a registered busy provider: 1).
 #: A proposal reads the busy intervals of five weeks first, and those of the whole horizon only when a branch
 #: of the search that found nothing was cut short by the five weeks (one more read), and a proposal that
 #: finds nothing reads those of the three months after for the earliest date (one more): three paths, each
 #: a constant, none growing with the sessions stored.
-PLANNING_QUERIES = 7
+PLANNING_QUERIES = 8
+#: Each further read of the busy intervals: the sessions and what pumps hold.
+BUSY_READ = 2
 
 
 def _store_sessions(cycle, chair, nurse, starts, status=SessionStatus.BOOKED, first_sequence=1):
@@ -400,7 +403,7 @@ def test_the_query_count_of_a_proposal_past_the_first_five_weeks_is_a_constant(c
         with CaptureQueriesContext(connection) as ctx:
             proposal = selectors.cycle_proposal(patient=patient, protocol=depression, clinic=clinic, earliest_date=MONDAY)
         assert wall(proposal.sessions)[0] == "Mon 03-29 08:00"
-        assert len(ctx.captured_queries) == PLANNING_QUERIES + 1
+        assert len(ctx.captured_queries) == PLANNING_QUERIES + BUSY_READ
 
 
 def test_the_query_count_of_no_feasible_series_is_a_constant(clinic, two_chairs, patient):
@@ -416,7 +419,7 @@ def test_the_query_count_of_no_feasible_series_is_a_constant(clinic, two_chairs,
         _store_sessions(cycle, two_chairs[0], StaffMember.objects.filter(clinic=clinic).first(), _weekday_starts(stored, dt.date(2027, 4, 1)))
         with CaptureQueriesContext(connection) as ctx, pytest.raises(ApplicationError):
             selectors.cycle_proposal(patient=patient, protocol=booster, clinic=clinic, earliest_date=MONDAY)
-        assert len(ctx.captured_queries) == PLANNING_QUERIES + 2
+        assert len(ctx.captured_queries) == PLANNING_QUERIES + 2 * BUSY_READ
 
 
 #: One session's options: its course's other sessions (1), then a planning read over the window (7).
