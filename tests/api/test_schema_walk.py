@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from outcomes.models import CourseReview, Measure, UrgentFlag
+from pumps.models import Episode, Pump, PumpProtocol
 from safety.models import CheckEntry, RecoveryCheck
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api import make_up_ops as mu
@@ -560,6 +561,46 @@ def availability_of_other_clinic(world: World) -> None:
                  400, "validation_error", "clinic")
 
 
+# --- Pump episodes (issue 16): a pump protocol and a pump of the site's clinic, made when first asked for ------
+
+
+def pump_protocol(site: Site):
+    from tests.pumps.factories import PumpFactory, PumpProtocolFactory
+
+    protocol = PumpProtocol.objects.filter(clinic=site.clinic).first()
+    if protocol is None:
+        protocol = PumpProtocolFactory(clinic=site.clinic, episode_days=4)
+        PumpFactory(clinic=site.clinic)
+    return protocol
+
+
+def episode_body(site: Site, obj) -> dict:
+    """An episode for the site's patient with no course, fitted on Monday next week (the world runs on Monday)."""
+    return {"clinic": site.clinic.pk, "patient": site.patient.pk, "protocol": pump_protocol(site).pk,
+            "fitting_start": "2027-03-08T09:00"}
+
+
+def episode_query(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "patient": site.patient.pk, "protocol": pump_protocol(site).pk,
+            "earliest": "2027-03-08"}
+
+
+def episode_proposed(site: Site, obj, response) -> None:
+    body = response.json()
+    assert body["episodes"] and body["code"] is None, body
+    assert {e["pump"] for e in body["episodes"]} <= ids(*Pump.objects.filter(clinic=site.clinic)), body
+    assert not Episode.objects.filter(patient=site.patient).exists()
+
+
+def episodes_of_other_clinic(world: World) -> None:
+    """Another clinic's patient or protocol, asked for by id, is refused as unknown."""
+    token = world.home.tokens["front_desk"]
+    for name, away in (("patient", world.away.patient.pk), ("protocol", pump_protocol(world.away).pk),
+                       ("clinic", world.away.clinic.pk)):
+        query = {**episode_query(world.home, None), name: away}
+        assert_error(send("episodes_proposals", token=token, query=query), 400, "validation_error", name)
+
+
 def options_for(site: Site, obj, response) -> None:
     options = response.json()
     assert options and {o["sequence"] for o in options} == {obj.sequence}, options
@@ -731,6 +772,25 @@ TABLE: dict[str, Op] = {
         other=NoObject("The clinic is named in the query, not the path: another clinic's id is a 400.",
                        availability_of_other_clinic),
         check=available,
+    ),
+    # --- Pump episodes (issue 16): the desk and admins ask for proposals and book.
+    "episodes_proposals": Op(
+        200, DESK, query=episode_query, bad=Bad("earliest", query={"earliest": "soon"}),
+        other=NoObject("The clinic, patient and protocol are named in the query: another clinic's are 400s.",
+                       episodes_of_other_clinic),
+        model=Episode, check=episode_proposed,
+    ),
+    "episodes_create": Op(
+        201, DESK, body=episode_body, model=Episode,
+        bad=Bad("fitting_start", body=broken(episode_body, fitting_start="next Monday")),
+        other=(
+            ForeignId("patient", lambda world, obj: {**episode_body(world.home, obj), "patient": world.away.patient.pk}),
+            ForeignId("protocol", lambda world, obj: {**episode_body(world.home, obj),
+                                                      "protocol": pump_protocol(world.away).pk}),
+            ForeignId("pump", lambda world, obj: {**episode_body(world.home, obj), "pump": (
+                pump_protocol(world.away), Pump.objects.filter(clinic=world.away.clinic).first().pk)[1]}),
+        ),
+        check=created(Episode, patient=lambda s: s.patient, clinic=lambda s: s.clinic),
     ),
     "sessions_options": Op(200, DESK, target=session("upcoming"), bad=Bad("count", query={"count": 0}),
                            other=(NotFound(),), check=options_for),

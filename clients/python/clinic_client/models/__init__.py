@@ -9,6 +9,10 @@ from .availability import Availability
 from .available_slot import AvailableSlot
 from .blank_enum import BlankEnum
 from .book_session_request import BookSessionRequest
+from .booked_visit import BookedVisit
+from .booked_visit_kind_enum import BookedVisitKindEnum
+from .booked_visit_mode_enum import BookedVisitModeEnum
+from .booked_visit_status_enum import BookedVisitStatusEnum
 from .by_enum import ByEnum
 from .cancel_request import CancelRequest
 from .chair import Chair
@@ -41,6 +45,11 @@ from .entry import Entry
 from .entry_create_request import EntryCreateRequest
 from .entry_kind_enum import EntryKindEnum
 from .entry_status_enum import EntryStatusEnum
+from .episode_book_request import EpisodeBookRequest
+from .episode_booked import EpisodeBooked
+from .episode_booked_status_enum import EpisodeBookedStatusEnum
+from .episode_proposals import EpisodeProposals
+from .episode_visit_choice_request import EpisodeVisitChoiceRequest
 from .error import Error
 from .error_details import ErrorDetails
 from .instrument import Instrument
@@ -88,6 +97,10 @@ from .pregnancy_enum import PregnancyEnum
 from .progress import Progress
 from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
+from .proposed_episode import ProposedEpisode
+from .proposed_episode_visit import ProposedEpisodeVisit
+from .proposed_episode_visit_kind_enum import ProposedEpisodeVisitKindEnum
+from .proposed_episode_visit_mode_enum import ProposedEpisodeVisitModeEnum
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
 from .reason import Reason
@@ -147,6 +160,10 @@ __all__ = (
     "AvailableSlot",
     "BlankEnum",
     "BookSessionRequest",
+    "BookedVisit",
+    "BookedVisitKindEnum",
+    "BookedVisitModeEnum",
+    "BookedVisitStatusEnum",
     "ByEnum",
     "CancelRequest",
     "Chair",
@@ -179,6 +196,11 @@ __all__ = (
     "EntryCreateRequest",
     "EntryKindEnum",
     "EntryStatusEnum",
+    "EpisodeBookRequest",
+    "EpisodeBooked",
+    "EpisodeBookedStatusEnum",
+    "EpisodeProposals",
+    "EpisodeVisitChoiceRequest",
     "Error",
     "ErrorDetails",
     "Instrument",
@@ -226,6 +248,10 @@ __all__ = (
     "Progress",
     "Proposal",
     "ProposalRequestRequest",
+    "ProposedEpisode",
+    "ProposedEpisodeVisit",
+    "ProposedEpisodeVisitKindEnum",
+    "ProposedEpisodeVisitModeEnum",
     "Protocol",
     "ProtocolRequest",
     "Reason",
