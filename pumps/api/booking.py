@@ -26,6 +26,7 @@ from common.openapi import error_response as _errors
 from common.serializers import (
     SCHEDULE_YEARS,
     QuerySerializer,
+    StrictDateField,
     StrictIntegerField,
     StrictSerializer,
 )
@@ -51,7 +52,7 @@ def _patient_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
 
 def _course_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
     return ScopedPrimaryKeyRelatedField(name="pump course", queryset=PumpCourse.objects.all(), required=False,
-                                        allow_null=True, **kwargs)
+                                        **kwargs)
 
 
 def _same_clinic(attrs: dict) -> dict:
@@ -72,7 +73,7 @@ class ProposalQuerySerializer(QuerySerializer):
     clinic = clinic_field(help_text="Where the episode would take place (id).")
     patient = _patient_field(help_text="The patient (id): their sessions and other episodes are kept clear of.")
     protocol = _protocol_field(help_text="The pump protocol (id): the clinic's own or a shared one.")
-    earliest = serializers.DateField(
+    earliest = StrictDateField(
         required=False, validators=[SCHEDULE_YEARS],
         help_text="The first clinic date the fitting may be on (YYYY-MM-DD); left out or past: today.",
     )
@@ -203,8 +204,8 @@ class EpisodeBookSerializer(StrictSerializer):
         name="pump", queryset=Pump.objects.all(), required=False, allow_null=True,
         help_text="The pump (id); left out or null, the first pump free for the whole episode.",
     )
-    course = _course_field(help_text="The patient's course this episode joins as its next (id); left out: a new "
-                           "course.")
+    course = _course_field(allow_null=True, help_text="The patient's course this episode joins as its next (id); "
+                           "left out or null: a new course.")
     # many=True makes a ListSerializer, which takes max_length; the stub types the child's arguments.
     visits = EpisodeVisitChoiceSerializer(  # type: ignore[call-arg]
         many=True, required=False, max_length=15,

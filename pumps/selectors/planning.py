@@ -115,3 +115,10 @@ def course_gap(course: PumpCourse | None, protocol: PumpProtocol) -> planned.Cou
 
 def course_booked(course: PumpCourse) -> int:
     return Episode.objects.filter(course=course).exclude(status=EpisodeStatus.CANCELLED).count()
+
+
+def course_next_number(course: PumpCourse) -> int:
+    """One past the highest number of the course's episodes that are not cancelled (a cancelled one's number is
+    free again; a number is never taken twice)."""
+    numbers = Episode.objects.filter(course=course).exclude(status=EpisodeStatus.CANCELLED).values_list("number", flat=True)
+    return max(numbers, default=0) + 1

@@ -28,7 +28,7 @@ from pumps.models import (
     PumpCourseStatus,
     PumpProtocol,
 )
-from pumps.selectors.planning import course_booked, course_gap, planning_load, turnaround_of
+from pumps.selectors.planning import course_booked, course_gap, course_next_number, planning_load, turnaround_of
 from scheduler import error_codes as rule_codes
 from scheduler import planning
 from scheduler.models import Chair, Clinic, StaffMember
@@ -178,7 +178,7 @@ def _book_locked(*, clinic: Clinic, patient: Patient, protocol: PumpProtocol, st
     new_course = course is None
     if course is None:
         course = PumpCourse.objects.create(clinic=clinic, patient=patient, protocol=protocol, created_by=by)
-    number = course_booked(course) + 1
+    number = course_next_number(course)
     episode = Episode.objects.create(
         course=course, clinic=clinic, patient=patient, pump_id=chosen_pump.id, number=number,
         starts_at=planned_episode.start, ends_at=planned_episode.end, pump_until=planned_episode.pump_until,

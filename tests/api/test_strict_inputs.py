@@ -236,10 +236,10 @@ def example_query_value(parameter: dict) -> str:
     return {"integer": "1", "boolean": "true"}.get(schema.get("type"), "2027-03-03")
 
 
-# Not the availability nor the re-plan proposals: their clinic must be a row of the user's clinics, which an id at
-# a bound is not.
-@pytest.mark.parametrize("operation_id", [name for name in QUERY_OPERATIONS
-                                          if name not in ("availability_retrieve", "sessions_replan_proposals")])
+# Not the availability, the re-plan proposals nor the episode proposals: their clinic (and patient, protocol) must be
+# rows of the user's clinics, which an id at a bound is not.
+@pytest.mark.parametrize("operation_id", [name for name in QUERY_OPERATIONS if name not in (
+    "availability_retrieve", "sessions_replan_proposals", "episodes_proposals")])
 def test_query_bounds_are_accepted(world, db, operation_id):
     """What the schema allows at the edges of a range is answered (not a 400, not a 500): the largest id too."""
     _, _, op = OPERATIONS[operation_id]

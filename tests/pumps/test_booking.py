@@ -230,3 +230,31 @@ def test_all_pumps_out_is_explained_with_the_first_free_date(world):
     assert found.episodes == []
     assert (found.code, found.message) == ("no_pump_free", "All 3 pumps are out until 14 April.")
     assert EpisodeVisit.objects.count() == 18  # three episodes of the factory's five-day protocol
+
+
+def test_an_episode_across_the_dst_change_keeps_its_wall_clock_time():
+    berlin = ZoneInfo("Europe/Berlin")
+    clinic = ClinicFactory(timezone="Europe/Berlin", start_stagger_minutes=0,
+                           hours={d: [("08:00", "18:00")] for d in range(7)})
+    ChairFactory(clinic=clinic)
+    NurseFactory(clinic=clinic)
+    PumpFactory(clinic=clinic)
+    episode = episode_book(clinic=clinic, patient=PatientFactory(clinic=clinic),
+                           protocol=PumpProtocolFactory(clinic=clinic, episode_days=5),
+                           fitting_start=dt.datetime(2027, 3, 26, 10), by=None)  # Friday; clocks change on Sunday
+    visits = list(episode.visits.order_by("day"))
+    assert {v.starts_at.astimezone(berlin).time() for v in visits} == {dt.time(10)}
+    assert [v.starts_at.astimezone(berlin).date() for v in visits] == [
+        dt.date(2027, 3, 26) + dt.timedelta(days=n) for n in range(6)]
+    assert visits[2].starts_at - visits[1].starts_at == dt.timedelta(hours=23)  # Saturday to Sunday
+
+
+def test_a_cancelled_episodes_number_is_taken_again_and_no_number_twice(world):
+    protocol = world["protocol"]
+    protocol.episodes_per_course, protocol.min_days_between_episodes = 3, 2
+    protocol.save()
+    first = book(world)
+    second = book(world, course=first.course, when=dt.datetime(2027, 3, 8, 9))
+    Episode.objects.filter(pk=first.pk).update(status=EpisodeStatus.CANCELLED)
+    third = book(world, course=first.course, when=dt.datetime(2027, 3, 15, 9))
+    assert (second.number, third.number) == (2, 3)

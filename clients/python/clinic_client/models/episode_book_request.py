@@ -27,7 +27,8 @@ class EpisodeBookRequest:
             is that instant; without one (2027-03-02T09:00) it is a wall-clock time in the clinic's time zone. Years
             1900-2999. Example: 2027-03-02T09:00.
         pump (int | None | Unset): The pump (id); left out or null, the first pump free for the whole episode.
-        course (int | None | Unset): The patient's course this episode joins as its next (id); left out: a new course.
+        course (int | None | Unset): The patient's course this episode joins as its next (id); left out or null: a new
+            course.
         visits (list[EpisodeVisitChoiceRequest] | Unset): Chairs and nurses chosen for some visits, by day; the others
             are chosen by the system.
     """

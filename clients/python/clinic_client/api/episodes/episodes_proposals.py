@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     clinic: int,
-    course: int | None | Unset = UNSET,
+    course: int | Unset = UNSET,
     earliest: datetime.date | Unset = UNSET,
     patient: int,
     protocol: int,
@@ -24,12 +24,7 @@ def _get_kwargs(
 
     params["clinic"] = clinic
 
-    json_course: int | None | Unset
-    if isinstance(course, Unset):
-        json_course = UNSET
-    else:
-        json_course = course
-    params["course"] = json_course
+    params["course"] = course
 
     json_earliest: str | Unset = UNSET
     if not isinstance(earliest, Unset):
@@ -100,7 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     clinic: int,
-    course: int | None | Unset = UNSET,
+    course: int | Unset = UNSET,
     earliest: datetime.date | Unset = UNSET,
     patient: int,
     protocol: int,
@@ -117,7 +112,7 @@ def sync_detailed(
 
     Args:
         clinic (int):
-        course (int | None | Unset):
+        course (int | Unset):
         earliest (datetime.date | Unset):
         patient (int):
         protocol (int):
@@ -149,7 +144,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     clinic: int,
-    course: int | None | Unset = UNSET,
+    course: int | Unset = UNSET,
     earliest: datetime.date | Unset = UNSET,
     patient: int,
     protocol: int,
@@ -166,7 +161,7 @@ def sync(
 
     Args:
         clinic (int):
-        course (int | None | Unset):
+        course (int | Unset):
         earliest (datetime.date | Unset):
         patient (int):
         protocol (int):
@@ -193,7 +188,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     clinic: int,
-    course: int | None | Unset = UNSET,
+    course: int | Unset = UNSET,
     earliest: datetime.date | Unset = UNSET,
     patient: int,
     protocol: int,
@@ -210,7 +205,7 @@ async def asyncio_detailed(
 
     Args:
         clinic (int):
-        course (int | None | Unset):
+        course (int | Unset):
         earliest (datetime.date | Unset):
         patient (int):
         protocol (int):
@@ -240,7 +235,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     clinic: int,
-    course: int | None | Unset = UNSET,
+    course: int | Unset = UNSET,
     earliest: datetime.date | Unset = UNSET,
     patient: int,
     protocol: int,
@@ -257,7 +252,7 @@ async def asyncio(
 
     Args:
         clinic (int):
-        course (int | None | Unset):
+        course (int | Unset):
         earliest (datetime.date | Unset):
         patient (int):
         protocol (int):
