@@ -258,3 +258,24 @@ def test_a_cancelled_episodes_number_is_taken_again_and_no_number_twice(world):
     Episode.objects.filter(pk=first.pk).update(status=EpisodeStatus.CANCELLED)
     third = book(world, course=first.course, when=dt.datetime(2027, 3, 15, 9))
     assert (second.number, third.number) == (2, 3)
+
+
+def test_a_race_the_check_missed_is_a_409_from_the_constraint(world, monkeypatch):
+    """As if another booking committed between the check and the insert: the exclusion constraint answers."""
+    import dataclasses
+
+    from pumps.services import booking as booking_module
+
+    book(world)
+    real = booking_module.planning_load
+
+    def blind(**kwargs):  # the pump's holds and the patient's span unseen, as a lost race would leave them
+        loaded = real(**kwargs)
+        return dataclasses.replace(loaded, pumps=tuple(dataclasses.replace(p, holds=()) for p in loaded.pumps))
+
+    monkeypatch.setattr(booking_module, "planning_load", blind)
+    error = refusal(world, patient=PatientFactory(clinic=world["clinic"]), pump=world["pump"],
+                    when=dt.datetime(2027, 3, 4, 14))
+    assert (error.code, error.status) == ("pump_unavailable", 409)
+    assert error.details == {"constraint": "episode_no_pump_overlap"}
+    assert Episode.objects.count() == 1
