@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import formataddr
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
+from bookings.outbox import timing
 from common import clock
 from notifications import ics as session_ics
 from notifications.emails import (
@@ -145,9 +147,26 @@ def _cancelled(row, *, episode, patient, clinic, now) -> Rendered:
     )
 
 
+def _removal_as_booked(episode, clinic):
+    """The removal visit at the time it was booked for: an early removal moves the visit's row to the moment the
+    device came off, but the patient's calendar holds the booked time (the fitting's wall clock, `day` days on)."""
+    visits = {v.kind: v for v in episode.visits.all() if v.kind in (VisitKind.FITTING, VisitKind.REMOVAL)}
+    fitting, removal = visits.get(VisitKind.FITTING), visits.get(VisitKind.REMOVAL)
+    if fitting is None or removal is None:
+        return None
+    local = fitting.starts_at.astimezone(clinic.tz)
+    starts_at = timing._wall_clock_instant(local.date() + timedelta(days=removal.day),
+                                           local.time().replace(tzinfo=None), clinic.tz)
+    return SimpleNamespace(pk=removal.pk, kind=removal.kind, mode=removal.mode, starts_at=starts_at,
+                           ends_at=starts_at + (removal.ends_at - removal.starts_at))
+
+
 def _removed_early(row, *, episode, patient, clinic, now) -> Rendered:
     removed_at = episode.removed_at or row.due_at
     visits = [v for v in _visits(episode, (VisitStatus.PLANNED, VisitStatus.CANCELLED)) if v.starts_at > removed_at]
+    removal = _removal_as_booked(episode, clinic)
+    if removal is not None and removal.starts_at > removed_at and all(v.pk != removal.pk for v in visits):
+        visits.append(removal)  # its calendar entry is off too (same UID, cancelled)
     return Rendered(
         subject=f"Your next visits at {clinic.name_for_patients} are cancelled",
         template="removed_early",

@@ -286,9 +286,15 @@ def test_a_device_returned_before_its_reminder_went_gets_none(clock, smtp):  # n
 def test_an_early_removal_cancels_the_reminders_left_and_tells_the_patient(clock, smtp):  # noqa: F811
     episode = book()
     clock.move_to(dt.datetime(2026, 3, 8, 18, 0, tzinfo=dt.UTC))
-    set_status(episode, EpisodeStatus.REMOVED, removed_at=timezone.now(), ends_at=timezone.now(),
-               early_removal_reason="Asked to stop")
-    EpisodeVisit.objects.filter(episode=episode, starts_at__gt=timezone.now()).update(status=VisitStatus.CANCELLED)
+    removal = episode.visits.get(kind=VisitKind.REMOVAL)
+    booked = (removal.starts_at, removal.ends_at)
+    # As pumps.services.lifecycle.episode_remove does: the planned reviews cancelled, the removal visit moved to now.
+    now = timezone.now()
+    set_status(episode, EpisodeStatus.REMOVED, removed_at=now, ends_at=now, early_removal_reason="Asked to stop")
+    EpisodeVisit.objects.filter(episode=episode, kind=VisitKind.REVIEW, status=VisitStatus.PLANNED).update(
+        status=VisitStatus.CANCELLED)
+    EpisodeVisit.objects.filter(pk=removal.pk).update(status=VisitStatus.DONE, starts_at=now - dt.timedelta(hours=1),
+                                                      ends_at=now, chair=None)
     outbox.episode_removed_emails(episode=episode)
     later = [r for r in rows(episode, Kind.REVIEW_REMINDER) + rows(episode, Kind.REMOVAL_REMINDER)
              if r.due_at > timezone.now()]
@@ -296,7 +302,14 @@ def test_an_early_removal_cancels_the_reminders_left_and_tells_the_patient(clock
     (notice,) = rows(episode, Kind.REMOVED_EARLY)
     message = render(notice)
     assert "taken off on Sunday 8 March 2026" in message.body
-    assert [e["SUMMARY"] for e in events(message)] == ["Check-in at Riverside Clinic"] * 2 + ["Appointment at Riverside Clinic"]
+    found = events(message)
+    assert calendar_of(message)["METHOD"] == "CANCEL"
+    assert [e["SUMMARY"] for e in found] == ["Check-in at Riverside Clinic"] * 2 + ["Appointment at Riverside Clinic"]
+    # The entries the confirmation added: the reviews of 9 and 10 March, and the removal at its booked time.
+    reviews = list(episode.visits.filter(kind=VisitKind.REVIEW, day__gte=3).order_by("day"))
+    assert [str(e["UID"]) for e in found] == [visit_uid(v) for v in [*reviews, removal]]
+    assert (found[-1]["DTSTART"].dt, found[-1]["DTEND"].dt) == booked
+    assert "Wednesday 11 March 2026, 10:00 (America/New_York, EDT)" in message.body
 
 
 # --- What they say --------------------------------------------------------------------------------------------
