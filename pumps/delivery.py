@@ -19,10 +19,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import records as audit
 from bookings.models import EmailStatus
 from bookings.outbox import timing
 from common.redaction import redact_addresses
 from notifications.services import SendOutcome
+from pumps import error_codes as codes
+from pumps.errors import PumpError
 from pumps.models import (
     DEFAULT_RETURN_GRACE_HOURS,
     EpisodeEmail,
@@ -46,6 +49,20 @@ _WANTS = {
     Kind.CANCELLED: (EpisodeStatus.CANCELLED,),
     Kind.REMOVED_EARLY: (EpisodeStatus.REMOVED, EpisodeStatus.RETURNED),
 }
+
+
+@transaction.atomic
+def episode_email_resend(*, email: EpisodeEmail, by=None) -> EpisodeEmail:
+    """Send a failed email again, now (staff, from the admin): back to the outbox with a fresh count of attempts."""
+    row = EpisodeEmail.objects.select_for_update().get(pk=email.pk)
+    if row.status != EmailStatus.FAILED:
+        raise PumpError(codes.EMAIL_NOT_RESENDABLE, f"Only a failed email can be sent again; this one is {row.status}.",
+                        details={"email": row.pk, "status": row.status})
+    row.status, row.send_after, row.attempts, row.claimed_at = EmailStatus.PENDING, timezone.now(), 0, None
+    row.save(update_fields=["status", "send_after", "attempts", "claimed_at", "updated_at"])
+    audit.record(row, audit.UPDATE, patient_id=row.patient_id, clinic_id=row.clinic_id, actor=by,
+                 changes={"status": [EmailStatus.FAILED, EmailStatus.PENDING]})
+    return row
 
 
 def episode_emails_claim_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:

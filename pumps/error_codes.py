@@ -8,7 +8,10 @@ its own block below and to the sets at the end.
 
 # --- An episode's life (pumps.services.lifecycle) ---
 
-_CONFLICT: set[str] = set()
+# --- The episode emails (pumps.delivery) ---
+EMAIL_NOT_RESENDABLE = "episode_email_not_resendable"
+
+_CONFLICT: set[str] = {EMAIL_NOT_RESENDABLE}
 _FORBIDDEN: set[str] = set()
 _NOT_FOUND: set[str] = set()
 
