@@ -43,6 +43,7 @@ Kind = EpisodeEmailKind
 #: The episode states in which each kind still makes sense.
 _WANTS = {
     Kind.CONFIRMATION: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
+    Kind.FITTING_REMINDER: (EpisodeStatus.BOOKED,),
     Kind.REVIEW_REMINDER: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
     Kind.REMOVAL_REMINDER: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
     Kind.RETURN_REMINDER: (EpisodeStatus.FITTED, EpisodeStatus.REMOVED),

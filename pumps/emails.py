@@ -109,6 +109,20 @@ def _confirmation(row, *, episode, patient, clinic, now) -> Rendered:
     )
 
 
+def _fitting_reminder(row, *, episode, patient, clinic, now) -> Rendered:
+    visit = row.visit
+    view = _visit_view(visit, patient=patient, clinic=clinic)
+    day = relative_day(visit.starts_at, patient.tz, now=now)
+    at = f"{day[0].upper()}{day[1:]} at {_short_clock(visit, patient, clinic)}"
+    removal = next((v for v in _visits(episode, (VisitStatus.PLANNED,)) if v.kind == VisitKind.REMOVAL), None)
+    return Rendered(
+        subject=f"{at}: your first visit at {clinic.name_for_patients}",
+        template="fitting_reminder",
+        context={"visit": view, "day": day, "rules": preparation_rules(clinic),
+                 "last": _visit_view(removal, patient=patient, clinic=clinic) if removal else None},
+    )
+
+
 def _review_reminder(row, *, episode, patient, clinic, now) -> Rendered:
     visit = row.visit
     view = _visit_view(visit, patient=patient, clinic=clinic)
@@ -178,6 +192,7 @@ def _removed_early(row, *, episode, patient, clinic, now) -> Rendered:
 
 _KINDS = {
     Kind.CONFIRMATION: _confirmation,
+    Kind.FITTING_REMINDER: _fitting_reminder,
     Kind.REVIEW_REMINDER: _review_reminder,
     Kind.REMOVAL_REMINDER: _removal_reminder,
     Kind.RETURN_REMINDER: _return_reminder,

@@ -350,6 +350,7 @@ class EpisodeEmailKind(models.TextChoices):
     """What an episode's email is. Reminders are about one visit (`EpisodeEmail.visit`); the others about the episode."""
 
     CONFIRMATION = "confirmation", "Confirmation (every visit, with a calendar file)"
+    FITTING_REMINDER = "fitting_reminder", "First visit reminder (the day before, with the preparation)"
     REVIEW_REMINDER = "review_reminder", "Check-in reminder (a review day)"
     REMOVAL_REMINDER = "removal_reminder", "Last visit reminder (the day before)"
     RETURN_REMINDER = "return_reminder", "Return reminder (device overdue)"

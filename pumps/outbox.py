@@ -8,6 +8,7 @@ done, the episode cancelled, the device returned) is settled there without an em
 When each is due, in the patient's zone (bookings.outbox.timing: elapsed-time arithmetic in UTC, quiet hours on the
 patient's wall clock):
 - the confirmation: at once (it carries the preparation for the fitting and the calendar file of every visit);
+- the first visit (the fitting): the day before at the same wall-clock time, with the preparation again;
 - a check-in reminder on each review day: `CHECKIN_HOURS` before the review; inside quiet hours it goes at their end
   that morning when that is still `CHECKIN_MIN_LEAD` before the review, else earlier, as the clinic's reminders do;
 - the last visit (the removal): the day before at the same wall-clock time, quiet hours applied as for reminders;
@@ -108,8 +109,9 @@ def _cancel_open(query: Q, reason: str) -> int:
 
 
 def episode_booked_emails(*, episode: Episode, now: datetime | None = None) -> list[EpisodeEmail]:
-    """An episode was booked (its visits written): the confirmation now, a check-in reminder for each review and
-    the reminder of the removal the day before. A reminder already due when booked is skipped, not sent late."""
+    """An episode was booked (its visits written): the confirmation now, the reminders of the fitting and of the
+    removal the day before, and a check-in reminder for each review. A reminder already due when booked is skipped,
+    not sent late."""
     now = now or timezone.now()
     clinic, patient = episode.clinic, episode.patient
     tz, quiet = patient.tz, (clinic.quiet_hours_start, clinic.quiet_hours_end)
@@ -120,7 +122,7 @@ def episode_booked_emails(*, episode: Episode, now: datetime | None = None) -> l
         elif visit.kind == VisitKind.REMOVAL:
             due, kind = day_before_due(visit.starts_at, tz, *quiet), Kind.REMOVAL_REMINDER
         else:
-            continue  # the fitting: the confirmation says it all, with its preparation
+            due, kind = day_before_due(visit.starts_at, tz, *quiet), Kind.FITTING_REMINDER
         rows.append(_row(episode, kind, due, visit=visit, skip_reason="due before it was booked" if due <= now else ""))
     _insert(rows)
     return rows
@@ -144,7 +146,7 @@ def episode_removed_emails(*, episode: Episode, now: datetime | None = None) -> 
     """The device was taken off (the episode's row already updated): the reminders still pending are moot; an early
     removal also tells the patient that the visits left are off (with the calendar file that removes them)."""
     now = now or timezone.now()
-    _cancel_open(Q(episode_id=episode.pk, kind__in=[Kind.REVIEW_REMINDER, Kind.REMOVAL_REMINDER]),
+    _cancel_open(Q(episode_id=episode.pk, kind__in=[Kind.FITTING_REMINDER, Kind.REVIEW_REMINDER, Kind.REMOVAL_REMINDER]),
                  "the device was taken off")
     if episode.early_removal_reason:
         _insert([_row(episode, Kind.REMOVED_EARLY, now)])

@@ -108,13 +108,13 @@ def events(message) -> list:
 def test_booking_writes_the_confirmation_a_checkin_per_review_and_the_last_visit_reminder(clock):
     episode = book()
     counts = {kind: len(rows(episode, kind)) for kind in Kind.values}
-    assert counts == {Kind.CONFIRMATION: 1, Kind.REVIEW_REMINDER: 4, Kind.REMOVAL_REMINDER: 1,
+    assert counts == {Kind.CONFIRMATION: 1, Kind.FITTING_REMINDER: 1, Kind.REVIEW_REMINDER: 4, Kind.REMOVAL_REMINDER: 1,
                       Kind.RETURN_REMINDER: 0, Kind.CANCELLED: 0, Kind.REMOVED_EARLY: 0}
     assert {r.status for r in rows(episode)} == {EmailStatus.PENDING}
     assert rows(episode, Kind.CONFIRMATION)[0].due_at == BOOKED_AT
     # Written twice (a retried transaction, say): still one row each.
     outbox.episode_booked_emails(episode=episode)
-    assert len(rows(episode)) == 6
+    assert len(rows(episode)) == 7
 
 
 def test_review_reminders_keep_their_wall_clock_across_the_dst_change(clock):
@@ -128,6 +128,9 @@ def test_review_reminders_keep_their_wall_clock_across_the_dst_change(clock):
     (removal,) = rows(episode, Kind.REMOVAL_REMINDER)
     assert removal.visit.kind == VisitKind.REMOVAL
     assert removal.due_at.astimezone(NY).replace(tzinfo=None) == dt.datetime(2026, 3, 10, 10, 0)
+    (fitting,) = rows(episode, Kind.FITTING_REMINDER)
+    assert fitting.visit.kind == VisitKind.FITTING
+    assert fitting.due_at.astimezone(NY).replace(tzinfo=None) == dt.datetime(2026, 3, 5, 10, 0)
 
 
 def test_a_reminder_already_due_when_booked_is_skipped_not_sent_late(clock):
@@ -148,7 +151,7 @@ def test_each_email_is_sent_once_when_it_is_due_even_if_its_task_runs_twice(cloc
     (confirmation,) = smtp.wait_for(1)
     assert confirmation.message_id == f"<pump-email.{rows(episode, Kind.CONFIRMATION)[0].pk}@clinic.invalid>"
 
-    first_review = rows(episode, Kind.REVIEW_REMINDER)[0]
+    first_review = rows(episode, Kind.FITTING_REMINDER)[0]
     clock.move_to(first_review.due_at)
     (claimed,) = delivery.episode_emails_claim_due()
     assert claimed == first_review.pk
@@ -212,7 +215,8 @@ def test_a_reminder_of_a_visit_done_or_of_a_cancelled_episode_is_not_sent(clock,
     first, second = rows(episode, Kind.REVIEW_REMINDER)[:2]
     EpisodeVisit.objects.filter(pk=first.visit_id).update(status=VisitStatus.DONE)  # recorded early, say
     clock.move_to(first.due_at)
-    assert deliver() == [EmailStatus.CANCELLED]
+    assert deliver() == [EmailStatus.CANCELLED] * 2  # the fitting's reminder too: the device is on
+    assert rows(episode, Kind.FITTING_REMINDER)[0].status_reason == "the episode is fitted"
     first.refresh_from_db()
     assert first.status_reason == "the visit is done"
     # Claimed, then the episode ended before the send ran: re-read under the lock, not sent.
@@ -229,7 +233,7 @@ def test_a_cancelled_episode_gets_a_notice_only_if_it_was_confirmed(clock, smtp)
     set_status(told, EpisodeStatus.CANCELLED, cancelled_at=timezone.now())
     EpisodeVisit.objects.filter(episode=told).update(status=VisitStatus.CANCELLED)
     outbox.episode_cancelled_emails(episode=told)
-    assert {r.status for r in rows(told, Kind.REVIEW_REMINDER) + rows(told, Kind.REMOVAL_REMINDER)} == {"cancelled"}
+    assert {r.status for r in rows(told) if r.kind not in (Kind.CONFIRMATION, Kind.CANCELLED)} == {"cancelled"}
     (notice,) = rows(told, Kind.CANCELLED)
     message = render(notice)
     assert message.subject == "Your appointments at Riverside Clinic are cancelled"
