@@ -148,7 +148,9 @@ def episode_removed_emails(*, episode: Episode, now: datetime | None = None) -> 
     now = now or timezone.now()
     _cancel_open(Q(episode_id=episode.pk, kind__in=[Kind.FITTING_REMINDER, Kind.REVIEW_REMINDER, Kind.REMOVAL_REMINDER]),
                  "the device was taken off")
-    if episode.early_removal_reason:
+    # Read from the row: the caller's object may predate the removal it just wrote.
+    early = Episode.objects.filter(pk=episode.pk).values_list("early_removal_reason", flat=True).first()
+    if early:
         _insert([_row(episode, Kind.REMOVED_EARLY, now)])
 
 
