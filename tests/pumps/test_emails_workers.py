@@ -1,15 +1,19 @@
 """The episode emails through real Celery workers (tests/notifications/delivery.py's rig: aiosmtpd, worker processes,
 Redis): the beat's sweep run by a worker sends what is due; every send task queued twice to two workers still sends
-each email once, with the calendar file of every visit."""
+each email once, with the calendar file of every visit; a sweep claims around a row another connection holds
+(SKIP LOCKED), and a send of a row held elsewhere returns without sending."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import threading
 from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -78,3 +82,47 @@ def test_every_send_queued_twice_to_two_workers_sends_each_email_once(delivery_r
     assert not rig.smtp.duplicates()
     assert Counter(EpisodeEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT: 7}
     assert len(received) == 7
+
+
+@contextlib.contextmanager
+def held_elsewhere(row):
+    """The row locked FOR UPDATE by another connection (another worker mid-send) until the block ends."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                EpisodeEmail.objects.select_for_update().get(pk=row.pk)
+                locked.set()
+                release.wait(120)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(120)
+        yield
+    finally:
+        release.set()
+        holder.join(120)
+
+
+def test_a_sweep_claims_around_a_row_locked_elsewhere():
+    episode = book()
+    confirmation = EpisodeEmail.objects.get(episode=episode, kind=EpisodeEmailKind.CONFIRMATION)
+    with held_elsewhere(confirmation):
+        claimed = delivery.episode_emails_claim_due(now=episode.ends_at)  # does not wait for the lock
+        assert len(claimed) == 6 and confirmation.pk not in claimed
+    assert delivery.episode_emails_claim_due(now=episode.ends_at) == [confirmation.pk]
+
+
+def test_a_send_of_a_row_being_sent_elsewhere_returns_without_sending(mailoutbox):
+    episode = book()
+    (claimed,) = delivery.episode_emails_claim_due()
+    row = EpisodeEmail.objects.get(pk=claimed)
+    with held_elsewhere(row):
+        assert delivery.episode_email_send(email_id=claimed).status == "not_claimed"
+    assert mailoutbox == []
+    assert delivery.episode_email_send(email_id=claimed).status == "sent"
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [episode.patient.email]
