@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -404,3 +406,31 @@ def test_no_episode_email_says_what_the_patient_is_treated_for(clock, review_mod
     for message in messages.values():
         for content in surfaces(message).values():
             assert "Zebrowski" not in content and "Ketamine Infusion Center" not in content
+
+
+# --- Golden files ----------------------------------------------------------------------------------------------
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def test_wording_matches_the_golden_files(clock):
+    """The text of every kind, for a fixed episode and a frozen clock, is exactly what was last reviewed.
+    Regenerate with UPDATE_SNAPSHOTS=1 and read the diff."""
+    messages = {f"{kind}": m for kind, m in every_kind(ReviewMode.VISIT).items()}
+    phone = book(review_mode=ReviewMode.PHONE, patient_tz="Europe/London")
+    row = rows(phone, Kind.REVIEW_REMINDER)[1]
+    messages["review_reminder_phone"] = render(row, now=row.due_at)
+    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+    missing, changed = [], []
+    for name, message in messages.items():
+        path = SNAPSHOTS / f"{name}.txt"
+        text = f"Subject: {message.subject}\n\n{message.body}"
+        if update:
+            SNAPSHOTS.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif not path.exists():
+            missing.append(path.name)
+        elif path.read_text(encoding="utf-8") != text:
+            changed.append(path.name)
+    assert not missing, f"no golden file for {missing}: run with UPDATE_SNAPSHOTS=1 and review them"
+    assert not changed, f"wording changed in {changed}: run with UPDATE_SNAPSHOTS=1 and review the diff"
