@@ -26,14 +26,8 @@ from common.redaction import redact_addresses
 from notifications.services import SendOutcome
 from pumps import error_codes as codes
 from pumps.errors import PumpError
-from pumps.models import (
-    DEFAULT_RETURN_GRACE_HOURS,
-    EpisodeEmail,
-    EpisodeEmailKind,
-    EpisodeStatus,
-    PumpSettings,
-    VisitStatus,
-)
+from pumps.models import EpisodeEmail, EpisodeEmailKind, EpisodeStatus, VisitStatus
+from pumps.outbox import return_grace
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +111,8 @@ def _why_not(row: EpisodeEmail, *, now: datetime) -> tuple[str, str] | None:
             return EmailStatus.CANCELLED, "the visit moved"
         if visit.starts_at <= now:
             return EmailStatus.CANCELLED, "the visit has begun"
-    if kind == Kind.RETURN_REMINDER:
-        hours = PumpSettings.objects.filter(clinic_id=row.clinic_id).values_list("return_grace_hours", flat=True).first()
-        grace = timedelta(hours=DEFAULT_RETURN_GRACE_HOURS if hours is None else hours)
-        if episode.ends_at + grace > now:
-            return EmailStatus.CANCELLED, "the device is not overdue"
+    if kind == Kind.RETURN_REMINDER and episode.ends_at + return_grace(row.clinic_id) > now:
+        return EmailStatus.CANCELLED, "the device is not overdue"
     if kind == Kind.REMOVED_EARLY and not episode.early_removal_reason:
         return EmailStatus.CANCELLED, "the device was not taken off early"
     return None

@@ -160,6 +160,7 @@ def episode_returned_emails(*, episode: Episode) -> None:
 
 
 def return_grace(clinic_id: int) -> timedelta:
+    """How long after its removal visit ends a device is overdue at this clinic."""
     hours = PumpSettings.objects.filter(clinic_id=clinic_id).values_list("return_grace_hours", flat=True).first()
     return timedelta(hours=DEFAULT_RETURN_GRACE_HOURS if hours is None else hours)
 
