@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 60.0},
     # Waitlist offers past their hold expire and their slots go to the next patient; pending offer emails go.
     "waitlist-sweep": {"task": "waitlist.tasks.waitlist_sweep", "schedule": 60.0},
+    # Pump episodes: return reminders of overdue devices written, the episode emails due sent.
+    "pump-emails-sweep": {"task": "pumps.tasks.episode_emails_sweep", "schedule": 60.0},
 }
 
 # --- Email -----------------------------------------------------------------------------------

@@ -43,7 +43,10 @@ _BOOKING_CONFLICT = {
 
 # --- An episode's life (pumps.services.lifecycle) ---
 
-_CONFLICT: set[str] = {*_BOOKING_CONFLICT}
+# --- The episode emails (pumps.delivery) ---
+EMAIL_NOT_RESENDABLE = "episode_email_not_resendable"
+
+_CONFLICT: set[str] = {*_BOOKING_CONFLICT, EMAIL_NOT_RESENDABLE}
 _FORBIDDEN: set[str] = set()
 _NOT_FOUND: set[str] = set()
 

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from bookings.models import Patient, PostgresExclusionConstraint, TsTzRange
+from bookings.models import EmailStatus, Patient, PostgresExclusionConstraint, TsTzRange
 from scheduler.models import Chair, Clinic, StaffMember
 
 
@@ -344,3 +344,65 @@ class EpisodeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (day {self.day})"
+
+
+class EpisodeEmailKind(models.TextChoices):
+    """What an episode's email is. Reminders are about one visit (`EpisodeEmail.visit`); the others about the episode."""
+
+    CONFIRMATION = "confirmation", "Confirmation (every visit, with a calendar file)"
+    FITTING_REMINDER = "fitting_reminder", "First visit reminder (the day before, with the preparation)"
+    REVIEW_REMINDER = "review_reminder", "Check-in reminder (a review day)"
+    REMOVAL_REMINDER = "removal_reminder", "Last visit reminder (the day before)"
+    RETURN_REMINDER = "return_reminder", "Return reminder (device overdue)"
+    CANCELLED = "cancelled", "Cancellation notice"
+    REMOVED_EARLY = "removed_early", "Early removal notice"
+
+
+class EpisodeEmail(models.Model):
+    """One email to one patient about one episode (or one of its visits), sent at most once: the episode outbox.
+
+    Written by pumps.outbox in the transaction of the change that owes it (the booking, the cancellation, the early
+    removal) or by the overdue sweep; sent by pumps.delivery, which claims due rows with SKIP LOCKED, holds the row's
+    lock while it sends, and re-reads the episode and the visit first. Statuses are bookings' `EmailStatus`.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="pump_emails")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="pump_emails")
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="emails")
+    visit = models.ForeignKey(EpisodeVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
+                              help_text="The visit a reminder is about (empty for the episode's notices).")
+    kind = models.CharField(max_length=20, choices=EpisodeEmailKind.choices)
+    episode_version = models.PositiveIntegerField(help_text="The episode's version when this row was written.")
+    visit_starts_at = models.DateTimeField(null=True, blank=True, help_text="The visit's start when this row was written.")
+
+    due_at = models.DateTimeField(help_text="When it is meant to go (UTC), quiet hours applied.")
+    send_after = models.DateTimeField(help_text="Not before this: the due time, or the next retry.")
+    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    status_reason = models.CharField(max_length=200, blank=True, help_text="Why it was skipped or cancelled.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # Writing an episode's emails twice is harmless: one row per (episode, kind, visit).
+            models.UniqueConstraint(fields=["episode", "kind", "visit"], condition=Q(visit__isnull=False),
+                                    name="episode_email_once_per_visit"),
+            models.UniqueConstraint(fields=["episode", "kind"], condition=Q(visit__isnull=True),
+                                    name="episode_email_once_per_episode"),
+            models.CheckConstraint(condition=~Q(status=EmailStatus.SENT) | Q(sent_at__isnull=False),
+                                   name="episode_email_sent_has_time"),
+        ]
+        indexes = [
+            models.Index(fields=["send_after"], condition=Q(status="pending"), name="episode_email_due_pending"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="episode_email_claimed"),
+            models.Index(fields=["clinic", "status", "due_at"], name="episode_email_clinic_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for episode {self.episode_id} ({self.status})"

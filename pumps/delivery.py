@@ -1,0 +1,172 @@
+"""Delivery of the episode outbox: claim what is due, send one email, each exactly once.
+
+As notifications.services does for the sessions' emails, in two steps: `episode_emails_claim_due` (the beat sweep)
+marks due rows `sending` with SKIP LOCKED and returns their ids; `episode_email_send` (one Celery task per id) locks
+the row, re-reads the episode, its visit and the patient's consent, sends, and records the outcome in the same
+transaction. A second run of the task for the same row finds it no longer `sending` and does nothing. A worker that
+dies mid-send rolls back, and a later sweep takes the row again once its lease is over. A failed send is retried
+with back-off (a later `send_after`), then left `failed` with its error for staff; never swallowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit import records as audit
+from bookings.models import EmailStatus
+from bookings.outbox import timing
+from common.redaction import redact_addresses
+from notifications.services import SendOutcome
+from pumps import error_codes as codes
+from pumps.errors import PumpError
+from pumps.models import EpisodeEmail, EpisodeEmailKind, EpisodeStatus, VisitStatus
+from pumps.outbox import return_grace
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 500
+Kind = EpisodeEmailKind
+
+#: The episode states in which each kind still makes sense.
+_WANTS = {
+    Kind.CONFIRMATION: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
+    Kind.FITTING_REMINDER: (EpisodeStatus.BOOKED,),
+    Kind.REVIEW_REMINDER: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
+    Kind.REMOVAL_REMINDER: (EpisodeStatus.BOOKED, EpisodeStatus.FITTED),
+    Kind.RETURN_REMINDER: (EpisodeStatus.FITTED, EpisodeStatus.REMOVED),
+    Kind.CANCELLED: (EpisodeStatus.CANCELLED,),
+    Kind.REMOVED_EARLY: (EpisodeStatus.REMOVED, EpisodeStatus.RETURNED),
+}
+
+
+@transaction.atomic
+def episode_email_resend(*, email: EpisodeEmail, by=None) -> EpisodeEmail:
+    """Send a failed email again, now (staff, from the admin): back to the outbox with a fresh count of attempts."""
+    row = EpisodeEmail.objects.select_for_update().get(pk=email.pk)
+    if row.status != EmailStatus.FAILED:
+        raise PumpError(codes.EMAIL_NOT_RESENDABLE, f"Only a failed email can be sent again; this one is {row.status}.",
+                        details={"email": row.pk, "status": row.status})
+    row.status, row.send_after, row.attempts, row.claimed_at = EmailStatus.PENDING, timezone.now(), 0, None
+    row.save(update_fields=["status", "send_after", "attempts", "claimed_at", "updated_at"])
+    audit.record(row, audit.UPDATE, patient_id=row.patient_id, clinic_id=row.clinic_id, actor=by,
+                 changes={"status": [EmailStatus.FAILED, EmailStatus.PENDING]})
+    return row
+
+
+def episode_emails_claim_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """Claim the rows due now (and rows whose claim went stale) for sending; return their ids.
+
+    Each batch is its own short transaction with SKIP LOCKED: two sweeps at once split the rows, never share one.
+    """
+    now = now or timezone.now()
+    limit = settings.REMINDER_SWEEP_LIMIT if limit is None else limit
+    stale = now - timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+    due = Q(status=EmailStatus.PENDING, send_after__lte=now) | Q(status=EmailStatus.SENDING, claimed_at__lt=stale)
+    claimed: list[int] = []
+    while len(claimed) < limit:
+        with transaction.atomic():
+            ids = list(
+                EpisodeEmail.objects.select_for_update(skip_locked=True).filter(due).order_by("send_after", "pk")
+                .values_list("pk", flat=True)[: min(_BATCH, limit - len(claimed))]
+            )
+            if ids:
+                EpisodeEmail.objects.filter(pk__in=ids).update(status=EmailStatus.SENDING, claimed_at=now, updated_at=now)
+        claimed += ids
+        if len(ids) < _BATCH:
+            break
+    if claimed:
+        logger.info("episode emails claimed: %d", len(claimed))
+    return claimed
+
+
+def _permanent(exc: Exception) -> bool:
+    """Whether trying again cannot help: the server refused the recipient or the message for good (as
+    notifications.services judges it)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
+    return False
+
+
+def _why_not(row: EpisodeEmail, *, now: datetime) -> tuple[str, str] | None:
+    """(status, reason) when this email must not go out any more; None when it should."""
+    patient, episode, visit = row.patient, row.episode, row.visit
+    if not (patient.email_consent and patient.email):
+        return EmailStatus.SKIPPED, "no email consent" if patient.email else "no email address"
+    kind = Kind(row.kind)
+    if episode.status not in _WANTS[kind]:
+        return EmailStatus.CANCELLED, f"the episode is {episode.status}"
+    if visit is not None:
+        if visit.status != VisitStatus.PLANNED:
+            return EmailStatus.CANCELLED, f"the visit is {visit.status}"
+        if visit.starts_at != row.visit_starts_at:
+            return EmailStatus.CANCELLED, "the visit moved"
+        if visit.starts_at <= now:
+            return EmailStatus.CANCELLED, "the visit has begun"
+    if kind == Kind.RETURN_REMINDER and episode.ends_at + return_grace(row.clinic_id) > now:
+        return EmailStatus.CANCELLED, "the device is not overdue"
+    if kind == Kind.REMOVED_EARLY and not episode.early_removal_reason:
+        return EmailStatus.CANCELLED, "the device was not taken off early"
+    return None
+
+
+def episode_email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
+    """Send one claimed email, holding its row lock until the outcome is recorded."""
+    from pumps.emails import build_message, message_id_for  # the renderer loads templates: keep this module light
+
+    with transaction.atomic():
+        row = (
+            EpisodeEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("episode", "visit", "patient", "clinic")
+            .filter(pk=email_id, status=EmailStatus.SENDING)
+            .first()
+        )
+        if row is None:
+            return SendOutcome("not_claimed")  # sent or settled already, or another worker holds it
+        now = now or timezone.now()
+        verdict = _why_not(row, now=now)
+        if verdict:
+            row.status, row.status_reason = verdict
+            row.claimed_at = None
+            row.save(update_fields=["status", "status_reason", "claimed_at", "updated_at"])
+            logger.info("episode email %s %s: %s", row.pk, row.status, row.status_reason)
+            return SendOutcome(row.status, row.status_reason)
+
+        row.attempts += 1
+        try:
+            # Rendering inside: an email that cannot be built fails like one that cannot be sent (retried, then
+            # `failed` for staff), instead of rolling back to `sending` and being claimed again for ever.
+            message = build_message(row, episode=row.episode, patient=row.patient, clinic=row.clinic, now=now)
+            message.send(fail_silently=False)
+        except Exception as exc:  # any failure of rendering or the backend: recorded on the row, never swallowed
+            row.last_error = redact_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+            if _permanent(exc) or row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                row.status = EmailStatus.FAILED
+            else:
+                row.status = EmailStatus.PENDING
+                row.send_after = now + timing.retry_delay(
+                    row.attempts, settings.REMINDER_RETRY_BASE_SECONDS, settings.REMINDER_RETRY_MAX_SECONDS
+                )
+            row.claimed_at = None
+            row.save(update_fields=["status", "last_error", "attempts", "send_after", "claimed_at", "updated_at"])
+            logger.warning("episode email %s attempt %s %s: %s", row.pk, row.attempts, row.status, type(exc).__name__)
+            return SendOutcome("failed" if row.status == EmailStatus.FAILED else "retry", row.last_error)
+
+        row.status = EmailStatus.SENT
+        row.sent_at = timezone.now()
+        provider_status = getattr(message, "anymail_status", None)
+        row.message_id = (str(provider_status.message_id) if provider_status and provider_status.message_id
+                          else message_id_for(row))
+        row.last_error = ""
+        row.claimed_at = None
+        row.save(update_fields=["status", "sent_at", "message_id", "last_error", "attempts", "claimed_at", "updated_at"])
+        logger.info("episode email %s sent (%s)", row.pk, row.kind)
+        return SendOutcome("sent")
