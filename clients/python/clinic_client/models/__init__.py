@@ -41,15 +41,24 @@ from .entry import Entry
 from .entry_create_request import EntryCreateRequest
 from .entry_kind_enum import EntryKindEnum
 from .entry_status_enum import EntryStatusEnum
+from .episode import Episode
+from .episode_cancel_request import EpisodeCancelRequest
+from .episode_remove_request import EpisodeRemoveRequest
+from .episode_review_request import EpisodeReviewRequest
+from .episode_status_enum import EpisodeStatusEnum
+from .episodes_list_status_item import EpisodesListStatusItem
 from .error import Error
 from .error_details import ErrorDetails
 from .instrument import Instrument
 from .instrument_band import InstrumentBand
 from .instrument_scale_option import InstrumentScaleOption
+from .maintenance import Maintenance
+from .maintenance_request import MaintenanceRequest
 from .make_up_request import MakeUpRequest
 from .measure_create_request import MeasureCreateRequest
 from .measure_score import MeasureScore
 from .measure_series import MeasureSeries
+from .mode_enum import ModeEnum
 from .named_ref import NamedRef
 from .notice import Notice
 from .notice_details import NoticeDetails
@@ -65,9 +74,11 @@ from .paginated_clinic_list import PaginatedClinicList
 from .paginated_closure_list import PaginatedClosureList
 from .paginated_cycle_list import PaginatedCycleList
 from .paginated_entry_list import PaginatedEntryList
+from .paginated_episode_list import PaginatedEpisodeList
 from .paginated_instrument_list import PaginatedInstrumentList
 from .paginated_patient_list import PaginatedPatientList
 from .paginated_protocol_list import PaginatedProtocolList
+from .paginated_pump_list import PaginatedPumpList
 from .paginated_reminder_list import PaginatedReminderList
 from .paginated_session_list import PaginatedSessionList
 from .paginated_signed_in_device_list import PaginatedSignedInDeviceList
@@ -79,6 +90,7 @@ from .patched_clinic_request import PatchedClinicRequest
 from .patched_closure_request import PatchedClosureRequest
 from .patched_patient_request import PatchedPatientRequest
 from .patched_protocol_request import PatchedProtocolRequest
+from .patched_pump_request import PatchedPumpRequest
 from .patched_staff_member_request import PatchedStaffMemberRequest
 from .patched_time_off_request import PatchedTimeOffRequest
 from .patient import Patient
@@ -90,6 +102,10 @@ from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
+from .pump import Pump
+from .pump_request import PumpRequest
+from .pump_status_enum import PumpStatusEnum
+from .pumps_list_status_item import PumpsListStatusItem
 from .reason import Reason
 from .recovery_check import RecoveryCheck
 from .recovery_record_request import RecoveryRecordRequest
@@ -133,6 +149,9 @@ from .time_off_request import TimeOffRequest
 from .token import Token
 from .token_request_request import TokenRequestRequest
 from .urgent_flag import UrgentFlag
+from .visit import Visit
+from .visit_kind_enum import VisitKindEnum
+from .visit_status_enum import VisitStatusEnum
 from .warning import Warning_
 from .warning_details import WarningDetails
 from .weekday_enum import WeekdayEnum
@@ -179,15 +198,24 @@ __all__ = (
     "EntryCreateRequest",
     "EntryKindEnum",
     "EntryStatusEnum",
+    "Episode",
+    "EpisodeCancelRequest",
+    "EpisodeRemoveRequest",
+    "EpisodeReviewRequest",
+    "EpisodeStatusEnum",
+    "EpisodesListStatusItem",
     "Error",
     "ErrorDetails",
     "Instrument",
     "InstrumentBand",
     "InstrumentScaleOption",
+    "Maintenance",
+    "MaintenanceRequest",
     "MakeUpRequest",
     "MeasureCreateRequest",
     "MeasureScore",
     "MeasureSeries",
+    "ModeEnum",
     "NamedRef",
     "Notice",
     "NoticeDetails",
@@ -203,9 +231,11 @@ __all__ = (
     "PaginatedClosureList",
     "PaginatedCycleList",
     "PaginatedEntryList",
+    "PaginatedEpisodeList",
     "PaginatedInstrumentList",
     "PaginatedPatientList",
     "PaginatedProtocolList",
+    "PaginatedPumpList",
     "PaginatedReminderList",
     "PaginatedSessionList",
     "PaginatedSignedInDeviceList",
@@ -217,6 +247,7 @@ __all__ = (
     "PatchedClosureRequest",
     "PatchedPatientRequest",
     "PatchedProtocolRequest",
+    "PatchedPumpRequest",
     "PatchedStaffMemberRequest",
     "PatchedTimeOffRequest",
     "Patient",
@@ -228,6 +259,10 @@ __all__ = (
     "ProposalRequestRequest",
     "Protocol",
     "ProtocolRequest",
+    "Pump",
+    "PumpRequest",
+    "PumpStatusEnum",
+    "PumpsListStatusItem",
     "Reason",
     "RecoveryCheck",
     "RecoveryRecordRequest",
@@ -271,6 +306,9 @@ __all__ = (
     "Token",
     "TokenRequestRequest",
     "UrgentFlag",
+    "Visit",
+    "VisitKindEnum",
+    "VisitStatusEnum",
     "WarningDetails",
     "Warning_",
     "WeekdayEnum",
