@@ -167,7 +167,7 @@ class PumpMaintenanceView(ClinicScopedQuerysetMixin, APIView):
         return get_object_or_404(self.scope(Pump.objects.select_related("clinic")), pk=pk)
 
     @extend_schema(
-        operation_id="pumps_maintenance_list", tags=["pumps"], summary="List a pump's maintenance",
+        operation_id="pumps_maintenance", tags=["pumps"], summary="List a pump's maintenance",
         description="The spans when the pump is out for maintenance, by start. Not paginated.",
         responses={200: MaintenanceSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN_READ, 404: NOT_FOUND},
         examples=[_ok("A pump's maintenance", MAINTENANCE_EXAMPLE)],
