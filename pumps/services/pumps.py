@@ -8,7 +8,7 @@ from django.db import transaction
 
 from audit import records as audit
 from common.errors import integrity_as_conflict
-from pumps.models import Pump, PumpMaintenance
+from pumps.models import Pump, PumpMaintenance, PumpStatus
 from scheduler.models import Clinic
 
 PUMP_AUDIT_FIELDS = ("clinic", "label", "serial_number", "status", "notes")
@@ -17,7 +17,8 @@ MAINTENANCE_AUDIT_FIELDS = ("pump", "starts_at", "ends_at", "reason")
 PUMP_CHANGEABLE = ("label", "serial_number", "status", "notes")
 
 
-def pump_create(*, clinic: Clinic, label: str, serial_number: str, status: str, notes: str = "", by) -> Pump:
+def pump_create(*, clinic: Clinic, label: str, serial_number: str, status: str = PumpStatus.IN_SERVICE, notes: str = "",
+                by) -> Pump:
     with integrity_as_conflict(), transaction.atomic():
         pump = Pump.objects.create(clinic=clinic, label=label, serial_number=serial_number, status=status, notes=notes)
         audit.record(pump, audit.CREATE, changes=audit.created(pump, PUMP_AUDIT_FIELDS), clinic_id=clinic.pk, actor=by)

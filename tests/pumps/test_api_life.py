@@ -65,6 +65,8 @@ def test_every_role_reads_pumps_only_admins_write(home, away, clients):
     ct = ContentType.objects.get_for_model(Pump)
     assert LogEntry.objects.filter(content_type=ct, object_pk=str(pump.pk), action=LogEntry.Action.CREATE).exists()
 
+    minimal = post(clients[ADMIN], "/api/v1/pumps/", {"clinic": home["clinic"].pk, "label": "P", "serial_number": "S"})
+    assert minimal.status_code == 201 and minimal.json()["status"] == "in_service", minimal.content
     changed = clients[ADMIN].patch(f"/api/v1/pumps/{pump.pk}/", {"status": "maintenance"}, format="json")
     assert changed.status_code == 200 and changed.json()["status"] == "maintenance"
     assert LogEntry.objects.get(content_type=ct, object_pk=str(pump.pk), action=LogEntry.Action.UPDATE).changes == {
