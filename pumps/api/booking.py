@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from bookings.api.serializers import ScopedPrimaryKeyRelatedField, StartField, clinic_field
 from bookings.models import Patient
-from common.access import BOOKING_ROLES
+from common.access import ALL_ROLES, BOOKING_ROLES
 from common.api import RolePermission
 from common.fields import LOCAL_OR_INSTANT_HELP
 from common.openapi import FORBIDDEN_BOOKING, UNAUTHENTICATED
@@ -30,7 +30,10 @@ from common.serializers import (
     StrictIntegerField,
     StrictSerializer,
 )
-from pumps.models import Episode, EpisodeVisit, Pump, PumpCourse, PumpProtocol
+from pumps.api.life import EPISODE_EXAMPLE, EpisodeListView
+from pumps.api.serializers import EpisodeSerializer
+from pumps.models import Pump, PumpCourse, PumpProtocol
+from pumps.selectors.lists import episode_list
 from pumps.selectors.proposals import episode_proposals
 from pumps.services.booking import episode_book
 from scheduler.models import Chair, StaffMember, StaffRole
@@ -237,45 +240,11 @@ class EpisodeBookSerializer(StrictSerializer):
         return attrs
 
 
-class BookedVisitSerializer(serializers.ModelSerializer):
-    starts_local = serializers.SerializerMethodField(help_text="The start in the clinic's time zone, with its offset.")
+class EpisodesView(EpisodeListView):
+    """GET /api/v1/episodes/ (the list, pumps.api.life) and POST /api/v1/episodes/: book a pump episode (all its
+    visits, or nothing). The answer is the episode as GET episodes/{id}/ gives it."""
 
-    class Meta:
-        model = EpisodeVisit
-        fields = ["id", "kind", "day", "mode", "status", "starts_at", "ends_at", "starts_local", "chair", "nurse"]
-
-    @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_starts_local(self, obj) -> str:
-        return obj.starts_at.astimezone(obj.clinic.tz).isoformat()
-
-
-class EpisodeBookedSerializer(serializers.ModelSerializer):
-    """The episode as booked (a minimal read; pumps.api.serializers.EpisodeSerializer is the full one)."""
-
-    visits = BookedVisitSerializer(many=True, read_only=True)
-    pump_label = serializers.CharField(source="pump.label", read_only=True)
-    timezone = serializers.CharField(source="clinic.timezone", read_only=True)
-
-    class Meta:
-        model = Episode
-        fields = ["id", "course", "number", "clinic", "timezone", "patient", "pump", "pump_label", "status",
-                  "version", "starts_at", "ends_at", "pump_until", "booked_at", "visits"]
-
-
-_BOOKED = {"id": 31, "course": 12, "number": 1, "clinic": 1, "timezone": "America/New_York", "patient": 41,
-           "pump": 2, "pump_label": "Pump 2", "status": "booked", "version": 1, "starts_at": "2027-03-01T14:00:00Z",
-           "ends_at": "2027-03-05T15:00:00Z", "pump_until": "2027-03-05T19:00:00Z",
-           "booked_at": "2027-02-20T16:31:07Z",
-           "visits": [{"id": 300 + n, "status": "planned",
-                       **{k: v[k] for k in ("kind", "day", "mode", "starts_at", "ends_at", "starts_local", "chair",
-                                            "nurse")}} for n, v in enumerate(_VISITS)]}
-
-
-class EpisodeBookView(APIView):
-    """POST /api/v1/episodes/: book a pump episode (all its visits, or nothing)."""
-
-    permission_classes = [RolePermission]
-    roles = {"*": BOOKING_ROLES}
+    roles = {"list": ALL_ROLES, "post": BOOKING_ROLES}
 
     @extend_schema(
         operation_id="episodes_create",
@@ -291,7 +260,7 @@ class EpisodeBookView(APIView):
         ),
         request=EpisodeBookSerializer,
         responses={
-            201: EpisodeBookedSerializer,
+            201: EpisodeSerializer,
             400: _errors(
                 "The request is not valid, or breaks a rule of the clinic or protocol.",
                 _example("validation_error", "The request is not valid: patient: There is no such patient in your "
@@ -316,7 +285,7 @@ class EpisodeBookView(APIView):
             OpenApiExample("Book from a proposal", request_only=True, value={
                 "clinic": 1, "patient": 41, "protocol": 3, "fitting_start": "2027-03-01T09:00", "pump": 2,
                 "visits": [{"day": 0, "chair": 3, "nurse": 2}]}),
-            OpenApiExample("The episode booked", response_only=True, value=_BOOKED),
+            OpenApiExample("The episode booked", response_only=True, value=EPISODE_EXAMPLE),
         ],
     )
     def post(self, request):
@@ -332,11 +301,12 @@ class EpisodeBookView(APIView):
             clinic=v["clinic"], patient=v["patient"], protocol=v["protocol"], fitting_start=v["fitting_start"],
             pump=v.get("pump"), choices=choices or None, course=v.get("course"), by=request.user,
         )
-        episode = Episode.objects.select_related("clinic", "pump").prefetch_related("visits__clinic").get(pk=episode.pk)
-        return Response(EpisodeBookedSerializer(episode).data, status=status.HTTP_201_CREATED)
+        episode = episode_list().get(pk=episode.pk)
+        return Response(EpisodeSerializer(episode, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 urlpatterns: list = [
     path("episodes/proposals/", ProposalsView.as_view(), name="episode-proposals"),
-    path("episodes/", EpisodeBookView.as_view(), name="episode-book"),
+    path("episodes/", EpisodesView.as_view(), name="episode-list"),
 ]

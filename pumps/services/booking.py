@@ -19,6 +19,7 @@ from audit import records as audit
 from bookings.models import Patient
 from bookings.services.locks import lock_days
 from pumps import error_codes as codes
+from pumps import outbox
 from pumps.errors import PumpError
 from pumps.models import (
     Episode,
@@ -130,7 +131,8 @@ def episode_book(
                                     details={"course": course.pk, "episodes_per_course": protocol.episodes_per_course})
             episode = _book_locked(clinic=clinic, patient=patient, protocol=protocol, start=start, pump=pump,
                                    choices=choices, course=course, by=by, now=now)
-            # emails: pumps.outbox.episode_booked_emails(episode=episode)
+            # What the patient is told, written in this transaction (pumps.outbox): sent after the commit.
+            outbox.episode_booked_emails(episode=episode, now=now)
     except IntegrityError as exc:
         raise _race_error(exc) from None
     except OperationalError as exc:

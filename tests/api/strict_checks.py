@@ -134,6 +134,18 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("sessions_measures_create", "answer_out_of_range"): "an answer outside the instrument's own scale (0-3, 0-4, 0-10)",
     ("sessions_measures_create", "session_not_open"): "a cancelled or missed session takes no answers",
     ("cycles_review", "review_not_due"): "a course not flagged for review",
+    # Pump courses (issue 16): an episode's actions start from their state; a pump's label and serial number are
+    # unique in its clinic.
+    ("episodes_*", "invalid_transition"): "the episode (or the review) is not in a state this step leaves from",
+    ("episodes_fit", "not_fitting_day"): "a pump is fitted on the day of its fitting visit",
+    ("episodes_review", "episode_not_fitted"): "a review is recorded while the pump is fitted",
+    ("episodes_review", "not_a_review"): "the fitting and the removal are recorded by fit and remove",
+    ("episodes_review", "visit_not_due"): "a review is recorded from its own day",
+    ("episodes_review", "visit"): "a visit id of no row of this episode",
+    ("episodes_remove", "early_removal_reason_required"): "a removal before the removal visit's start needs a reason",
+    ("pumps_*", "label"): "a pump label already taken in the clinic",
+    ("pumps_*", "serial_number"): "a serial number already taken in the clinic",
+    ("pumps_maintenance_create", "ends_at"): f"an end not after the start: {_ONE_RULE_ACROSS_FIELDS}",
     # Re-plan (issue 14): which sessions to re-plan is said one way, and they belong to the clinic named.
     ("sessions_replan", "sessions"): "neither `sessions` nor `all: true` given, or both, or a session id of no row of "
     f"the user's clinics or of another clinic than `clinic`: {_ONE_RULE_ACROSS_FIELDS}",

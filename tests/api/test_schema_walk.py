@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import UserSession
 from bookings.models import InfusionSession, Patient, PatientEmail, TreatmentCycle
 from outcomes.models import CourseReview, Measure, UrgentFlag
-from pumps.models import Episode, Pump, PumpProtocol
+from pumps.models import Episode, EpisodeStatus, EpisodeVisit, Pump, PumpMaintenance, PumpProtocol, VisitKind
 from safety.models import CheckEntry, RecoveryCheck
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api import make_up_ops as mu
@@ -202,6 +202,36 @@ def measure_stored(site, obj, response) -> None:
 def acknowledged(site, obj, response) -> None:
     obj.refresh_from_db()
     assert obj.acknowledged_at is not None and response.json()["acknowledged_at"]
+
+
+# --- Pump courses (issue 16) -----------------------------------------------------------------------
+
+
+def pump_body(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "label": "Pump 99", "serial_number": "SN-WALK-99", "status": "in_service"}
+
+
+def maintenance_body(site: Site, obj) -> dict:
+    return {"starts_at": "2027-04-05T08:00", "ends_at": "2027-04-07T08:00", "reason": "Battery service"}
+
+
+def episode(state: str) -> Callable[[Site], Episode]:
+    return lambda site: site.episodes[state]
+
+
+def review_body(site: Site, obj) -> dict:
+    """Monday's review (day 1) of the episode fitted on Sunday."""
+    return {"visit": EpisodeVisit.objects.get(episode=obj, kind=VisitKind.REVIEW, day=1).pk, "done": False,
+            "note": "No answer at two calls"}
+
+
+def review_missed(site, obj, response) -> None:
+    assert EpisodeVisit.objects.get(episode=obj, kind=VisitKind.REVIEW, day=1).status == "missed"
+    assert [v["status"] for v in response.json()["visits"]][:2] == ["done", "missed"], response.json()
+
+
+def maintenance_booked(site, obj, response) -> None:
+    assert PumpMaintenance.objects.filter(pk=response.json()["id"], pump=obj).exists()
 
 
 # --- Requests -----------------------------------------------------------------------------------
@@ -953,6 +983,47 @@ TABLE: dict[str, Op] = {
             ForeignId("sessions", lambda world, obj: {"clinic": world.home.clinic.pk,
                                                       "sessions": [world.away.sessions["upcoming"].pk]}),
         ),
+    ),
+    # --- Pump courses (issue 16): every role reads pumps and episodes; admins add and change pumps and book their
+    # maintenance; clinicians fit, record reviews and remove; any role takes a pump back; the desk cancels.
+    "pumps_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
+                     other=(Unlisted(lambda s: ids(*s.pumps)),)),
+    "pumps_retrieve": Op(200, EVERY_ROLE, target=lambda s: s.pump, bad=BAD_ID, other=(NotFound(),)),
+    "pumps_create": Op(
+        201, ADMINS, body=pump_body, model=Pump, bad=Bad("status", body=broken(pump_body, status="lost")),
+        other=(ForeignId("clinic", lambda world, obj: {**pump_body(world.home, obj), **away_clinic(world)}),),
+        check=created(Pump, clinic=lambda s: s.clinic),
+    ),
+    "pumps_partial_update": Op(
+        200, ADMINS, target=lambda s: s.pump, body=same({"status": "maintenance"}), model=Pump,
+        bad=Bad("label", body=same({"label": ""})), other=(NotFound(), ForeignId("clinic", away_clinic)),
+        check=changed(status="maintenance"),
+    ),
+    "pumps_maintenance": Op(200, EVERY_ROLE, target=lambda s: s.pump, bad=BAD_ID, other=(NotFound(),)),
+    "pumps_maintenance_create": Op(
+        201, ADMINS, target=lambda s: s.pump, body=maintenance_body, model=PumpMaintenance,
+        bad=Bad("ends_at", body=broken(maintenance_body, ends_at="2027-04-04T08:00")), other=(NotFound(),),
+        check=maintenance_booked,
+    ),
+    "episodes_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
+                        other=(Unlisted(lambda s: ids(*s.episodes.values())),)),
+    "episodes_retrieve": Op(200, EVERY_ROLE, target=episode(EpisodeStatus.BOOKED), bad=BAD_ID, other=(NotFound(),)),
+    "episodes_fit": Op(200, CLINICAL, target=episode(EpisodeStatus.BOOKED), bad=BAD_ID, other=(NotFound(),),
+                       model=Episode, check=now_status("fitted")),
+    "episodes_review": Op(
+        200, CLINICAL, target=episode(EpisodeStatus.FITTED), body=review_body, model=EpisodeVisit,
+        bad=Bad("done", body=broken(review_body, done="no")), other=(NotFound(),), check=review_missed,
+    ),
+    "episodes_remove": Op(
+        200, CLINICAL, target=episode(EpisodeStatus.FITTED), body=same({"early_reason": "Sore site"}), model=Episode,
+        bad=Bad(body=same({}), code="early_removal_reason_required"), other=(NotFound(),),
+        check=now_status("removed"),
+    ),
+    "episodes_return": Op(200, EVERY_ROLE, target=episode(EpisodeStatus.REMOVED), bad=BAD_ID, other=(NotFound(),),
+                          model=Episode, check=now_status("returned")),
+    "episodes_cancel": Op(
+        200, DESK, target=episode(EpisodeStatus.BOOKED), body=same({"reason": "Travel"}), model=Episode,
+        bad=Bad("reason", body=same({"reason": ""})), other=(NotFound(),), check=now_status("cancelled"),
     ),
     # --- Outside the schema (see NOT_IN_SCHEMA), walked all the same.
     "healthz": Op(

@@ -89,6 +89,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bookings.models import InfusionSession, Patient, TreatmentCycle
 from common.api import ADMIN, FRONT_DESK
+from pumps.models import Episode, Pump
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.api.strict_checks import RULES_MET, positive_data_acceptance_but_rules, strict_statuses
 from tests.api.world import T_BOOK, T_RUN, build_site, ensure_shared_protocols
@@ -180,11 +181,13 @@ COLLECTIONS = {
     "protocols": Protocol,
     "closures": Closure,
     "time-off": TimeOff,
+    "pumps": Pump,
+    "episodes": Episode,
 }
 #: Body and query keys holding the id of a row, and the collection the row is in.
 ID_FIELDS = {
     "clinic": "clinics", "patient": "patients", "protocol": "protocols", "chair": "chairs", "nurse": "staff",
-    "staff": "staff", "cycle": "cycles",
+    "staff": "staff", "cycle": "cycles", "pump": "pumps",
 }
 
 

@@ -117,6 +117,8 @@ def path_object(world, path: str):
         "waitlist": WaitlistEntry.objects.get(session=home.sessions["upcoming"]),
         # Outcomes (issue 15): the urgent flag tests/api/world.py raises on the upcoming session.
         "flags": UrgentFlag.objects.get(session=home.sessions["upcoming"]),
+        # Pump courses (issue 16): the site's first pump, and its fitted episode (every action reads its body first).
+        "pumps": home.pump, "episodes": home.episodes["fitted"],
     }[path.removeprefix("/api/v1/").split("/")[0]]
 
 
@@ -297,6 +299,11 @@ REFUSED_BODIES = [
     ("sessions_cancel", {"reason": 5}, "reason"),
     ("sessions_cancel", {"by": ""}, "by"),
     ("cycles_cancel", {"reason": ["why"]}, "reason"),
+    ("episodes_review", {"done": "false"}, "done"),
+    ("episodes_review", {"visit": "302"}, "visit"),
+    ("episodes_cancel", {"reason": "  "}, "reason"),
+    ("pumps_create", {"clinic": "1"}, "clinic"),
+    ("pumps_maintenance_create", {"starts_at": "2027-04-05"}, "starts_at"),
     ("auth_token_obtain", {"username": 0}, "username"),
     ("auth_token_obtain", {"password": None}, "password"),
 ]
@@ -324,6 +331,9 @@ REFUSED_QUERIES = [
     ("staff_list", {"role": ""}, "role"),  # was ignored
     ("sessions_list", {"date": "03/02/2027"}, "date"),
     ("sessions_list", {"status": "booked,"}, "status"),
+    ("episodes_list", {"status": "fitted,"}, "status"),
+    ("episodes_list", {"from": "2027-03-02 09:00"}, "from"),
+    ("pumps_list", {"clinic": "1.0"}, "clinic"),
     ("sessions_list", {"reschedule_requested": "True"}, "reschedule_requested"),
     ("reminders_list", {"due_after": "2027-03-02T09:00"}, "due_after"),  # an instant needs its offset
     ("availability_retrieve", {"first_visit": "1"}, "first_visit"),

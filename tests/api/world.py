@@ -9,6 +9,13 @@ a frozen time (Friday), then advanced to Monday noon, when the tests run:
     in_chair    Mon 10:30, in the chair  → complete
     today       Mon 13:00, booked        → check-in (its own day)
     upcoming    Wed 10:00, booked        → confirm, cancel, reschedule; its course → cancel
+
+and a pump with one pump episode in each state an episode action starts from (issue 16; written straight to the
+tables, each with its own pump and patient, no chair or nurse):
+
+    booked      fitting Mon 13:00       → fit (its own day), cancel
+    fitted      fitted Sun 10:00        → review (day 1: Monday), remove (early, with a reason)
+    removed     removed Fri 10:00       → return
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ from dataclasses import dataclass, field
 from bookings import services
 from bookings.models import InfusionSession, Patient, TreatmentCycle
 from outcomes import services as outcomes
+from pumps.models import Episode, EpisodeStatus, EpisodeVisit, Pump, VisitKind, VisitStatus
 from scheduler.models import Chair, Clinic, Closure, Protocol, StaffMember, TimeOff
 from tests.factories import ClinicFactory, PatientFactory, ProtocolFactory, book_course
 from tests.factories import ensure_shared_protocols as ensure_shared_protocols  # the schemathesis test's
 from tests.helpers import ROLES as ROLES  # the schema walk's
 from tests.helpers import api_token_for, staff_of_every_role
+from tests.pumps.factories import PumpCourseFactory, PumpFactory, PumpProtocolFactory, episode_with_visits
 from tests.safety.helpers import checks_pass, recovery_pass
 from waitlist import services as waitlist
 
@@ -54,6 +63,12 @@ class Site:
     sessions: dict[str, InfusionSession] = field(default_factory=dict)
     users: dict[str | None, object] = field(default_factory=dict)
     tokens: dict[str | None, str] = field(default_factory=dict)
+    pumps: list[Pump] = field(default_factory=list)
+    episodes: dict[str, Episode] = field(default_factory=dict)
+
+    @property
+    def pump(self) -> Pump:
+        return self.pumps[0]
 
     @property
     def cycle(self) -> TreatmentCycle:
@@ -61,7 +76,7 @@ class Site:
 
     @property
     def patients(self) -> list[Patient]:
-        return [self.patient, *(s.patient for s in self.sessions.values())]
+        return [self.patient, *(s.patient for s in self.sessions.values()), *(e.patient for e in self.episodes.values())]
 
 
 @dataclass
@@ -95,9 +110,32 @@ def build_site(name: str) -> Site:
     waitlist.entry_create(clinic=clinic, patient=site.sessions["upcoming"].patient, session=site.sessions["upcoming"])
     # Outcomes (issue 15): the upcoming session's check-in answers, item 9 above 0: an urgent flag, not acknowledged.
     outcomes.measure_record(session=site.sessions["upcoming"], instrument_code="phq9", answers=[1] * 9)
+    _pump_episodes(site)
     # No usable password: hashing is slow. Their API tokens are made at T_RUN (build_world): tokens expire.
     site.users = staff_of_every_role(clinic, f"walk-{name}", password=None)
     return site
+
+
+#: Pump episodes (issue 16): their state, and the fitting's wall-clock time (clinic time).
+EPISODE_TIMES = {
+    EpisodeStatus.BOOKED: dt.datetime(2027, 3, 1, 13, 0),
+    EpisodeStatus.FITTED: dt.datetime(2027, 2, 28, 10, 0),
+    EpisodeStatus.REMOVED: dt.datetime(2027, 2, 22, 10, 0),
+}
+
+
+def _pump_episodes(site: Site) -> None:
+    clinic = site.clinic
+    protocol = PumpProtocolFactory(clinic=clinic, episode_days=4)
+    for state, wall in EPISODE_TIMES.items():
+        pump = PumpFactory(clinic=clinic)
+        course = PumpCourseFactory(clinic=clinic, patient=PatientFactory(clinic=clinic), protocol=protocol)
+        episode = episode_with_visits(course=course, pump=pump, fitting_at=wall.replace(tzinfo=clinic.tz),
+                                      status=state)
+        done = {EpisodeStatus.FITTED: [VisitKind.FITTING], EpisodeStatus.REMOVED: list(VisitKind)}.get(state, [])
+        EpisodeVisit.objects.filter(episode=episode, kind__in=done).update(status=VisitStatus.DONE)
+        site.pumps.append(pump)
+        site.episodes[state] = episode
 
 
 def _advance(site: Site) -> None:

@@ -9,10 +9,6 @@ from .availability import Availability
 from .available_slot import AvailableSlot
 from .blank_enum import BlankEnum
 from .book_session_request import BookSessionRequest
-from .booked_visit import BookedVisit
-from .booked_visit_kind_enum import BookedVisitKindEnum
-from .booked_visit_mode_enum import BookedVisitModeEnum
-from .booked_visit_status_enum import BookedVisitStatusEnum
 from .by_enum import ByEnum
 from .cancel_request import CancelRequest
 from .chair import Chair
@@ -45,16 +41,22 @@ from .entry import Entry
 from .entry_create_request import EntryCreateRequest
 from .entry_kind_enum import EntryKindEnum
 from .entry_status_enum import EntryStatusEnum
+from .episode import Episode
 from .episode_book_request import EpisodeBookRequest
-from .episode_booked import EpisodeBooked
-from .episode_booked_status_enum import EpisodeBookedStatusEnum
+from .episode_cancel_request import EpisodeCancelRequest
 from .episode_proposals import EpisodeProposals
+from .episode_remove_request import EpisodeRemoveRequest
+from .episode_review_request import EpisodeReviewRequest
+from .episode_status_enum import EpisodeStatusEnum
 from .episode_visit_choice_request import EpisodeVisitChoiceRequest
+from .episodes_list_status_item import EpisodesListStatusItem
 from .error import Error
 from .error_details import ErrorDetails
 from .instrument import Instrument
 from .instrument_band import InstrumentBand
 from .instrument_scale_option import InstrumentScaleOption
+from .maintenance import Maintenance
+from .maintenance_request import MaintenanceRequest
 from .make_up_request import MakeUpRequest
 from .measure_create_request import MeasureCreateRequest
 from .measure_score import MeasureScore
@@ -74,9 +76,11 @@ from .paginated_clinic_list import PaginatedClinicList
 from .paginated_closure_list import PaginatedClosureList
 from .paginated_cycle_list import PaginatedCycleList
 from .paginated_entry_list import PaginatedEntryList
+from .paginated_episode_list import PaginatedEpisodeList
 from .paginated_instrument_list import PaginatedInstrumentList
 from .paginated_patient_list import PaginatedPatientList
 from .paginated_protocol_list import PaginatedProtocolList
+from .paginated_pump_list import PaginatedPumpList
 from .paginated_reminder_list import PaginatedReminderList
 from .paginated_session_list import PaginatedSessionList
 from .paginated_signed_in_device_list import PaginatedSignedInDeviceList
@@ -88,6 +92,7 @@ from .patched_clinic_request import PatchedClinicRequest
 from .patched_closure_request import PatchedClosureRequest
 from .patched_patient_request import PatchedPatientRequest
 from .patched_protocol_request import PatchedProtocolRequest
+from .patched_pump_request import PatchedPumpRequest
 from .patched_staff_member_request import PatchedStaffMemberRequest
 from .patched_time_off_request import PatchedTimeOffRequest
 from .patient import Patient
@@ -103,6 +108,10 @@ from .proposed_episode_visit_kind_enum import ProposedEpisodeVisitKindEnum
 from .proposed_episode_visit_mode_enum import ProposedEpisodeVisitModeEnum
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
+from .pump import Pump
+from .pump_request import PumpRequest
+from .pump_status_enum import PumpStatusEnum
+from .pumps_list_status_item import PumpsListStatusItem
 from .reason import Reason
 from .recovery_check import RecoveryCheck
 from .recovery_record_request import RecoveryRecordRequest
@@ -146,6 +155,10 @@ from .time_off_request import TimeOffRequest
 from .token import Token
 from .token_request_request import TokenRequestRequest
 from .urgent_flag import UrgentFlag
+from .visit import Visit
+from .visit_kind_enum import VisitKindEnum
+from .visit_mode_enum import VisitModeEnum
+from .visit_status_enum import VisitStatusEnum
 from .warning import Warning_
 from .warning_details import WarningDetails
 from .weekday_enum import WeekdayEnum
@@ -160,10 +173,6 @@ __all__ = (
     "AvailableSlot",
     "BlankEnum",
     "BookSessionRequest",
-    "BookedVisit",
-    "BookedVisitKindEnum",
-    "BookedVisitModeEnum",
-    "BookedVisitStatusEnum",
     "ByEnum",
     "CancelRequest",
     "Chair",
@@ -196,16 +205,22 @@ __all__ = (
     "EntryCreateRequest",
     "EntryKindEnum",
     "EntryStatusEnum",
+    "Episode",
     "EpisodeBookRequest",
-    "EpisodeBooked",
-    "EpisodeBookedStatusEnum",
+    "EpisodeCancelRequest",
     "EpisodeProposals",
+    "EpisodeRemoveRequest",
+    "EpisodeReviewRequest",
+    "EpisodeStatusEnum",
     "EpisodeVisitChoiceRequest",
+    "EpisodesListStatusItem",
     "Error",
     "ErrorDetails",
     "Instrument",
     "InstrumentBand",
     "InstrumentScaleOption",
+    "Maintenance",
+    "MaintenanceRequest",
     "MakeUpRequest",
     "MeasureCreateRequest",
     "MeasureScore",
@@ -225,9 +240,11 @@ __all__ = (
     "PaginatedClosureList",
     "PaginatedCycleList",
     "PaginatedEntryList",
+    "PaginatedEpisodeList",
     "PaginatedInstrumentList",
     "PaginatedPatientList",
     "PaginatedProtocolList",
+    "PaginatedPumpList",
     "PaginatedReminderList",
     "PaginatedSessionList",
     "PaginatedSignedInDeviceList",
@@ -239,6 +256,7 @@ __all__ = (
     "PatchedClosureRequest",
     "PatchedPatientRequest",
     "PatchedProtocolRequest",
+    "PatchedPumpRequest",
     "PatchedStaffMemberRequest",
     "PatchedTimeOffRequest",
     "Patient",
@@ -254,6 +272,10 @@ __all__ = (
     "ProposedEpisodeVisitModeEnum",
     "Protocol",
     "ProtocolRequest",
+    "Pump",
+    "PumpRequest",
+    "PumpStatusEnum",
+    "PumpsListStatusItem",
     "Reason",
     "RecoveryCheck",
     "RecoveryRecordRequest",
@@ -297,6 +319,10 @@ __all__ = (
     "Token",
     "TokenRequestRequest",
     "UrgentFlag",
+    "Visit",
+    "VisitKindEnum",
+    "VisitModeEnum",
+    "VisitStatusEnum",
     "WarningDetails",
     "Warning_",
     "WeekdayEnum",

@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.episode import Episode
 from ...models.episode_book_request import EpisodeBookRequest
-from ...models.episode_booked import EpisodeBooked
 from ...models.error import Error
 from ...types import Response
 
@@ -30,9 +30,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EpisodeBooked | Error | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Episode | Error | None:
     if response.status_code == 201:
-        response_201 = EpisodeBooked.from_dict(response.json())
+        response_201 = Episode.from_dict(response.json())
 
         return response_201
 
@@ -77,9 +77,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EpisodeBooked | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Episode | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EpisodeBookRequest,
-) -> Response[EpisodeBooked | Error]:
+) -> Response[Episode | Error]:
     """Book a pump episode
 
      Books one episode at once: the pump from the fitting to the turnaround's end, the fitting, a review
@@ -112,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EpisodeBooked | Error]
+        Response[Episode | Error]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EpisodeBookRequest,
-) -> EpisodeBooked | Error | None:
+) -> Episode | Error | None:
     """Book a pump episode
 
      Books one episode at once: the pump from the fitting to the turnaround's end, the fitting, a review
@@ -150,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EpisodeBooked | Error
+        Episode | Error
     """
 
     return sync_detailed(
@@ -163,7 +161,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EpisodeBookRequest,
-) -> Response[EpisodeBooked | Error]:
+) -> Response[Episode | Error]:
     """Book a pump episode
 
      Books one episode at once: the pump from the fitting to the turnaround's end, the fitting, a review
@@ -183,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EpisodeBooked | Error]
+        Response[Episode | Error]
     """
 
     kwargs = _get_kwargs(
@@ -199,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EpisodeBookRequest,
-) -> EpisodeBooked | Error | None:
+) -> Episode | Error | None:
     """Book a pump episode
 
      Books one episode at once: the pump from the fitting to the turnaround's end, the fitting, a review
@@ -219,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EpisodeBooked | Error
+        Episode | Error
     """
 
     return (

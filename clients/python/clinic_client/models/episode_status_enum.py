@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class EpisodeBookedStatusEnum(StrEnum):
+class EpisodeStatusEnum(StrEnum):
     BOOKED = "booked"
     CANCELLED = "cancelled"
     FITTED = "fitted"

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class BookedVisitModeEnum(StrEnum):
+class VisitModeEnum(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
 

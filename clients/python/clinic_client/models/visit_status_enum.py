@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class BookedVisitStatusEnum(StrEnum):
+class VisitStatusEnum(StrEnum):
     CANCELLED = "cancelled"
     DONE = "done"
     MISSED = "missed"

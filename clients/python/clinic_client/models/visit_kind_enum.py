@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class BookedVisitKindEnum(StrEnum):
+class VisitKindEnum(StrEnum):
     FITTING = "fitting"
     REMOVAL = "removal"
     REVIEW = "review"
