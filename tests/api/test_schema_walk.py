@@ -560,6 +560,23 @@ def availability_of_other_clinic(world: World) -> None:
                  400, "validation_error", "clinic")
 
 
+def pump_availability_query(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "start": "2027-03-01", "days": 7}
+
+
+def pump_days_shown(site: Site, obj, response) -> None:
+    body = response.json()
+    assert (body["clinic"], body["start"], body["days"]) == (site.clinic.pk, "2027-03-01", 7), body
+    assert body["pumps"] == [], body  # the walk's clinics own no pumps: tests/pumps/test_availability.py has rows
+
+
+def pump_availability_of_other_clinic(world: World) -> None:
+    """Another clinic's pumps, asked for by its id, are not found (a 404, as a clinic that does not exist)."""
+    query = pump_availability_query(world.away, None)
+    assert_error(send("pumps_availability_retrieve", token=world.home.tokens["front_desk"], query=query),
+                 404, "not_found")
+
+
 def options_for(site: Site, obj, response) -> None:
     options = response.json()
     assert options and {o["sequence"] for o in options} == {obj.sequence}, options
@@ -731,6 +748,13 @@ TABLE: dict[str, Op] = {
         other=NoObject("The clinic is named in the query, not the path: another clinic's id is a 400.",
                        availability_of_other_clinic),
         check=available,
+    ),
+    # --- Pumps (issue 16): every role reads the pumps' availability; nothing stored.
+    "pumps_availability_retrieve": Op(
+        200, EVERY_ROLE, query=pump_availability_query, bad=Bad("days", query={"days": 0}),
+        other=NoObject("The clinic is named in the query, not the path: another clinic's id is a 404.",
+                       pump_availability_of_other_clinic),
+        check=pump_days_shown,
     ),
     "sessions_options": Op(200, DESK, target=session("upcoming"), bad=Bad("count", query={"count": 0}),
                            other=(NotFound(),), check=options_for),

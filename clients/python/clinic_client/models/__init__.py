@@ -90,6 +90,11 @@ from .proposal import Proposal
 from .proposal_request_request import ProposalRequestRequest
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
+from .pump_availability import PumpAvailability
+from .pump_availability_row import PumpAvailabilityRow
+from .pump_availability_row_status_enum import PumpAvailabilityRowStatusEnum
+from .pump_day import PumpDay
+from .pump_day_state_enum import PumpDayStateEnum
 from .reason import Reason
 from .recovery_check import RecoveryCheck
 from .recovery_record_request import RecoveryRecordRequest
@@ -228,6 +233,11 @@ __all__ = (
     "ProposalRequestRequest",
     "Protocol",
     "ProtocolRequest",
+    "PumpAvailability",
+    "PumpAvailabilityRow",
+    "PumpAvailabilityRowStatusEnum",
+    "PumpDay",
+    "PumpDayStateEnum",
     "Reason",
     "RecoveryCheck",
     "RecoveryRecordRequest",
