@@ -968,6 +968,8 @@ NOT_IN_SCHEMA = {
     "closures/": "The front desk's closures page for a clinic's admins (the clinic or one chair), impact first.",
     "replan/": "The front desk's Re-plan page: stranded sessions with their proposed times, applied one or all.",
     "waitlist/": "The front desk's waitlist page: entries, their offers and outcomes, offer by hand, withdraw.",
+    "pumps/": "The front desk's pump board (pumps × days; issue 16): tests/frontdesk/test_pumps.py.",
+    "episodes/": "The front desk's page of a pump episode and its visits (issue 16): tests/frontdesk/test_pumps.py.",
 }
 
 

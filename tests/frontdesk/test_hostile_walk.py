@@ -50,10 +50,12 @@ from notifications import links
 from notifications import services as delivery
 from outcomes import links as outcome_links
 from outcomes.models import UrgentFlag
+from pumps.models import Episode
 from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
 from tests.factories import shared_protocol
 from tests.helpers import signed_in
+from tests.pumps.factories import PumpCourseFactory, PumpFactory, episode_with_visits
 from waitlist import links as waitlist_links
 from waitlist import services as waitlist_services
 from waitlist.models import WaitlistEntry, WaitlistOffer
@@ -193,6 +195,16 @@ def upcoming(site):
 
 def failed_email(site) -> PatientEmail:
     return PatientEmail.objects.filter(clinic=site.clinic, status=EmailStatus.FAILED).order_by("pk").first()
+
+
+def pump_episode(site):
+    """The site's pump episode (issue 16), written when first asked for (the module's world keeps it)."""
+    episode = Episode.objects.filter(clinic=site.clinic).first()
+    if episode is None:
+        course = PumpCourseFactory(clinic=site.clinic, patient=site.patient)
+        episode = episode_with_visits(course=course, pump=PumpFactory(clinic=site.clinic), nurse=site.nurses[0],
+                                      fitting_at=dt.datetime(2027, 3, 2, 10, 0, tzinfo=site.clinic.tz))
+    return episode
 
 
 def proposed_starts(w: World) -> list[str]:
@@ -473,6 +485,9 @@ ROUTES: dict[str, Route] = {
     "waitlist-offer-decline": Route(methods=("GET", "POST"), path={"token": (lambda w: offer_token(w, "decline"), offer_tokens)},
                                     refused=SIGNED_IN),
     # Re-plan the stranded sessions (issue 14): the proposals, and applying one (`session`) or all (`all`).
+    # Pump courses (issue 16): the pump board and an episode's page.
+    "frontdesk:pumps": Route(query={"clinic": CLINIC, "start": Param(lambda w: "2027-03-01", "date")}, refused=NOT_STAFF),
+    "frontdesk:episode": Route(path={"pk": _id(pump_episode)}, refused=NOT_STAFF | ELSEWHERE),
     "frontdesk:replan": Route(
         methods=("GET", "POST"), refused=NOT_BOOKING,
         query={"clinic": CLINIC},
