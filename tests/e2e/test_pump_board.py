@@ -11,7 +11,7 @@ import pytest
 
 from common.api import FRONT_DESK
 from pumps.models import ReviewMode
-from tests.e2e.conftest import assert_accessible, morning_zone, navigate, sign_in
+from tests.e2e.conftest import assert_accessible, morning_zone, navigate, screenshot, sign_in
 from tests.factories import ChairFactory, ClinicFactory, NurseFactory, PatientFactory
 from tests.helpers import staff_user
 from tests.pumps.factories import PumpCourseFactory, PumpFactory, episode_with_visits
@@ -51,8 +51,10 @@ def test_the_desk_finds_next_weeks_episode_on_the_pump_board(live_server, contex
     desk.get_by_role("heading", name=re.compile(f"{monday.day} {monday:%b}")).wait_for()
     cell = desk.get_by_role("link", name=re.compile("^LM Episode 1"))
     assert cell.count() == 1
+    screenshot(desk, "pump-board-1440")
     desk.set_viewport_size({"width": 768, "height": 1024})
     assert_accessible(desk, "pump board at 768 px")
+    screenshot(desk, "pump-board-768")
     cell.scroll_into_view_if_needed()
     navigate(desk, cell)
 
@@ -67,3 +69,4 @@ def test_the_desk_finds_next_weeks_episode_on_the_pump_board(live_server, contex
     assert "Daily review" in rows[2] and "Day 2" in rows[2]
     assert rows[3].startswith("Removal") and "Day 3" in rows[3] and "Planned" in rows[3]
     assert_accessible(desk, "episode page at 768 px")
+    screenshot(desk, "pump-episode-768")
