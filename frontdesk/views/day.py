@@ -30,7 +30,7 @@ def day_board(request):
         "today": today,
         "prev_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
-        "board": board.build(data, now=timezone.now()),
+        "board": board.build(data, now=timezone.now(), pump_visits=pump_visits),
         "pump_visits": pump_visits,
         "bad_date": bad_date,
         "can_book": can(request.user, BOOKING_ROLES),

@@ -209,6 +209,24 @@ class TestDayBoard:
         assert "Celled" not in table and "Morrow" not in table
         assert f"/episodes/{reviewed.pk}/" in rows[1] and f"/episodes/{removed.pk}/" in rows[0]
 
+    def test_visits_in_a_chair_sit_on_the_board_and_count_in_the_nurses_load(self, as_user, home):
+        fitted = fit(home, PumpFactory(clinic=home.clinic, label="Green pump"), MONDAY, hour=15, first="Fay",
+                     last="Fit")
+        fit(home, PumpFactory(clinic=home.clinic), MONDAY - dt.timedelta(days=1), hour=11, first="Rob", last="Review",
+            review_mode=ReviewMode.PHONE)
+        html = as_user(home.users[FRONT_DESK]).get("/").content.decode()
+        board = html.split('<table class="board">', 1)[1].split("</table>", 1)[0]
+        chair_row = next(row for row in board.split("<tr>") if "Home chair 1</th>" in row)
+        [visit] = EpisodeVisit.objects.filter(episode=fitted, day=0)
+        assert f'data-pump-visit="{visit.pk}"' in chair_row and "Fay Fit" in chair_row
+        assert "Pump fitting" in chair_row and "15:00–16:00" in chair_row and "Green pump" in chair_row
+        assert "Rob Review" not in board  # a phone review holds no chair
+        # The nurse of both: the phone review at 11 and the fitting at 15 each count one in their hour.
+        load = html.split('<table class="load"', 1)[1].split("</table>", 1)[0]
+        nurse_row = next(row for row in load.split("<tr>") if home.nurses[0].first_name in row)
+        hours = re.findall(r"<td class=\"(\w+)\">([^<]*)</td>", nurse_row)
+        assert hours[11 - 8] == ("busy", "1/3") and hours[15 - 8] == ("busy", "1/3") and hours[12 - 8][1] == "0/3"
+
     def test_no_pump_visits_no_list(self, as_user, home):
         assert "Pump visits" not in as_user(home.users[FRONT_DESK]).get("/").content.decode()
 
@@ -231,4 +249,5 @@ class TestDayBoard:
         client.get("/")
         with django_assert_num_queries(DAY_BOARD_QUERIES):
             response = client.get("/")
-        assert response.content.decode().count("/episodes/") == visits
+        html = response.content.decode()
+        assert html.count('data-pump-visit="') == visits and html.count("/episodes/") == 2 * visits  # board and list
