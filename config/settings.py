@@ -384,6 +384,9 @@ SPECTACULAR_SETTINGS = {
         "ReplanOutcomeEnum": "bookings.api.replan.REPLAN_OUTCOMES",
         "SafetyCheckStateEnum": "safety.api.serializers.CHECK_STATES",
         "SafetyCheckKindEnum": "safety.models.CheckKind",
+        "PumpStatusEnum": "pumps.models.PumpStatus",
+        "EpisodeStatusEnum": "pumps.models.EpisodeStatus",
+        "EpisodeVisitStatusEnum": "pumps.models.VisitStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The default hook, then OpenAPI links from each creation to what can follow it (config/openapi.py).

@@ -1,5 +1,8 @@
 """The day board's layout: chairs × 5-minute columns, and each nurse's load hour by hour. No queries.
 
+Pump visits (issue 16: fittings, reviews in a chair, removals) sit in their chairs beside the sessions, and every
+pump visit with a nurse counts in that nurse's load, as the booking rules count them.
+
 Everything is in the clinic's wall-clock time of the day shown: a session's place is its local start and
 end, in minutes since local midnight. On today's board the free stretches are cut at the current 5-minute
 column, so the now-line is drawn by a CSS class on the cells that begin there (the CSP allows no inline
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from bookings.models import OCCUPYING_STATUSES, UPCOMING_STATUSES, InfusionSession, SessionStatus
 from common.clock import format_clock
 from frontdesk.selectors import DayBoardData
+from pumps.models import VISIT_HOLDING_STATUSES, EpisodeVisit
 
 #: Minutes per grid column: fine enough that sessions booked off the planner's 15-minute grid still line up.
 STEP = 5
@@ -35,9 +39,10 @@ STATUS_STYLE: dict[str, str] = {
 
 @dataclass
 class Cell:
-    kind: str  # "session", "open", "closed"
+    kind: str  # "session", "pump" (a pump visit), "open", "closed"
     span: int
     session: InfusionSession | None = None
+    visit: EpisodeVisit | None = None
     label: str = ""
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -145,8 +150,12 @@ def _when(local: dt.datetime, clock_format: str) -> str:
     return f"{local:%a %d %b} {format_clock(local, clock_format)}"
 
 
-def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
-    """The board of `data`'s day; `now` (an aware instant) draws the now-line when it falls on that day."""
+def build(data: DayBoardData, *, now: dt.datetime | None = None, pump_visits: list[EpisodeVisit] | None = None) -> Board:
+    """The board of `data`'s day; `now` (an aware instant) draws the now-line when it falls on that day.
+
+    `pump_visits` (the day's, frontdesk.selectors.pump_visits_for_day): those holding a chair are placed in it, and
+    those with a nurse count in the nurse's load.
+    """
     tz = data.clinic.tz
     day = data.day
     open_spans = [(t.hour * 60 + t.minute, c.hour * 60 + c.minute) for t, c in data.opening_hours]
@@ -161,11 +170,16 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
     on_board = [s for s in data.sessions if s.status in OCCUPYING_STATUSES]
     off_board = [s for s in data.sessions if s.status not in OCCUPYING_STATUSES]
     placed = [(s, _minute(s.starts_at, tz, day), _minute(s.ends_at, tz, day)) for s in on_board]
+    holding = [v for v in pump_visits or () if v.status in VISIT_HOLDING_STATUSES]
+    visits_placed = [(v, _minute(v.starts_at, tz, day), _minute(v.ends_at, tz, day)) for v in holding]
 
     first, last = (min(a for a, _ in open_spans), max(b for _, b in open_spans)) if open_spans else _DEFAULT_HOURS
-    if placed:
-        first = min(first, min(a for _, a, _ in placed))
-        last = max(last, max(b for _, _, b in placed))
+    in_chairs: list[tuple[InfusionSession | EpisodeVisit, int, int]] = [
+        *placed, *(item for item in visits_placed if item[0].chair_id is not None)
+    ]
+    if in_chairs:
+        first = min(first, min(a for _, a, _ in in_chairs))
+        last = max(last, max(b for _, _, b in in_chairs))
     first = first // 60 * 60
     last = min(24 * 60, math.ceil(last / 60) * 60)
     columns = (last - first) // STEP
@@ -187,8 +201,10 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
         return False, "Closed"
 
     by_chair: dict[int, list] = {}
-    for item in placed:
-        by_chair.setdefault(item[0].chair_id, []).append(item)
+    for item in in_chairs:
+        chair_id = item[0].chair_id
+        assert chair_id is not None  # sessions always hold a chair; visits without one are left out above
+        by_chair.setdefault(chair_id, []).append(item)
 
     rows = []
     for chair in data.chairs:
@@ -216,7 +232,7 @@ def build(data: DayBoardData, *, now: dt.datetime | None = None) -> Board:
         open_text, closed_text = "", "Closed all day: " + "; ".join(r for _, _, r in whole_day)
     return Board(
         first_minute=first, last_minute=last, columns=columns, hours=hours, rows=rows,
-        nurse_rows=_nurse_rows(data, placed, first, last), open_text=open_text, closure_notes=closure_notes,
+        nurse_rows=_nurse_rows(data, [*placed, *visits_placed], first, last), open_text=open_text, closure_notes=closure_notes,
         closed_text=closed_text,
         off_board=off_board, session_count=len(on_board), now_column=now_column, now_text=now_text,
         now_minute=now_minute,
@@ -257,9 +273,10 @@ def _cells(chair_sessions, first: int, columns: int, is_open, tz, now_column: in
             if start_col == cursor:
                 queue.pop(0)
                 end_col = min(columns, max(start_col + 1, math.ceil((b - first) / STEP)))
+                visit = session if isinstance(session, EpisodeVisit) else None
                 cells.append(Cell(
-                    "session", end_col - start_col, session=session,
-                    start=session.starts_at.astimezone(tz), end=session.ends_at.astimezone(tz),
+                    "pump" if visit else "session", end_col - start_col, session=None if visit else session,
+                    visit=visit, start=session.starts_at.astimezone(tz), end=session.ends_at.astimezone(tz),
                     under_way=now_column is not None and start_col <= now_column < end_col,
                 ))
                 cursor = end_col
@@ -293,7 +310,8 @@ def _nurse_rows(data: DayBoardData, placed, first: int, last: int) -> list[Nurse
         away.setdefault(t.staff_id, []).append((_minute(t.starts_at, tz, day), _minute(t.ends_at, tz, day)))
     mine: dict[int, list[tuple[int, int]]] = {}
     for session, a, b in placed:
-        mine.setdefault(session.nurse_id, []).append((a, b))
+        if session.nurse_id is not None:  # a phone review on a closed day is the on-call clinician's
+            mine.setdefault(session.nurse_id, []).append((a, b))
 
     rows = []
     for nurse in data.nurses:

@@ -28,6 +28,7 @@ from bookings.models import (
 )
 from bookings.selectors.occupancy import LONGEST_SESSION
 from frontdesk.access import scoped
+from pumps.models import Episode, EpisodeVisit, VisitStatus
 from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, StaffRole, TimeOff
 from scheduler.selectors import protocols_for_clinic
 
@@ -349,3 +350,40 @@ def patient_email_zones(*, user, ids: Collection[int]) -> dict[int, str]:
         return {}
     rows = scoped(PatientEmail.objects.filter(pk__in=ids), user).values_list("pk", "clinic__timezone")
     return dict(rows)
+
+
+# --- Pump courses (issue 16) ----------------------------------------------------------------------------
+
+
+def pump_episodes_by_id(*, clinic: Clinic, ids: Collection[int]) -> dict[int, Episode]:
+    """The clinic's episodes with these ids, each with its patient and course's protocol (one query; none for no
+    ids): what a pump board's cell names."""
+    if not ids:
+        return {}
+    rows = Episode.objects.filter(clinic=clinic, pk__in=ids).select_related("patient", "course__protocol")
+    return {e.pk: e for e in rows}
+
+
+def episode_get(*, user, episode_id: int) -> Episode:
+    """One episode of the user's clinics with its patient, pump, protocol and clinic, and its visits in order with
+    their chair and nurse (two queries). Raises Episode.DoesNotExist for another clinic's episode as for a missing
+    one."""
+    visits = Prefetch("visits", queryset=EpisodeVisit.objects.select_related("chair", "nurse").order_by("starts_at", "day", "pk"))
+    return (
+        scoped(Episode.objects.all(), user)
+        .select_related("patient", "pump", "course__protocol", "clinic")
+        .prefetch_related(visits)
+        .get(pk=episode_id)
+    )
+
+
+def pump_visits_for_day(*, clinic: Clinic, day: dt.date) -> list[EpisodeVisit]:
+    """The clinic-local day's pump visits (fittings, reviews, removals; cancelled ones left out), by start, each with
+    its patient, episode, chair and nurse (one query)."""
+    start, end = local_day_bounds(clinic, day)
+    return list(
+        EpisodeVisit.objects.filter(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("patient", "episode__pump", "chair", "nurse")
+        .order_by("starts_at", "pk")
+    )

@@ -12,6 +12,9 @@ from frontdesk.views import (
     make_up,
     outbox,
     patients,
+    pump_actions,
+    pump_booking,
+    pumps,
     reminders,
     replan,
     safety,
@@ -95,6 +98,13 @@ urlpatterns = [
     path("replan/", replan.replan, name="replan"),
     # Outcome measures (issue 15), for clinicians and admins: urgent flags, a course's scores, trend and printable
     # summary, its review decision, and a session's answers entered at check-in.
+    # Pump courses (issue 16): the pump board (pumps × days) and an episode's page.
+    path("pumps/", pumps.pump_board, name="pumps"),
+    path("episodes/<int:pk>/", pumps.episode_detail, name="episode"),
+    path("episodes/<int:pk>/<slug:action>/", pump_actions.episode_action, name="episode-action"),
+    path("pump-visits/<int:pk>/record/", pump_actions.visit_record, name="pump-visit-record"),
+    path("patients/<int:pk>/pump/", pump_booking.pump_propose, name="pump-propose"),
+    path("patients/<int:pk>/pump/book/", pump_booking.pump_book, name="pump-book"),
     path("outcomes/flags/", outcome_pages.flag_list, name="outcomes-flags"),
     path("outcomes/flags/<int:pk>/acknowledge/", outcome_pages.flag_acknowledge, name="outcomes-flag-acknowledge"),
     path("outcomes/courses/<int:pk>/", outcome_pages.course_outcomes, name="outcomes-course"),

@@ -1,4 +1,5 @@
-"""The day board: one clinic's chairs × time for one day, the nurses' load, hours and closures."""
+"""The day board: one clinic's chairs × time for one day, the nurses' load, hours and closures, and the day's pump
+visits (fittings, reviews, removals) as a list."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def day_board(request):
     today = local_today(clinic)
     day, bad_date = parse_day(request.GET.get("date"), today)
     data = selectors.day_board_load(clinic=clinic, day=day)
-    audit_shown(request, data.sessions)
+    pump_visits = selectors.pump_visits_for_day(clinic=clinic, day=day)
+    audit_shown(request, data.sessions, pump_visits)
     context = {
         "clinics": clinics,
         "clinic": clinic,
@@ -28,7 +30,8 @@ def day_board(request):
         "today": today,
         "prev_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
-        "board": board.build(data, now=timezone.now()),
+        "board": board.build(data, now=timezone.now(), pump_visits=pump_visits),
+        "pump_visits": pump_visits,
         "bad_date": bad_date,
         "can_book": can(request.user, BOOKING_ROLES),
     }

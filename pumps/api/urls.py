@@ -1,6 +1,7 @@
 """Routes of the pump courses' API under /api/v1/: pumps/, pumps/availability/, episodes/ (create = book; the
 actions fit, review, remove, return, cancel), episodes/proposals/. Each module holds its own routes."""
 
-from pumps.api import booking, life
+from pumps.api import availability, booking, life
 
-urlpatterns = [*booking.urlpatterns, *life.urlpatterns]
+# availability first: "pumps/availability/" must not be taken for a pump's id by a router's detail route.
+urlpatterns = [*availability.urlpatterns, *booking.urlpatterns, *life.urlpatterns]

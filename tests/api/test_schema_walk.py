@@ -631,6 +631,24 @@ def episodes_of_other_clinic(world: World) -> None:
         assert_error(send("episodes_proposals", token=token, query=query), 400, "validation_error", name)
 
 
+def pump_availability_query(site: Site, obj) -> dict:
+    return {"clinic": site.clinic.pk, "start": "2027-03-01", "days": 7}
+
+
+def pump_days_shown(site: Site, obj, response) -> None:
+    body = response.json()
+    assert (body["clinic"], body["start"], body["days"]) == (site.clinic.pk, "2027-03-01", 7), body
+    # Only the site's clinic's pumps (the episode rows may have added one): tests/pumps/test_availability.py has days.
+    assert {p["id"] for p in body["pumps"]} <= ids(*Pump.objects.filter(clinic=site.clinic)), body
+
+
+def pump_availability_of_other_clinic(world: World) -> None:
+    """Another clinic's pumps, asked for by its id, are refused as an unknown clinic (400 naming `clinic`)."""
+    query = pump_availability_query(world.away, None)
+    assert_error(send("pumps_availability_retrieve", token=world.home.tokens["front_desk"], query=query),
+                 400, "validation_error", "clinic")
+
+
 def options_for(site: Site, obj, response) -> None:
     options = response.json()
     assert options and {o["sequence"] for o in options} == {obj.sequence}, options
@@ -821,6 +839,13 @@ TABLE: dict[str, Op] = {
                 pump_protocol(world.away), Pump.objects.filter(clinic=world.away.clinic).first().pk)[1]}),
         ),
         check=created(Episode, patient=lambda s: s.patient, clinic=lambda s: s.clinic),
+    ),
+    # --- Pumps (issue 16): every role reads the pumps' availability; nothing stored.
+    "pumps_availability_retrieve": Op(
+        200, EVERY_ROLE, query=pump_availability_query, bad=Bad("days", query={"days": 0}),
+        other=NoObject("The clinic is named in the query: another clinic's id is a 400, as for availability.",
+                       pump_availability_of_other_clinic),
+        check=pump_days_shown,
     ),
     "sessions_options": Op(200, DESK, target=session("upcoming"), bad=Bad("count", query={"count": 0}),
                            other=(NotFound(),), check=options_for),
@@ -1075,6 +1100,8 @@ NOT_IN_SCHEMA = {
     "closures/": "The front desk's closures page for a clinic's admins (the clinic or one chair), impact first.",
     "replan/": "The front desk's Re-plan page: stranded sessions with their proposed times, applied one or all.",
     "waitlist/": "The front desk's waitlist page: entries, their offers and outcomes, offer by hand, withdraw.",
+    "pumps/": "The front desk's pump board (pumps × days; issue 16): tests/frontdesk/test_pumps.py.",
+    "episodes/": "The front desk's page of a pump episode and its visits (issue 16): tests/frontdesk/test_pumps.py.",
 }
 
 

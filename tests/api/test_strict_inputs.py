@@ -238,10 +238,10 @@ def example_query_value(parameter: dict) -> str:
     return {"integer": "1", "boolean": "true"}.get(schema.get("type"), "2027-03-03")
 
 
-# Not the availability, the re-plan proposals nor the episode proposals: their clinic (and patient, protocol) must be
-# rows of the user's clinics, which an id at a bound is not.
+# Not the availabilities (sessions, pumps), the re-plan proposals nor the episode proposals: their clinic (and
+# patient, protocol) must be rows of the user's clinics, which an id at a bound is not.
 @pytest.mark.parametrize("operation_id", [name for name in QUERY_OPERATIONS if name not in (
-    "availability_retrieve", "sessions_replan_proposals", "episodes_proposals")])
+    "availability_retrieve", "sessions_replan_proposals", "episodes_proposals", "pumps_availability_retrieve")])
 def test_query_bounds_are_accepted(world, db, operation_id):
     """What the schema allows at the edges of a range is answered (not a 400, not a 500): the largest id too."""
     _, _, op = OPERATIONS[operation_id]
@@ -338,6 +338,10 @@ REFUSED_QUERIES = [
     ("reminders_list", {"due_after": "2027-03-02T09:00"}, "due_after"),  # an instant needs its offset
     ("availability_retrieve", {"first_visit": "1"}, "first_visit"),
     ("availability_retrieve", {"date": "1899-12-31"}, "date"),
+    ("pumps_availability_retrieve", {"clinic": "1", "start": "1899-12-31"}, "start"),
+    ("pumps_availability_retrieve", {"clinic": "1", "days": "63"}, "days"),
+    ("pumps_availability_retrieve", {"clinic": "1", "days": "1.0"}, "days"),
+    ("pumps_availability_retrieve", {"clinic": "1", "start": "2999-12-30", "days": "3"}, "days"),
 ]
 
 

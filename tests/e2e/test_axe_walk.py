@@ -28,12 +28,14 @@ from notifications import services as delivery
 from notifications.link_pages import link_act
 from outcomes import links as outcome_links
 from outcomes import services as outcome_services
+from pumps.models import PumpStatus, ReviewMode
 from scheduler import services as scheduler_services
 from tests.e2e.conftest import PASSWORD, assert_accessible, navigate, sign_in, type_in
 from tests.e2e.test_frontdesk import build_clinic, placements, propose, step_hour
 from tests.e2e.test_patients import register
-from tests.factories import PatientFactory, book_course
+from tests.factories import ChairFactory, NurseFactory, PatientFactory, book_course
 from tests.helpers import staff_user, totp_device
+from tests.pumps.factories import PumpCourseFactory, PumpFactory, PumpMaintenanceFactory, episode_with_visits
 from waitlist import links as waitlist_links
 from waitlist import services as waitlist_services
 from waitlist.services import WaitlistError
@@ -45,7 +47,8 @@ FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 #: Every page walked: URL name → its states (the pseudo-name "not-found" is the 404 page, which no pattern names).
 PAGES: dict[str, tuple[str, ...]] = {
-    "frontdesk:day": ("today", "a session's panel open", "another day (?date=)", "as the clinician", "as the admin"),
+    "frontdesk:day": ("today", "a session's panel open", "another day (?date=)", "as the clinician", "as the admin",
+                      "with pump visits"),
     "frontdesk:login": ("empty", "wrong password"),
     "frontdesk:login-verify": ("code asked", "wrong code"),
     "frontdesk:account": ("front desk", "clinician"),
@@ -103,6 +106,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "frontdesk:outcomes-summary": ("printable summary",),
     "frontdesk:outcomes-session": ("answers entered",),
     "outcomes-checkin": ("form", "form errors", "thank you", "closed"),
+    # Pump courses (issue 16): the pump board and an episode's page (the day board's pump visits: "today").
+    "frontdesk:pumps": ("two weeks with an episode", "as the clinician"),
+    "frontdesk:episode": ("page", "as the clinician"),
+    "frontdesk:pump-propose": ("the form", "proposals"),
 }
 #: GET-able patterns that answer something other than an HTML page.
 NOT_HTML = {"healthz": "a JSON or plain-text health check", "session-keepalive": "the idle timer's JSON ping"}
@@ -528,4 +535,37 @@ def test_the_outcome_pages(live_server, contexts, settings, tmp_path):
     patient.go(f"/p/checkin/{broken}/", "outcomes-checkin", "closed", status=410)
     walk.failures += patient.failures
     walk.checked += patient.checked
+    walk.done()
+
+
+def test_the_pump_pages(live_server, contexts, settings, tmp_path):
+    """The pump board, an episode's page and the day board's pump visits (issue 16)."""
+    base = live_server.url
+    w = world(settings, tmp_path, base)
+    clinic, tz = w["clinic"], w["tz"]
+    chair = ChairFactory(clinic=clinic, name="Chair 7")
+    nurse = NurseFactory(clinic=clinic, first_name="Dee", last_name="Nurse")
+    PumpFactory(clinic=clinic, label="Pump 1")
+    PumpFactory(clinic=clinic, label="Pump 3", status=PumpStatus.RETIRED)
+    pump = PumpFactory(clinic=clinic, label="Pump 2")
+    PumpMaintenanceFactory(pump=pump, starts_at=dt.datetime.now(tz) + dt.timedelta(days=8),
+                           ends_at=dt.datetime.now(tz) + dt.timedelta(days=9))
+    course = PumpCourseFactory(clinic=clinic, patient=w["jane"], protocol__episode_days=3,
+                               protocol__review_mode=ReviewMode.PHONE)
+    fitting = dt.datetime.now(tz).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    episode = episode_with_visits(course=course, pump=pump, fitting_at=fitting, chair=chair, nurse=nurse)
+
+    walk = walker(contexts, base, w["desk"].username)
+    walk.go("/", "frontdesk:day", "with pump visits", heading="Pump visits")
+    walk.go("/pumps/", "frontdesk:pumps", "two weeks with an episode", heading=re.compile("^Pump board"))
+    walk.go(f"/episodes/{episode.pk}/", "frontdesk:episode", "page", heading=re.compile("^Pump episode 1"))
+    clinician = walker(contexts, base, w["clinician"].username)
+    walk.go(f"/patients/{w['jane'].pk}/pump/", "frontdesk:pump-propose", "the form",
+            heading=re.compile("^Book a pump episode"))
+    walk.go(f"/patients/{w['jane'].pk}/pump/?protocol={course.protocol_id}", "frontdesk:pump-propose", "proposals",
+            heading=re.compile("^Book a pump episode"))
+    clinician.go("/pumps/", "frontdesk:pumps", "as the clinician", heading=re.compile("^Pump board"))
+    clinician.go(f"/episodes/{episode.pk}/", "frontdesk:episode", "as the clinician", heading=re.compile("^Pump episode 1"))
+    walk.failures += clinician.failures
+    walk.checked += clinician.checked
     walk.done()

@@ -50,10 +50,12 @@ from notifications import links
 from notifications import services as delivery
 from outcomes import links as outcome_links
 from outcomes.models import UrgentFlag
+from pumps.models import Episode
 from scheduler.models import TimeOff
 from tests.api.world import T_RUN, World, build_world
 from tests.factories import shared_protocol
 from tests.helpers import signed_in
+from tests.pumps.factories import PumpCourseFactory, PumpFactory, episode_with_visits
 from waitlist import links as waitlist_links
 from waitlist import services as waitlist_services
 from waitlist.models import WaitlistEntry, WaitlistOffer
@@ -193,6 +195,16 @@ def upcoming(site):
 
 def failed_email(site) -> PatientEmail:
     return PatientEmail.objects.filter(clinic=site.clinic, status=EmailStatus.FAILED).order_by("pk").first()
+
+
+def pump_episode(site):
+    """The site's pump episode (issue 16), written when first asked for (the module's world keeps it)."""
+    episode = Episode.objects.filter(clinic=site.clinic).first()
+    if episode is None:
+        course = PumpCourseFactory(clinic=site.clinic, patient=site.patient)
+        episode = episode_with_visits(course=course, pump=PumpFactory(clinic=site.clinic), nurse=site.nurses[0],
+                                      fitting_at=dt.datetime(2027, 3, 2, 10, 0, tzinfo=site.clinic.tz))
+    return episode
 
 
 def proposed_starts(w: World) -> list[str]:
@@ -472,6 +484,30 @@ ROUTES: dict[str, Route] = {
                                    refused=SIGNED_IN),
     "waitlist-offer-decline": Route(methods=("GET", "POST"), path={"token": (lambda w: offer_token(w, "decline"), offer_tokens)},
                                     refused=SIGNED_IN),
+    # Pump courses (issue 16): the pump board, an episode's page and its actions, booking from a patient's page.
+    "frontdesk:pumps": Route(query={"clinic": CLINIC, "start": Param(lambda w: "2027-03-01", "date")}, refused=NOT_STAFF),
+    "frontdesk:episode": Route(path={"pk": _id(pump_episode)}, refused=NOT_STAFF | ELSEWHERE),
+    "frontdesk:episode-action": Route(
+        methods=("POST",), refused=NOT_STAFF | ELSEWHERE,
+        path={"pk": _id(pump_episode), "action": (lambda w: "cancel", lambda w: ["fit", "remove", "return", "nope", "%00", "a" * 300])},
+        form={"reason": Param(lambda w: "Unwell")},
+    ),
+    "frontdesk:pump-visit-record": Route(
+        methods=("POST",), refused=NOT_CLINICAL | ELSEWHERE,
+        path={"pk": _id(lambda site: pump_episode(site).visits.filter(kind="review").order_by("day").first())},
+        form={"outcome": Param(lambda w: "done", "choice"), "note": Param(lambda w: "Called back")},
+    ),
+    "frontdesk:pump-propose": Route(
+        path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
+        query={"protocol": Param(lambda w: str(pump_episode(w.home).course.protocol_id), "int"),
+               "earliest": Param(lambda w: "2027-03-08", "date")},
+    ),
+    "frontdesk:pump-book": Route(
+        methods=("POST",), path={"pk": _id(lambda site: site.patient)}, refused=NOT_BOOKING | ELSEWHERE,
+        form={"protocol": Param(lambda w: str(pump_episode(w.home).course.protocol_id), "int"),
+              "pump": Param(lambda w: str(pump_episode(w.home).pump_id), "int"),
+              "fitting_start": Param(lambda w: "2027-03-15T14:00:00+00:00", "datetime")},
+    ),
     # Re-plan the stranded sessions (issue 14): the proposals, and applying one (`session`) or all (`all`).
     "frontdesk:replan": Route(
         methods=("GET", "POST"), refused=NOT_BOOKING,

@@ -125,9 +125,9 @@ def _fill_day(site, count: int):
 #: Queries of one day board, whatever it holds: session, user, the second factor (accounts.two_factor: whether
 #: one is owed, or the device that verified the session), the user's clinic zone (middleware), roles, clinic
 #: ids, the clinics, then the board's seven (opening hours, closures, chairs, sessions with their
-#: patient and course, nurses, shifts, time off), and one INSERT of the audit trail's access entries for
-#: the sessions shown.
-DAY_BOARD_QUERIES = 15
+#: patient and course, nurses, shifts, time off), the day's pump visits (issue 16), and one INSERT of the audit trail's access entries for
+#: the sessions (and pump visits) shown.
+DAY_BOARD_QUERIES = 16
 
 
 @pytest.mark.parametrize("sessions", [10, 40])

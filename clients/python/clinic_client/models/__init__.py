@@ -49,6 +49,7 @@ from .episode_remove_request import EpisodeRemoveRequest
 from .episode_review_request import EpisodeReviewRequest
 from .episode_status_enum import EpisodeStatusEnum
 from .episode_visit_choice_request import EpisodeVisitChoiceRequest
+from .episode_visit_status_enum import EpisodeVisitStatusEnum
 from .episodes_list_status_item import EpisodesListStatusItem
 from .error import Error
 from .error_details import ErrorDetails
@@ -109,6 +110,10 @@ from .proposed_episode_visit_mode_enum import ProposedEpisodeVisitModeEnum
 from .protocol import Protocol
 from .protocol_request import ProtocolRequest
 from .pump import Pump
+from .pump_availability import PumpAvailability
+from .pump_availability_row import PumpAvailabilityRow
+from .pump_day import PumpDay
+from .pump_day_state_enum import PumpDayStateEnum
 from .pump_request import PumpRequest
 from .pump_status_enum import PumpStatusEnum
 from .pumps_list_status_item import PumpsListStatusItem
@@ -158,7 +163,6 @@ from .urgent_flag import UrgentFlag
 from .visit import Visit
 from .visit_kind_enum import VisitKindEnum
 from .visit_mode_enum import VisitModeEnum
-from .visit_status_enum import VisitStatusEnum
 from .warning import Warning_
 from .warning_details import WarningDetails
 from .weekday_enum import WeekdayEnum
@@ -213,6 +217,7 @@ __all__ = (
     "EpisodeReviewRequest",
     "EpisodeStatusEnum",
     "EpisodeVisitChoiceRequest",
+    "EpisodeVisitStatusEnum",
     "EpisodesListStatusItem",
     "Error",
     "ErrorDetails",
@@ -273,6 +278,10 @@ __all__ = (
     "Protocol",
     "ProtocolRequest",
     "Pump",
+    "PumpAvailability",
+    "PumpAvailabilityRow",
+    "PumpDay",
+    "PumpDayStateEnum",
     "PumpRequest",
     "PumpStatusEnum",
     "PumpsListStatusItem",
@@ -322,7 +331,6 @@ __all__ = (
     "Visit",
     "VisitKindEnum",
     "VisitModeEnum",
-    "VisitStatusEnum",
     "WarningDetails",
     "Warning_",
     "WeekdayEnum",

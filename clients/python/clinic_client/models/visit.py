@@ -7,9 +7,9 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.episode_visit_status_enum import EpisodeVisitStatusEnum
 from ..models.visit_kind_enum import VisitKindEnum
 from ..models.visit_mode_enum import VisitModeEnum
-from ..models.visit_status_enum import VisitStatusEnum
 
 T = TypeVar("T", bound="Visit")
 
@@ -31,7 +31,7 @@ class Visit:
         starts_local (datetime.datetime): The start in the clinic's time zone, with its offset.
         chair (int | None): Null for a phone review, or a review that needs no chair.
         nurse (int | None): Null for a phone review on a day the clinic is closed (the on-call clinician's).
-        status (VisitStatusEnum): * `planned` - Planned
+        status (EpisodeVisitStatusEnum): * `planned` - Planned
             * `done` - Done
             * `missed` - Missed
             * `cancelled` - Cancelled
@@ -49,7 +49,7 @@ class Visit:
     starts_local: datetime.datetime
     chair: int | None
     nurse: int | None
-    status: VisitStatusEnum
+    status: EpisodeVisitStatusEnum
     done_at: datetime.datetime | None
     missed_at: datetime.datetime | None
     note: str
@@ -145,7 +145,7 @@ class Visit:
 
         nurse = _parse_nurse(d.pop("nurse"))
 
-        status = VisitStatusEnum(d.pop("status"))
+        status = EpisodeVisitStatusEnum(d.pop("status"))
 
         def _parse_done_at(data: object) -> datetime.datetime | None:
             if data is None:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class VisitStatusEnum(StrEnum):
+class EpisodeVisitStatusEnum(StrEnum):
     CANCELLED = "cancelled"
     DONE = "done"
     MISSED = "missed"
