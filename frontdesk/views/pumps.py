@@ -120,6 +120,7 @@ def pump_board(request):
         "next_start": next_start if next_start + dt.timedelta(days=BOARD_DAYS - 1) <= planning.LAST_DAY else None,
         "this_week": _week_start(today),
         "bad_date": bad_date,
+        "can_book": can(request.user, BOOKING_ROLES),
     }
     # A date the board cannot show is the request's fault: said on the page, answered as a 400.
     return render_in(request, "frontdesk/pumps/board.html", context, clinic=clinic, status=400 if bad_date else 200)
