@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from common.admin import ReadOnlyMixin
+from pumps import admin_emails  # noqa: F401  (the episode outbox's admin registers itself)
 from pumps.models import Episode, EpisodeVisit, Pump, PumpCourse, PumpMaintenance, PumpProtocol, PumpSettings
 from scheduler.admin_base import ClinicModelAdmin, ClinicSpanColumns, ClinicTabularInline, RelatedOnly, local_time
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from audit import records as audit
 from pumps import error_codes as codes
+from pumps import outbox
 from pumps.errors import PumpError
 from pumps.models import (
     HOLDING_STATUSES,
@@ -235,6 +236,7 @@ def episode_remove(*, episode: Episode, by, early_reason: str = "") -> Episode:
         visits.append((removal, done))
     current = _transition(current, "remove", source=EpisodeStatus.FITTED, target=EpisodeStatus.REMOVED, by=by,
                           now=now, fields=fields, visits=visits)
+    outbox.episode_removed_emails(episode=current, now=now)
     _settle_course(course, by=by, now=now)
     return current
 
@@ -256,6 +258,7 @@ def episode_return(*, episode: Episode, by) -> Episode:
     until = max(until, current.ends_at)
     current = _transition(current, "return", source=EpisodeStatus.REMOVED, target=EpisodeStatus.RETURNED, by=by,
                           now=now, fields={"returned_at": now, "returned_by": by, "pump_until": until})
+    outbox.episode_returned_emails(episode=current)
     _settle_course(course, by=by, now=now)
     return current
 
@@ -276,5 +279,6 @@ def episode_cancel(*, episode: Episode, by, reason: str) -> Episode:
         fields={"cancelled_at": now, "cancelled_by": by, "cancel_reason": reason[:300]},
         visits=[(visit, {"status": VisitStatus.CANCELLED}) for visit in visits],
     )
+    outbox.episode_cancelled_emails(episode=current, now=now)
     _settle_course(course, by=by, now=now, reason=reason)
     return current
