@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "PumpStatusEnum": "pumps.models.PumpStatus",
         "EpisodeStatusEnum": "pumps.models.EpisodeStatus",
         "EpisodeVisitStatusEnum": "pumps.models.VisitStatus",
+        "EpisodeVisitModeEnum": "pumps.models.ReviewMode",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The default hook, then OpenAPI links from each creation to what can follow it (config/openapi.py).

@@ -25,9 +25,11 @@ from bookings.models import (
 )
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from notifications import services as outbox
+from pumps.models import Episode, EpisodeStatus, EpisodeVisit, VisitKind, VisitStatus
 from tests.factories import CycleFactory, PatientFactory, SessionFactory
 from tests.frontdesk.conftest import NOW
 from tests.frontdesk.test_pages import HTMX, LATER_COURSE
+from tests.pumps.factories import PumpCourseFactory, PumpFactory, episode_with_visits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
@@ -281,8 +283,9 @@ class TestFailedEmails:
 SESSION_PANEL_QUERIES = 11
 #: session, user, second factor, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
 #: (with the patient's note), failed emails, flagged courses, boosters due, sessions needing a move (issue 14); and,
-#: when any row is shown, one INSERT of the audit trail's access entries for all of them.
-WORKLISTS_QUERIES = 12
+#: the pump courses' missed reviews and overdue pumps (issue 16); when any row is shown, one INSERT of the audit
+#: trail's access entries for all of them.
+WORKLISTS_QUERIES = 14
 
 
 def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_assert_num_queries, settings):
@@ -323,13 +326,18 @@ def test_the_worklists_run_a_fixed_number_of_queries(as_user, home, django_asser
         done = CycleFactory(patient=PatientFactory(clinic=home.clinic), protocol=home.protocol, status=CycleStatus.COMPLETED)
         SessionFactory(cycle=done, chair=home.chairs[0], nurse=home.nurses[0], status=SessionStatus.COMPLETED,
                        starts_at=NOW - dt.timedelta(days=40 + i))
+        # A pump still on a patient days after its removal, one of its reviews missed: on both pump lists.
+        out = episode_with_visits(course=PumpCourseFactory(clinic=home.clinic), pump=PumpFactory(clinic=home.clinic),
+                                  fitting_at=NOW - dt.timedelta(days=9), status=EpisodeStatus.FITTED)
+        out.visits.filter(kind=VisitKind.REVIEW, day=1).update(status=VisitStatus.MISSED, missed_at=NOW - dt.timedelta(days=8))
     # The audit trail names each row's model: its content type comes from Django's cache, filled here as any
     # earlier request in the process would have (the count is of the page, not of a cold cache).
-    ContentType.objects.get_for_models(InfusionSession, PatientEmail, TreatmentCycle, Patient)
+    ContentType.objects.get_for_models(InfusionSession, PatientEmail, TreatmentCycle, Patient, Episode, EpisodeVisit)
     with django_assert_num_queries(WORKLISTS_QUERIES + 1):
         html = worklists(client).content.decode()
     assert html.count("data-request=") == 8 and html.count("data-reminder=") == 8
+    assert html.count("data-missed-review=") == 4 and html.count("data-pump-overdue=") == 4
     # Every row shown is in the audit trail as an access, under its patient.
     shown = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=home.users[FRONT_DESK])
-    assert shown.count() == 8 + 8 + 4 + 4
+    assert shown.count() == 8 + 8 + 4 + 4 + 4 + 4  # … and the missed reviews and overdue episodes
     assert html.count("Book a booster") == 4 and html.count("Review after") == 4

@@ -49,6 +49,7 @@ from .episode_remove_request import EpisodeRemoveRequest
 from .episode_review_request import EpisodeReviewRequest
 from .episode_status_enum import EpisodeStatusEnum
 from .episode_visit_choice_request import EpisodeVisitChoiceRequest
+from .episode_visit_mode_enum import EpisodeVisitModeEnum
 from .episode_visit_status_enum import EpisodeVisitStatusEnum
 from .episodes_list_status_item import EpisodesListStatusItem
 from .error import Error
@@ -162,7 +163,6 @@ from .token_request_request import TokenRequestRequest
 from .urgent_flag import UrgentFlag
 from .visit import Visit
 from .visit_kind_enum import VisitKindEnum
-from .visit_mode_enum import VisitModeEnum
 from .warning import Warning_
 from .warning_details import WarningDetails
 from .weekday_enum import WeekdayEnum
@@ -217,6 +217,7 @@ __all__ = (
     "EpisodeReviewRequest",
     "EpisodeStatusEnum",
     "EpisodeVisitChoiceRequest",
+    "EpisodeVisitModeEnum",
     "EpisodeVisitStatusEnum",
     "EpisodesListStatusItem",
     "Error",
@@ -330,7 +331,6 @@ __all__ = (
     "UrgentFlag",
     "Visit",
     "VisitKindEnum",
-    "VisitModeEnum",
     "WarningDetails",
     "Warning_",
     "WeekdayEnum",

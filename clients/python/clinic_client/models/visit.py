@@ -7,9 +7,9 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.episode_visit_mode_enum import EpisodeVisitModeEnum
 from ..models.episode_visit_status_enum import EpisodeVisitStatusEnum
 from ..models.visit_kind_enum import VisitKindEnum
-from ..models.visit_mode_enum import VisitModeEnum
 
 T = TypeVar("T", bound="Visit")
 
@@ -23,7 +23,7 @@ class Visit:
         kind (VisitKindEnum): * `fitting` - Fitting
             * `review` - Daily review
             * `removal` - Removal
-        mode (VisitModeEnum): * `visit` - Visit to the clinic
+        mode (EpisodeVisitModeEnum): * `visit` - Visit to the clinic
             * `phone` - Phone review
         day (int): Days after the fitting (0 for the fitting).
         starts_at (datetime.datetime):
@@ -42,7 +42,7 @@ class Visit:
 
     id: int
     kind: VisitKindEnum
-    mode: VisitModeEnum
+    mode: EpisodeVisitModeEnum
     day: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -121,7 +121,7 @@ class Visit:
 
         kind = VisitKindEnum(d.pop("kind"))
 
-        mode = VisitModeEnum(d.pop("mode"))
+        mode = EpisodeVisitModeEnum(d.pop("mode"))
 
         day = d.pop("day")
 

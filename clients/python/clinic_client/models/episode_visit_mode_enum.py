@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class VisitModeEnum(StrEnum):
+class EpisodeVisitModeEnum(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
 
