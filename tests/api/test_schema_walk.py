@@ -1011,6 +1011,10 @@ TABLE: dict[str, Op] = {
     ),
     # --- Pump courses (issue 16): every role reads pumps and episodes; admins add and change pumps and book their
     # maintenance; clinicians fit, record reviews and remove; any role takes a pump back; the desk cancels.
+    "pump_protocols_list": Op(200, EVERY_ROLE, bad=Bad("clinic", query={"clinic": "x"}),
+                              other=(Unlisted(lambda s: {e.course.protocol_id for e in s.episodes.values()}),)),
+    "pump_protocols_retrieve": Op(200, EVERY_ROLE, target=lambda s: next(iter(s.episodes.values())).course.protocol, bad=BAD_ID,
+                                  other=(NotFound(),)),
     "pumps_list": Op(200, EVERY_ROLE, bad=Bad("status", query={"status": "lost"}),
                      other=(Unlisted(lambda s: ids(*s.pumps)),)),
     "pumps_retrieve": Op(200, EVERY_ROLE, target=lambda s: s.pump, bad=BAD_ID, other=(NotFound(),)),
@@ -1102,6 +1106,8 @@ NOT_IN_SCHEMA = {
     "waitlist/": "The front desk's waitlist page: entries, their offers and outcomes, offer by hand, withdraw.",
     "pumps/": "The front desk's pump board (pumps × days; issue 16): tests/frontdesk/test_pumps.py.",
     "episodes/": "The front desk's page of a pump episode and its visits (issue 16): tests/frontdesk/test_pumps.py.",
+    "pump-visits/": "The front desk's form recording a pump review done or missed (issue 16): "
+                    "tests/frontdesk/test_pump_desk.py and the hostile walk.",
 }
 
 

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -81,7 +82,7 @@ USERS = [
 _SCHEDULER = ["clinic", "openinghours", "closure", "chair", "staffmember", "shift", "timeoff", "protocol"]
 _BOOKINGS_READ = ["treatmentcycle", "infusionsession", "sessionevent"]
 GROUP_PERMISSIONS = {
-    "admin": None,  # every permission on scheduler and bookings, and view on auth.user; see _group_permissions
+    "admin": None,  # every permission on scheduler, bookings and pumps, and view on auth.user; see _group_permissions
     "front_desk": [f"scheduler.view_{m}" for m in _SCHEDULER]
     + ["bookings.view_patient", "bookings.add_patient", "bookings.change_patient"]
     + [f"bookings.view_{m}" for m in _BOOKINGS_READ],
@@ -137,6 +138,7 @@ class Command(BaseCommand):
                     )
                 else:
                     self.stdout.write(f"Demo data already loaded (clinic '{DEMO_SLUG}' exists); nothing changed.")
+                self._pumps()
                 return
             clinic = self._clinic()
             nurses, provider = self._staff(clinic)
@@ -159,6 +161,12 @@ class Command(BaseCommand):
         kept = [u for u in users if u not in created]
         if kept:
             self.stdout.write(f"Users {', '.join(kept)} already existed and keep their passwords.")
+        self._pumps()
+
+    def _pumps(self) -> None:
+        """The pump courses' demo rows (issue 16), by the command's name: bookings may not import pumps."""
+        if apps.is_installed("pumps"):
+            call_command("seed_demo_pumps", stdout=self.stdout)
 
     # --- Pieces ----------------------------------------------------------------------------------
 
@@ -227,7 +235,8 @@ class Command(BaseCommand):
     @staticmethod
     def _group_permissions(wanted: list[str] | None) -> list[Permission]:
         if wanted is None:
-            perms = list(Permission.objects.filter(content_type__app_label__in=["scheduler", "bookings"]))
+            # The pump courses' pumps, protocols and settings are an admin's too (their admin pages, pumps/admin.py).
+            perms = list(Permission.objects.filter(content_type__app_label__in=["scheduler", "bookings", "pumps"]))
             return perms + list(Permission.objects.filter(content_type__app_label="auth", codename="view_user"))
         found = []
         for label in wanted:

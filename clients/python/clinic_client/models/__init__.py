@@ -83,6 +83,7 @@ from .paginated_instrument_list import PaginatedInstrumentList
 from .paginated_patient_list import PaginatedPatientList
 from .paginated_protocol_list import PaginatedProtocolList
 from .paginated_pump_list import PaginatedPumpList
+from .paginated_pump_protocol_list import PaginatedPumpProtocolList
 from .paginated_reminder_list import PaginatedReminderList
 from .paginated_session_list import PaginatedSessionList
 from .paginated_signed_in_device_list import PaginatedSignedInDeviceList
@@ -115,6 +116,7 @@ from .pump_availability import PumpAvailability
 from .pump_availability_row import PumpAvailabilityRow
 from .pump_day import PumpDay
 from .pump_day_state_enum import PumpDayStateEnum
+from .pump_protocol import PumpProtocol
 from .pump_request import PumpRequest
 from .pump_status_enum import PumpStatusEnum
 from .pumps_list_status_item import PumpsListStatusItem
@@ -251,6 +253,7 @@ __all__ = (
     "PaginatedPatientList",
     "PaginatedProtocolList",
     "PaginatedPumpList",
+    "PaginatedPumpProtocolList",
     "PaginatedReminderList",
     "PaginatedSessionList",
     "PaginatedSignedInDeviceList",
@@ -283,6 +286,7 @@ __all__ = (
     "PumpAvailabilityRow",
     "PumpDay",
     "PumpDayStateEnum",
+    "PumpProtocol",
     "PumpRequest",
     "PumpStatusEnum",
     "PumpsListStatusItem",
