@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -123,6 +125,42 @@ def _permanent(exc: Exception) -> bool:
     return False
 
 
+def send_attempt(row, build: Callable[[], EmailMessage], *, now: datetime, message_id: str,
+                 what: str) -> SendOutcome:
+    """One attempt at an outbox row its caller has claimed and holds locked (a patient email here, a pump episode's
+    email in pumps.delivery): build the message and send it, then record the outcome on the row: `sent` with the
+    Message-ID (a provider's own, else `message_id`), a retry with back-off, or `failed` after the last attempt or a
+    permanent refusal. Rendering is inside: an email that cannot be built fails like one that cannot be sent
+    (retried, then `failed` for staff), instead of rolling back to `sending` and being claimed again for ever."""
+    row.attempts += 1
+    try:
+        message = build()
+        message.send(fail_silently=False)
+    except Exception as exc:  # any failure of rendering or the mail backend: recorded on the row, never swallowed
+        row.last_error = redact_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+        if _permanent(exc) or row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            row.status = EmailStatus.FAILED
+        else:
+            row.status = EmailStatus.PENDING
+            row.send_after = now + timing.retry_delay(
+                row.attempts, settings.REMINDER_RETRY_BASE_SECONDS, settings.REMINDER_RETRY_MAX_SECONDS
+            )
+        row.claimed_at = None
+        row.save(update_fields=["status", "last_error", "attempts", "send_after", "claimed_at", "updated_at"])
+        logger.warning("%s %s attempt %s %s: %s", what, row.pk, row.attempts, row.status, type(exc).__name__)
+        return SendOutcome("failed" if row.status == EmailStatus.FAILED else "retry", row.last_error)
+
+    row.status = EmailStatus.SENT
+    row.sent_at = timezone.now()
+    # A provider (django-anymail) reports its own id; SMTP keeps ours.
+    provider_status = getattr(message, "anymail_status", None)
+    row.message_id = str(provider_status.message_id) if provider_status and provider_status.message_id else message_id
+    row.last_error = ""
+    row.claimed_at = None
+    row.save(update_fields=["status", "sent_at", "message_id", "last_error", "attempts", "claimed_at", "updated_at"])
+    return SendOutcome("sent")
+
+
 def _why_not(
     row: PatientEmail, session: InfusionSession, cycle: TreatmentCycle, patient: Patient
 ) -> tuple[str, str] | None:
@@ -182,33 +220,13 @@ def email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
             logger.info("reminder %s %s: %s", row.pk, row.status, row.status_reason)
             return SendOutcome(row.status, row.status_reason)
 
-        row.attempts += 1
-        try:
-            # Rendering is inside: an email that cannot be built fails like one that cannot be sent (retried,
-            # then `failed` for staff), instead of rolling back to `sending` and being reclaimed forever.
+        def build():
             message = build_message(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
             message.extra_headers["Message-ID"] = message_id_for(row)
-            message.send(fail_silently=False)
-        except Exception as exc:  # any failure of rendering or the mail backend: recorded on the row, never swallowed
-            row.last_error = redact_addresses(f"{type(exc).__name__}: {exc}")[:2000]
-            if _permanent(exc) or row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-                row.status = EmailStatus.FAILED
-            else:
-                row.status = EmailStatus.PENDING
-                row.send_after = now + timing.retry_delay(
-                    row.attempts, settings.REMINDER_RETRY_BASE_SECONDS, settings.REMINDER_RETRY_MAX_SECONDS
-                )
-            row.claimed_at = None
-            row.save(update_fields=["status", "last_error", "attempts", "send_after", "claimed_at", "updated_at"])
-            logger.warning("reminder %s attempt %s %s: %s", row.pk, row.attempts, row.status, type(exc).__name__)
-            return SendOutcome("failed" if row.status == EmailStatus.FAILED else "retry", row.last_error)
+            return message
 
-        row.status = EmailStatus.SENT
-        row.sent_at = timezone.now()
-        # A provider (django-anymail) reports its own id; SMTP keeps ours.
-        provider_status = getattr(message, "anymail_status", None)
-        row.message_id = str(provider_status.message_id) if provider_status and provider_status.message_id else message_id_for(row)
-        row.last_error = ""
-        row.save(update_fields=["status", "sent_at", "message_id", "last_error", "attempts", "updated_at"])
+        outcome = send_attempt(row, build, now=now, message_id=message_id_for(row), what="reminder")
+        if outcome.status != "sent":
+            return outcome
         logger.info("reminder %s sent (%s)", row.pk, row.kind)
         return SendOutcome("sent")

@@ -11,7 +11,6 @@ with back-off (a later `send_after`), then left `failed` with its error for staf
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,9 +20,7 @@ from django.utils import timezone
 
 from audit import records as audit
 from bookings.models import EmailStatus
-from bookings.outbox import timing
-from common.redaction import redact_addresses
-from notifications.services import SendOutcome
+from notifications.services import SendOutcome, send_attempt
 from pumps import error_codes as codes
 from pumps.errors import PumpError
 from pumps.models import EpisodeEmail, EpisodeEmailKind, EpisodeStatus, VisitStatus
@@ -86,16 +83,6 @@ def episode_emails_claim_due(*, now: datetime | None = None, limit: int | None =
     return claimed
 
 
-def _permanent(exc: Exception) -> bool:
-    """Whether trying again cannot help: the server refused the recipient or the message for good (as
-    notifications.services judges it)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
-    return False
-
-
 def _why_not(row: EpisodeEmail, *, now: datetime) -> tuple[str, str] | None:
     """(status, reason) when this email must not go out any more; None when it should."""
     patient, episode, visit = row.patient, row.episode, row.visit
@@ -140,33 +127,11 @@ def episode_email_send(*, email_id: int, now: datetime | None = None) -> SendOut
             logger.info("episode email %s %s: %s", row.pk, row.status, row.status_reason)
             return SendOutcome(row.status, row.status_reason)
 
-        row.attempts += 1
-        try:
-            # Rendering inside: an email that cannot be built fails like one that cannot be sent (retried, then
-            # `failed` for staff), instead of rolling back to `sending` and being claimed again for ever.
-            message = build_message(row, episode=row.episode, patient=row.patient, clinic=row.clinic, now=now)
-            message.send(fail_silently=False)
-        except Exception as exc:  # any failure of rendering or the backend: recorded on the row, never swallowed
-            row.last_error = redact_addresses(f"{type(exc).__name__}: {exc}")[:2000]
-            if _permanent(exc) or row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-                row.status = EmailStatus.FAILED
-            else:
-                row.status = EmailStatus.PENDING
-                row.send_after = now + timing.retry_delay(
-                    row.attempts, settings.REMINDER_RETRY_BASE_SECONDS, settings.REMINDER_RETRY_MAX_SECONDS
-                )
-            row.claimed_at = None
-            row.save(update_fields=["status", "last_error", "attempts", "send_after", "claimed_at", "updated_at"])
-            logger.warning("episode email %s attempt %s %s: %s", row.pk, row.attempts, row.status, type(exc).__name__)
-            return SendOutcome("failed" if row.status == EmailStatus.FAILED else "retry", row.last_error)
-
-        row.status = EmailStatus.SENT
-        row.sent_at = timezone.now()
-        provider_status = getattr(message, "anymail_status", None)
-        row.message_id = (str(provider_status.message_id) if provider_status and provider_status.message_id
-                          else message_id_for(row))
-        row.last_error = ""
-        row.claimed_at = None
-        row.save(update_fields=["status", "sent_at", "message_id", "last_error", "attempts", "claimed_at", "updated_at"])
+        outcome = send_attempt(
+            row, lambda: build_message(row, episode=row.episode, patient=row.patient, clinic=row.clinic, now=now),
+            now=now, message_id=message_id_for(row), what="episode email",
+        )
+        if outcome.status != "sent":
+            return outcome
         logger.info("episode email %s sent (%s)", row.pk, row.kind)
         return SendOutcome("sent")
