@@ -30,10 +30,10 @@ from scheduler.planning.occupancy import Occupancy
 from scheduler.planning.planner import SeriesPlanner
 from scheduler.planning.rules import (
     Placement,
-    _no_nurse_violation,
     check_nurse_capacity,
     check_nurse_on_shift,
     choose_nurse,
+    no_nurse_violation,
     nurse_violations,
     place_session,
     site_violations,
@@ -293,7 +293,7 @@ def _visit(
             if nurse_id is None:
                 nurse_id = choose_nurse(start, end, clinic.nurses, rules, clinic.occupancy)
                 if nurse_id is None:
-                    found.append(_no_nurse_violation(start, end, clinic.nurses, rules, clinic.occupancy, frozenset()))
+                    found.append(no_nurse_violation(start, end, clinic.nurses, rules, clinic.occupancy, frozenset()))
             elif nurse_id not in by_id:
                 found.append(Violation(rule_codes.NURSE_UNAVAILABLE, "That nurse is not scheduled at this clinic.",
                                        {"nurse": nurse_id}))

@@ -316,7 +316,7 @@ def place_session(
     if nurse_id is None:
         nurse_id = choose_nurse(start, end, nurses, rules, occupancy, exclude)
         if nurse_id is None:
-            found.append(_no_nurse_violation(start, end, nurses, rules, occupancy, exclude))
+            found.append(no_nurse_violation(start, end, nurses, rules, occupancy, exclude))
     elif nurse_id not in by_id:
         found.append(
             Violation(codes.NURSE_UNAVAILABLE, "That nurse is not scheduled at this clinic.", {"nurse": nurse_id})
@@ -326,7 +326,7 @@ def place_session(
     return Assignment(chair_id, nurse_id, tuple(found))
 
 
-def _no_nurse_violation(
+def no_nurse_violation(
     start: datetime,
     end: datetime,
     nurses: Sequence[Nurse],
