@@ -41,7 +41,25 @@ _SCHEDULE_RULES = {
     "session_in_progress": "a session under way cannot move",
     "busy": "another change of the same course is being written (retry)",
 }
-_IDS = ("clinic", "patient", "protocol", "chair", "nurse", "staff")
+_IDS = ("clinic", "patient", "protocol", "chair", "nurse", "staff", "pump", "course")
+#: Where the pump planner's rules refuse a requested episode (issue 16): pumps.error_codes' booking block.
+_EPISODE_RULES = {
+    "review_on_closed_day": "a review falls when the clinic is closed and the protocol allows no phone review then",
+    "pump_unavailable": "the pump is out with another patient (or in its turnaround, or overdue)",
+    "pump_in_maintenance": "the pump is in maintenance then",
+    "pump_retired": "the pump is retired",
+    "no_pump_free": "no pump is free for the episode",
+    "no_pump": "the clinic has no pump in service",
+    "patient_in_episode": "the patient is in another episode (or a session) during the episode",
+    "episode_in_past": "a fitting in the past",
+    "episode_too_soon": "closer to the course's previous episode than the protocol allows",
+    "episode_too_late": "further from the course's previous episode than the protocol allows",
+    "visit_outside_hours": "a fitting or removal outside the clinic's hours",
+    "no_episode_fits": "no episode fits the clinic's pumps, chairs and nurses",
+    "course_full": "every episode of the course is booked",
+    "course_ended": "the course is completed or cancelled",
+    "wrong_course": "a course of another patient, protocol or clinic",
+}
 _ONE_RULE_ACROSS_FIELDS = "a value that breaks a rule between two fields, which a schema cannot state"
 
 #: (operationId pattern, error code or, for a `validation_error`, the field its details name) → why it is refused.
@@ -134,6 +152,13 @@ BUSINESS_RULES: dict[tuple[str, str], str] = {
     ("sessions_measures_create", "answer_out_of_range"): "an answer outside the instrument's own scale (0-3, 0-4, 0-10)",
     ("sessions_measures_create", "session_not_open"): "a cancelled or missed session takes no answers",
     ("cycles_review", "review_not_due"): "a course not flagged for review",
+    # Booking a pump episode (issue 16): the schedule's rules and the pump planner's, per visit and per pump.
+    **{("episodes_create", code): f"the requested episode breaks a rule of the schedule: {why}"
+       for code, why in {**_SCHEDULE_RULES, **_EPISODE_RULES}.items()},
+    ("episodes_create", "visits"): "a visit's day outside the protocol's episode, or its chair or nurse no row of the "
+    "clinic's",
+    ("episodes_create", "fitting_start"): "a fitting more than a year ahead (bookings reach at most a year)",
+    ("episodes_proposals", "earliest"): "a first day more than a year from today (proposals reach at most a year)",
     # Pump courses (issue 16): an episode's actions start from their state; a pump's label and serial number are
     # unique in its clinic.
     ("episodes_*", "invalid_transition"): "the episode (or the review) is not in a state this step leaves from",
