@@ -41,7 +41,8 @@ def _build(size: int, pumps: int, today: date) -> dict:
                                            review_mode="phone")
     pump_rows = Pump.objects.bulk_create(Pump(clinic=clinic, label=f"Pump {i}", serial_number=f"B-{i}")
                                          for i in range(1, pumps + 1))
-    per_pump = -(-size // pumps)
+    per_pump = max(1, size // pumps)  # every pump as busy: all out until the same week (size rounded down)
+    size = per_pump * pumps
     # Each pump: an episode every 7 days (Monday 09:00 to Saturday 10:00, the turnaround after), ending 3 weeks ahead.
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=per_pump - 3)
@@ -49,11 +50,10 @@ def _build(size: int, pumps: int, today: date) -> dict:
         Patient(clinic=clinic, first_name=f"P{i}", last_name="Bench", date_of_birth=date(1970, 1, 1), timezone=tz.key)
         for i in range(size))
     courses = PumpCourse.objects.bulk_create(PumpCourse(clinic=clinic, patient=p, protocol=protocol) for p in patients)
-    episodes, n = [], 0
-    for pump in pump_rows:
+    episodes, n, chair_of = [], 0, {}
+    for p, pump in enumerate(pump_rows):
+        chair_of[pump.pk] = chairs[p % len(chairs)]  # each pump's visits in its own chair: none collide
         for week in range(per_pump):
-            if n == size:
-                break
             fit = datetime.combine(first + timedelta(weeks=week), time(9), tz)
             removal = datetime.combine(first + timedelta(weeks=week, days=5), time(9), tz)
             past = removal < datetime.now(UTC)
@@ -73,11 +73,11 @@ def _build(size: int, pumps: int, today: date) -> dict:
             visits.append(EpisodeVisit(
                 episode=e, clinic=clinic, patient=e.patient, kind=kind, day=day,
                 mode="visit" if kind != VisitKind.REVIEW else "phone", starts_at=at, ends_at=at + timedelta(hours=1),
-                chair=chairs[i % 12] if kind != VisitKind.REVIEW else None, nurse=nurses[i % 6],
+                chair=chair_of[e.pump_id] if kind != VisitKind.REVIEW else None, nurse=nurses[i % 6],
                 status="done" if e.status == EpisodeStatus.RETURNED else "planned",
             ))
     EpisodeVisit.objects.bulk_create(visits, batch_size=5000)
-    return {"clinic": clinic, "protocol": protocol, "tz": tz, "free_from": monday + timedelta(weeks=3)}
+    return {"clinic": clinic, "protocol": protocol, "tz": tz, "free_from": monday + timedelta(weeks=3), "stored": size}
 
 
 def _measure(world: dict, calls: int) -> dict:
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = _measure(world, args.calls)
         databases.use(base)
         databases.drop(name)
+        size = world["stored"]
         results.append({"episodes": size, "pumps": args.pumps, **figures})
         for what, f in figures.items():
             print(f"{size:>6} episodes  {what:<26} p50 {f['p50_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms  "
