@@ -29,17 +29,25 @@ class Stranded:
         return [v.code for v in self.reasons]
 
 
-def session_strand_reasons(session: InfusionSession, calendar: ClinicCalendar) -> list[planning.Violation]:
-    """Why a stored session can no longer happen under this calendar (empty: it still can)."""
+def session_strand_reasons(session, calendar: ClinicCalendar, *, in_clinic: bool = True) -> list[planning.Violation]:
+    """Why a stored session can no longer happen under this calendar (empty: it still can).
+
+    `session` is anything with `starts_at`, `ends_at`, `chair_id` and `nurse_id` (a pump visit too: pumps'
+    worklist asks): a chair or nurse of None is not checked, and `in_clinic=False` (a phone review) skips the
+    clinic's hours and closures."""
     rules = calendar.rules
     start, end = session.starts_at, session.ends_at
-    found = planning.site_violations(start, end, rules)
-    if session.chair_id not in calendar.chair_ids:
+    found = planning.site_violations(start, end, rules) if in_clinic else []
+    if session.chair_id is None:
+        pass
+    elif session.chair_id not in calendar.chair_ids:
         found.append(planning.Violation(codes.CHAIR_INACTIVE, "The chair is no longer in service.", {"chair": session.chair_id}))
     else:
         closed = planning.check_chair_closures(start, end, session.chair_id, rules)
         if closed:
             found.append(closed)
+    if session.nurse_id is None:
+        return found
     nurse = next((n for n in calendar.nurses if n.id == session.nurse_id), None)
     if nurse is None:
         found.append(

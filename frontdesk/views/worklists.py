@@ -8,7 +8,7 @@ from bookings.selectors.impact import sessions_needing_moves
 from frontdesk import selectors
 from frontdesk.access import ALL_ROLES, BOOKING_ROLES, can, staff_page
 from frontdesk.views.common import audit_shown, clinic_choice, no_clinic, render_in
-from pumps.selectors.worklist import missed_reviews, pumps_overdue
+from pumps.selectors.worklist import missed_reviews, pumps_overdue, visits_stranded
 
 
 @staff_page(ALL_ROLES)
@@ -29,7 +29,9 @@ def worklists(request):
         # Pump courses (issue 16): a review missed while the pump is out, and a pump not back in time.
         "missed_reviews": list(missed_reviews(clinic_ids=[clinic.pk])[: selectors.WORKLIST_LIMIT]),
         "pumps_overdue": list(pumps_overdue(clinic_ids=[clinic.pk], now=timezone.now())[: selectors.WORKLIST_LIMIT]),
+        "visits_stranded": visits_stranded(clinic=clinic, now=timezone.now())[: selectors.WORKLIST_LIMIT],
     }
     audit_shown(request, context["reschedule_requests"], context["failed"], context["review"], context["boosters"],
-                context["needs_moving"], context["missed_reviews"], context["pumps_overdue"])
+                context["needs_moving"], context["missed_reviews"], context["pumps_overdue"],
+                [item.visit for item in context["visits_stranded"]])
     return render_in(request, "frontdesk/worklists.html", context, clinic=clinic)

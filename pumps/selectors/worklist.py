@@ -1,14 +1,17 @@
-"""The pump courses' worklists for clinicians and the desk: reviews missed, pumps not back on time; and a clinic's
-pump settings (its row, or the defaults of pumps.models)."""
+"""The pump courses' worklists for clinicians and the desk: reviews missed, pumps not back on time, visits a saved
+calendar change left where they cannot happen; and a clinic's pump settings (its row, or the defaults of
+pumps.models)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from bookings.selectors.impact import session_strand_reasons
 from pumps.models import (
     DEFAULT_RETURN_GRACE_HOURS,
     DEFAULT_TURNAROUND_HOURS,
@@ -16,9 +19,13 @@ from pumps.models import (
     EpisodeStatus,
     EpisodeVisit,
     PumpSettings,
+    ReviewMode,
     VisitKind,
     VisitStatus,
 )
+from scheduler import planning
+from scheduler.models import Clinic
+from scheduler.selectors import clinic_calendar_load
 
 #: An episode whose pump is still out: on the patient, or off them and not yet back.
 OUT_STATUSES = (EpisodeStatus.FITTED, EpisodeStatus.REMOVED)
@@ -61,3 +68,33 @@ def pumps_overdue(*, clinic_ids: Iterable[int], now: datetime) -> QuerySet[Episo
         .select_related("pump", "patient", "clinic")
         .order_by("overdue_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class StrandedVisit:
+    visit: EpisodeVisit
+    reasons: tuple[planning.Violation, ...]
+
+
+def visits_stranded(*, clinic: Clinic, now: datetime) -> list[StrandedVisit]:
+    """Upcoming visits of booked or fitted episodes that the clinic's calendar, as saved now, no longer allows (a
+    closure, a chair out of service, the nurse off shift or away): re-checked with the rules the infusion sessions'
+    impact uses (bookings.selectors.impact.session_strand_reasons). A phone review with no nurse (the on-call
+    clinician's) is never stranded. Read at each look, so a change is seen at once; one query, and the calendar's
+    six when there are visits."""
+    visits = list(
+        EpisodeVisit.objects.filter(clinic=clinic, status=VisitStatus.PLANNED, starts_at__gt=now,
+                                    episode__status__in=(EpisodeStatus.BOOKED, EpisodeStatus.FITTED))
+        .select_related("episode__pump", "patient", "chair", "nurse")
+        .order_by("starts_at", "pk")
+    )
+    if not visits:
+        return []
+    calendar = clinic_calendar_load(clinic=clinic, window_start=visits[0].starts_at,
+                                    window_end=max(v.ends_at for v in visits))
+    found = []
+    for visit in visits:
+        reasons = session_strand_reasons(visit, calendar, in_clinic=visit.mode == ReviewMode.VISIT)
+        if reasons:
+            found.append(StrandedVisit(visit, tuple(reasons)))
+    return found

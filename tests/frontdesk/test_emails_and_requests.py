@@ -283,9 +283,10 @@ class TestFailedEmails:
 SESSION_PANEL_QUERIES = 11
 #: session, user, second factor, clinic zone, roles, clinic ids, clinics, then one query per list: reschedule requests
 #: (with the patient's note), failed emails, flagged courses, boosters due, sessions needing a move (issue 14); and,
-#: the pump courses' missed reviews and overdue pumps (issue 16); when any row is shown, one INSERT of the audit
+#: the pump courses' missed reviews, overdue pumps and upcoming visits (issue 16; with any upcoming visit, the clinic's
+#: calendar's six queries more: tests/frontdesk/test_pump_desk.py); when any row is shown, one INSERT of the audit
 #: trail's access entries for all of them.
-WORKLISTS_QUERIES = 14
+WORKLISTS_QUERIES = 15
 
 
 def test_the_session_panel_runs_a_fixed_number_of_queries(as_user, home, django_assert_num_queries, settings):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from pumps.models import Episode, EpisodeStatus, VisitKind, VisitStatus
 from tests.frontdesk.conftest import NOW
+from tests.factories import PatientFactory
 from tests.pumps.factories import PumpCourseFactory, PumpFactory, PumpProtocolFactory, episode_with_visits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
@@ -75,8 +76,8 @@ class TestBooking:
         assert response.status_code == 200 and "Choose a day from today" in response.content.decode()
 
 
-def booked(home, pump, protocol, *, at=dt.datetime(2027, 3, 1, 14, 0), status=EpisodeStatus.BOOKED):
-    course = PumpCourseFactory(clinic=home.clinic, patient=home.patient, protocol=protocol)
+def booked(home, pump, protocol, *, at=dt.datetime(2027, 3, 1, 14, 0), status=EpisodeStatus.BOOKED, patient=None):
+    course = PumpCourseFactory(clinic=home.clinic, patient=patient or home.patient, protocol=protocol)
     return episode_with_visits(course=course, pump=pump, fitting_at=at.replace(tzinfo=home.clinic.tz),
                                chair=home.chairs[0], nurse=home.nurses[0], status=status)
 
@@ -132,3 +133,28 @@ class TestActions:
         Episode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.FITTED)
         html = as_user(home.users[CLINICIAN]).get(page).content.decode()
         assert html.count("Review of day") == 2 * 2 and "Reason for removing early" in html
+
+
+class TestStrandedVisits:
+    def test_a_closure_over_pump_visits_lists_them_in_a_fixed_number_of_queries(self, as_user, home, pump_world):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from scheduler.models import Closure
+
+        pump, protocol = pump_world
+        Closure.objects.create(clinic=home.clinic, starts_at=dt.datetime(2027, 3, 3, tzinfo=home.clinic.tz),
+                               ends_at=dt.datetime(2027, 3, 4, tzinfo=home.clinic.tz), reason="Burst pipe")
+        desk = as_user(home.users[FRONT_DESK])
+        booked(home, pump, protocol, at=dt.datetime(2027, 3, 2, 10, 0))  # its day-1 review falls on the closed day
+        desk.get(reverse("frontdesk:worklists"))  # the content types of the audit trail, cached as in a running server
+        with CaptureQueriesContext(connection) as one:
+            html = desk.get(reverse("frontdesk:worklists")).content.decode()
+        assert html.count("data-pump-visit-stranded=") == 1 and "The clinic is closed" in html
+        for hour in (11, 12, 13):
+            booked(home, PumpFactory(clinic=home.clinic), protocol, at=dt.datetime(2027, 3, 2, hour, 0),
+                   patient=PatientFactory(clinic=home.clinic))
+        with CaptureQueriesContext(connection) as four:
+            html = desk.get(reverse("frontdesk:worklists")).content.decode()
+        assert html.count("data-pump-visit-stranded=") == 4
+        assert len(four.captured_queries) == len(one.captured_queries)

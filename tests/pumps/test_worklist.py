@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pumps.models import EpisodeStatus, EpisodeVisit, PumpSettings, VisitKind
-from pumps.selectors.worklist import missed_reviews, pumps_overdue, settings_for
+from pumps.selectors.worklist import missed_reviews, pumps_overdue, settings_for, visits_stranded
 from pumps.services.lifecycle import episode_fit, episode_remove, episode_return, visit_record
 from tests.conftest import local
 from tests.factories import ClinicFactory
@@ -93,3 +93,53 @@ def test_overdue_and_missed_queries_do_not_grow_with_rows(clinic, django_assert_
 
 def test_settings_default_without_a_row(clinic):
     assert (settings_for(clinic_id=clinic.pk).turnaround_hours, settings_for(clinic_id=clinic.pk).return_grace_hours) == (4, 2)
+
+
+def stranded_episode(clinic):
+    """A booked 3-day episode from Tuesday 10:00 (Tue fitting, Wed and Thu reviews, Fri removal) in a chair with a
+    nurse on shift every weekday."""
+    from tests.factories import ChairFactory, NurseFactory
+
+    protocol = PumpProtocolFactory(clinic=clinic, episode_days=3)
+    course = PumpCourseFactory(clinic=clinic, protocol=protocol)
+    return episode_with_visits(course=course, pump=PumpFactory(clinic=clinic), chair=ChairFactory(clinic=clinic),
+                               nurse=NurseFactory(clinic=clinic), fitting_at=local(clinic, 2027, 3, 2, 10, 0))
+
+
+def test_a_closure_over_a_visit_puts_it_on_the_worklist_at_once(clinic):
+    from scheduler.models import Closure
+
+    ep = stranded_episode(clinic)
+    now = local(clinic, 2027, 3, 1, 9, 0)
+    assert visits_stranded(clinic=clinic, now=now) == []
+    Closure.objects.create(clinic=clinic, starts_at=local(clinic, 2027, 3, 5, 0, 0),
+                           ends_at=local(clinic, 2027, 3, 6, 0, 0), reason="Burst pipe")
+    found = visits_stranded(clinic=clinic, now=now)
+    assert [(i.visit.episode_id, i.visit.kind) for i in found] == [(ep.pk, VisitKind.REMOVAL)]
+    assert [r.code for r in found[0].reasons] == ["clinic_closed"]
+
+
+def test_a_chair_out_of_service_or_the_nurse_away_strands_its_visits(clinic):
+    from scheduler.models import Closure, TimeOff
+
+    ep = stranded_episode(clinic)
+    fitting = ep.visits.get(kind=VisitKind.FITTING)
+    Closure.objects.create(clinic=clinic, chair=fitting.chair, starts_at=local(clinic, 2027, 3, 2, 0, 0),
+                           ends_at=local(clinic, 2027, 3, 3, 0, 0), reason="Repair")
+    TimeOff.objects.create(staff=fitting.nurse, starts_at=local(clinic, 2027, 3, 3, 0, 0),
+                           ends_at=local(clinic, 2027, 3, 4, 0, 0))
+    found = {i.visit.day: [r.code for r in i.reasons] for i in visits_stranded(clinic=clinic, now=local(clinic, 2027, 3, 1, 9, 0))}
+    assert found == {0: ["chair_out_of_service"], 1: ["nurse_absent"]}
+
+
+def test_a_cancelled_episode_or_a_past_visit_is_not_listed(clinic):
+    from scheduler.models import Closure
+
+    ep = stranded_episode(clinic)
+    Closure.objects.create(clinic=clinic, starts_at=local(clinic, 2027, 3, 2, 0, 0),
+                           ends_at=local(clinic, 2027, 3, 6, 0, 0), reason="Flood")
+    assert len(visits_stranded(clinic=clinic, now=local(clinic, 2027, 3, 1, 9, 0))) == 4
+    assert len(visits_stranded(clinic=clinic, now=local(clinic, 2027, 3, 3, 12, 0))) == 2  # Thursday and Friday left
+    ep.status = EpisodeStatus.CANCELLED
+    ep.save(update_fields=["status"])
+    assert visits_stranded(clinic=clinic, now=local(clinic, 2027, 3, 1, 9, 0)) == []
