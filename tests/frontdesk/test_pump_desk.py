@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from common.api import ADMIN, CLINICIAN, FRONT_DESK
 from pumps.models import Episode, EpisodeStatus, VisitKind, VisitStatus
-from tests.frontdesk.conftest import NOW
 from tests.factories import PatientFactory
+from tests.frontdesk.conftest import NOW
 from tests.pumps.factories import PumpCourseFactory, PumpFactory, PumpProtocolFactory, episode_with_visits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
