@@ -82,7 +82,13 @@ def email_resend(*, email: PatientEmail, by=None) -> PatientEmail:
 
 
 def emails_claim_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
-    """Claim the rows due now (and rows whose claim went stale) for sending; return their ids.
+    """Claim the patient emails due now (and those whose claim went stale) for sending; return their ids."""
+    return outbox_claim_due(PatientEmail, now=now, limit=limit, what="patient emails")
+
+
+def outbox_claim_due(model, *, now: datetime | None = None, limit: int | None = None, what: str) -> list[int]:
+    """Claim the rows of an outbox `model` (patient emails here, pump episode emails in pumps.delivery) due now, and
+    the rows whose claim went stale, for sending; return their ids.
 
     Each batch is its own short transaction with SKIP LOCKED, so two sweeps running at once split the
     rows between them and never claim one twice.
@@ -95,18 +101,18 @@ def emails_claim_due(*, now: datetime | None = None, limit: int | None = None) -
     while len(claimed) < limit:
         with transaction.atomic():
             ids = list(
-                PatientEmail.objects.select_for_update(skip_locked=True)
+                model.objects.select_for_update(skip_locked=True)
                 .filter(due)
                 .order_by("send_after", "pk")
                 .values_list("pk", flat=True)[: min(_BATCH, limit - len(claimed))]
             )
             if ids:
-                PatientEmail.objects.filter(pk__in=ids).update(status=EmailStatus.SENDING, claimed_at=now, updated_at=now)
+                model.objects.filter(pk__in=ids).update(status=EmailStatus.SENDING, claimed_at=now, updated_at=now)
         claimed += ids
         if len(ids) < _BATCH:
             break
     if claimed:
-        logger.info("patient emails claimed: %d", len(claimed))
+        logger.info("%s claimed: %d", what, len(claimed))
     return claimed
 
 

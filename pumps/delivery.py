@@ -11,16 +11,14 @@ with back-off (a later `send_after`), then left `failed` with its error for staf
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit import records as audit
 from bookings.models import EmailStatus
-from notifications.services import SendOutcome, send_attempt
+from notifications.services import SendOutcome, outbox_claim_due, send_attempt
 from pumps import error_codes as codes
 from pumps.errors import PumpError
 from pumps.models import EpisodeEmail, EpisodeEmailKind, EpisodeStatus, VisitStatus
@@ -28,7 +26,6 @@ from pumps.outbox import return_grace
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 500
 Kind = EpisodeEmailKind
 
 #: The episode states in which each kind still makes sense.
@@ -58,29 +55,8 @@ def episode_email_resend(*, email: EpisodeEmail, by=None) -> EpisodeEmail:
 
 
 def episode_emails_claim_due(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
-    """Claim the rows due now (and rows whose claim went stale) for sending; return their ids.
-
-    Each batch is its own short transaction with SKIP LOCKED: two sweeps at once split the rows, never share one.
-    """
-    now = now or timezone.now()
-    limit = settings.REMINDER_SWEEP_LIMIT if limit is None else limit
-    stale = now - timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-    due = Q(status=EmailStatus.PENDING, send_after__lte=now) | Q(status=EmailStatus.SENDING, claimed_at__lt=stale)
-    claimed: list[int] = []
-    while len(claimed) < limit:
-        with transaction.atomic():
-            ids = list(
-                EpisodeEmail.objects.select_for_update(skip_locked=True).filter(due).order_by("send_after", "pk")
-                .values_list("pk", flat=True)[: min(_BATCH, limit - len(claimed))]
-            )
-            if ids:
-                EpisodeEmail.objects.filter(pk__in=ids).update(status=EmailStatus.SENDING, claimed_at=now, updated_at=now)
-        claimed += ids
-        if len(ids) < _BATCH:
-            break
-    if claimed:
-        logger.info("episode emails claimed: %d", len(claimed))
-    return claimed
+    """Claim the episode emails due now (and those whose claim went stale) for sending; return their ids."""
+    return outbox_claim_due(EpisodeEmail, now=now, limit=limit, what="episode emails")
 
 
 def _why_not(row: EpisodeEmail, *, now: datetime) -> tuple[str, str] | None:

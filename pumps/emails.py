@@ -169,7 +169,7 @@ def _removal_as_booked(episode, clinic):
     if fitting is None or removal is None:
         return None
     local = fitting.starts_at.astimezone(clinic.tz)
-    starts_at = timing._wall_clock_instant(local.date() + timedelta(days=removal.day),
+    starts_at = timing.wall_clock_instant(local.date() + timedelta(days=removal.day),
                                            local.time().replace(tzinfo=None), clinic.tz)
     return SimpleNamespace(pk=removal.pk, kind=removal.kind, mode=removal.mode, starts_at=starts_at,
                            ends_at=starts_at + (removal.ends_at - removal.starts_at))

@@ -38,6 +38,7 @@ from pumps.models import (
     VisitKind,
     VisitStatus,
 )
+from pumps.selectors.worklist import settings_for
 
 #: A check-in reminder goes this many hours before the review …
 CHECKIN_HOURS = 2
@@ -59,7 +60,7 @@ def checkin_due(starts_at: datetime, tz: tzinfo, quiet_start: time, quiet_end: t
     if not timing.in_quiet_hours(due.astimezone(tz).time(), quiet_start, quiet_end):
         return due
     # A morning review: the reminder at the end of the night's quiet hours, not the evening before.
-    end = not_in_quiet_hours(due, tz, quiet_start, quiet_end)
+    end = timing.quiet_deferred(due, tz, quiet_start, quiet_end)
     if end <= starts_at.astimezone(UTC) - CHECKIN_MIN_LEAD:
         return end
     return timing.quiet_adjusted(due, tz, quiet_start, quiet_end)
@@ -67,20 +68,7 @@ def checkin_due(starts_at: datetime, tz: tzinfo, quiet_start: time, quiet_end: t
 
 def day_before_due(starts_at: datetime, tz: tzinfo, quiet_start: time, quiet_end: time) -> datetime:
     """The day before `starts_at` at the same wall-clock time (23 or 25 hours across a change), quiet hours applied."""
-    local = starts_at.astimezone(tz)
-    target = timing._wall_clock_instant(local.date() - timedelta(days=1), local.time().replace(tzinfo=None), tz)
-    return timing.quiet_adjusted(target, tz, quiet_start, quiet_end)
-
-
-def not_in_quiet_hours(instant: datetime, tz: tzinfo, quiet_start: time, quiet_end: time) -> datetime:
-    """`instant`, or the end of the quiet hours it falls in (later: a notice that something is late may wait)."""
-    local = instant.astimezone(tz)
-    if not timing.in_quiet_hours(local.time(), quiet_start, quiet_end):
-        return instant.astimezone(UTC)
-    day = local.date()
-    if quiet_start > quiet_end and local.time() > quiet_start:
-        day += timedelta(days=1)
-    return max(timing._wall_clock_instant(day, quiet_end, tz), instant.astimezone(UTC))
+    return timing.days_later_due(starts_at, -1, tz, quiet_start, quiet_end)
 
 
 # --- Rows ----------------------------------------------------------------------------------------------------
@@ -161,8 +149,7 @@ def episode_returned_emails(*, episode: Episode) -> None:
 
 def return_grace(clinic_id: int) -> timedelta:
     """How long after its removal visit ends a device is overdue at this clinic."""
-    hours = PumpSettings.objects.filter(clinic_id=clinic_id).values_list("return_grace_hours", flat=True).first()
-    return timedelta(hours=DEFAULT_RETURN_GRACE_HOURS if hours is None else hours)
+    return timedelta(hours=settings_for(clinic_id=clinic_id).return_grace_hours)
 
 
 def episode_overdue_emails(*, now: datetime | None = None) -> int:
@@ -183,7 +170,7 @@ def episode_overdue_emails(*, now: datetime | None = None) -> int:
         if episode.ends_at + grace > now:
             continue
         clinic = episode.clinic
-        due = not_in_quiet_hours(now, episode.patient.tz, clinic.quiet_hours_start, clinic.quiet_hours_end)
+        due = timing.quiet_deferred(now, episode.patient.tz, clinic.quiet_hours_start, clinic.quiet_hours_end)
         rows.append(_row(episode, Kind.RETURN_REMINDER, due))
     _insert(rows)
     return len(rows)

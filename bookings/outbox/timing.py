@@ -22,7 +22,7 @@ def in_quiet_hours(local: time, start: time, end: time) -> bool:
     return local > start or local < end
 
 
-def _wall_clock_instant(day, at: time, tz: tzinfo) -> datetime:
+def wall_clock_instant(day, at: time, tz: tzinfo) -> datetime:
     """The instant of a wall-clock time, as UTC.
 
     Ambiguous (fall back): the first of the two. Nonexistent (spring-forward gap): read with the offset after
@@ -45,7 +45,7 @@ def quiet_adjusted(due: datetime, tz: tzinfo, start: time, end: time) -> datetim
     day = local.date()
     if start > end and local.time() < end:
         day -= timedelta(days=1)  # after midnight: quiet hours began the evening before
-    moved = _wall_clock_instant(day, start, tz)
+    moved = wall_clock_instant(day, start, tz)
     return min(moved, due.astimezone(UTC))
 
 
@@ -56,11 +56,29 @@ def reminder_due(starts_at: datetime, hours: int, tz: tzinfo, quiet_start: time,
     return quiet_adjusted(starts_at.astimezone(UTC) - timedelta(hours=hours), tz, quiet_start, quiet_end)
 
 
+def quiet_deferred(instant: datetime, tz: tzinfo, start: time, end: time) -> datetime:
+    """`instant`, or the end of the quiet hours it falls in (later: the mirror of quiet_adjusted, for a notice that
+    may wait till morning, e.g. a device overdue in the night), as a UTC instant."""
+    local = instant.astimezone(tz)
+    if not in_quiet_hours(local.time(), start, end):
+        return instant.astimezone(UTC)
+    day = local.date()
+    if start > end and local.time() > start:
+        day += timedelta(days=1)  # before midnight: quiet hours end the next morning
+    return max(wall_clock_instant(day, end, tz), instant.astimezone(UTC))
+
+
+def days_later_due(at: datetime, days: int, tz: tzinfo, quiet_start: time, quiet_end: time) -> datetime:
+    """`days` calendar days from `at` (negative: before) at the same wall-clock time (23 or 25 hours a day across a
+    change), quiet hours applied."""
+    local = at.astimezone(tz)
+    target = wall_clock_instant(local.date() + timedelta(days=days), local.time().replace(tzinfo=None), tz)
+    return quiet_adjusted(target, tz, quiet_start, quiet_end)
+
+
 def booster_due(completed_at: datetime, days: int, tz: tzinfo, quiet_start: time, quiet_end: time) -> datetime:
     """The booster recall: `days` calendar days after the course ended, at the same wall-clock time."""
-    local = completed_at.astimezone(tz)
-    target = _wall_clock_instant(local.date() + timedelta(days=days), local.time().replace(tzinfo=None), tz)
-    return quiet_adjusted(target, tz, quiet_start, quiet_end)
+    return days_later_due(completed_at, days, tz, quiet_start, quiet_end)
 
 
 def retry_delay(attempts: int, base_seconds: int, cap_seconds: int) -> timedelta:

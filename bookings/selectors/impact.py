@@ -38,13 +38,10 @@ def session_strand_reasons(session, calendar: ClinicCalendar, *, in_clinic: bool
     rules = calendar.rules
     start, end = session.starts_at, session.ends_at
     found = planning.site_violations(start, end, rules) if in_clinic else []
-    if session.chair_id is None:
-        pass
-    elif session.chair_id not in calendar.chair_ids:
-        found.append(planning.Violation(codes.CHAIR_INACTIVE, "The chair is no longer in service.", {"chair": session.chair_id}))
-    else:
-        closed = planning.check_chair_closures(start, end, session.chair_id, rules)
-        if closed:
+    if session.chair_id is not None:
+        if session.chair_id not in calendar.chair_ids:
+            found.append(planning.Violation(codes.CHAIR_INACTIVE, "The chair is no longer in service.", {"chair": session.chair_id}))
+        elif closed := planning.check_chair_closures(start, end, session.chair_id, rules):
             found.append(closed)
     if session.nurse_id is None:
         return found

@@ -11,7 +11,6 @@ from django.db.models import Q
 
 from bookings.selectors.occupancy import occupancy_load
 from pumps.models import (
-    DEFAULT_TURNAROUND_HOURS,
     HOLDING_STATUSES,
     Episode,
     EpisodeStatus,
@@ -19,9 +18,9 @@ from pumps.models import (
     PumpCourse,
     PumpMaintenance,
     PumpProtocol,
-    PumpSettings,
     PumpStatus,
 )
+from pumps.selectors.worklist import settings_for
 from scheduler.models import Clinic
 from scheduler.planning import pumps as planned
 from scheduler.selectors import clinic_calendar_load
@@ -38,8 +37,7 @@ class Loaded:
 
 
 def turnaround_of(clinic: Clinic) -> dt.timedelta:
-    hours = PumpSettings.objects.filter(clinic=clinic).values_list("turnaround_hours", flat=True).first()
-    return dt.timedelta(hours=DEFAULT_TURNAROUND_HOURS if hours is None else hours)
+    return dt.timedelta(hours=settings_for(clinic_id=clinic.pk).turnaround_hours)
 
 
 def episode_spec(protocol: PumpProtocol, turnaround: dt.timedelta) -> planned.EpisodeSpec:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pumps.outbox import checkin_due, day_before_due, not_in_quiet_hours
+from bookings.outbox.timing import quiet_deferred
+from pumps.outbox import checkin_due, day_before_due
 
 NY = ZoneInfo("America/New_York")
 QUIET = (dt.time(21, 0), dt.time(8, 0))
@@ -58,4 +59,4 @@ def test_the_last_visit_reminder_is_the_day_before_at_the_same_wall_clock(remova
     ],
 )
 def test_a_return_reminder_waits_for_the_end_of_quiet_hours(overdue, expected):
-    assert not_in_quiet_hours(overdue, NY, *QUIET) == expected.astimezone(dt.UTC)
+    assert quiet_deferred(overdue, NY, *QUIET) == expected.astimezone(dt.UTC)
