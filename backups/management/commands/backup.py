@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 
 from backups import files, postgres, sqlite
@@ -55,6 +55,9 @@ class Command(BaseCommand):
                     how = "SQLite's online backup"
         except (BackupError, NotImplementedError) as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            # The database is missing or down: said in one line, not as a traceback.
+            raise CommandError(f"The {describe(connection)} could not be used: {exc}".strip()) from exc
         self.stdout.write(f"Backed up the {described} with {how} to {output} ({files.size_text(output)}).")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from backups import postgres, sqlite
 from backups.database import POSTGRESQL, describe, holdings, holdings_text, migration_state, sqlite_path, tables, vendor
@@ -62,6 +62,9 @@ class Command(BaseCommand):
                 sqlite.restore(path=path, target=sqlite_path(connection))
         except (BackupError, NotImplementedError) as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            # The database is missing or down: said in one line, not as a traceback.
+            raise CommandError(f"The {describe(connection)} could not be used: {exc}".strip()) from exc
 
         before = (
             f"replacing its {len(existing)} tables (--force), which held {holdings_text(held)}"
