@@ -32,18 +32,25 @@ TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 export TEST_DATABASE_URL TEST_REDIS_URL
 
+# make backup / make restore FILE=… [FORCE=1]
+BACKUP_DIR ?= $(VAR_DIR)/backups
+FILE ?=
+FORCE ?=
+
 # Files that change what collectstatic copies: the installed packages and the project's own static files.
 STATIC_SOURCES := $(RUN_STAMP) $(shell find . \( -path ./$(VENV) -o -path ./$(VAR_DIR) -o -path ./.git -o -path ./node_modules \) -prune -o -type f -path '*/static/*' -print 2>/dev/null)
 # Per DJANGO_ENV: production collects with the manifest storage, development without.
 STATIC_STAMP := $(VAR_DIR)/static/.collected-$(or $(DJANGO_ENV),development)
 
-.PHONY: help run test test-fast client install install-dev venv lint migrate seed collectstatic services check-services check-browser clean
+.PHONY: help run test test-fast client backup restore install install-dev venv lint migrate seed collectstatic services check-services check-browser clean
 
 help:
 	@echo "make run        migrate, seed the demo clinic, then serve web (http://$(WEB_HOST):$(PORT)/), a Celery worker and beat"
 	@echo "make test       check PostgreSQL and Redis, then ruff, import-linter, mypy, makemigrations --check and every test"
 	@echo "make test-fast  check PostgreSQL and Redis, then the tests not marked slow (under a minute)"
 	@echo "make client     write the API schema (clients/openapi.yaml) and generate the Python client from it (clients/python/)"
+	@echo "make backup     back up the database (DATABASE_URL, else the embedded SQLite file) into BACKUP_DIR (var/backups/), a timestamped file"
+	@echo "make restore    FILE=<backup> [FORCE=1]: restore a backup; refuses a database that is not empty unless FORCE=1"
 	@echo "Steps: install (runtime), install-dev (runtime + tools), lint, migrate, seed, collectstatic, check-services, clean"
 
 # --- Virtualenv ------------------------------------------------------------------------------
@@ -145,9 +152,21 @@ client: $(DEV_STAMP)
 	PATH="$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path $(CLIENT_SCHEMA) --config clients/python-config.yaml \
 		--meta none --output-path $(CLIENT_PACKAGE) --fail-on-warning
 
+# --- make backup, make restore ----------------------------------------------------------------
+# The logic is in manage.py backup and restore (backups/): pg_dump -Fc / pg_restore for PostgreSQL, SQLite's
+# online backup API for the embedded mode. See README.md, "Backups".
+backup: $(RUN_STAMP)
+	$(PY) manage.py backup --dir "$(BACKUP_DIR)"
+
+restore: $(RUN_STAMP)
+	@test -n "$(FILE)" || { echo "make restore needs the backup to restore: make restore FILE=$(BACKUP_DIR)/<name> (add FORCE=1 to replace a database that is not empty)" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)"$(if $(filter 1 yes true,$(FORCE)), --force)
+
 # --- Housekeeping ----------------------------------------------------------------------------
 # Removes what `make run` and the tools leave behind (the SQLite database, broker files, mail,
-# collected static files, caches). Keeps .venv; `rm -rf .venv` for a fully fresh start.
+# collected static files, caches). Keeps .venv, and the backups in $(VAR_DIR)/backups/: a clean start must
+# not take the only copy of the database with it. `rm -rf .venv` for a fully fresh start.
 clean:
-	rm -rf $(VAR_DIR) .pytest_cache .ruff_cache .import_linter_cache .hypothesis
+	if [ -d "$(VAR_DIR)" ]; then find "$(VAR_DIR)" -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} +; fi
+	rm -rf .pytest_cache .ruff_cache .import_linter_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

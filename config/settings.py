@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "outcomes",
     "safety",
     "pumps",
+    "backups",  # manage.py backup and restore (make backup, make restore)
 ]
 
 MIDDLEWARE = [
