@@ -34,6 +34,8 @@ def test_two_desks_are_served_without_errors_or_double_bookings(tmp_path):
     assert served["requests"] > 0 and served["p50"] is not None
     assert stage["errors"] == 0, stage["error_kinds"]
     assert stage["server"]["5xx"] == 0 and stage["server"]["statuses"].get("200", 0) > 0
+    timed = {name: t["requests"] for name, t in stage["server"]["worker_ms"].items() if name != "other"}
+    assert sum(timed.values()) >= served["requests"] > 0  # the access log's times, by the desks' request names
     checked = stage["database"]
     assert checked["chair_overlaps"] == checked["patient_overlaps"] == checked["double_booked"] == 0
     assert sorted(checked["exclusion_constraints"]) == ["session_no_chair_overlap", "session_no_patient_overlap"]

@@ -189,8 +189,8 @@ def report(result: dict) -> str:
         f"{result['database']['patients']:,} patients, {result['database']['sessions']:,} sessions before the first stage; "
         f"a desk pauses {result['think_seconds'][0]:g}-{result['think_seconds'][1]:g} s between actions; "
         f"signing in every desk took {result['sign_in_seconds']:.1f} s (not in the stages)", "",
-        "| desks | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | conflicts (409, expected) | errors |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| desks | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | in the worker: p50, p95 ms | conflicts (409, expected) | errors |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for stage in result["stages"]:
         rows = sorted(stage["endpoints"].items(), key=lambda kv: (kv[0] == "Aggregated", kv[0]))
@@ -201,8 +201,10 @@ def report(result: dict) -> str:
             label = "**all**" if name == "Aggregated" else name
             if name == "Aggregated":
                 conflicts, errors = stage["conflicts"], stage["errors"]
+            worker = stage["server"]["worker_ms"].get(name)
+            inside = f"{_ms(worker['p50'])}, {_ms(worker['p95'])}" if worker else ""
             lines.append(f"| {stage['desks']} | {label} | {e['requests']:,.0f} | {e['rps'] or 0:.1f} | {_ms(e['p50'])} | "
-                         f"{_ms(e['p95'])} | {_ms(e['p99'])} | {_ms(e['max'])} | {conflicts or ''} | {errors} |")
+                         f"{_ms(e['p95'])} | {_ms(e['p99'])} | {_ms(e['max'])} | {inside} | {conflicts or ''} | {errors} |")
     lines.append("")
     lines.append("| desks | load average before, after | gunicorn workers' CPU s (ms a request) | locust's CPU s | expected conflicts by code | proposals with no fit | 5xx in the access log | double-booked (chair + patient) | nurse over capacity | stagger breaches | exclusion constraints (statuses match the query) |")
     lines.append("|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|")
