@@ -42,8 +42,9 @@ SQL_CHECKS = {
 }
 
 
-def check_database(size: int, clinic_id: int, today: date) -> dict:
-    """Counts, the window's chair use, and every rule the builder promised, checked on the stored rows."""
+def check_database(size: int, clinic_id: int, today: date, clinic_rows: dict[str, int]) -> dict:
+    """Counts (in all, and per clinic against `clinic_rows`, the build's count per clinic slug), the window's chair
+    use, and every rule the builder promised, checked on the stored rows."""
     from django.db import connection
 
     first, last = window_days(today)
@@ -52,8 +53,15 @@ def check_database(size: int, clinic_id: int, today: date) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bookings_infusionsession")
         out["stored"] = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM scheduler_clinic WHERE slug LIKE 'bench%%'")
-        out["clinics"] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT c.slug, count(s.id) FROM scheduler_clinic c LEFT JOIN bookings_infusionsession s ON s.clinic_id = c.id"
+            " WHERE c.slug LIKE 'bench%%' GROUP BY c.slug"
+        )
+        per_clinic = dict(cursor.fetchall())
+        out.update(clinics=len(per_clinic), clinic_rows_min=min(per_clinic.values(), default=0),
+                   clinic_rows_max=max(per_clinic.values(), default=0),
+                   clinic_rows_differing=sum(1 for slug in per_clinic.keys() | clinic_rows.keys()
+                                             if per_clinic.get(slug) != clinic_rows.get(slug)))
         cursor.execute(
             "SELECT count(*) FROM pg_constraint WHERE conrelid = 'bookings_infusionsession'::regclass AND contype = 'x'"
         )
@@ -82,6 +90,8 @@ def check_database(size: int, clinic_id: int, today: date) -> dict:
                             "sequence_duplicates") if out[k]]
     if out["stored"] != size:
         problems.append(f"stored {out['stored']} != {size}")
+    if out["clinic_rows_differing"]:
+        problems.append(f"{out['clinic_rows_differing']} clinic(s) hold another count of sessions than was built")
     if out["exclusion_constraints"] < 2:
         problems.append("exclusion constraints missing")
     if isinstance(out["rule_violations"], dict) and out["rule_violations"]:

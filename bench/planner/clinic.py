@@ -7,8 +7,14 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 #: Bump when the shape of the generated data changes: a stored database of another version is rebuilt.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+#: From this size on, the stored sessions are spread evenly over SPREAD_CLINICS clinics of the benchmark's shape
+#: (unless --clinics says otherwise): at 1M, 100 clinics of 10k each, so the measured clinic is the 10k
+#: database's clinic, row for row, with 99 others' rows in the same tables. Below it, one clinic is filled with up
+#: to HISTORY_CAP_DAYS of history (100k: three years) and only the rest goes to further clinics.
+SPREAD_FROM = 1_000_000
+SPREAD_CLINICS = 100
 
 TZ = ZoneInfo("America/New_York")
 OPENS, CLOSES = 8 * 60, 18 * 60  # local minutes, Mon–Fri
@@ -61,3 +67,7 @@ def next_weekday(day: date) -> date:
 
 def window_days(today: date) -> tuple[date, date]:
     return today + timedelta(days=1), today + timedelta(days=WINDOW_DAYS)
+
+
+def default_clinics(size: int) -> int:
+    return SPREAD_CLINICS if size >= SPREAD_FROM else 1

@@ -4,12 +4,16 @@ generated clinics."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
+import time as clock
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlparse
 
 from bench.planner.clinic import BUILDER_VERSION, CHAIRS, NURSE_CAPACITY, NURSES, SHAPES, STAGGER, TZ
-from bench.planner.generate import ClinicPlan, Course, Row
+from bench.planner.generate import ClinicPlan, Course, Row, clinic_shares, plan_clinic
 from bench.planner.report import say
 
 
@@ -139,24 +143,224 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
 
 
-def insert(plans: list[ClinicPlan], today: date) -> dict:
-    """Store every clinic with bulk_create, in one transaction. Returns the benchmark clinic's ids."""
-    from django.db import connection, transaction
+@dataclass
+class ClinicTables:
+    """One generated clinic as the text of COPY rows: the ids of its patients and courses are local (counted from 0)
+    until `store` numbers them; the tuples' last item is the text of the columns that need no id."""
+
+    name: str
+    slug: str
+    closures: list[date]
+    time_off: list[tuple[int, date]]  # (nurse index, day off)
+    patients: list[str]
+    cycles: list[tuple[int, str, str]]  # (local patient, protocol slug, the rest)
+    sessions: list[tuple[int, int, int, int, str]]  # (local course, local patient, chair index, nurse index, the rest)
+    dropped: int
+
+
+PATIENT_COLUMNS = ("id", "clinic_id", "first_name", "last_name", "date_of_birth", "email", "phone", "timezone",
+                   "email_consent", "email_consent_source", "created_at", "updated_at")
+CYCLE_COLUMNS = ("id", "patient_id", "protocol_id", "clinic_id", "status", "session_count", "version", "needs_review",
+                 "review_reason", "created_at", "ended_at", "cancel_reason")
+SESSION_COLUMNS = ("id", "cycle_id", "patient_id", "clinic_id", "chair_id", "nurse_id", "starts_at", "ends_at",
+                   "sequence", "status", "version", "extra_monitoring", "booked_at", "confirmed_at", "checked_in_at",
+                   "chair_started_at", "completed_at", "cancelled_at", "cancelled_by_party", "cancel_reason", "no_show_at",
+                   "early_completion_reason", "needs_moving_cause", "needs_moving_reasons", "updated_at")
+NULL = "\\N"
+
+
+def _text(value: datetime | None) -> str:
+    return NULL if value is None else value.isoformat()
+
+
+def clinic_tables(plan: ClinicPlan, today: date, now: datetime) -> ClinicTables:
+    """The clinic's rows as the models' defaults and the booking services would have written them (pure Python)."""
+    stamp = _text(now)
+    courses = list({id(r.course): r.course for r in plan.rows}.values())
+    patient_index = sorted({c.patient for c in courses if c.patient is not None})  # every stored course has one
+    local_patient: dict[int | None, int] = {p: i for i, p in enumerate(patient_index)}
+    local_course = {c.index: i for i, c in enumerate(courses)}
+    last_name = plan.slug.title()
+    patients = [
+        f"P{p}\t{last_name}\t{date(1950, 1, 1) + timedelta(days=(p * 7919) % 20000)}\tp{p}@{plan.slug}.example.org"
+        f"\t\t{TZ.key}\tf\t\t{stamp}\t{stamp}"
+        for p in patient_index
+    ]
+    cycles = []
+    for c in courses:
+        status, ended = _cycle_status(c, today)
+        cycles.append((local_patient[c.patient], c.shape.slug,
+                       f"{status}\t{len(c.shape.lengths)}\t1\tf\t\t{stamp}\t{_text(ended)}\t"))
+    sessions = [
+        (local_course[r.course.index], local_patient[r.course.patient], r.chair, r.nurse, _session_text(r, now, stamp))
+        for r in plan.rows
+    ]
+    time_off = [(n, d) for n, days in sorted(plan.time_off.items()) for d in sorted(days)]
+    return ClinicTables(plan.name, plan.slug, sorted(plan.closures), time_off, patients, cycles, sessions, plan.dropped)
+
+
+def planned_tables(job: tuple[int, int, int, date, datetime]) -> ClinicTables:
+    """Clinic `index` generated and turned into rows: the work of one process (`clinic_tables_all`)."""
+    index, budget, seed, today, now = job
+    return clinic_tables(plan_clinic(index, budget, seed, today), today, now)
+
+
+def _cycle_status(course: Course, today: date) -> tuple[str, datetime | None]:
+    rows = course.rows
+    done = any(r.status == "completed" for r in rows)
+    last = max(rows, key=lambda r: (r.day, r.start))
+    if any(r.day > today for r in rows):
+        return ("active" if done else "planned"), None
+    return ("completed" if course.finished else "abandoned" if done else "cancelled"), _instant(last.day, last.start + last.length)
+
+
+def _session_text(r: Row, now: datetime, stamp: str) -> str:
+    start = _instant(r.day, r.start)
+    end = start + timedelta(minutes=r.length)
+    confirmed = checked_in = chair_started = completed = cancelled = no_show = None
+    party = reason = ""
+    if r.status == "completed":
+        completed, checked_in, chair_started = end, start - timedelta(minutes=10), start
+    elif r.status in ("cancelled", "late_cancelled"):
+        before = timedelta(hours=3) if r.status == "late_cancelled" else timedelta(days=2)
+        cancelled, party, reason = min(start - before, now), "patient", "Unwell"
+    elif r.status == "no_show":
+        no_show = start + timedelta(minutes=15)
+    elif r.status == "confirmed":
+        confirmed = now
+    return (f"{start.isoformat()}\t{end.isoformat()}\t{r.sequence}\t{r.status}\t1\t{'t' if r.sequence <= 3 else 'f'}"
+            f"\t{stamp}\t{_text(confirmed)}\t{_text(checked_in)}\t{_text(chair_started)}\t{_text(completed)}"
+            f"\t{_text(cancelled)}\t{party}\t{reason}\t{_text(no_show)}\t\t\t[]\t{stamp}")
+
+
+def clinic_tables_all(size: int, seed: int, today: date, now: datetime, clinics: int = 1,
+                      processes: int = 1) -> Iterator[ClinicTables]:
+    """`clinic_plans`' clinics as rows, one at a time; with `processes` > 1 generated in that many worker
+    processes (in order) while the caller stores the clinics already handed over."""
+    jobs = [(index, share, seed, today, now) for index, share in enumerate(clinic_shares(size, clinics))]
+    made = 0
+    if processes > 1 and len(jobs) > 1:
+        # spawn, not fork: the parent holds an open database connection that a forked child would share.
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            for tables in pool.imap(planned_tables, jobs):
+                made += len(tables.sessions)
+                yield tables
+    else:
+        for job in jobs:
+            tables = planned_tables(job)
+            made += len(tables.sessions)
+            yield tables
+    index = len(jobs)
+    while made < size:  # three years of history held less than a share: further clinics of the same shape
+        if index > clinics + 50:
+            raise RuntimeError("the builder cannot reach the size asked for")
+        tables = planned_tables((index, size - made, seed, today, now))
+        made += len(tables.sessions)
+        index += 1
+        yield tables
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], lines: Iterable[str]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == 5000:
+                copy.write("".join(chunk))
+                chunk.clear()
+        if chunk:
+            copy.write("".join(chunk))
+
+
+#: The tables a build fills with COPY.
+BULK_TABLES = ("bookings_patient", "bookings_treatmentcycle", "bookings_infusionsession")
+
+#: Each (table, name, kind, definition) of BULK_TABLES' indexes and constraints that a load is faster without: all but
+#: the primary keys (which other tables' foreign keys need) and the CHECKs (cheap). Kind: an index, or the
+#: pg_constraint type (f foreign key, u unique, x exclusion).
+DEFERRABLE_SCHEMA = """
+    SELECT i.indrelid::regclass::text, c.relname, 'index', pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    WHERE i.indrelid = ANY(%(tables)s::regclass[])
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+    UNION ALL
+    SELECT conrelid::regclass::text, conname, contype::text, pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE conrelid = ANY(%(tables)s::regclass[]) AND contype IN ('f', 'u', 'x')
+    ORDER BY 1, 2"""
+
+
+def _deferrable_schema(cursor) -> list[tuple[str, str, str, str]]:
+    cursor.execute(DEFERRABLE_SCHEMA, {"tables": list(BULK_TABLES)})
+    return cursor.fetchall()
+
+
+def _declared() -> dict:
+    """The bulk tables' unique and exclusion constraints as the models declare them, by name: made again by Django's
+    schema editor, as the migrations made them (PostgreSQL's own text of their conditions reads back as another
+    expression tree)."""
+    from django.db.models import CheckConstraint
 
     from bookings.models import InfusionSession, Patient, TreatmentCycle
+
+    return {c.name: (model, c) for model in (Patient, TreatmentCycle, InfusionSession)
+            for c in model._meta.constraints if not isinstance(c, CheckConstraint)}
+
+
+def _drop(cursor, schema: list[tuple[str, str, str, str]]) -> None:
+    for table, name, kind, _ in sorted(schema, key=lambda item: item[2] != "f"):  # foreign keys first
+        if kind == "index":
+            cursor.execute(f'DROP INDEX "{name}"')
+        else:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+
+
+def _create(cursor, schema: list[tuple[str, str, str, str]]) -> None:
+    from django.db import connection
+
+    declared = _declared()
+    with connection.schema_editor(atomic=False) as editor:
+        for table, name, kind, definition in sorted(schema, key=lambda item: item[2] == "f"):  # foreign keys last
+            # Each is checked as it is made: an overlap, a duplicate or a missing row fails the build here.
+            if name in declared:
+                editor.add_constraint(*declared[name])
+            elif kind == "index":
+                cursor.execute(definition)
+            else:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def store(clinics: Iterable[ClinicTables]) -> dict:
+    """Store the clinics in one transaction: the calendar with the ORM, patients, courses and sessions with COPY
+    (ids given by the builder, the tables' identity sequences moved past them after). Then ANALYZE. Returns the
+    benchmark clinic's ids and counts, and every clinic's session count.
+
+    The sessions' indexes, foreign keys and exclusion constraints are dropped for the load and made again from
+    their own definitions after it, in the same transaction: kept, the two GiST exclusion constraints and the
+    deferred foreign-key checks cost about 0.6 ms a row (10 minutes at 1M on this machine); made again, PostgreSQL
+    checks every row against them at once. The schema after is checked to be the schema before."""
+    from django.db import connection, transaction
+
     from scheduler.models import Chair, Clinic, Closure, OpeningHours, Protocol, Shift, StaffMember, TimeOff
 
-    protocols = {p.slug: p for p in Protocol.objects.filter(clinic=None)}
+    protocols = {p.slug: p.pk for p in Protocol.objects.filter(clinic=None)}
     missing = {s.slug for s in SHAPES} - set(protocols)
     if missing:
         raise RuntimeError(f"shared protocols missing (migration scheduler.0002?): {sorted(missing)}")
-    now = datetime.now(UTC)
-    ids: dict = {}
-    with transaction.atomic():
-        for plan in plans:
+    tables = ("bookings_patient", "bookings_treatmentcycle", "bookings_infusionsession")
+    out: dict = {"clinic_rows": {}, "dropped_by_nurse_rules": 0}
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        bases = []
+        for table in tables:
+            raw.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 (our own table names)
+            bases.append(raw.fetchone()[0])
+        patient_base, cycle_base, session_base = bases
+        raw.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the index builds sort in memory, not on disk
+        schema = _deferrable_schema(raw)
+        _drop(raw, schema)
+        for t in clinics:
             clinic = Clinic.objects.create(
-                name=plan.name, slug=plan.slug, timezone=TZ.key,
-                nurse_max_concurrent=NURSE_CAPACITY, start_stagger_minutes=STAGGER,
+                name=t.name, slug=t.slug, timezone=TZ.key, nurse_max_concurrent=NURSE_CAPACITY, start_stagger_minutes=STAGGER,
             )
             OpeningHours.objects.bulk_create(
                 OpeningHours(clinic=clinic, weekday=d, opens=time(8), closes=time(18)) for d in range(5)
@@ -172,79 +376,37 @@ def insert(plans: list[ClinicPlan], today: date) -> dict:
             )
             Closure.objects.bulk_create(
                 Closure(clinic=clinic, starts_at=_midnight(d), ends_at=_midnight(d + timedelta(days=1)), reason="Holiday")
-                for d in sorted(plan.closures)
+                for d in t.closures
             )
             TimeOff.objects.bulk_create(
                 TimeOff(staff=nurses[n], starts_at=_midnight(d), ends_at=_midnight(d + timedelta(days=1)), reason="Leave")
-                for n, days in sorted(plan.time_off.items())
-                for d in sorted(days)
+                for n, d in t.time_off
             )
-            courses = list({id(r.course): r.course for r in plan.rows}.values())
-            patient_index = sorted({c.patient for c in courses if c.patient is not None})  # every stored course has one
-            patients = Patient.objects.bulk_create(
-                (
-                    Patient(
-                        clinic=clinic, first_name=f"P{p}", last_name=plan.slug.title(),
-                        date_of_birth=date(1950, 1, 1) + timedelta(days=(p * 7919) % 20000),
-                        email=f"p{p}@{plan.slug}.example.org", timezone=TZ.key,
-                    )
-                    for p in patient_index
-                ),
-                batch_size=2000,
-            )
-            patient_ids: dict[int | None, int] = {p: row.pk for p, row in zip(patient_index, patients, strict=True)}
-            cycles = TreatmentCycle.objects.bulk_create(
-                (_cycle(c, clinic, protocols[c.shape.slug], patient_ids[c.patient], today) for c in courses),
-                batch_size=2000,
-            )
-            cycle_ids = {c.index: row.pk for c, row in zip(courses, cycles, strict=True)}
-            chair_ids = [c.pk for c in chairs]
-            nurse_ids = [n.pk for n in nurses]
-            InfusionSession.objects.bulk_create(
-                (_session(r, clinic.pk, cycle_ids, patient_ids, chair_ids, nurse_ids, now) for r in plan.rows),
-                batch_size=2000,
-            )
-            if plan is plans[0]:
-                ids = {"clinic": clinic.pk, "patients": len(patients), "cycles": len(cycles)}
+            c, chair_ids, nurse_ids = clinic.pk, [x.pk for x in chairs], [x.pk for x in nurses]
+            _copy(raw, tables[0], PATIENT_COLUMNS,
+                  (f"{patient_base + i + 1}\t{c}\t{rest}\n" for i, rest in enumerate(t.patients)))
+            _copy(raw, tables[1], CYCLE_COLUMNS,
+                  (f"{cycle_base + i + 1}\t{patient_base + p + 1}\t{protocols[slug]}\t{c}\t{rest}\n"
+                   for i, (p, slug, rest) in enumerate(t.cycles)))
+            _copy(raw, tables[2], SESSION_COLUMNS,
+                  (f"{session_base + i + 1}\t{cycle_base + cy + 1}\t{patient_base + p + 1}\t{c}\t{chair_ids[ch]}"
+                   f"\t{nurse_ids[n]}\t{rest}\n" for i, (cy, p, ch, n, rest) in enumerate(t.sessions)))
+            if not out["clinic_rows"]:
+                out.update(clinic=c, patients=len(t.patients), cycles=len(t.cycles))
+            out["clinic_rows"][t.slug] = len(t.sessions)
+            out["dropped_by_nurse_rules"] += t.dropped
+            patient_base += len(t.patients)
+            cycle_base += len(t.cycles)
+            session_base += len(t.sessions)
+        for table in tables:  # the next row the application adds gets the next id
+            raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")  # noqa: S608
+        loaded = clock.perf_counter()
+        _create(raw, schema)
+        if _deferrable_schema(raw) != schema:
+            raise RuntimeError("the indexes and constraints made again differ from those dropped")
+        out["index_seconds"] = clock.perf_counter() - loaded
+    started = clock.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would have by the time a real clinic had this much data
-    return ids
-
-
-def _cycle(course: Course, clinic, protocol, patient_id: int, today: date):
-    from bookings.models import TreatmentCycle
-
-    rows = course.rows
-    done = any(r.status == "completed" for r in rows)
-    last = max(rows, key=lambda r: (r.day, r.start))
-    if any(r.day > today for r in rows):
-        status, ended = ("active" if done else "planned"), None
-    else:
-        status = "completed" if course.finished else "abandoned" if done else "cancelled"
-        ended = _instant(last.day, last.start + last.length)
-    return TreatmentCycle(
-        patient_id=patient_id, protocol=protocol, clinic=clinic, status=status,
-        session_count=len(course.shape.lengths), ended_at=ended,
-    )
-
-
-def _session(r: Row, clinic_id, cycle_ids, patient_ids, chair_ids, nurse_ids, now):
-    from bookings.models import InfusionSession
-
-    start = _instant(r.day, r.start)
-    end = start + timedelta(minutes=r.length)
-    extra: dict[str, object] = {}
-    if r.status == "completed":
-        extra = {"completed_at": end, "checked_in_at": start - timedelta(minutes=10), "chair_started_at": start}
-    elif r.status in ("cancelled", "late_cancelled"):
-        before = timedelta(hours=3) if r.status == "late_cancelled" else timedelta(days=2)
-        extra = {"cancelled_at": min(start - before, now), "cancelled_by_party": "patient", "cancel_reason": "Unwell"}
-    elif r.status == "no_show":
-        extra = {"no_show_at": start + timedelta(minutes=15)}
-    elif r.status == "confirmed":
-        extra = {"confirmed_at": now}
-    return InfusionSession(
-        cycle_id=cycle_ids[r.course.index], patient_id=patient_ids[r.course.patient], clinic_id=clinic_id,
-        chair_id=chair_ids[r.chair], nurse_id=nurse_ids[r.nurse], starts_at=start, ends_at=end,
-        sequence=r.sequence, status=r.status, extra_monitoring=r.sequence <= 3, **extra,
-    )
+    out["analyze_seconds"] = clock.perf_counter() - started
+    return out

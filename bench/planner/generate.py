@@ -265,30 +265,31 @@ def history_days_for(sessions: int) -> int:
     return min(HISTORY_CAP_DAYS, math.ceil(open_days * 7 / 5))
 
 
-def plan_all(size: int, seed: int, today: date) -> list[ClinicPlan]:
-    """The clinics and rows of a database with exactly `size` sessions; the first clinic is the benchmark's."""
+def clinic_shares(size: int, clinics: int) -> list[int]:
+    """`size` sessions split as evenly as can be over `clinics` clinics, the benchmark clinic first."""
+    if not 1 <= clinics <= size:
+        raise ValueError(f"cannot spread {size} sessions over {clinics} clinics")
+    return [size // clinics + (1 if i < size % clinics else 0) for i in range(clinics)]
+
+
+def plan_clinic(index: int, budget: int, seed: int, today: date) -> ClinicPlan:
+    """Clinic `index` (0: the benchmark's) with at most `budget` rows: fewer only when three years of history
+    (HISTORY_CAP_DAYS) and the window hold fewer. The same index, seed and day give the same rows."""
     first, last = window_days(today)
     future_estimate = round(SESSIONS_PER_OPEN_DAY * sum(1 for i in range(WINDOW_DAYS) if (first + timedelta(i)).weekday() < 5))
-    bench = ClinicPlan("Bench clinic", "bench")
-    # A holiday in the window, and two nurses' time off: a week for one, two days for another.
-    holiday = first + timedelta(days=35)
-    holiday += timedelta(days=(7 - holiday.weekday()) % 7)  # a Monday
-    bench.closures = {holiday}
-    week = first + timedelta(days=14 + (7 - (first + timedelta(days=14)).weekday()) % 7)
-    bench.time_off = {1: {week + timedelta(days=i) for i in range(5)},
-                      4: {week + timedelta(days=35 + i) for i in (1, 2)}}
-    plans = []
-    remaining = size
-    index = 0
-    while remaining > 0:
-        plan = bench if index == 0 else ClinicPlan(f"Bench other clinic {index}", f"bench-other-{index}")
-        rng = random.Random(seed * 1000 + index)
-        start = first - timedelta(days=history_days_for(remaining - future_estimate))
-        generate(plan, rng, start, last, today)
-        fit_to_budget(plan, remaining, today, rng)
-        remaining -= len(plan.rows)
-        plans.append(plan)
-        index += 1
-        if index > 50:
-            raise RuntimeError("the builder cannot reach the size asked for")
-    return plans
+    if index == 0:
+        plan = ClinicPlan("Bench clinic", "bench")
+        # A holiday in the window, and two nurses' time off: a week for one, two days for another.
+        holiday = first + timedelta(days=35)
+        holiday += timedelta(days=(7 - holiday.weekday()) % 7)  # a Monday
+        plan.closures = {holiday}
+        week = first + timedelta(days=14 + (7 - (first + timedelta(days=14)).weekday()) % 7)
+        plan.time_off = {1: {week + timedelta(days=i) for i in range(5)},
+                         4: {week + timedelta(days=35 + i) for i in (1, 2)}}
+    else:
+        plan = ClinicPlan(f"Bench other clinic {index}", f"bench-other-{index}")
+    rng = random.Random(seed * 1000 + index)
+    start = first - timedelta(days=history_days_for(budget - future_estimate))
+    generate(plan, rng, start, last, today)
+    fit_to_budget(plan, budget, today, rng)
+    return plan

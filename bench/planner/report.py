@@ -74,6 +74,28 @@ def _ms(summary: dict, key: str) -> str:
     return f"{summary[key]:.1f}" if summary else "-"
 
 
+#: Issue 17: the proposal's p95 at the largest size measured stays within this many times its p95 at GROWTH_BASE.
+GROWTH_GOAL = 1.5
+GROWTH_BASE = 10_000
+
+
+def size_growth(results: list[dict]) -> dict | None:
+    """The largest size measured against GROWTH_BASE: each kind's p95 at both (ms) and their ratio, and whether the
+    proposal's ratio meets GROWTH_GOAL. None unless both sizes were measured."""
+    measured = {r["stored"]: r["measured"] for r in results if r["measured"].get("proposal")}
+    largest = max(measured, default=0)
+    if GROWTH_BASE not in measured or largest <= GROWTH_BASE:
+        return None
+    big, base = measured[largest], measured[GROWTH_BASE]
+    p95 = []
+    for label, kind, key in (("proposal", "proposal", "p95_ms"), ("proposal SQL", "proposal", "sql_p95_ms"),
+                             ("availability", "availability", "p95_ms"), ("availability SQL", "availability", "sql_p95_ms"),
+                             ("no-fit", "nofit", "p95_ms")):
+        if big.get(kind) and base.get(kind):
+            p95.append((label, big[kind][key], base[kind][key], big[kind][key] / base[kind][key]))
+    return {"stored": largest, "base": GROWTH_BASE, "goal": GROWTH_GOAL, "p95": p95, "met": p95[0][3] <= GROWTH_GOAL}
+
+
 def report(results: list[dict], info: dict) -> None:
     say("")
     say(f"machine: {info['nproc']} cores ({info['cpu']}), Python {info['python']}, Django {info['django']}, "
@@ -81,14 +103,14 @@ def report(results: list[dict], info: dict) -> None:
     say(f"code: {info['code']}")
     say("times in ms per call (wall clock, including SQL); queries per call; p95 targets at 10k: proposal <= 30, "
          "availability <= 10")
-    head = ("stored", "future", "chair_use", "proposal_p50", "proposal_p95", "proposal_max", "proposal_queries",
+    head = ("stored", "clinics", "future", "chair_use", "proposal_p50", "proposal_p95", "proposal_max", "proposal_queries",
             "avail_p50", "avail_p95", "avail_max", "avail_queries", "series/none", "load")
     rows: list[tuple[str, ...]] = [head]
     for r in results:
         p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
         out = p.get("outcomes", {}) if p else {}
         rows.append((
-            f"{r['stored']:,}", f"{r['window_occupying']:,}", f"{r['chair_use'] * 100:.1f}%",
+            f"{r['stored']:,}", str(r["clinics"]), f"{r['window_occupying']:,}", f"{r['chair_use'] * 100:.1f}%",
             _ms(p, "p50_ms"), _ms(p, "p95_ms"), _ms(p, "max_ms"), _q(p),
             _ms(a, "p50_ms"), _ms(a, "p95_ms"), _ms(a, "max_ms"), _q(a),
             f"{out.get('series', 0)}/{out.get('no_feasible_series', 0)}" if p else "-",
@@ -122,6 +144,12 @@ def report(results: list[dict], info: dict) -> None:
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             say("  ".join(cell.rjust(w) if i < len(row) - 1 else cell for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    growth = size_growth(results)
+    if growth:
+        say("")
+        say(f"{growth['stored']:,} against {growth['base']:,} stored (issue 17: proposal p95 within {GROWTH_GOAL}x): "
+            + ", ".join(f"{label} p95 {a:.1f} / {b:.1f} ms = {r:.2f}x" for label, a, b, r in growth["p95"])
+            + f"; goal {'met' if growth['met'] else 'NOT met'}")
     say("")
     for r in results:
         p, a = r["measured"].get("proposal", {}), r["measured"].get("availability", {})
