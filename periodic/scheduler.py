@@ -22,7 +22,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, close_old_connections
+from django.db import DatabaseError, InterfaceError, close_old_connections, connection
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from periodic.lease import lease_hold, lease_holder, lease_release
@@ -60,11 +60,21 @@ class LeaderScheduler(DatabaseScheduler):
         finally:
             if self.leading:
                 self.leading = False
-                try:
-                    lease_release(name=LEASE_NAME, holder=self.holder)
-                    logger.info("beat: gave up the beat lease (%s)", self.holder)
-                except (DatabaseError, InterfaceError) as exc:
-                    logger.warning("beat: could not give up the beat lease (%s); it runs out by itself", type(exc).__name__)
+                self._release()
+
+    def _release(self) -> None:
+        # celery beat closes the scheduler from its SIGTERM handler, which may have interrupted a query on this
+        # very connection: psycopg's connection lock is then held by the code beneath the handler, and a query
+        # here would wait for it forever. The lease then simply runs out.
+        raw = connection.connection
+        if raw is not None and getattr(raw, "lock", None) is not None and raw.lock.locked():
+            logger.info("beat: stopping mid-query; the beat lease (%s) runs out by itself", self.holder)
+            return
+        try:
+            lease_release(name=LEASE_NAME, holder=self.holder)
+            logger.info("beat: gave up the beat lease (%s)", self.holder)
+        except (DatabaseError, InterfaceError) as exc:
+            logger.warning("beat: could not give up the beat lease (%s); it runs out by itself", type(exc).__name__)
 
     def _lead(self) -> bool:
         started = time.monotonic()
@@ -97,7 +107,7 @@ class LeaderScheduler(DatabaseScheduler):
         # rebuild the heap from them, instead of this process's idea of them from when it started.
         self._initial_read = True
         self._heap = None
-        logger.info("beat: holds the beat lease (%s); sending the periodic tasks", self.holder)
+        logger.info("beat: leading (took the beat lease as %s); sending the periodic tasks", self.holder)
 
     def _follow(self) -> None:
         was_leading, self.leading = self.leading, False
@@ -107,5 +117,5 @@ class LeaderScheduler(DatabaseScheduler):
             current = lease_holder(name=LEASE_NAME)
         except (DatabaseError, InterfaceError):
             current = "unknown"
-        logger.info("beat: %s; %s holds the beat lease, this one (%s) waits and sends nothing",
-                    "lost the beat lease" if was_leading else "standing by", current or "nobody", self.holder)
+        logger.info("beat: %s (the beat lease is held by %s); %s sends nothing until it runs out",
+                    "lost the lead" if was_leading else "standing by", current or "nobody", self.holder)

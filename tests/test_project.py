@@ -727,6 +727,24 @@ def test_service_check_says_plainly_what_is_missing():
     assert "Start PostgreSQL" in result.stderr and "Start Redis" in result.stderr
 
 
+def test_service_check_says_how_to_install_pgbouncer(monkeypatch, capsys):
+    """The pooler tests need the pgbouncer program; without it the check names it and says how to install it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_services", ROOT / "scripts" / "check_services.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    assert check.check_pgbouncer_binary() is None  # installed here (make test's own check)
+    monkeypatch.setattr(check, "PGBOUNCER_PLACES", ())
+    monkeypatch.setattr(check.shutil, "which", lambda name: None)
+    monkeypatch.setattr(check, "check_postgres", lambda url: None)
+    monkeypatch.setattr(check, "check_redis", lambda url: None)
+    assert check.main() == 1
+    err = capsys.readouterr().err
+    assert "pgbouncer: the pgbouncer program is not installed" in err
+    assert "apt-get install -y pgbouncer" in err
+
+
 @pytest.mark.slow
 def test_the_openapi_schema_validates_without_warnings(tmp_path):
     """drf-spectacular finds every view documented: no guessed serializer, no unnamed enum, a valid schema."""
