@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safety",
     "pumps",
     "backups",  # manage.py backup and restore (make backup, make restore)
+    "periodic",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,21 @@ else:
     # A dead database must fail fast (and /healthz say so), not hang a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLER=transaction: DATABASE_URL names PgBouncer in transaction pooling mode (docker-compose.yml), which
+# hands each transaction whichever server connection is free. Nothing may then outlive a transaction on the
+# server: no server-side cursors (Django's .iterator() would open a WITH HOLD cursor on one server connection and
+# fetch from another), no prepared statements (psycopg's are per server connection; Django already leaves them
+# off, this keeps it so), no session-level SET or advisory lock (the code takes only pg_advisory_xact_lock and
+# row locks; tests/test_pooler.py checks both). The connection to PgBouncer itself may persist (CONN_MAX_AGE):
+# it holds no server connection between transactions. Migrations go straight to PostgreSQL (compose's migrate).
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or 'transaction', not {DATABASE_POOLER!r}")
+if DATABASE_POOLER == "transaction":
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_POOLER=transaction needs a PostgreSQL DATABASE_URL (PgBouncer)")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, cache ---------------------------------------------------------------------------
@@ -163,7 +179,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler (the schedule in the database, editable in the admin) behind a lease in the
+# database (periodic.scheduler): however many beats run, only the lease's holder sends; when it dies another takes
+# over once the lease runs out. Saved after every send, so a new holder carries on the schedule where it was.
+CELERY_BEAT_SCHEDULER = "periodic.scheduler:LeaderScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
+BEAT_LEASE_SECONDS = env.float("BEAT_LEASE_SECONDS", default=30.0)
 CELERY_TIMEZONE = "UTC"
 # The queue tasks go to and workers read by default. Tests give each run its own, so parallel test
 # processes sharing one Redis never take each other's tasks.
@@ -173,15 +194,16 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # it, a worker process keeps its connection for this many tasks (a broken one fails at most that many,
 # whose rows the lease sweep takes back).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
-# One entry: the reminder sweep, every minute. The DatabaseScheduler copies it into django-celery-beat's
-# tables on start, where an admin can see it. Two beats running at once are safe (rows are claimed with
-# SKIP LOCKED), just wasteful.
+# The sweeps, every minute (BEAT_SWEEP_SECONDS: shorter only in tests). The DatabaseScheduler copies them into
+# django-celery-beat's tables on start, where an admin can see them. Only one beat sends them (the lease above);
+# were two ever to, the sweeps would still be safe (rows are claimed with SKIP LOCKED), just wasteful.
+BEAT_SWEEP_SECONDS = env.float("BEAT_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
-    "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 60.0},
+    "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": BEAT_SWEEP_SECONDS},
     # Waitlist offers past their hold expire and their slots go to the next patient; pending offer emails go.
-    "waitlist-sweep": {"task": "waitlist.tasks.waitlist_sweep", "schedule": 60.0},
+    "waitlist-sweep": {"task": "waitlist.tasks.waitlist_sweep", "schedule": BEAT_SWEEP_SECONDS},
     # Pump episodes: return reminders of overdue devices written, the episode emails due sent.
-    "pump-emails-sweep": {"task": "pumps.tasks.episode_emails_sweep", "schedule": 60.0},
+    "pump-emails-sweep": {"task": "pumps.tasks.episode_emails_sweep", "schedule": BEAT_SWEEP_SECONDS},
 }
 
 # --- Email -----------------------------------------------------------------------------------

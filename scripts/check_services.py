@@ -1,7 +1,8 @@
-"""Before `make test`: say plainly whether the PostgreSQL and Redis the suite needs are reachable.
+"""Before `make test`: say plainly whether the PostgreSQL and Redis the suite needs are reachable, and whether
+the programs some tests start themselves (redis-server, pgbouncer) are installed.
 
-Reads TEST_DATABASE_URL and TEST_REDIS_URL (the Makefile passes its defaults). Exits 0 when both
-answer, 1 otherwise, with what is missing and how to start it. It only reads: it creates nothing.
+Reads TEST_DATABASE_URL and TEST_REDIS_URL (the Makefile passes its defaults). Exits 0 when all is
+there, 1 otherwise, with what is missing and how to start or install it. It only reads: it creates nothing.
 """
 
 from __future__ import annotations
@@ -101,6 +102,23 @@ def check_redis_server_binary() -> str | None:
     return "the redis-server program is not on PATH"
 
 
+PGBOUNCER_HINT = """\
+    The transaction-pooling tests (tests/test_pooler.py) start a PgBouncer of their own in front of the test
+    database, as docker-compose.yml puts one in front of PostgreSQL, so the pgbouncer program must be installed
+    (no PgBouncer service need run):
+      Debian/Ubuntu:  sudo apt-get install -y pgbouncer
+      macOS:          brew install pgbouncer"""
+
+# Debian installs it in /usr/sbin, which is not on every user's PATH.
+PGBOUNCER_PLACES = ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")
+
+
+def check_pgbouncer_binary() -> str | None:
+    if shutil.which("pgbouncer") or any(os.access(path, os.X_OK) for path in PGBOUNCER_PLACES):
+        return None
+    return "the pgbouncer program is not installed"
+
+
 def main() -> int:
     database_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("TEST_REDIS_URL") or DEFAULT_REDIS_URL
@@ -108,6 +126,7 @@ def main() -> int:
         ("PostgreSQL", check_postgres(database_url), POSTGRES_HINT),
         ("Redis", check_redis(redis_url), REDIS_HINT),
         ("redis-server", check_redis_server_binary(), REDIS_SERVER_HINT),
+        ("pgbouncer", check_pgbouncer_binary(), PGBOUNCER_HINT),
     ]
     missing = [(name, why, hint) for name, why, hint in problems if why]
     if not missing:
@@ -115,7 +134,8 @@ def main() -> int:
         return 0
     names = " and ".join(name for name, _, _ in missing)
     verb = "is" if len(missing) == 1 else "are"
-    print(f"\nmake test needs PostgreSQL and Redis: {names} {verb} not available.\n", file=sys.stderr)
+    print(f"\nmake test needs PostgreSQL, Redis and the redis-server and pgbouncer programs: {names} {verb} not available.\n",
+          file=sys.stderr)
     for name, why, hint in missing:
         print(f"  {name}: {why}\n{hint}\n", file=sys.stderr)
     return 1

@@ -172,14 +172,22 @@ def compose_problems(doc: dict, root: Path = ROOT) -> list[str]:
         problems.append("no service runs a mailpit image")
 
     pg_env = environment(services[pg_name]) if pg_name else {}
+    # The app reaches PostgreSQL through PgBouncer when the file has one (then in transaction mode, and said so to
+    # the settings with DATABASE_POOLER), else directly.
+    pooler_name = service_by_image(services, PGBOUNCER_IMAGE)
+    db_host = pooler_name or pg_name
+    if pooler_name:
+        problems += pooler_problems(services, pooler_name, pg_name)
     for name in APP_SERVICES:
         svc = services.get(name)
         if svc is None:
             continue
         env = environment(svc)
         db = urlsplit(env.get("DATABASE_URL", ""))
-        if db.scheme not in ("postgres", "postgresql", "pgsql") or db.hostname != pg_name:
-            problems.append(f"{name}: DATABASE_URL {env.get('DATABASE_URL')!r} does not point at the {pg_name} service")
+        if db.scheme not in ("postgres", "postgresql", "pgsql") or db.hostname != db_host:
+            problems.append(f"{name}: DATABASE_URL {env.get('DATABASE_URL')!r} does not point at the {db_host} service")
+        elif pooler_name and env.get("DATABASE_POOLER") != "transaction":
+            problems.append(f"{name}: connects through {pooler_name} without DATABASE_POOLER=transaction")
         elif pg_env:
             expected = (pg_env.get("POSTGRES_USER", "postgres"), pg_env.get("POSTGRES_PASSWORD"),
                         pg_env.get("POSTGRES_DB", pg_env.get("POSTGRES_USER", "postgres")))
@@ -192,11 +200,11 @@ def compose_problems(doc: dict, root: Path = ROOT) -> list[str]:
         if not mail.scheme.startswith("smtp") or mail.hostname != mail_name or mail.port != 1025:
             problems.append(f"{name}: EMAIL_URL {env.get('EMAIL_URL')!r} does not point at {mail_name}:1025")
         deps = depends_on(svc)
-        for backing in (pg_name, redis_name):
+        for backing in (db_host, redis_name):
             if backing and backing not in deps:
                 problems.append(f"{name}: does not depend on {backing}")
-        if pg_name in deps and deps[pg_name].get("condition") != "service_healthy":
-            problems.append(f"{name}: starts before {pg_name} is healthy")
+        if db_host in deps and deps[db_host].get("condition") != "service_healthy":
+            problems.append(f"{name}: starts before {db_host} is healthy")
 
     if "web" in services:
         problems += wsgi_problems(command_text(services["web"]), root, "web")
@@ -216,6 +224,25 @@ def compose_problems(doc: dict, root: Path = ROOT) -> list[str]:
                 condition = depends_on(services.get(name, {})).get(migrator, {}).get("condition")
                 if condition != "service_completed_successfully":
                     problems.append(f"{name}: does not wait for {migrator} to complete")
+    return problems
+
+
+PGBOUNCER_IMAGE = "edoburu/pgbouncer"
+
+
+def pooler_problems(services: dict, pooler: str, pg_name: str | None) -> list[str]:
+    """PgBouncer in front of the postgres service, in transaction mode, healthy before the app starts."""
+    problems = []
+    svc = services[pooler]
+    env = environment(svc)
+    if env.get("POOL_MODE") != "transaction":
+        problems.append(f"{pooler}: POOL_MODE is {env.get('POOL_MODE')!r}, not 'transaction'")
+    if env.get("DB_HOST") != pg_name:
+        problems.append(f"{pooler}: DB_HOST {env.get('DB_HOST')!r} is not the {pg_name} service")
+    if depends_on(svc).get(pg_name or "", {}).get("condition") != "service_healthy":
+        problems.append(f"{pooler}: starts before {pg_name} is healthy")
+    if "healthcheck" not in svc:
+        problems.append(f"{pooler}: has no healthcheck")
     return problems
 
 
@@ -297,6 +324,153 @@ def test_compose_web_health_check_asks_the_health_view():
     urls = re.findall(r"https?://[^\s'\"]+", check)
     assert len(urls) == 1, check
     assert resolve(urlsplit(urls[0]).path).func is healthz
+
+
+# --- docker-compose.yml: many processes (replicas, one entry point, PgBouncer, one beat) ----------------
+
+PROXY_IMAGES = ("nginx", "caddy")
+# A tag that names a version (digits), not `latest` or none: what `up` pulls today is what it pulls next year.
+PINNED_IMAGE = re.compile(r"^[\w./-]+:(?!latest$)[\w.-]*\d[\w.-]*$")
+# Every service that keeps running must say when it is ready; the one-shot migrate and the queue consumers
+# (whose readiness nothing waits on) need not.
+HEALTHCHECKED = ("web", "proxy", "pgbouncer", "postgres", "redis")
+
+
+def replicas(service: dict) -> int:
+    return int((service.get("deploy") or {}).get("replicas", 1))
+
+
+def runs_beat(command: str) -> bool:
+    """A `celery beat`, or a worker with an embedded beat (-B, --beat)."""
+    return bool(re.search(r"\bcelery\b.*(\sbeat\b|\s-B\b|\s--beat\b)", command))
+
+
+def scale_problems(doc: dict, root: Path = ROOT) -> list[str]:
+    """Several web and worker replicas behind one published entry point; one beat; every image pinned."""
+    problems: list[str] = []
+    services: dict = doc.get("services") or {}
+    for name, at_least in (("web", 2), ("worker", 2)):
+        if name in services and replicas(services[name]) < at_least:
+            problems.append(f"{name}: runs {replicas(services[name])} replica(s), not at least {at_least}")
+    beats = sum(replicas(svc) for svc in services.values() if runs_beat(command_text(svc)))
+    if beats != 1:
+        problems.append(f"{beats} beat processes start; one does (more only as standbys, --scale beat=2)")
+
+    proxies = [n for n, svc in services.items() if str(svc.get("image", "")).split(":")[0] in PROXY_IMAGES]
+    if len(proxies) != 1:
+        problems.append(f"not exactly one entry point (nginx or caddy service): {proxies}")
+    publishing = sorted(n for n, svc in services.items() if any(str(p).endswith(":8000") for p in svc.get("ports", [])))
+    if publishing != proxies[:1]:
+        problems.append(f"port 8000 is published by {publishing}, not by the entry point alone")
+    for proxy in proxies[:1]:
+        svc = services[proxy]
+        if "127.0.0.1:8000:8000" not in [str(p) for p in svc.get("ports", [])]:
+            problems.append(f"{proxy}: does not publish 127.0.0.1:8000")
+        if depends_on(svc).get("web", {}).get("condition") != "service_healthy":
+            problems.append(f"{proxy}: starts before web is healthy")
+        configs = [root / str(v).split(":")[0] for v in svc.get("volumes", []) if str(v).startswith("./")]
+        if not configs or not all(path.is_file() for path in configs):
+            problems.append(f"{proxy}: its configuration file {[str(c) for c in configs]} does not exist")
+        elif not any("http://web:8000" in path.read_text() for path in configs):
+            problems.append(f"{proxy}: its configuration does not proxy to http://web:8000")
+
+    for name in HEALTHCHECKED:
+        if name in services and "healthcheck" not in services[name]:
+            problems.append(f"{name}: has no healthcheck")
+    for name, svc in services.items():
+        image = str(svc.get("image", ""))
+        if image and "build" not in svc and not PINNED_IMAGE.match(image):
+            problems.append(f"{name}: image {image!r} is not pinned to a version")
+    return problems
+
+
+def test_compose_runs_many_processes_behind_one_entry_point():
+    assert scale_problems(load_compose()) == []
+
+
+def test_compose_app_goes_through_pgbouncer_in_transaction_mode_and_migrate_does_not():
+    services = load_compose()["services"]
+    assert environment(services["pgbouncer"])["POOL_MODE"] == "transaction"
+    for name in APP_SERVICES:
+        env = environment(services[name])
+        assert urlsplit(env["DATABASE_URL"]).hostname == "pgbouncer", name
+        assert env["DATABASE_POOLER"] == "transaction", name
+    # Schema changes need no pooler, and some (CREATE INDEX CONCURRENTLY) cannot run in one.
+    migrate = environment(services["migrate"])
+    assert urlsplit(migrate["DATABASE_URL"]).hostname == "postgres"
+    assert migrate.get("DATABASE_POOLER", "") == ""
+
+
+def test_the_beat_compose_starts_sends_only_while_it_holds_the_lease():
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULER == "periodic.scheduler:LeaderScheduler"
+
+
+def _web_single(doc):
+    doc["services"]["web"]["deploy"] = {"replicas": 1}
+
+
+def _two_beats(doc):
+    doc["services"]["beat"]["deploy"] = {"replicas": 2}
+
+
+def _worker_with_embedded_beat(doc):
+    doc["services"]["worker"]["command"] = "celery -A config worker -B --loglevel INFO"
+
+
+def _web_published(doc):
+    doc["services"]["web"]["ports"] = ["127.0.0.1:8001:8000", "127.0.0.1:8000:8000"]
+
+
+def _proxy_unpinned(doc):
+    doc["services"]["proxy"]["image"] = "nginx:latest"
+
+
+def _proxy_config_missing(doc):
+    doc["services"]["proxy"]["volumes"] = ["./compose/missing.conf:/etc/nginx/conf.d/default.conf:ro"]
+
+
+def _pgbouncer_session_mode(doc):
+    doc["services"]["pgbouncer"]["environment"]["POOL_MODE"] = "session"
+
+
+def _pgbouncer_unchecked(doc):
+    doc["services"]["pgbouncer"].pop("healthcheck")
+
+
+def _worker_around_pgbouncer(doc):
+    doc["services"]["worker"]["environment"] = {
+        **doc["services"]["worker"]["environment"], "DATABASE_URL": "postgres://clinic:clinic@postgres:5432/clinic"
+    }
+
+
+def _no_pooler_setting(doc):
+    env = dict(doc["services"]["web"]["environment"])
+    env.pop("DATABASE_POOLER")
+    doc["services"]["web"]["environment"] = env
+
+
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        (_web_single, "web: runs 1 replica(s)"),
+        (_two_beats, "2 beat processes start"),
+        (_worker_with_embedded_beat, "3 beat processes start"),
+        (_web_published, "port 8000 is published by ['proxy', 'web']"),
+        (_proxy_unpinned, "proxy: image 'nginx:latest' is not pinned"),
+        (_proxy_config_missing, "proxy: its configuration file"),
+        (_pgbouncer_session_mode, "pgbouncer: POOL_MODE is 'session'"),
+        (_pgbouncer_unchecked, "pgbouncer: has no healthcheck"),
+        (_worker_around_pgbouncer, "worker: DATABASE_URL"),
+        (_no_pooler_setting, "web: connects through pgbouncer without DATABASE_POOLER=transaction"),
+    ],
+)
+def test_compose_scale_checks_catch_mistakes(break_it, expected):
+    doc = load_compose()
+    break_it(doc)
+    problems = compose_problems(doc) + scale_problems(doc)
+    assert any(expected in problem for problem in problems), problems
 
 
 # --- gunicorn.conf.py: the one set of gunicorn settings (Procfile, image, compose) ----------------
@@ -551,6 +725,24 @@ def test_service_check_says_plainly_what_is_missing():
     assert result.returncode == 1, output(result)
     assert "PostgreSQL and Redis are not available" in result.stderr
     assert "Start PostgreSQL" in result.stderr and "Start Redis" in result.stderr
+
+
+def test_service_check_says_how_to_install_pgbouncer(monkeypatch, capsys):
+    """The pooler tests need the pgbouncer program; without it the check names it and says how to install it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_services", ROOT / "scripts" / "check_services.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    assert check.check_pgbouncer_binary() is None  # installed here (make test's own check)
+    monkeypatch.setattr(check, "PGBOUNCER_PLACES", ())
+    monkeypatch.setattr(check.shutil, "which", lambda name: None)
+    monkeypatch.setattr(check, "check_postgres", lambda url: None)
+    monkeypatch.setattr(check, "check_redis", lambda url: None)
+    assert check.main() == 1
+    err = capsys.readouterr().err
+    assert "pgbouncer: the pgbouncer program is not installed" in err
+    assert "apt-get install -y pgbouncer" in err
 
 
 @pytest.mark.slow
