@@ -33,6 +33,9 @@ from prometheus_client.registry import Collector
 from bookings.models import OPEN_EMAIL_STATUSES, EmailStatus, PatientEmail
 from pumps.models import EpisodeEmail
 
+#: Whether this process counts in multiprocess mode: prometheus_client chose how to keep values when it was first
+#: imported, from the same variable (gunicorn.conf.py sets it before any worker starts).
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 #: The outboxes whose rows a sweep sends: the patients' session emails and the pump episodes' emails.
 OUTBOXES: dict[str, type[PatientEmail] | type[EpisodeEmail]] = {"patient": PatientEmail, "pump_episode": EpisodeEmail}
 
@@ -75,7 +78,7 @@ def _database_registry() -> CollectorRegistry:
 
 def _process_registry() -> CollectorRegistry:
     """The counters: every process's of this instance summed (multiprocess mode), or this process's own."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if MULTIPROCESS:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
         return registry
