@@ -12,15 +12,23 @@ rest of what gunicorn writes on its own:
   emails' List-Unsubscribe header, `/p/unsubscribe/<token>/one-click/`): the access log and the error log (at
   debug, gunicorn names each path) show `/p/cancel/[token]/`, `/p/unsubscribe/[token]/one-click/`.
 
+With LOG_FORMAT=json (production's default: config.logs.log_format) both logs are JSON lines like the
+application's (config.logs.JsonFormatter): an access line holds the method, the redacted path, the status, the
+size, the time taken and the request id the application answered with (its X-Request-ID header), so the access
+line and the application's and the tasks' lines of one request share an id.
+
 No Django here: gunicorn's master loads this before the application.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from gunicorn import glogging  # type: ignore[import-untyped]  # no stubs, no py.typed
+
+from config.logs import REQUEST_ID_HEADER, JsonFormatter, log_format
 
 _LINK_TOKEN = re.compile(r"(/p/[^/\s'\"?]+/)[^/\s'\"?]+")
 _QUERY = re.compile(r"\?[^\s'\"]*")
@@ -65,6 +73,27 @@ class Logger(glogging.Logger):
     def setup(self, cfg) -> None:
         super().setup(cfg)
         self.error_log.addFilter(_REDACT)  # the same instance each time: a reload does not stack it
+        self.json = log_format(dict(os.environ)) == "json"
+        if self.json:
+            for handler in self.error_log.handlers + self.access_log.handlers:
+                if getattr(handler, "_gunicorn", False):
+                    handler.setFormatter(JsonFormatter())
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.json:
+            super().access(resp, req, environ, request_time)
+            return
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        http = {
+            "method": atoms["m"], "path": atoms["U"], "status": int(atoms["s"]) if str(atoms["s"]).isdigit() else atoms["s"],
+            "bytes": atoms["B"] or 0, "duration_ms": round(atoms["D"] / 1000, 1), "remote_addr": atoms["h"],
+            "user_agent": atoms["a"],
+        }
+        request_id = atoms.get(f"{{{REQUEST_ID_HEADER.lower()}}}o")
+        self.access_log.info("%s %s %s", http["method"], http["path"], http["status"],
+                             extra={"http": http, "request_id": request_id})
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)

@@ -5,6 +5,7 @@ transport, mail written to var/mail/. DATABASE_URL, REDIS_URL and EMAIL_URL swit
 Redis and SMTP. DJANGO_ENV=production turns on the deployment hardening that `check --deploy` wants.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
+
+from config.logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "django_htmx",
+    "django_guid",
     "scheduler",
     "bookings",
     "notifications",
@@ -72,6 +77,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every line logged for a request carries its id (config.logs): an unsafe X-Request-ID dropped,
+    # then django-guid's id (the header's, or a new one) set for the request and its tasks, and answered.
+    "config.logs.request_id_middleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise: static files keep their caching; every other answer is no-store.
@@ -465,15 +474,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Django logs the path of every 4xx/5xx ("Bad Request: /p/confirm/<token>/"): no link token, no query string.
-    "filters": {"paths": {"()": "config.gunicorn_logging.PathFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["paths"]}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+# --- Logs, metrics, error reports (config.logs, config.metrics, config.sentry) -------------------------
+# One line per record on stdout: LOG_FORMAT=json (production's default; one JSON object per line with time, level,
+# logger, message, request_id, and task_id/task_name in a task) or plain (elsewhere: `make run`'s terminal).
+LOG_FORMAT = log_format(dict(os.environ))
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env("LOG_LEVEL", default="INFO"))
+# The request id (django-guid): a safe X-Request-ID from the proxy is kept (config.logs.SAFE_REQUEST_ID), else one
+# is made; the answer carries it in X-Request-ID, and every task the request queues carries it to the worker.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # Checked before (config.logs.request_id_middleware, stricter than "a UUID"): what reaches django-guid is kept.
+    "VALIDATE_GUID": False,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # a CORS header; no other origin reads these answers
+    "INTEGRATIONS": [CeleryIntegration()],
 }
+# GET /metrics (Prometheus' text format) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Error reports to Sentry (or a compatible service) when a DSN is given; none are sent without one. Patient data
+# is scrubbed from each event before it leaves (config.sentry.scrub).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default=DJANGO_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
 
 # --- Planner (schedule quality; bench/simulate compares the strategies, docs/PERFORMANCE.md) ----------
 # How the series planner picks a free chair: "compact" (best fit: the smallest idle gap beside the chair's

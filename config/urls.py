@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.idle import session_keepalive
 from config.health import healthz
+from config.metrics import metrics
 from config.openapi import SchemaView
 from config.views import api_not_found
 from notifications.link_pages import patient_link, unsubscribe_one_click
@@ -23,6 +24,8 @@ api_docs = csp_update({"img-src": ["data:"]})(
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Prometheus' scrape, behind METRICS_TOKEN (config.metrics).
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -15,6 +15,7 @@ from bookings.selectors import SessionRequest, cycle_check_times, sessions_rules
 from bookings.services.audit import CYCLE_AUDIT_FIELDS, SESSION_AUDIT_FIELDS, audit_entry, event
 from bookings.services.errors import busy_error, race_error, raise_first
 from bookings.services.locks import lock_days
+from common.metrics import booking_counted, conflicts_counted
 from scheduler import planning
 from scheduler.models import Clinic, Protocol
 
@@ -26,6 +27,7 @@ class CycleBooked:
     warnings: list[planning.Violation] = field(default_factory=list)
 
 
+@conflicts_counted()
 def cycle_book(
     *,
     patient: Patient,
@@ -74,6 +76,7 @@ def cycle_book(
                 + [audit_entry(s, audit.CREATE, audit.created(s, SESSION_AUDIT_FIELDS), by) for s in created]
             )
             outbox_cycle_booked(sessions=created, clinic=clinic, patient=patient, now=now)
+            booking_counted(kind="course", sessions=len(created))
     except IntegrityError as exc:
         raise race_error(exc, attempted) from None
     except OperationalError as exc:

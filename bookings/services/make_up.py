@@ -42,12 +42,14 @@ from bookings.selectors import (
 from bookings.services.audit import SESSION_AUDIT_FIELDS, audit_cycle_update, audit_entry, event, touch_cycle
 from bookings.services.errors import BookingError, busy_error, race_error, raise_first
 from bookings.services.locks import lock_cycle, lock_days
+from common.metrics import booking_counted, conflicts_counted
 from scheduler import planning
 from scheduler.models import Chair, StaffMember
 
 RENUMBER_AUDIT_FIELDS = ("sequence", "extra_monitoring")
 
 
+@conflicts_counted()
 def cycle_make_up(
     *,
     cycle: TreatmentCycle,
@@ -148,6 +150,7 @@ def cycle_make_up(
             audit.record_many(entries)
             outbox_cycle_booked(sessions=[made], clinic=clinic, patient=cycle.patient, now=now)
             touch_cycle(cycle)
+            booking_counted(kind="make_up", sessions=1)
     except IntegrityError as exc:
         raise race_error(exc, attempted) from None
     except OperationalError as exc:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit import records as audit
 from bookings.models import Patient
 from bookings.services.locks import lock_days
+from common.metrics import booking_counted, conflicts_counted
 from pumps import error_codes as codes
 from pumps import outbox
 from pumps.errors import PumpError
@@ -102,6 +103,7 @@ def _days_touched(start: dt.datetime, until: dt.datetime, tz) -> list[dt.datetim
     return instants
 
 
+@conflicts_counted()
 def episode_book(
     *,
     clinic: Clinic,
@@ -133,6 +135,7 @@ def episode_book(
                                    choices=choices, course=course, by=by, now=now)
             # What the patient is told, written in this transaction (pumps.outbox): sent after the commit.
             outbox.episode_booked_emails(episode=episode, now=now)
+            booking_counted(kind="pump_episode", sessions=0)  # its visits are pump visits, not infusion sessions
     except IntegrityError as exc:
         raise _race_error(exc) from None
     except OperationalError as exc:

@@ -1080,6 +1080,8 @@ NOT_IN_SCHEMA = {
     "api/{}": "The last of the API's routes: whatever no API route takes is a JSON 404 (config.views.api_not_found); "
     "tested in tests/api/test_json_everywhere.py.",
     "healthz": "A plain Django view for load balancers, outside /api/: walked as TABLE['healthz'].",
+    "metrics": "Prometheus' scrape (config.metrics): text, a bearer METRICS_TOKEN, no clinic's rows; tested in "
+    "tests/test_operability.py.",
     "p/": "Patients' email links (notifications.link_pages): HTML pages authorised by a signed token, no login; "
     "tested in tests/notifications/test_links.py.",
     "outcomes/": "The front desk's outcome pages for clinicians (urgent flags, a course's scores and summary, a "

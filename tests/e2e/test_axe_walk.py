@@ -112,7 +112,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "frontdesk:pump-propose": ("the form", "proposals"),
 }
 #: GET-able patterns that answer something other than an HTML page.
-NOT_HTML = {"healthz": "a JSON or plain-text health check", "session-keepalive": "the idle timer's JSON ping"}
+NOT_HTML = {"healthz": "a JSON or plain-text health check", "session-keepalive": "the idle timer's JSON ping",
+            "metrics": "Prometheus' text format, for a scraper with METRICS_TOKEN"}
 
 
 def test_every_page_is_walked():
