@@ -7,10 +7,10 @@ It creates (drops first) and migrates its own database, refusing a name that lac
 reminder rows (one per upcoming session, bulk_create); runs a local SMTP sink (aiosmtpd, in this process,
 counting messages); then for each worker count starts that many `celery -A config worker --pool=prefork
 --concurrency=1` processes on a queue of its own, waits until they answer a ping, runs the sweep (claim
-every due row with SKIP LOCKED, queue one `reminder_send(id)` task per row, as the beat task does) and
-times from the sweep's start to the last message the sink received. Each run checks that every row is
+every due row with SKIP LOCKED, queue one `reminders_send(ids)` task per OUTBOX_BATCH_SIZE rows, as the beat
+task does) and times from the sweep's start to the last message the sink received. Each run checks that every row is
 `sent` and that every Message-ID arrived exactly once, then the rows are put back to pending for the next.
-Figures and what they mean: docs/PERFORMANCE.md, "PatientEmail delivery".
+Figures and what they mean: docs/PERFORMANCE.md, "Reminder delivery" and "issue 17: reminders in batches".
 """
 
 from __future__ import annotations

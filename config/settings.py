@@ -247,6 +247,10 @@ REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=3600)
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=300)
 # How many rows one sweep claims at most (in batches of 500).
 REMINDER_SWEEP_LIMIT = env.int("REMINDER_SWEEP_LIMIT", default=5000)
+# The sweeps queue the claimed rows (patient and pump episode emails) in tasks of this many, each sent over one
+# connection to the mail server, row by row. At a relay's pace (a few hundred ms an email) 50 still ends well
+# inside the task's time limit.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 
 # --- Auth, i18n, static ----------------------------------------------------------------------
 # The login guard first: a locked-out (username, address) pair is refused before any password check.

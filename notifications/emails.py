@@ -13,21 +13,23 @@ mail apps turn into an "Unsubscribe" button, `List-Unsubscribe` (RFC 2369) with 
 patient is unsubscribed with no page (notifications.link_pages). Both carry the same signed token. The
 calendar file's ORGANIZER is the From's name and address (`sender`).
 
-The caller (`services.email_send`) has locked the row and decided the email should go; this module only
+The caller (`services.emails_send`, row by row) has locked the row and decided the email should go; this module only
 renders what the rows say now, and sets no Message-ID (the caller owns it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from email.mime.text import MIMEText
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import loader
 from django.utils.text import capfirst
 
 from bookings.models import CANCELLED_STATUSES, UPCOMING_STATUSES, EmailKind
@@ -199,7 +201,7 @@ def preparation_rules(clinic) -> list[str]:
 # --- One function per kind ---------------------------------------------------------------------------------
 
 
-def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def _confirmation(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     upcoming = sorted(
         (s for s in cycle.sessions.all() if s.status in UPCOMING_STATUSES), key=lambda s: (s.starts_at, s.pk)
     )
@@ -212,7 +214,7 @@ def _confirmation(row, *, session, cycle, patient, clinic, now) -> Rendered:
     )
 
 
-def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def _moved(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
     # The time it moved from, as the outbox row recorded it when the move was saved.
     previous = format_when(row.previous_starts_at, patient.tz, clinic.clock_format) if row.previous_starts_at else ""
@@ -224,7 +226,7 @@ def _moved(row, *, session, cycle, patient, clinic, now) -> Rendered:
     )
 
 
-def _cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def _cancelled(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=False)
     others = any(s.status in UPCOMING_STATUSES and s.pk != session.pk for s in cycle.sessions.all())
     return Rendered(
@@ -235,7 +237,7 @@ def _cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
     )
 
 
-def _cycle_cancelled(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def _cycle_cancelled(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     # The sessions this cancellation ended: cancelled, and not yet begun when the course was cancelled.
     cancelled = sorted(
         (s for s in cycle.sessions.all() if s.status in CANCELLED_STATUSES and s.starts_at > row.due_at),
@@ -256,7 +258,7 @@ def relative_day(instant: datetime, tz: tzinfo, *, now: datetime) -> str:
     return {0: "today", 1: "tomorrow"}.get(days, f"on {format_day(instant, tz)}")
 
 
-def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def _reminder(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     hours = EmailKind.reminder_hours(row.kind) or 0
     view = _session_view(session, patient=patient, clinic=clinic, now=now, with_links=True)
     # A same-day note is short. Quiet hours may have moved it to the evening before, hence "tomorrow".
@@ -272,7 +274,7 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
         subject=subject,
         template="reminder",
         context={"session": view, "same_day": same_day, "day": day, "rules": preparation_rules(clinic),
-                 "checkin_url": _checkin_url(session, hours=hours, now=now)},
+                 "checkin_url": _checkin_url(session, hours=hours, now=now, lookups=lookups)},
     )
 
 
@@ -280,18 +282,42 @@ def _reminder(row, *, session, cycle, patient, clinic, now) -> Rendered:
 CHECKIN_REMINDER_HOURS = range(SAME_DAY_HOURS + 1, 37)
 
 
-def _checkin_url(session, *, hours: int, now) -> str:
+def _checkin_url(session, *, hours: int, now, lookups: Lookups) -> str:
     """The check-in form's link (outcomes), in the day-before reminder while a form the course asks for is missing.
     The email calls it "a short check-in form": no instrument's name, nothing of what it asks."""
     if hours not in CHECKIN_REMINDER_HOURS or session.starts_at <= now:
         return ""
-    forms = outcome_selectors.session_forms(session=session)
-    if not forms or all(f.done for f in forms):
+    if lookups.forms_done(session) in (None, True):  # none asked, or all done
         return ""
     return outcome_links.checkin_url(session)
 
 
-def _booster_recall(row, *, session, cycle, patient, clinic, now) -> Rendered:
+def forms_done(session) -> bool | None:
+    """Whether every check-in form the session asks for is done; None when it asks for none."""
+    forms = outcome_selectors.session_forms(session=session)
+    return all(f.done for f in forms) if forms else None
+
+
+def forms_done_of(rows) -> Callable[[Any], bool | None]:
+    """`forms_done` for a batch of outbox rows: read at once for the sessions of its day-before reminders (two
+    queries), from a query per session for any other. Read before the rows are locked: a form done meanwhile only
+    leaves its link in the email, where the form's page says it is done."""
+    sessions = [row.session for row in rows if EmailKind.reminder_hours(row.kind) in CHECKIN_REMINDER_HOURS]
+    done = outcome_selectors.forms_done_for(sessions) if sessions else {}
+    return lambda session: done[session.pk] if session.pk in done else forms_done(session)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What rendering reads besides the rows it is handed: compiled templates by name, and whether a session's
+    check-in forms are done. A batch gives its own, which looks each template up once and reads the forms of all
+    its rows' sessions in one go; one email alone uses Django's loader and a query."""
+
+    template: Callable[[str], Any] = loader.get_template
+    forms_done: Callable[[Any], bool | None] = forms_done
+
+
+def _booster_recall(row, *, session, cycle, patient, clinic, now, lookups: Lookups) -> Rendered:
     return Rendered(subject=f"Time to plan your next visit to {clinic.name_for_patients}", template="booster_recall")
 
 
@@ -344,9 +370,12 @@ class EmailContent:
     calendar_method: str | None = None
 
 
-def render(row, *, session, cycle, patient, clinic, now) -> EmailContent:
+def render(row, *, session, cycle, patient, clinic, now, lookups: Lookups | None = None) -> EmailContent:
     """Everything one outbox row's email says, rendered now from the rows as they stand."""
-    rendered = _renderer(row.kind)(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
+    lookups = lookups or Lookups()
+    get_template = lookups.template
+    rendered = _renderer(row.kind)(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now,
+                                   lookups=lookups)
     unsubscribe = unsubscribe_links(session, now=now)
     context = {
         "first_name": patient.first_name,
@@ -365,8 +394,8 @@ def render(row, *, session, cycle, patient, clinic, now) -> EmailContent:
         )
     return EmailContent(
         subject=rendered.subject,
-        text=_tidy_text(render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.txt", context)),
-        html=render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.html", context),
+        text=_tidy_text(get_template(f"{_TEMPLATE_DIR}/{rendered.template}.txt").render(context)),
+        html=get_template(f"{_TEMPLATE_DIR}/{rendered.template}.html").render(context),
         unsubscribe=unsubscribe,
         calendar=calendar,
         calendar_method=method,
@@ -381,9 +410,9 @@ def calendar_part(calendar: bytes, method: str) -> MIMEText:
     return part
 
 
-def build_message(row, *, session, cycle, patient, clinic, now) -> EmailMultiAlternatives:
+def build_message(row, *, session, cycle, patient, clinic, now, lookups: Lookups | None = None) -> EmailMultiAlternatives:
     """The email for one outbox row: plain text, an HTML alternative, and a calendar file where one applies."""
-    content = render(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
+    content = render(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now, lookups=lookups)
     message = EmailMultiAlternatives(
         subject=content.subject,
         body=content.text,

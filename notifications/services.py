@@ -1,25 +1,31 @@
-"""Delivery of the outbox: claim what is due, send one email, and the staff's resend of a failed one.
+"""Delivery of the outbox: claim what is due, send it in batches, and the staff's resend of a failed one.
 
 The rows are bookings' (`bookings.models.PatientEmail`), written by the booking services in their own
 transaction (bookings.outbox). Delivery is two steps: `emails_claim_due` (the beat sweep) marks due rows
-`sending` with SKIP LOCKED and returns their ids; `email_send` (one Celery task per id) locks the row,
-re-reads the session, sends, and records the outcome in the same transaction. A worker that dies mid-send
-rolls its transaction back, so the row is claimed again after its lease: the one window for a duplicate is
-an email the server accepted just before the worker died, before the row was marked sent.
+`sending` with SKIP LOCKED and returns their ids, which it queues in batches of `OUTBOX_BATCH_SIZE`;
+`emails_send` (one Celery task per batch) sends a batch over one connection to the mail server (`MailBatch`),
+row by row: each in its own transaction, it locks the row, re-reads the session, sends, and records the
+outcome before the next row. A worker that dies mid-send rolls back only the row on the wire, which is
+claimed again after its lease (the rows of its batch not yet reached too, still `sending`): the one window
+for a duplicate is an email the server accepted just before the worker died, before the row was marked sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.template import loader
 from django.utils import timezone
 
 from audit import records as audit
@@ -131,17 +137,115 @@ def _permanent(exc: Exception) -> bool:
     return False
 
 
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether the failure is the connection's (the server gone, unreachable or closing), not one message's."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421  # "service not available, closing transmission channel"
+    if isinstance(exc, smtplib.SMTPException):  # a subclass of OSError: a recipient refused is about one message
+        return False
+    return isinstance(exc, OSError)  # refused, reset, timed out, no route
+
+
+class MailBatch:
+    """One connection to the mail server (Django's `get_connection()`, any backend) for a batch of outbox rows,
+    and the templates compiled for them.
+
+    The connection opens at the first message that goes (a batch whose rows were all settled meanwhile never
+    connects) and stays open for the rest. When it drops, it is closed and the next row opens a new one; when that
+    fails as well, the batch stops: each row it has not reached is still locked, checked and recorded one by one,
+    its attempt failing with the same error, so it goes back to `pending` with the usual back-off (or `failed` after
+    the last attempt) without the server being tried again. The same for the task's soft time limit.
+    """
+
+    def __init__(self, *, what: str):
+        self.what = what
+        self.backend = get_connection(fail_silently=False)
+        self.connections = 0  # opened, for the log and the tests
+        self.stopped: BaseException | None = None
+        self._open = False
+        self._lost_in_a_row = 0
+        self._templates: dict[str, object] = {}
+
+    def template(self, name: str):
+        """A compiled template, looked up once per batch."""
+        if name not in self._templates:
+            self._templates[name] = loader.get_template(name)
+        return self._templates[name]
+
+    def send(self, message: EmailMessage) -> None:
+        if self.stopped is not None:
+            raise self.stopped
+        try:
+            if not self._open:
+                # Opened here, not by send_messages(), which would close a connection it opened after one message.
+                self.backend.open()
+                self._open = True
+                self.connections += 1
+            message.connection = self.backend
+            message.send(fail_silently=False)
+        except Exception as exc:
+            if isinstance(exc, SoftTimeLimitExceeded):
+                self.stopped = exc
+            elif _connection_lost(exc):
+                self.close()
+                self._lost_in_a_row += 1
+                if self._lost_in_a_row >= 2:  # it dropped and could not be reopened, or never opened twice
+                    self.stopped = exc
+                    logger.warning("%s batch stopped: %s", self.what, type(exc).__name__)
+            raise
+        self._lost_in_a_row = 0
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            with contextlib.suppress(Exception):  # a connection that dropped cannot say QUIT
+                self.backend.close()
+
+    def __enter__(self) -> MailBatch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def batches(ids: Sequence[int], size: int | None = None) -> Iterator[list[int]]:
+    """`ids` in batches of `size` (`OUTBOX_BATCH_SIZE`), in the claim's order."""
+    size = size or settings.OUTBOX_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])
+
+
+def outbox_send(ids: Iterable[int], send_one: Callable[[int, MailBatch], SendOutcome], *,
+                what: str) -> list[SendOutcome]:
+    """Send the claimed rows `ids` over one `MailBatch`, each through `send_one` (its own transaction and row lock,
+    the outcome recorded before the next row)."""
+    outcomes = []
+    with MailBatch(what=what) as batch:
+        for pk in ids:
+            outcomes.append(send_one(pk, batch))
+    if len(outcomes) > 1:
+        logger.info("%s batch: %d rows over %d connection(s): %s", what, len(outcomes), batch.connections,
+                    dict(Counter(o.status for o in outcomes)))
+    return outcomes
+
+
 def send_attempt(row, build: Callable[[], EmailMessage], *, now: datetime, message_id: str,
-                 what: str) -> SendOutcome:
+                 what: str, batch: MailBatch | None = None) -> SendOutcome:
     """One attempt at an outbox row its caller has claimed and holds locked (a patient email here, a pump episode's
     email in pumps.delivery): build the message and send it, then record the outcome on the row: `sent` with the
     Message-ID (a provider's own, else `message_id`), a retry with back-off, or `failed` after the last attempt or a
     permanent refusal. Rendering is inside: an email that cannot be built fails like one that cannot be sent
-    (retried, then `failed` for staff), instead of rolling back to `sending` and being claimed again for ever."""
+    (retried, then `failed` for staff), instead of rolling back to `sending` and being claimed again for ever.
+    With a `batch`, the message goes over the batch's connection; without, over one of its own."""
     row.attempts += 1
     try:
         message = build()
-        message.send(fail_silently=False)
+        if batch is None:
+            message.send(fail_silently=False)
+        else:
+            batch.send(message)
     except Exception as exc:  # any failure of rendering or the mail backend: recorded on the row, never swallowed
         row.last_error = redact_addresses(f"{type(exc).__name__}: {exc}")[:2000]
         if _permanent(exc) or row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
@@ -204,17 +308,39 @@ def message_id_for(row: PatientEmail) -> str:
 
 
 def email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
-    """Send one claimed email, holding its row lock until the outcome is recorded."""
-    from notifications.emails import build_message  # the renderer imports templates; keep this module light
+    """Send one claimed email (a batch of one)."""
+    return emails_send(email_ids=[email_id], now=now)[0]
+
+
+def emails_send(*, email_ids: Sequence[int], now: datetime | None = None) -> list[SendOutcome]:
+    """Send a batch of claimed emails over one connection, each row locked until its outcome is recorded."""
+    from notifications import emails  # the renderer imports templates; keep this module light
+
+    forms_done: Callable[[InfusionSession], bool | None] = emails.forms_done
+    if len(email_ids) > 1:
+        # What the renderer would read row by row, read once for the batch (the rows re-read under lock below).
+        forms_done = emails.forms_done_of(
+            PatientEmail.objects.filter(pk__in=email_ids).select_related("session__cycle__protocol")
+        )
+
+    def send_one(pk: int, batch: MailBatch) -> SendOutcome:
+        lookups = emails.Lookups(template=batch.template, forms_done=forms_done)
+        return _email_send_one(pk, lookups=lookups, batch=batch, now=now)
+
+    return outbox_send(email_ids, send_one, what="reminder")
+
+
+def _email_send_one(email_id: int, *, lookups, batch: MailBatch, now: datetime | None) -> SendOutcome:
+    from notifications.emails import build_message
 
     with transaction.atomic():
-        row = (
-            # One query for the row and what it is about; only the reminder row is locked.
+        # One query for the row and what it is about; only the reminder row is locked. Not first(): its ORDER BY
+        # on one row by its key is work for nothing, row after row.
+        row = next(iter(
             PatientEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("session", "cycle", "patient", "clinic")
             .filter(pk=email_id, status=EmailStatus.SENDING)
-            .first()
-        )
+        ), None)
         if row is None:
             return SendOutcome("not_claimed")  # sent or settled already, or another worker holds it
         now = now or timezone.now()
@@ -227,11 +353,12 @@ def email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
             return SendOutcome(row.status, row.status_reason)
 
         def build():
-            message = build_message(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now)
+            message = build_message(row, session=session, cycle=cycle, patient=patient, clinic=clinic, now=now,
+                                    lookups=lookups)
             message.extra_headers["Message-ID"] = message_id_for(row)
             return message
 
-        outcome = send_attempt(row, build, now=now, message_id=message_id_for(row), what="reminder")
+        outcome = send_attempt(row, build, now=now, message_id=message_id_for(row), what="reminder", batch=batch)
         if outcome.status != "sent":
             return outcome
         logger.info("reminder %s sent (%s)", row.pk, row.kind)

@@ -1,16 +1,19 @@
-"""Delivery of the episode outbox: claim what is due, send one email, each exactly once.
+"""Delivery of the episode outbox: claim what is due, send it in batches, each email exactly once.
 
-As notifications.services does for the sessions' emails, in two steps: `episode_emails_claim_due` (the beat sweep)
-marks due rows `sending` with SKIP LOCKED and returns their ids; `episode_email_send` (one Celery task per id) locks
-the row, re-reads the episode, its visit and the patient's consent, sends, and records the outcome in the same
-transaction. A second run of the task for the same row finds it no longer `sending` and does nothing. A worker that
-dies mid-send rolls back, and a later sweep takes the row again once its lease is over. A failed send is retried
-with back-off (a later `send_after`), then left `failed` with its error for staff; never swallowed.
+As notifications.services does for the sessions' emails, and through the same code (`outbox_claim_due`,
+`outbox_send`, `send_attempt`), in two steps: `episode_emails_claim_due` (the beat sweep) marks due rows `sending`
+with SKIP LOCKED and returns their ids, queued in batches; `episode_emails_send` (one Celery task per batch) sends
+them over one connection to the mail server, row by row: each in its own transaction, it locks the row, re-reads
+the episode, its visit and the patient's consent, sends, and records the outcome. A second run of the task for the
+same rows finds them no longer `sending` and does nothing. A worker that dies mid-send rolls back the row on the
+wire, and a later sweep takes it (and the batch's rows not reached) again once its lease is over. A failed send is
+retried with back-off (a later `send_after`), then left `failed` with its error for staff; never swallowed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from audit import records as audit
 from bookings.models import EmailStatus
-from notifications.services import SendOutcome, outbox_claim_due, send_attempt
+from notifications.services import MailBatch, SendOutcome, outbox_claim_due, outbox_send, send_attempt
 from pumps import error_codes as codes
 from pumps.errors import PumpError
 from pumps.models import EpisodeEmail, EpisodeEmailKind, EpisodeStatus, VisitStatus
@@ -82,16 +85,25 @@ def _why_not(row: EpisodeEmail, *, now: datetime) -> tuple[str, str] | None:
 
 
 def episode_email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
-    """Send one claimed email, holding its row lock until the outcome is recorded."""
+    """Send one claimed email (a batch of one)."""
+    return episode_emails_send(email_ids=[email_id], now=now)[0]
+
+
+def episode_emails_send(*, email_ids: Sequence[int], now: datetime | None = None) -> list[SendOutcome]:
+    """Send a batch of claimed emails over one connection, each row locked until its outcome is recorded."""
+    return outbox_send(email_ids, lambda pk, batch: _episode_email_send_one(pk, batch=batch, now=now),
+                       what="episode email")
+
+
+def _episode_email_send_one(email_id: int, *, batch: MailBatch, now: datetime | None) -> SendOutcome:
     from pumps.emails import build_message, message_id_for  # the renderer loads templates: keep this module light
 
     with transaction.atomic():
-        row = (
+        row = next(iter(  # not first(): see notifications.services
             EpisodeEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("episode", "visit", "patient", "clinic")
             .filter(pk=email_id, status=EmailStatus.SENDING)
-            .first()
-        )
+        ), None)
         if row is None:
             return SendOutcome("not_claimed")  # sent or settled already, or another worker holds it
         now = now or timezone.now()
@@ -104,8 +116,9 @@ def episode_email_send(*, email_id: int, now: datetime | None = None) -> SendOut
             return SendOutcome(row.status, row.status_reason)
 
         outcome = send_attempt(
-            row, lambda: build_message(row, episode=row.episode, patient=row.patient, clinic=row.clinic, now=now),
-            now=now, message_id=message_id_for(row), what="episode email",
+            row, lambda: build_message(row, episode=row.episode, patient=row.patient, clinic=row.clinic, now=now,
+                                       templates=batch.template),
+            now=now, message_id=message_id_for(row), what="episode email", batch=batch,
         )
         if outcome.status != "sent":
             return outcome

@@ -11,14 +11,16 @@ The caller (pumps.delivery) has locked the row and decided the email should go; 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr
 from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import loader
 from django.utils.text import capfirst
 
 from bookings.outbox import timing
@@ -219,8 +221,10 @@ class EmailContent:
     calendar_method: str | None = None
 
 
-def render(row, *, episode, patient, clinic, now: datetime) -> EmailContent:
-    """Everything one row's email says, rendered now from the rows as they stand."""
+def render(row, *, episode, patient, clinic, now: datetime, templates: Callable[[str], Any] | None = None) -> EmailContent:
+    """Everything one row's email says, rendered now from the rows as they stand (`templates`: as
+    notifications.emails.render)."""
+    get_template = templates or loader.get_template
     try:
         renderer = _KINDS[Kind(row.kind)]
     except ValueError:
@@ -241,8 +245,8 @@ def render(row, *, episode, patient, clinic, now: datetime) -> EmailContent:
                                       organizer=sender(clinic))
     return EmailContent(
         subject=rendered.subject,
-        text=_tidy_text(render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.txt", context)),
-        html=render_to_string(f"{_TEMPLATE_DIR}/{rendered.template}.html", context),
+        text=_tidy_text(get_template(f"{_TEMPLATE_DIR}/{rendered.template}.txt").render(context)),
+        html=get_template(f"{_TEMPLATE_DIR}/{rendered.template}.html").render(context),
         calendar=calendar,
         calendar_method=method,
     )
@@ -252,9 +256,10 @@ def message_id_for(row) -> str:
     return f"<pump-email.{row.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
-def build_message(row, *, episode, patient, clinic, now: datetime) -> EmailMultiAlternatives:
+def build_message(row, *, episode, patient, clinic, now: datetime,
+                  templates: Callable[[str], Any] | None = None) -> EmailMultiAlternatives:
     """The email for one row: plain text, an HTML alternative, and a calendar file where one applies."""
-    content = render(row, episode=episode, patient=patient, clinic=clinic, now=now)
+    content = render(row, episode=episode, patient=patient, clinic=clinic, now=now, templates=templates)
     reply_to = [formataddr((capfirst(clinic.name_for_patients), clinic.email))] if clinic.email else None
     message = EmailMultiAlternatives(
         subject=content.subject, body=content.text, from_email=formataddr(sender(clinic)), to=[patient.email],

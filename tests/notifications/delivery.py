@@ -5,7 +5,7 @@ can be stopped and started on the same port, told to answer DATA with an error (
 handed a hook that runs while a message is being accepted (to kill its sender at that moment).
 `CeleryWorkers` starts `python -m celery -A config worker` processes (prefork, concurrency 1) against
 the test database, each on its own queue, each in its own process group so a test can SIGKILL one whole.
-`RedisServer` is a throwaway `redis-server` for the test that restarts the broker. `bulk_due_reminders`
+It counts the connections that say EHLO (a batch of emails goes over one). `RedisServer` is a throwaway `redis-server` for the test that restarts the broker. `bulk_due_reminders`
 writes thousands of due rows fast. The bench (bench/reminders.py) uses the same parts.
 
 Every wait here is `wait_while_progressing`: it fails when nothing has moved for `STALL_SECONDS`, never at a
@@ -127,6 +127,12 @@ class _Handler:
     def __init__(self, sink: SmtpSink):
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # what aiosmtpd does without this hook
+        with self.sink._cond:
+            self.sink.connections += 1  # smtplib says EHLO once per connection
+        return responses
+
     async def handle_DATA(self, server, session, envelope):
         return self.sink._data(session, envelope)
 
@@ -140,6 +146,8 @@ class SmtpSink:
         self.port = port or free_port()
         self.keep_content = keep_content  # the bench counts 10,000 messages and keeps only their ids
         self.messages: list[Received] = []
+        #: SMTP connections that said EHLO (every one Django's backend opens).
+        self.connections = 0
         #: DATA answered with an error instead of being accepted (nothing recorded for those).
         self.refused = 0
         #: An SMTP reply such as "451 4.3.0 Try again later" answers DATA instead of 250 while set.
@@ -218,6 +226,7 @@ class SmtpSink:
         with self._cond:
             self.messages.clear()
             self.refused = 0
+            self.connections = 0
 
     def wait_for(self, n: int, *, stall: float = STALL_SECONDS) -> list[Received]:
         """Block until at least `n` messages have arrived in all; return them all. Fails when no message
@@ -473,21 +482,28 @@ def tail(path: Path, lines: int = 30) -> str:
 # --- Publishing, as the beat sweep does ---------------------------------------------------------------
 
 
-def enqueue(ids: Iterable[int], *, queue: str, broker_url: str) -> int:
-    """Queue one `reminder_send(id)` task per id on `queue` of `broker_url`: ids only, no ETA."""
+def enqueue(ids: Iterable[int], *, queue: str, broker_url: str, batch_size: int | None = None) -> int:
+    """Queue the sends of `ids` on `queue` of `broker_url` as the beat sweep does: one `reminders_send(ids)` task
+    per `batch_size` ids (OUTBOX_BATCH_SIZE by default); with `batch_size=1`, one `reminder_send(id)` per row (the
+    task that sends a single row). Ids only, no ETA. Returns the number of rows queued."""
     from config.celery import app
-    from notifications.tasks import reminder_send
+    from notifications.services import batches
+    from notifications.tasks import reminder_send, reminders_send
 
-    n = 0
+    ids = list(ids)
     with app.connection_for_write(broker_url) as conn:
         producer = app.amqp.Producer(conn, auto_declare=False)
-        for reminder_id in ids:
-            reminder_send.apply_async((reminder_id,), queue=queue, producer=producer)
-            n += 1
-    return n
+        if batch_size == 1:
+            for reminder_id in ids:
+                reminder_send.apply_async((reminder_id,), queue=queue, producer=producer)
+        else:
+            for batch in batches(ids, batch_size):
+                reminders_send.apply_async((batch,), queue=queue, producer=producer)
+    return len(ids)
 
 
-def sweep(*, queue: str, broker_url: str, now: datetime | None = None, limit: int | None = None) -> list[int]:
+def sweep(*, queue: str, broker_url: str, now: datetime | None = None, limit: int | None = None,
+          batch_size: int | None = None) -> list[int]:
     """The beat sweep (notifications.tasks.reminders_sweep) run here, at `now`: claim due rows, queue sends.
 
     The test process's Celery app publishes to its own default queue; tests give each run a queue of its
@@ -496,7 +512,7 @@ def sweep(*, queue: str, broker_url: str, now: datetime | None = None, limit: in
     from notifications import services
 
     ids = services.emails_claim_due(now=now, limit=limit)
-    enqueue(ids, queue=queue, broker_url=broker_url)
+    enqueue(ids, queue=queue, broker_url=broker_url, batch_size=batch_size)
     return ids
 
 
@@ -642,11 +658,11 @@ class Rig:
     broker_url: str
     workers: CeleryWorkers
 
-    def sweep(self, now: datetime | None = None, limit: int | None = None) -> list[int]:
-        return sweep(queue=self.queue, broker_url=self.broker_url, now=now, limit=limit)
+    def sweep(self, now: datetime | None = None, limit: int | None = None, batch_size: int | None = None) -> list[int]:
+        return sweep(queue=self.queue, broker_url=self.broker_url, now=now, limit=limit, batch_size=batch_size)
 
-    def enqueue(self, ids: Iterable[int]) -> int:
-        return enqueue(ids, queue=self.queue, broker_url=self.broker_url)
+    def enqueue(self, ids: Iterable[int], batch_size: int | None = None) -> int:
+        return enqueue(ids, queue=self.queue, broker_url=self.broker_url, batch_size=batch_size)
 
     def progress(self) -> tuple:
         """What moves while sends go on: messages at the SMTP server (and refused), the outbox rows by

@@ -50,9 +50,9 @@ def steady(read, seconds: float = 1.0):
     return check
 
 
-def lease_sweep(rig) -> list[int]:
+def lease_sweep(rig, batch_size: int | None = None) -> list[int]:
     """A sweep as the beat would run it once the lease has passed (the clock moved on, not the test)."""
-    return rig.sweep(now=timezone.now() + timedelta(seconds=LEASE + 1))
+    return rig.sweep(now=timezone.now() + timedelta(seconds=LEASE + 1), batch_size=batch_size)
 
 
 def report(fault: str, rig, n: int, **extra) -> dict:
@@ -103,7 +103,8 @@ def test_a_worker_killed_while_sending(delivery_rig, settings, target):  # noqa:
             os.kill(pid, signal.SIGKILL)
 
     rig.smtp.on_message = kill_the_sender
-    rig.sweep()
+    # One row per task: what a kill leaves behind is then one row (a batch's: tests/notifications/test_batches.py).
+    rig.sweep(batch_size=1)
     rig.wait(lambda: killed, what="a worker to be killed mid-send")
     rig.smtp.on_message = None
 
@@ -112,7 +113,7 @@ def test_a_worker_killed_while_sending(delivery_rig, settings, target):  # noqa:
         rig.wait(lambda: sent_count() == n - 1 and open_rows() == 1, what="the surviving workers to drain the queue")
         assert PatientEmail.objects.get(pk=killed["reminder"]).status == EmailStatus.SENDING
         rig.workers.start(1)  # a replacement, as a supervisor would start
-        assert lease_sweep(rig) == [killed["reminder"]]
+        assert lease_sweep(rig, batch_size=1) == [killed["reminder"]]
     rig.settle()
     rig.wait(lambda: sent_count() == n, what="every reminder sent")
     time.sleep(0.5)  # a later duplicate would arrive now

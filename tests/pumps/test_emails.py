@@ -257,9 +257,9 @@ def test_a_cancelled_episode_gets_a_notice_only_if_it_was_confirmed(clock, smtp)
 
 def test_an_overdue_device_gets_one_return_reminder_after_the_grace(clock, smtp, monkeypatch):  # noqa: F811
     queued = []
-    # The worker, here: each send the sweep queues runs at once.
-    monkeypatch.setattr(tasks.episode_email_send, "delay",
-                        lambda pk: queued.append(pk) or tasks.episode_email_send.apply(args=(pk,)))
+    # The worker, here: each batch of sends the sweep queues runs at once.
+    monkeypatch.setattr(tasks.episode_emails_send, "delay",
+                        lambda ids: queued.extend(ids) or tasks.episode_emails_send.apply(args=(ids,)))
     episode = book()
     assert deliver() == ["sent"]
     PumpSettings.objects.create(clinic=episode.clinic, return_grace_hours=3)
