@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bench.planner.clinic import SHAPES, TZ, window_days
-from bench.planner.database import insert
+from bench.planner.database import clinic_tables, store
 from bench.planner.generate import ClinicPlan, generate
 
 #: Days of history before tomorrow per clinic: enough for past courses on the patient pages, few enough to build fast.
@@ -31,7 +31,8 @@ def build(*, clinics: int, desks: int, password: str, seed: int, today: date) ->
         plan = ClinicPlan(f"Load clinic {k + 1}", f"bench-load-{k + 1}")
         generate(plan, random.Random(seed * 1000 + k), first - timedelta(days=HISTORY_DAYS), last, today)
         plans.append(plan)
-    insert(plans, today)
+    now = datetime.now(UTC)
+    store(clinic_tables(plan, today, now) for plan in plans)
     stored = list(Clinic.objects.filter(slug__startswith="bench-load-").order_by("pk"))
     groups = SeedDemo()._groups()
     hashed = make_password(password)  # once: the same password for every desk, hashed as a sign-in checks it
