@@ -11,7 +11,7 @@ explanations share state; split, its parts would reach into one another's privat
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -183,6 +183,8 @@ class SeriesPlanner:
         self.truncated = False
         self._days: dict[tuple[date, int], list[_Candidate]] = {}
         self._rejections: dict[tuple[date, int], Counter[str]] = {}
+        self._wanted_cache: dict[tuple[date, int, datetime, time | None, time | None],
+                                 tuple[list[_Candidate], list[datetime]]] = {}
         self.spacing_failures: Counter[str] = Counter()
         self._shift_cache: dict[int, dict[date, list[tuple[time, time]]]] = {}
         #: Search nodes left for the current first-session candidate (set by _search, spent by _extend).
@@ -256,7 +258,17 @@ class SeriesPlanner:
             self._rejections[key] = rejected
         if prefs is None:
             return found
-        return [c for c in found if self._wanted(c, prefs)]
+        return self._wanted_starts(day, minutes, prefs)[0]
+
+    def _wanted_starts(self, day: date, minutes: int, prefs: Preferences) -> tuple[list[_Candidate], list[datetime]]:
+        """The day's candidates that `prefs` wants, and their starts (for bisection), cached: a search asks
+        for the same day again at every node that reaches it."""
+        key = (day, minutes, prefs.not_before, prefs.time_from, prefs.time_to)
+        found = self._wanted_cache.get(key)
+        if found is None:
+            wanted = [c for c in self.day_candidates(day, minutes) if self._wanted(c, prefs)]
+            found = self._wanted_cache[key] = (wanted, [c.start for c in wanted])
+        return found
 
     def _free_until(self, kind: str, keys: Iterable[int], starts: list[datetime], lo: datetime | None,
                     hi: datetime | None) -> list[datetime]:
@@ -487,10 +499,22 @@ class SeriesPlanner:
             start_day = last_day = next_weekday(prev.day)
             last = min(last, last_day)
         cut = self.last_day is not None and last > self.last_day
+        # The spacing rules of check_spacing for the pair (prev, next) without building messages. The dates' rules
+        # hold on every day walked (_day_ok guards them); the times' rules keep one run of a day's sorted starts:
+        # from prev's end, a stagger and the smallest gap on, up to the largest gap, found by bisection. The
+        # stagger: the series' own sessions are not in the occupancy and may share a nurse, so their starts stay a
+        # stagger apart, or the booking service would refuse the later one (only very short sessions care).
+        after = max(prev.end, prev.start + self.rules.stagger, prev.start + sp.min_gap if sp.min_gap is not None else prev.end)
+        until = prev.start + sp.max_gap if sp.max_gap is not None else None
         for day in self._days_from(start_day, last, prefs):
-            options = self.day_candidates(day, spec.minutes_for(k), prefs)
-            usable = [c for c in options if self._pair_ok(prev, c, sp)]
-            if options and not usable:
+            options, starts = self._wanted_starts(day, spec.minutes_for(k), prefs)
+            if not options:
+                continue
+            if self._day_ok(prev.day, day, sp):
+                usable = options[bisect_left(starts, after):bisect_right(starts, until) if until is not None else None]
+            else:
+                usable = []
+            if not usable:
                 self.spacing_failures[codes.SPACING_TOO_CLOSE] += 1
             for candidate in usable:
                 self._budget -= 1
@@ -504,25 +528,15 @@ class SeriesPlanner:
         failed.add(key)
         return None
 
-    def _pair_ok(self, a: _Candidate, b: _Candidate, sp: Spacing) -> bool:
-        """The spacing rules of check_spacing for one consecutive pair, without building messages."""
-        if b.start < a.end:
-            return False
-        # The series' own sessions are not in the occupancy and may share a nurse: keep their starts a
-        # stagger apart, or the booking service would refuse the later one (only very short sessions care).
-        if b.start - a.start < self.rules.stagger:
-            return False
-        gap = b.start - a.start
-        days = (b.day - a.day).days
-        if sp.min_gap is not None and gap < sp.min_gap:
-            return False
+    @staticmethod
+    def _day_ok(a: date, b: date, sp: Spacing) -> bool:
+        """The spacing rules on the two dates alone (the days _extend walks keep them: a guard, not a filter)."""
+        days = (b - a).days
         if sp.min_gap_days is not None and days < sp.min_gap_days:
-            return False
-        if sp.max_gap is not None and gap > sp.max_gap:
             return False
         if sp.max_gap_days is not None and days > sp.max_gap_days:
             return False
-        return not (sp.consecutive_weekdays and b.day != next_weekday(a.day))
+        return not (sp.consecutive_weekdays and b != next_weekday(a))
 
     # --- Alternatives, explanations, single sessions -------------------------------------------
 
