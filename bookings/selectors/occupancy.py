@@ -64,17 +64,19 @@ def occupancy_load(*, clinic_id: int, patient_id: int | None, window_start: dt.d
     if connection.vendor != "postgresql":
         values = rows.values_list("starts_at", "ends_at", "chair_id", "nurse_id", "patient_id", "pk")
         return planning.Occupancy([*(planning.Booking(*row) for row in values), *provided])
-    # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here).
+    # Instants as integer microseconds: psycopg reads integers in C, timestamps in Python (3× slower here). The rows
+    # are fetched with the cursor itself: the queryset's iterator would pass each of a few thousand rows through
+    # Python converters (int() of each instant) that psycopg's integers do not need.
     micros = rows.annotate(s_us=EpochMicroseconds("starts_at"), e_us=EpochMicroseconds("ends_at")).values_list("s_us", "e_us", "chair_id", "nurse_id", "patient_id", "pk")
+    with connection.cursor() as cursor:
+        cursor.execute(*micros.query.sql_with_params())
+        fetched = cursor.fetchall()
+    booking, epoch, micro = planning.Booking, _EPOCH, dt.timedelta(microseconds=1)
     return planning.Occupancy([
-        *(planning.Booking(_from_us(s), _from_us(e), chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in micros),
+        *(booking(epoch + s * micro, epoch + e * micro, chair, nurse, patient, pk) for s, e, chair, nurse, patient, pk in fetched),
         *provided,
     ])
 
 
+#: Microseconds since the epoch become instants by adding a timedelta to it: exact, and 3× faster than fromtimestamp().
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _from_us(microseconds: int) -> dt.datetime:
-    return _EPOCH + dt.timedelta(0, 0, microseconds)  # exact, and 3× faster than fromtimestamp()
-

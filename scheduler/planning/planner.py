@@ -11,11 +11,12 @@ explanations share state; split, its parts would reach into one another's privat
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import TypeVar
 
 from scheduler import error_codes as codes
@@ -137,6 +138,88 @@ _REASON_TEXT = {
 }
 
 
+class _DayNurses:
+    """Each nurse's _nurse_refusal at a day's starts, from one look at the nurse's bookings of the day (taken
+    when the nurse is first asked about) instead of a look per start.
+
+    Capacity: the stretches where the nurse already watches `nurse_max_concurrent` patients (a sweep of starts
+    and ends, an end before a start at the same instant, as peak_load counts); a session is refused exactly when
+    one of them meets it. Stagger: the nurse's starts, bisected. Shifts: _inside_stretches' reading of each
+    session in wall-clock time, taken once per start for every nurse.
+    """
+
+    def __init__(self, planner: SeriesPlanner, grid: Sequence[tuple[datetime, datetime]],
+                 local: Sequence[tuple[datetime, datetime]]) -> None:
+        self.planner = planner
+        self.grid = grid
+        self.lo = grid[0][0] if grid else None
+        self.hi = max((end for _, end in grid), default=None)
+        #: Each session's day, start and end on the wall clock (end None: past the next midnight, in no stretch).
+        self.walls: list[tuple[date, time, time | None]] = []
+        for local_start, local_end in local:
+            day = local_start.date()
+            if local_end.date() == day:
+                self.walls.append((day, local_start.time(), local_end.time()))
+            elif local_end.date() == day + timedelta(days=1) and local_end.time() == time(0):
+                self.walls.append((day, local_start.time(), time.max))
+            else:
+                self.walls.append((day, local_start.time(), None))
+        self._tables: dict[int, tuple[list[datetime], list[datetime], list[datetime]]] = {}
+
+    def _table(self, nurse: Nurse) -> tuple[list[datetime], list[datetime], list[datetime]]:
+        """(full from, full until, starts) of the nurse around the day."""
+        table = self._tables.get(nurse.id)
+        if table is None:
+            planner = self.planner
+            occupancy, exclude = planner.occupancy, planner.exclude
+            limit, stagger = planner.rules.nurse_max_concurrent, planner.rules.stagger
+            lo, hi = self.lo, self.hi
+            assert lo is not None and hi is not None  # asked about a start, so the grid has one
+            # A capacity of none (or less) is full all day, as check_nurse_capacity finds it.
+            full_from: list[datetime] = [] if limit > 0 else [lo]
+            full_until: list[datetime] = [] if limit > 0 else [hi]
+            if limit > 0:
+                events = sorted(
+                    (t, step) for b in occupancy.overlapping("nurse", nurse.id, lo, hi, exclude)
+                    for t, step in ((_utc(b.start), 1), (_utc(b.end), -1))
+                )
+                load = 0
+                for at, step in events:
+                    load += step
+                    if step == 1 and load == limit:
+                        full_from.append(at)
+                    elif step == -1 and load == limit - 1:
+                        full_until.append(at)
+            starts: list[datetime] = []
+            if stagger > timedelta(0):
+                starts = [_utc(b.start) for b in occupancy.near("nurse", nurse.id, lo - stagger, hi + stagger, exclude)]
+            table = self._tables[nurse.id] = (full_from, full_until, starts)
+        return table
+
+    def code(self, nurse: Nurse, i: int) -> str | None:
+        """The nurse's _nurse_refusal for the day's `i`th start."""
+        start, end = self.grid[i]
+        day, begin, end_wall = self.walls[i]
+        planner = self.planner
+        shifts = planner._shift_cache.setdefault(nurse.id, {})
+        if day not in shifts:
+            shifts[day] = _stretches(nurse.shifts, day)
+        if end_wall is None or not any(a <= begin and end_wall <= b for a, b in shifts[day]) or any(
+            off.overlaps(start, end) for off in nurse.time_off
+        ):
+            return codes.NURSE_UNAVAILABLE
+        full_from, full_until, starts = self._table(nurse)
+        j = bisect_right(full_until, start)
+        if j < len(full_from) and full_from[j] < end:
+            return codes.NURSE_CAPACITY
+        if starts:
+            stagger = planner.rules.stagger
+            j = bisect_left(starts, start - stagger + timedelta(microseconds=1))
+            if j < len(starts) and starts[j] < start + stagger:
+                return codes.STAGGER
+        return None
+
+
 class SeriesPlanner:
     """Plans courses for one patient in one clinic against a fixed picture of what is booked.
 
@@ -183,10 +266,14 @@ class SeriesPlanner:
         self.truncated = False
         self._days: dict[tuple[date, int], list[_Candidate]] = {}
         self._rejections: dict[tuple[date, int], Counter[str]] = {}
+        self._wanted_cache: dict[tuple[date, int, datetime, time | None, time | None],
+                                 tuple[list[_Candidate], list[datetime]]] = {}
         self.spacing_failures: Counter[str] = Counter()
         self._shift_cache: dict[int, dict[date, list[tuple[time, time]]]] = {}
         #: Search nodes left for the current first-session candidate (set by _search, spent by _extend).
         self._budget = 0
+        #: A branch was recorded as failed after the budget ran out (see _dominates).
+        self._tainted = False
 
     # --- One day ---------------------------------------------------------------------------------
 
@@ -241,22 +328,32 @@ class SeriesPlanner:
             patient_until = (
                 self._free_until("patient", (self.patient_id,), starts, lo, hi) if self.patient_id is not None else None
             )
+            local = [(start.astimezone(self.tz), end.astimezone(self.tz)) for start, end in grid]
+            nurses = self._day_nurses(grid, local)
             for i, (start, end) in enumerate(grid):
                 code = self.refusal(
                     start, end, patient_free=patient_until is None or patient_until[i] >= end,
-                    chair_free=chairs_until[i] >= end,
+                    chair_free=chairs_until[i] >= end, nurse_code=partial(nurses.code, i=i),
                 )
                 if code:
                     rejected[code] += 1
                     continue
-                found.append(
-                    _Candidate(start, end, day, start.astimezone(self.tz).time(), end.astimezone(self.tz).time())
-                )
+                found.append(_Candidate(start, end, day, local[i][0].time(), local[i][1].time()))
             self._days[key] = found
             self._rejections[key] = rejected
         if prefs is None:
             return found
-        return [c for c in found if self._wanted(c, prefs)]
+        return self._wanted_starts(day, minutes, prefs)[0]
+
+    def _wanted_starts(self, day: date, minutes: int, prefs: Preferences) -> tuple[list[_Candidate], list[datetime]]:
+        """The day's candidates that `prefs` wants, and their starts (for bisection), cached: a search asks
+        for the same day again at every node that reaches it."""
+        key = (day, minutes, prefs.not_before, prefs.time_from, prefs.time_to)
+        found = self._wanted_cache.get(key)
+        if found is None:
+            wanted = [c for c in self.day_candidates(day, minutes) if self._wanted(c, prefs)]
+            found = self._wanted_cache[key] = (wanted, [c.start for c in wanted])
+        return found
 
     def _free_until(self, kind: str, keys: Iterable[int], starts: list[datetime], lo: datetime | None,
                     hi: datetime | None) -> list[datetime]:
@@ -293,11 +390,12 @@ class SeriesPlanner:
         return not (prefs.time_to is not None and (c.local_end > prefs.time_to or c.local_end < c.local_start))
 
     def refusal(self, start: datetime, end: datetime, *, patient_free: bool | None = None,
-                chair_free: bool | None = None) -> str | None:
+                chair_free: bool | None = None, nurse_code: Callable[[Nurse], str | None] | None = None) -> str | None:
         """The code of the first rule that refuses a session at this time whatever chair and nurse, or None.
 
         Starts come from grid(), inside the opening hours by construction: only closures are checked here.
-        `patient_free` and `chair_free` are the answers of day_candidates' sweep, when it has them.
+        `patient_free`, `chair_free` and `nurse_code` (a nurse's _nurse_refusal here) are the answers of
+        day_candidates' sweeps, when it has them.
         """
         closed = check_closures(start, end, self.rules)
         if closed:
@@ -313,11 +411,16 @@ class SeriesPlanner:
             return codes.CHAIR_CONFLICT
         seen: list[str] = []
         for nurse in self.nurses:
-            code = self._nurse_refusal(nurse, start, end)
+            code = nurse_code(nurse) if nurse_code is not None else self._nurse_refusal(nurse, start, end)
             if code is None:
                 return None
             seen.append(code)
         return next((c for c in (codes.STAGGER, codes.NURSE_CAPACITY) if c in seen), codes.NURSE_UNAVAILABLE)
+
+    def _day_nurses(self, grid: Sequence[tuple[datetime, datetime]],
+                    local: Sequence[tuple[datetime, datetime]]) -> _DayNurses:
+        """The nurses' rules at a day's starts (UTC `grid`, `local` the same in the clinic's zone)."""
+        return _DayNurses(self, grid, local)
 
     def _nurse_refusal(self, nurse: Nurse, start: datetime, end: datetime) -> str | None:
         """nurse_violations' first code, with the nurse's merged shifts of the day computed once per day."""
@@ -397,7 +500,9 @@ class SeriesPlanner:
         """Every start of the day (after `not_before`) at which a session of `minutes` could begin, with all
         its free chairs and nurses."""
         slots: list[AvailableSlot] = []
-        for start, end in self.grid(day, minutes):
+        grid = self.grid(day, minutes)
+        nurse_at = self._day_nurses(grid, [(start.astimezone(self.tz), end.astimezone(self.tz)) for start, end in grid])
+        for i, (start, end) in enumerate(grid):
             if not_before is not None and start <= not_before:
                 continue
             if check_closures(start, end, self.rules):  # the grid keeps inside the opening hours
@@ -407,7 +512,7 @@ class SeriesPlanner:
             chairs = self.free_chairs(start, end)
             if not chairs:
                 continue
-            nurses = tuple(sorted(n.id for n in self.nurses if self._nurse_refusal(n, start, end) is None))
+            nurses = tuple(sorted(n.id for n in self.nurses if nurse_at.code(n, i) is None))
             if nurses:
                 slots.append(AvailableSlot(start, end, tuple(chairs), nurses))
         return slots
@@ -443,12 +548,18 @@ class SeriesPlanner:
                 budget: int) -> Proposal | None:
         last_first = prefs.earliest + timedelta(days=horizon_days)
         failed: set[_SearchKey] = set()
+        self._tainted = False
         for day in self._days_from(prefs.earliest, last_first, prefs):
-            for first in self.day_candidates(day, spec.minutes_for(1), prefs):
+            firsts = self.day_candidates(day, spec.minutes_for(1), prefs)
+            for i, first in enumerate(firsts):
                 self._budget = budget
                 chosen = self._extend(spec, prefs, window, [first], failed)
                 if chosen:
                     return Proposal(tuple(self._planned(k, c, prefs) for k, c in enumerate(chosen, start=1)))
+                if self._dominates(spec):
+                    for later in firsts[i + 1:]:
+                        self._skip(spec, prefs, window, later, [later], failed, 2)
+                    break
         if self.last_day is not None and last_first > self.last_day:
             self.truncated = True
         return None
@@ -458,6 +569,32 @@ class SeriesPlanner:
         # The candidate passed refusal() against the same occupancy: a chair and a nurse are free.
         assert code is None and chair_id is not None and nurse_id is not None, code
         return PlannedSession(sequence, c.start, c.end, chair_id, nurse_id)
+
+    def _reach(self, spec: SeriesSpec, window: int | None, prev: _Candidate,
+               first: _Candidate) -> tuple[date, date, datetime, datetime | None]:
+        """Where the session after `prev` may be: its first and last day, and from and until when it may start.
+
+        The spacing rules of check_spacing for the pair without building messages. The dates' rules hold on every
+        day walked (_day_ok guards them); the times' rules keep one run of a day's sorted starts: from prev's end,
+        a stagger and the smallest gap on, up to the largest gap, found by bisection. The stagger: the series'
+        own sessions are not in the occupancy and may share a nurse, so their starts stay a stagger apart, or the
+        booking service would refuse the later one (only very short sessions care).
+        """
+        sp = spec.spacing
+        last = prev.day + timedelta(days=self.FIRST_HORIZON_DAYS + 31)
+        if sp.max_gap_days is not None:
+            last = min(last, prev.day + timedelta(days=sp.max_gap_days))
+        if sp.max_gap is not None:
+            last = min(last, (prev.start + sp.max_gap).astimezone(self.tz).date())
+        if window is not None:
+            last = min(last, first.day + timedelta(days=window - 1))
+        start_day = prev.day + timedelta(days=sp.min_gap_days or 0)
+        if sp.consecutive_weekdays:
+            start_day = last_day = next_weekday(prev.day)
+            last = min(last, last_day)
+        after = max(prev.end, prev.start + self.rules.stagger, prev.start + sp.min_gap if sp.min_gap is not None else prev.end)
+        until = prev.start + sp.max_gap if sp.max_gap is not None else None
+        return start_day, last, after, until
 
     def _extend(
         self,
@@ -475,54 +612,73 @@ class SeriesPlanner:
         if key in failed:
             return None
         sp = spec.spacing
-        last = prev.day + timedelta(days=self.FIRST_HORIZON_DAYS + 31)
-        if sp.max_gap_days is not None:
-            last = min(last, prev.day + timedelta(days=sp.max_gap_days))
-        if sp.max_gap is not None:
-            last = min(last, (prev.start + sp.max_gap).astimezone(self.tz).date())
-        if window is not None:
-            last = min(last, first.day + timedelta(days=window - 1))
-        start_day = prev.day + timedelta(days=sp.min_gap_days or 0)
-        if sp.consecutive_weekdays:
-            start_day = last_day = next_weekday(prev.day)
-            last = min(last, last_day)
+        start_day, last, after, until = self._reach(spec, window, prev, first)
         cut = self.last_day is not None and last > self.last_day
         for day in self._days_from(start_day, last, prefs):
-            options = self.day_candidates(day, spec.minutes_for(k), prefs)
-            usable = [c for c in options if self._pair_ok(prev, c, sp)]
-            if options and not usable:
+            options, starts = self._wanted_starts(day, spec.minutes_for(k), prefs)
+            if not options:
+                continue
+            if self._day_ok(prev.day, day, sp):
+                usable = options[bisect_left(starts, after):bisect_right(starts, until) if until is not None else None]
+            else:
+                usable = []
+            if not usable:
                 self.spacing_failures[codes.SPACING_TOO_CLOSE] += 1
-            for candidate in usable:
+            for i, candidate in enumerate(usable):
                 self._budget -= 1
                 if self._budget <= 0:
                     return None
                 found = self._extend(spec, prefs, window, [*chosen, candidate], failed)
                 if found:
                     return found
+                if self._dominates(spec):
+                    self._skip(spec, prefs, window, first, usable[i + 1:], failed, k + 1)
+                    break
         if cut:
             self.truncated = True
+        if self._budget <= 0:
+            self._tainted = True
         failed.add(key)
         return None
 
-    def _pair_ok(self, a: _Candidate, b: _Candidate, sp: Spacing) -> bool:
-        """The spacing rules of check_spacing for one consecutive pair, without building messages."""
-        if b.start < a.end:
-            return False
-        # The series' own sessions are not in the occupancy and may share a nurse: keep their starts a
-        # stagger apart, or the booking service would refuse the later one (only very short sessions care).
-        if b.start - a.start < self.rules.stagger:
-            return False
-        gap = b.start - a.start
-        days = (b.day - a.day).days
-        if sp.min_gap is not None and gap < sp.min_gap:
-            return False
+    def _dominates(self, spec: SeriesSpec) -> bool:
+        """A start that could not be followed dooms every later start of its day, in the same branch.
+
+        Without a largest gap, a later start on the same day leaves the rest of the course fewer places (the
+        next session must start later, by the same days) and the same window, so it fails too. That holds only
+        for a failure fully searched: not when the budget ran out (the budget only falls within a first
+        session's search), nor after a branch ran out of it and was recorded as failed anyway (`_tainted`).
+        """
+        return spec.spacing.max_gap is None and self._budget > 0 and not self._tainted
+
+    def _skip(self, spec: SeriesSpec, prefs: Preferences, window: int | None, first: _Candidate,
+              skipped: Sequence[_Candidate], failed: set[_SearchKey], k: int) -> None:
+        """Record the later starts of a day as failed without searching them (see _dominates), as a search
+        would have: their branches' keys, and `spacing_failures` where one of them would have found a day
+        whose starts all come too early for it. Their `truncated` is the failed start's own (the same days)."""
+        for prev in skipped:
+            key = (k, prev.start, first.day, window)
+            if key in failed:
+                continue
+            failed.add(key)
+            if self.spacing_failures or k > spec.count:
+                continue
+            start_day, last, after, _ = self._reach(spec, window, prev, first)
+            for day in self._days_from(start_day, last, prefs):
+                options, starts = self._wanted_starts(day, spec.minutes_for(k), prefs)
+                if options and (not self._day_ok(prev.day, day, spec.spacing) or starts[-1] < after):
+                    self.spacing_failures[codes.SPACING_TOO_CLOSE] += 1
+                    break
+
+    @staticmethod
+    def _day_ok(a: date, b: date, sp: Spacing) -> bool:
+        """The spacing rules on the two dates alone (the days _extend walks keep them: a guard, not a filter)."""
+        days = (b - a).days
         if sp.min_gap_days is not None and days < sp.min_gap_days:
-            return False
-        if sp.max_gap is not None and gap > sp.max_gap:
             return False
         if sp.max_gap_days is not None and days > sp.max_gap_days:
             return False
-        return not (sp.consecutive_weekdays and b.day != next_weekday(a.day))
+        return not (sp.consecutive_weekdays and b != next_weekday(a))
 
     # --- Alternatives, explanations, single sessions -------------------------------------------
 
